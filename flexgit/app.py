@@ -1,0 +1,59 @@
+"""The resolved global options of one run: where the installation, the stores
+and the profile are. Commands get one of these instead of loose options."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from flexgit import profile as profile_mod
+from flexgit.errors import UsageError
+from flexgit.output import Output
+from flexgit.snapshot import Installation
+from flexgit.store import Store
+
+
+@dataclass
+class Context:
+    home: Path
+    root: Path
+    repo: Path
+    config: Path | None = None
+    yes: bool = False
+    hooks: bool = True
+    out: Output = field(default_factory=Output)
+
+    @classmethod
+    def from_options(cls, *, home: str | None, root: str | None, repo: str | None,
+                     config: str | None, yes: bool = False, out: Output | None = None) -> Context:
+        home_s = home or os.environ.get("HOME")
+        if not home_s:
+            raise UsageError("no home directory: pass --home or set HOME")
+        home_p = Path(home_s).expanduser().absolute()
+        root_p = Path(root or "/").expanduser().absolute()
+        repo_p = Path(repo).expanduser().absolute() if repo else home_p / "backup" / "flexgit.git"
+        return cls(home=home_p, root=root_p, repo=repo_p,
+                   config=Path(config).expanduser() if config else None, yes=yes,
+                   out=out or Output())
+
+    @cached_property
+    def profile(self) -> profile_mod.Profile:
+        return profile_mod.load(self.config)
+
+    @property
+    def installation(self) -> Installation:
+        return Installation(self.home, self.root)
+
+    @property
+    def private_repo(self) -> Path:
+        return self.repo.parent / "private.git"
+
+    def open_store(self) -> Store:
+        return Store.open(self.repo)
+
+    def open_or_init_store(self) -> Store:
+        if not (self.repo / "flexgit").exists():
+            return Store.init(self.repo)
+        return Store.open(self.repo)

@@ -1,0 +1,269 @@
+"""Commands around snapshots: init, snapshot, status, log, show, diff, tag, profile."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from flexgit import diff as diff_mod
+from flexgit import history, snapshot
+from flexgit.app import Context
+from flexgit.errors import OK, WARNINGS, UsageError
+from flexgit.store import Store
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.command()
+@pass_ctx
+def init(ctx: Context) -> int:
+    """Create the snapshot store (done by the first snapshot too).
+
+    \b
+    Example:
+      flexgit --repo /srv/backup/pbx.git init
+    """
+    existed = (ctx.repo / "flexgit").exists()
+    store = Store.init(ctx.repo)
+    store.close()
+    ctx.out.data({"repo": str(ctx.repo), "created": not existed})
+    ctx.out.info(f"{'flexgit store already at' if existed else 'created flexgit store'} {ctx.repo}")
+    return OK
+
+
+@click.command("snapshot")
+@click.option("-t", "--type", "backup_type", type=click.Choice(["flx", "flxx"]), default="flx",
+              show_default=True, help="flx: system configuration; flxx: plus templates, schemas.")
+@click.option("-m", "--message", help="Describe the snapshot.")
+@click.option("--tag", help="Tag the new snapshot with NAME.")
+@click.option("--allow-empty", is_flag=True, help="Commit even when nothing changed.")
+@pass_ctx
+def snapshot_cmd(ctx: Context, backup_type: str, message: str | None, tag: str | None,
+                 allow_empty: bool) -> int:
+    """Take a sanitized snapshot of the installation.
+
+    \b
+    Example:
+      flexgit snapshot -m "before upgrade" --tag pre-1.1
+    """
+    ctx.installation.check()
+    store = ctx.open_or_init_store()
+    try:
+        with store.locked("flexgit snapshot"):
+            res = snapshot.take(store, ctx.installation, ctx.profile, backup_type=backup_type,
+                                message=message, allow_empty=allow_empty,
+                                progress=ctx.out.progress)
+            ctx.out.progress_done()
+            if tag:
+                store.set_tag(tag, res.id or store.head() or "")
+    finally:
+        store.close()
+    for w in res.warnings:
+        ctx.out.warn(w)
+    ctx.out.data(res.as_json())
+    if res.id is None:
+        ctx.out.info(snapshot.no_changes_message(res))
+    else:
+        ctx.out.success(f"snapshot {res.id[:12]}: {res.files} files, {res.changed} changed, "
+                        f"{res.sanitized} sanitized")
+        ctx.out.detail(f"{res.cached} files unchanged since the last snapshot (stat cache)")
+    return WARNINGS if res.warnings else OK
+
+
+@click.command()
+@pass_ctx
+def status(ctx: Context) -> int:
+    """Show what changed on disk since the latest snapshot.
+
+    \b
+    Example:
+      flexgit status
+    """
+    store = ctx.open_store()
+    try:
+        head, changes, warnings = history.status(store, ctx.installation, ctx.profile)
+    finally:
+        store.close()
+    for w in warnings:
+        ctx.out.warn(w)
+    ctx.out.data({"latest": head, "changes": [c.as_json() for c in changes],
+                  "clean": not changes})
+    if head is None:
+        ctx.out.info("no snapshots yet; run `flexgit snapshot`")
+    ctx.out.info(f"latest snapshot {head[:12]}" if head else "")
+    if not changes:
+        ctx.out.info("nothing changed since the latest snapshot")
+    names = {"A": "new", "M": "modified", "D": "deleted", "T": "mode changed"}
+    for c in changes:
+        ctx.out.info(f"  {names[c.status]:>13}:  {c.path}")
+    return WARNINGS if warnings else OK
+
+
+@click.command()
+@click.option("-n", "--max-count", "limit", type=click.IntRange(min=1), help="At most N snapshots.")
+@pass_ctx
+def log(ctx: Context, limit: int | None) -> int:
+    """List snapshots, newest first.
+
+    \b
+    Example:
+      flexgit log -n 5
+    """
+    store = ctx.open_store()
+    try:
+        entries = history.log(store, limit)
+    finally:
+        store.close()
+    ctx.out.data([e.as_json() for e in entries])
+    for e in entries:
+        tags = f" ({', '.join(e.tags)})" if e.tags else ""
+        ctx.out.info(f"{e.id[:12]}  {e.created}  {e.type:<4} {e.files:>5} files  "
+                     f"{e.message}{tags}")
+    if not entries:
+        ctx.out.info("no snapshots yet; run `flexgit snapshot`")
+    return OK
+
+
+@click.command()
+@click.argument("rev")
+@click.argument("path", required=False)
+@pass_ctx
+def show(ctx: Context, rev: str, path: str | None) -> int:
+    """Show a snapshot (summary and files), or one file of it.
+
+    PATH is a tree path such as home/public_html/index.php or
+    system/etc/asterisk/pjsip.conf.
+
+    \b
+    Example:
+      flexgit show latest system/etc/asterisk/pjsip.conf
+    """
+    store = ctx.open_store()
+    try:
+        sha = store.resolve(rev)
+        info = store.commit_info(sha)
+        tree = store.read_tree(sha)
+        if path is not None:
+            entry = tree.get(path.strip("/"))
+            if entry is None:
+                raise UsageError(f"{path} is not in snapshot {sha[:12]}; "
+                                 f"see `flexgit show {rev}`")
+            data = store.read_blob(entry.sha)
+            ctx.out.data({"id": sha, "path": path, "mode": f"{entry.mode:o}",
+                          "content": data.decode("utf-8", "replace")})
+            ctx.out.raw(data.decode("utf-8", "replace"))
+            return OK
+    finally:
+        store.close()
+    files = sorted(p for p in tree if not p.startswith(".flexgit/"))
+    ctx.out.data({"id": sha, "parent": info.parent, "created": history.created_of(info),
+                  "message": info.message, "trailers": info.trailers, "files": files})
+    ctx.out.info(f"snapshot {sha}\ncreated  {history.created_of(info)}\n\n{info.message}")
+    for p in files:
+        ctx.out.info(f"  {p}")
+    return OK
+
+
+@click.command()
+@click.argument("rev_a", required=False)
+@click.argument("rev_b", required=False)
+@click.option("--stat", "mode", flag_value="stat", help="Lines added/removed per file.")
+@click.option("--name-status", "mode", flag_value="name-status", help="Status letter and path.")
+@click.option("-p", "--path", "paths", multiple=True, help="Limit to PATH (repeatable).")
+@pass_ctx
+def diff(ctx: Context, rev_a: str | None, rev_b: str | None, mode: str | None,
+         paths: tuple[str, ...]) -> int:
+    """Compare two snapshots, or a snapshot with the installation on disk.
+
+    REV_A defaults to latest; without REV_B the other side is the disk.
+    JSON files are compared key by key, text as unified diff.
+
+    \b
+    Example:
+      flexgit diff latest~1 latest --stat
+    """
+    store = ctx.open_store()
+    try:
+        a = store.resolve(rev_a or "latest")
+        files_a = history.snapshot_files(store, a)
+        read_a = history.store_reader(store)
+        if rev_b is None:
+            disk = history.DiskSide(store, ctx.installation, ctx.profile,
+                                    history.type_of_latest(store))
+            files_b, read_b, label_b = disk.files, disk.read, "disk"
+        else:
+            b = store.resolve(rev_b)
+            files_b, read_b, label_b = history.snapshot_files(store, b), read_a, b[:12]
+        changes = diff_mod.changes(files_a, files_b, tuple(p.strip("/") for p in paths))
+        if ctx.out.json_mode:
+            ctx.out.data({"a": a, "b": rev_b and store.resolve(rev_b),
+                          "changes": [c.as_json() for c in changes]})
+        elif mode == "name-status":
+            for c in changes:
+                ctx.out.raw(f"{c.status}\t{c.path}\n")
+        elif mode == "stat":
+            tot_a = tot_r = 0
+            for c in changes:
+                old = read_a(c.path, c.old) if c.old else b""
+                new = read_b(c.path, c.new) if c.new else b""
+                add, rem = diff_mod.line_stat(old, new)
+                tot_a, tot_r = tot_a + add, tot_r + rem
+                ctx.out.raw(f" {c.path} | +{add} -{rem}\n")
+            ctx.out.raw(f" {len(changes)} files changed, {tot_a} insertions(+), "
+                        f"{tot_r} deletions(-)\n")
+        else:
+            for text in history.iter_diff(changes, read_a, read_b, a[:12], label_b):
+                ctx.out.raw(text)
+    finally:
+        store.close()
+    return OK
+
+
+@click.command()
+@click.argument("name")
+@click.argument("rev", default="latest")
+@pass_ctx
+def tag(ctx: Context, name: str, rev: str) -> int:
+    """Give a snapshot a name.
+
+    \b
+    Example:
+      flexgit tag before-upgrade latest
+    """
+    store = ctx.open_store()
+    try:
+        sha = store.resolve(rev)
+        store.set_tag(name, sha)
+    finally:
+        store.close()
+    ctx.out.data({"tag": name, "id": sha})
+    ctx.out.info(f"tagged {sha[:12]} as {name}")
+    return OK
+
+
+@click.command("profile")
+@pass_ctx
+def profile_cmd(ctx: Context) -> int:
+    """Print the effective profile: categories, excludes, sanitizer rules.
+
+    \b
+    Example:
+      flexgit --config site.toml profile
+    """
+    desc = ctx.profile.describe()
+    ctx.out.data(desc)
+    if not ctx.out.json_mode:
+        ctx.out.info(f"profile: {desc['source']}  (digest {ctx.profile.digest[:12]})")
+        for c in desc["categories"]:
+            ctx.out.info(f"  {c['name']:<22} {c['side']:<6} {'+'.join(c['types']):<8} "
+                         f"{', '.join(c['include'])}")
+        ctx.out.info("never backed up: " + " ".join(desc["privacy_excludes"]))
+        extra = [p for ps in desc["excludes"].values() for p in ps]
+        if extra:
+            ctx.out.info("also excluded: " + " ".join(extra))
+        ctx.out.info("sanitizer: " + json.dumps(desc["sanitize"]))
+    return OK
+
+
+COMMANDS = [init, snapshot_cmd, status, log, show, diff, tag, profile_cmd]

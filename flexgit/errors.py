@@ -1,0 +1,57 @@
+"""One exception root. Every error a user can cause is a FlexgitError whose
+message says what went wrong and, where possible, what to do about it."""
+
+from __future__ import annotations
+
+# Exit codes (DESIGN.md "Command line").
+OK = 0
+ERROR = 1
+USAGE = 2
+WARNINGS = 3
+INTEGRITY = 4
+NO_REPOSITORY = 10
+LOCKED = 11
+CANCELLED = 130
+
+
+class FlexgitError(Exception):
+    """Base of every error flexgit reports to the user as one line."""
+
+    exit_code = ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(FlexgitError):
+    """The command line asks for something that cannot be done as asked."""
+
+    exit_code = USAGE
+
+
+class BadInput(FlexgitError):
+    """An input file (backup file, profile, installation file) is unusable."""
+
+    exit_code = ERROR
+
+
+class IntegrityError(FlexgitError):
+    """Stored data does not match its checksums or structure."""
+
+    exit_code = INTEGRITY
+
+
+class NoRepository(FlexgitError):
+    exit_code = NO_REPOSITORY
+
+
+class Locked(FlexgitError):
+    exit_code = LOCKED
+
+
+class Cancelled(FlexgitError):
+    exit_code = CANCELLED

@@ -1,0 +1,25 @@
+"""Fault points for crash-injection tests.
+
+`FLEXGIT_CRASH_AT=kind:k` makes the k-th call of `point(kind)` in this process
+end it with os._exit(99) before the operation happens (kind is one of write,
+fsync, replace, ref). `FLEXGIT_CRASH_AT=any:k` counts every kind together.
+Unset in normal use: one dict lookup per point.
+"""
+
+from __future__ import annotations
+
+import os
+
+_spec = os.environ.get("FLEXGIT_CRASH_AT", "")
+_kind, _, _k = _spec.partition(":")
+_target = int(_k) if _k.isdigit() else 0
+_count = 0
+
+
+def point(kind: str) -> None:
+    global _count
+    if not _target or (_kind != "any" and kind != _kind):
+        return
+    _count += 1
+    if _count == _target:
+        os._exit(99)

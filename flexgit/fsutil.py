@@ -1,0 +1,214 @@
+"""Durable file-system primitives every writer uses (DESIGN.md "Safety rules").
+
+Atomic write: a dotted temp file in the same directory (O_EXCL, O_NOFOLLOW,
+0600) is written, fsynced, chmod/chowned on the descriptor, renamed over the
+final name, and the directory is fsynced. The final name is never opened for
+writing, so a crash leaves either the old or the new bytes there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import secrets
+import socket
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from flexgit import faults
+from flexgit.errors import FlexgitError, Locked
+
+TEMP_PREFIX = ".flexgit-tmp-"
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        faults.point("fsync")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _temp_name(directory: Path) -> Path:
+    return directory / f"{TEMP_PREFIX}{secrets.token_hex(6)}"
+
+
+def open_temp(directory: Path) -> tuple[Path, BinaryIO]:
+    """A new 0600 temp file beside the final name, opened exclusively."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    tmp = _temp_name(directory)
+    fd = os.open(tmp, flags, 0o600)
+    return tmp, os.fdopen(fd, "wb")
+
+
+def commit_temp(
+    tmp: Path,
+    f: BinaryIO,
+    final: Path,
+    *,
+    mode: int = 0o644,
+    uid: int | None = None,
+    gid: int | None = None,
+) -> None:
+    """Finish a temp file from open_temp: fsync, set mode/owner, rename, fsync dir."""
+    try:
+        f.flush()
+        faults.point("fsync")
+        os.fsync(f.fileno())
+        if uid is not None or gid is not None:
+            os.fchown(f.fileno(), -1 if uid is None else uid, -1 if gid is None else gid)
+        os.fchmod(f.fileno(), mode)
+        f.close()
+        faults.point("replace")
+        os.replace(tmp, final)
+    except BaseException:
+        f.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(final.parent)
+
+
+def atomic_write(
+    final: Path,
+    data: bytes,
+    *,
+    mode: int = 0o644,
+    uid: int | None = None,
+    gid: int | None = None,
+) -> None:
+    tmp, f = open_temp(final.parent)
+    try:
+        faults.point("write")
+        f.write(data)
+    except BaseException:
+        f.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    commit_temp(tmp, f, final, mode=mode, uid=uid, gid=gid)
+
+
+def atomic_symlink(final: Path, target: str) -> None:
+    """Point the symlink `final` at `target`, replacing what is there atomically."""
+    tmp = _temp_name(final.parent)
+    os.symlink(target, tmp)
+    try:
+        faults.point("replace")
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(final.parent)
+
+
+# --- locks -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    host: str
+    pid: int
+    time: float
+    command: str
+
+    def describe(self) -> str:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.time))
+        return f"pid {self.pid} on {self.host} since {when} ({self.command})"
+
+
+def _read_lock(path: Path) -> LockInfo | None:
+    try:
+        raw = json.loads(path.read_text())
+        return LockInfo(str(raw["host"]), int(raw["pid"]), float(raw["time"]), str(raw["command"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def is_stale(info: LockInfo | None) -> bool:
+    """A lock is stale when its process on this host is gone."""
+    return info is not None and info.host == socket.gethostname() and not _pid_alive(info.pid)
+
+
+@contextlib.contextmanager
+def lock(path: Path, *, what: str, command: str = "flexgit") -> Iterator[None]:
+    """Hold an exclusive lock file at `path` (host, pid, time inside).
+
+    A lock from a dead process on this host is taken over; any other holder is
+    reported with exit 11.
+    """
+    info = LockInfo(socket.gethostname(), os.getpid(), time.time(), command)
+    payload = json.dumps(info.__dict__).encode()
+    for _attempt in range(3):
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            holder = _read_lock(path)
+            if holder is None:
+                # Written between our open and its content, or garbage: look once more.
+                time.sleep(0.05)
+                holder = _read_lock(path)
+            if is_stale(holder):
+                _break_stale(path, holder)
+                continue
+            who = holder.describe() if holder else "an unknown process"
+            raise Locked(f"{what} is locked by {who}; wait for it to finish "
+                         f"(or remove {path} if that process is gone)") from None
+        except OSError as e:
+            raise FlexgitError(f"cannot create lock {path}: {e.strerror}") from e
+        try:
+            os.write(fd, payload)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        break
+    else:
+        raise Locked(f"{what} is locked: could not take over the stale lock {path}")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+def _break_stale(path: Path, holder: LockInfo | None) -> None:
+    # Rename first so two processes recovering the same stale lock cannot both
+    # win: only one rename of the same inode succeeds.
+    grave = path.with_name(path.name + f".stale-{os.getpid()}")
+    try:
+        os.rename(path, grave)
+    except FileNotFoundError:
+        return
+    if _read_lock(grave) != holder:
+        # Someone replaced the stale lock with a live one between our read and rename.
+        with contextlib.suppress(OSError):
+            os.rename(grave, path)
+        return
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(grave)
+
+
+def remove_quietly(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def is_enospc(e: OSError) -> bool:
+    return e.errno == errno.ENOSPC

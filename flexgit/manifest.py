@@ -1,0 +1,105 @@
+"""`.flexgit/manifest.json` and `.flexgit/sanitize.json`: what git itself does
+not keep (modes beyond 644/755, owners, empty directories) and the facts of a
+snapshot an export needs (type, host, settings, templates)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from flexgit.errors import IntegrityError
+
+MANIFEST_PATH = ".flexgit/manifest.json"
+REPORT_PATH = ".flexgit/sanitize.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Meta:
+    mode: int  # permission bits only; setuid/setgid are never recorded
+    owner: str
+    group: str
+    category: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"mode": f"{self.mode:04o}", "owner": self.owner, "group": self.group,
+                "category": self.category}
+
+
+@dataclass
+class Manifest:
+    backup_type: str
+    host: str
+    account: str
+    home: str  # the absolute home path the snapshot was taken from
+    flexpbx_version: str
+    profile_digest: str
+    files: dict[str, Meta] = field(default_factory=dict)
+    empty_dirs: dict[str, Meta] = field(default_factory=dict)
+    default_settings: dict[str, Any] = field(default_factory=dict)
+    templates: dict[str, Any] = field(default_factory=dict)
+    sensitive: bool = False
+
+    def to_bytes(self) -> bytes:
+        doc = {
+            "format": FORMAT,
+            "backup_type": self.backup_type,
+            "sensitive_data_included": self.sensitive,
+            "host": self.host,
+            "account": self.account,
+            "home": self.home,
+            "flexpbx_version": self.flexpbx_version,
+            "profile_digest": self.profile_digest,
+            "files": {p: m.as_json() for p, m in sorted(self.files.items())},
+            "empty_dirs": {p: m.as_json() for p, m in sorted(self.empty_dirs.items())},
+            "default_settings": self.default_settings,
+            "templates": self.templates,
+        }
+        return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False).encode() + b"\n"
+
+    @classmethod
+    def from_bytes(cls, data: bytes, where: str) -> Manifest:
+        try:
+            doc = json.loads(data)
+            m = cls(
+                backup_type=str(doc["backup_type"]),
+                host=str(doc["host"]),
+                account=str(doc["account"]),
+                home=str(doc["home"]),
+                flexpbx_version=str(doc["flexpbx_version"]),
+                profile_digest=str(doc["profile_digest"]),
+                files={p: _meta(v) for p, v in doc["files"].items()},
+                empty_dirs={p: _meta(v) for p, v in doc["empty_dirs"].items()},
+                default_settings=dict(doc.get("default_settings") or {}),
+                templates=dict(doc.get("templates") or {}),
+                sensitive=bool(doc.get("sensitive_data_included", False)),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            raise IntegrityError(f"{where}: damaged manifest ({e.__class__.__name__}: {e})") from None
+        if doc.get("format") != FORMAT:
+            raise IntegrityError(f"{where}: manifest format {doc.get('format')!r} is not supported "
+                                 f"by this flexgit; upgrade flexgit")
+        return m
+
+
+def _meta(v: dict[str, str]) -> Meta:
+    mode = int(v["mode"], 8)
+    if mode & ~0o1777:
+        raise ValueError(f"mode {v['mode']} has bits other than permissions")
+    return Meta(mode, str(v["owner"]), str(v["group"]), str(v["category"]))
+
+
+def report_bytes(rules_digest: str, counts: dict[str, dict[str, int]]) -> bytes:
+    """The sanitize report: per file, which rules fired how often. Never values."""
+    doc = {"rules_digest": rules_digest,
+           "files": {p: dict(sorted(c.items())) for p, c in sorted(counts.items()) if c}}
+    return json.dumps(doc, indent=1, sort_keys=True).encode() + b"\n"
+
+
+def parse_report(data: bytes, where: str) -> dict[str, dict[str, int]]:
+    try:
+        doc = json.loads(data)
+        return {str(p): {str(r): int(n) for r, n in c.items()} for p, c in doc["files"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise IntegrityError(f"{where}: damaged sanitize report ({e})") from None

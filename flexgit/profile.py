@@ -1,0 +1,273 @@
+"""What belongs to a backup: categories of gitignore-style patterns per side,
+which of them go into flx and which only into flxx, the privacy excludes that
+nothing can switch off, and the sanitizer rules. The built-in FlexPBX profile
+can be extended by a TOML file (docs/profile.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from flexgit.errors import BadInput
+from flexgit.sanitize import Rules
+
+SIDES = ("home", "system")
+TYPES = ("flx", "flxx")
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    side: str  # "home" (relative to the account home) or "system" (relative to /)
+    include: tuple[str, ...]
+    flxx_only: bool = False
+    description: str = ""
+
+
+# Order matters: a file belongs to the first category whose patterns match it,
+# so specific categories come before the catch-all `system_files`.
+DEFAULT_CATEGORIES: tuple[Category, ...] = (
+    Category("service_worker", "home", ("public_html/service-worker.js", "public_html/sw.js"),
+             description="push-notification service worker"),
+    Category("notification_system", "home", ("public_html/**/*notification*", "public_html/**/*push*"),
+             description="notification and push endpoints"),
+    Category("temp_password_system", "home", ("public_html/**/*temp*pass*",),
+             description="temporary-password system"),
+    Category("email_validation", "home", ("public_html/**/*email*valid*", "public_html/**/*verify*"),
+             description="email validation"),
+    Category("sip_status_monitoring", "home", ("public_html/**/*sip*status*",),
+             description="SIP status monitoring"),
+    Category("api_endpoints", "home", ("public_html/api/**",), description="PHP API endpoints"),
+    Category("documentation", "home", ("public_html/docs/**", "public_html/**/*.md", "/*.md"),
+             description="documentation files"),
+    Category("system_files", "home", ("public_html/**",),
+             description="portal PHP, helpers and assets"),
+    Category("default_settings", "home", ("flexpbx-config.json", "templates/settings_template.json"),
+             description="system settings (sanitized)"),
+    Category("user_templates", "home", ("templates/user_template.json",), flxx_only=True,
+             description="default user account template"),
+    Category("admin_templates", "home", ("templates/admin_template.json",), flxx_only=True,
+             description="default admin account template"),
+    Category("extended_templates", "home", ("templates/*.json",), flxx_only=True,
+             description="further account and settings templates"),
+    Category("database_schema", "home", ("schema/**", "public_html/**/*.sql"), flxx_only=True,
+             description="database schemas"),
+    Category("config_examples", "home", ("examples/**",), flxx_only=True,
+             description="extended configuration examples"),
+    Category("asterisk_templates", "system", ("etc/asterisk/**",),
+             description="Asterisk configuration"),
+    Category("sudo_config", "system", ("etc/sudoers.d/flexpbx*",), description="sudoers snippet"),
+    Category("system_scripts", "system", ("usr/local/bin/flexpbx-*",),
+             description="helper scripts"),
+)
+
+# Never read into the shareable store, on either side, whatever a profile says
+# (the seed's "What NEVER Gets Backed Up"). A TOML file can add excludes but not
+# remove these.
+PRIVACY_EXCLUDES: tuple[str, ...] = (
+    "users/", "admins/", "temp_passwords/", "push_subscriptions/", "sessions/", "sess_*",
+    "cache/", "*.log", "error_log", "logs/", "temp/", "tmp/",
+    "/backup/",
+    "/var/spool/asterisk/voicemail/", "/var/spool/asterisk/monitor/", "/var/log/asterisk/cdr-*",
+    "/var/log/",
+    ".flexgit-tmp-*",
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    categories: tuple[Category, ...] = DEFAULT_CATEGORIES
+    excludes: dict[str, tuple[str, ...]] = field(
+        default_factory=lambda: {"home": (), "system": ()})
+    rules: Rules = Rules()
+    backup_dir: str = "backup"
+    source: str = "built-in FlexPBX profile"
+    hooks_dir: str | None = None
+    copy_dirs: tuple[str, ...] = ()
+
+    def categories_for(self, backup_type: str, side: str | None = None) -> list[Category]:
+        return [c for c in self.categories
+                if (backup_type == "flxx" or not c.flxx_only) and (side is None or c.side == side)]
+
+    @cached_property
+    def _specs(self) -> dict[str, list[tuple[Category, pathspec.PathSpec]]]:
+        out: dict[str, list[tuple[Category, pathspec.PathSpec]]] = {s: [] for s in SIDES}
+        for c in self.categories:
+            # Includes are anchored at the side's base: "flexpbx-config.json" is the
+            # file in the home, not any file of that name further down.
+            anchored = ["/" + p.lstrip("/") for p in c.include]
+            out[c.side].append((c, pathspec.PathSpec.from_lines("gitwildmatch", anchored)))
+        return out
+
+    @cached_property
+    def _exclude_specs(self) -> dict[str, pathspec.PathSpec]:
+        return {side: pathspec.PathSpec.from_lines(
+            "gitwildmatch", (*PRIVACY_EXCLUDES, f"/{self.backup_dir}/", *self.excludes[side]))
+            for side in SIDES}
+
+    def excluded(self, side: str, rel: str, *, is_dir: bool = False) -> bool:
+        return self._exclude_specs[side].match_file(rel + "/" if is_dir else rel)
+
+    def category_of(self, side: str, rel: str, backup_type: str) -> Category | None:
+        """The first category of this backup type that takes `rel`, None when none does."""
+        for cat, spec in self._specs[side]:
+            if (backup_type == "flxx" or not cat.flxx_only) and spec.match_file(rel):
+                return cat
+        return None
+
+    def walk_plan(self, side: str) -> dict[str, int | None]:
+        """Directories (relative to the side's base, "" for the base) a walk must
+        list, each with how deep below it patterns can match (None: any depth).
+
+        Only the literal leading components of the patterns are entered, so a
+        walk never strays into the rest of `/` or the home.
+        """
+        plan: dict[str, int | None] = {}
+        for c in self.categories:
+            if c.side != side:
+                continue
+            for pat in c.include:
+                parts = pat.strip("/").split("/")
+                n = 0
+                while n < len(parts) - 1 and not any(ch in parts[n] for ch in "*?[\\"):
+                    n += 1
+                prefix, rest = "/".join(parts[:n]), parts[n:]
+                depth = None if "**" in rest or pat.endswith("/") else len(rest)
+                old = plan.get(prefix, 0)
+                plan[prefix] = None if old is None or depth is None else max(old, depth)
+        return plan
+
+    @cached_property
+    def digest(self) -> str:
+        """Changes whenever what a snapshot would contain could change."""
+        return hashlib.sha256(json.dumps(self.describe(), sort_keys=True).encode()).hexdigest()
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "backup_dir": self.backup_dir,
+            "categories": [
+                {"name": c.name, "side": c.side, "include": list(c.include),
+                 "types": ["flxx"] if c.flxx_only else ["flx", "flxx"],
+                 "description": c.description}
+                for c in self.categories
+            ],
+            "privacy_excludes": list(PRIVACY_EXCLUDES),
+            "excludes": {k: list(v) for k, v in self.excludes.items()},
+            "sanitize": {
+                "rules_digest": self.rules.digest,
+                "extra_secret_keys": list(self.rules.extra_secret_keys),
+                "extra_patterns": dict(self.rules.extra_patterns),
+                "disabled": sorted(self.rules.disabled),
+            },
+            "hooks_dir": self.hooks_dir,
+            "copy_dirs": list(self.copy_dirs),
+        }
+
+
+def _strings(where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadInput(f"{where}: expected a list of strings")
+    return tuple(value)
+
+
+def load(path: Path | None) -> Profile:
+    """The built-in profile, extended by the TOML file at `path` when given."""
+    base = Profile()
+    if path is None:
+        return base
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"{path}: profile file not found") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise BadInput(f"{path}: cannot read profile: {e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise BadInput(f"{path}: not valid TOML: {e}") from None
+    return apply_toml(base, data, str(path))
+
+
+def apply_toml(base: Profile, data: dict[str, Any], where: str) -> Profile:
+    known = {"backup_dir", "categories", "exclude", "remove", "sanitize", "hooks_dir", "copies"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise BadInput(f"{where}: unknown section or key {unknown[0]!r} "
+                       f"(known: {', '.join(sorted(known))})")
+    cats = {c.name: c for c in base.categories}
+    order = [c.name for c in base.categories]
+
+    remove = data.get("remove", {})
+    for name in _strings(f"{where}: remove.categories", remove.get("categories", [])):
+        if name not in cats:
+            raise BadInput(f"{where}: remove.categories names unknown category {name!r}")
+        del cats[name]
+        order.remove(name)
+    drop = set(_strings(f"{where}: remove.patterns", remove.get("patterns", [])))
+    for name, c in list(cats.items()):
+        cats[name] = replace(c, include=tuple(p for p in c.include if p not in drop))
+
+    for name, spec in data.get("categories", {}).items():
+        if not isinstance(spec, dict):
+            raise BadInput(f"{where}: categories.{name} must be a table")
+        include = _strings(f"{where}: categories.{name}.include", spec.get("include", []))
+        side = spec.get("side", cats[name].side if name in cats else "home")
+        if side not in SIDES:
+            raise BadInput(f"{where}: categories.{name}.side must be 'home' or 'system'")
+        only = spec.get("types", None)
+        if only is not None and (not isinstance(only, list) or not set(only) <= set(TYPES)
+                                 or not only):
+            raise BadInput(f"{where}: categories.{name}.types must be [\"flx\", \"flxx\"] "
+                           f"or [\"flxx\"]")
+        if name in cats:
+            old = cats[name]
+            cats[name] = replace(old, include=old.include + include,
+                                 flxx_only=old.flxx_only if only is None else only == ["flxx"])
+        else:
+            cats[name] = Category(name, side, include, flxx_only=only == ["flxx"],
+                                  description=str(spec.get("description", "")))
+            # New categories go before the catch-all ones so they are not shadowed.
+            order.insert(0, name)
+
+    excl = data.get("exclude", {})
+    excludes = {side: base.excludes[side] + _strings(f"{where}: exclude.{side}", excl.get(side, []))
+                for side in SIDES}
+
+    san = data.get("sanitize", {})
+    patterns = san.get("patterns", {})
+    if not isinstance(patterns, dict) or not all(isinstance(v, str) for v in patterns.values()):
+        raise BadInput(f"{where}: sanitize.patterns must map rule names to regular expressions")
+    for name, rx in patterns.items():
+        try:
+            re.compile(rx)
+        except re.error as e:
+            raise BadInput(f"{where}: sanitize.patterns.{name} is not a valid regex: {e}") from None
+    rules = Rules(
+        extra_secret_keys=_strings(f"{where}: sanitize.secret_keys", san.get("secret_keys", [])),
+        extra_patterns=tuple(sorted(patterns.items())),
+        disabled=frozenset(_strings(f"{where}: sanitize.disabled", san.get("disabled", []))),
+    )
+    backup_dir = data.get("backup_dir", base.backup_dir)
+    if not isinstance(backup_dir, str) or not backup_dir or backup_dir.startswith("/"):
+        raise BadInput(f"{where}: backup_dir must be a path relative to the home")
+    hooks_dir = data.get("hooks_dir")
+    if hooks_dir is not None and not isinstance(hooks_dir, str):
+        raise BadInput(f"{where}: hooks_dir must be a string")
+    copies = data.get("copies", {})
+    copy_dirs = _strings(f"{where}: copies.dirs", copies.get("dirs", []))
+    return Profile(
+        categories=tuple(cats[n] for n in order),
+        excludes=excludes,
+        rules=rules,
+        backup_dir=backup_dir.strip("/"),
+        source=where,
+        hooks_dir=hooks_dir,
+        copy_dirs=copy_dirs,
+    )

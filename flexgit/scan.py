@@ -1,0 +1,130 @@
+"""Walking an installation under a profile.
+
+Yields what belongs to a backup of one type, as tree paths (`home/…`,
+`system/…`) with the stat result, without reading any content. Reading and
+sanitizing is the snapshot's job; the stat result lets it skip unchanged files.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from flexgit.profile import Category, Profile
+
+
+@dataclass(frozen=True)
+class Found:
+    path: str  # tree path: "home/<rel>" or "system/<rel>"
+    abspath: Path
+    kind: str  # "file", "link" or "dir" (an empty directory)
+    st: os.stat_result
+    category: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: Path
+    reason: str
+
+
+@lru_cache(maxsize=256)
+def user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+@lru_cache(maxsize=256)
+def group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def bases(home: Path, root: Path) -> dict[str, Path]:
+    return {"home": home, "system": root}
+
+
+def walk(profile: Profile, home: Path, root: Path, backup_type: str, *,
+         avoid: tuple[Path, ...] = ()) -> Iterator[Found | Skipped]:
+    """Everything of `backup_type` in the installation, sorted by tree path per
+    walk root. `avoid` are directories never to enter (the repository itself)."""
+    avoid_ids = set()
+    for p in avoid:
+        try:
+            st = p.stat()
+            avoid_ids.add((st.st_dev, st.st_ino))
+        except OSError:
+            pass
+    seen: set[str] = set()
+    for side, base in bases(home, root).items():
+        plan = profile.walk_plan(side)
+        for prefix in sorted(plan):
+            start = base / prefix if prefix else base
+            yield from _walk_dir(profile, side, base, start, prefix, plan[prefix], backup_type,
+                                 avoid_ids, seen)
+
+
+def _walk_dir(profile: Profile, side: str, base: Path, start: Path, prefix: str,
+              depth: int | None, backup_type: str, avoid: set[tuple[int, int]],
+              seen: set[str]) -> Iterator[Found | Skipped]:
+    try:
+        st = os.lstat(start)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        yield Skipped(start, e.strerror or str(e))
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        return
+    stack: list[tuple[str, int]] = [(prefix, 0)]
+    while stack:
+        rel_dir, level = stack.pop()
+        d = base / rel_dir if rel_dir else base
+        try:
+            with os.scandir(d) as it:
+                entries = sorted(it, key=lambda e: e.name, reverse=True)
+        except OSError as e:
+            yield Skipped(d, e.strerror or str(e))
+            continue
+        if not entries and rel_dir and f"{side}/{rel_dir}" not in seen:
+            cat = profile.category_of(side, rel_dir + "/.keep", backup_type)
+            if cat is not None and not profile.excluded(side, rel_dir, is_dir=True):
+                seen.add(f"{side}/{rel_dir}")
+                yield Found(f"{side}/{rel_dir}", d, "dir", os.lstat(d), cat.name)
+        subdirs = []
+        for e in reversed(entries):
+            rel = f"{rel_dir}/{e.name}" if rel_dir else e.name
+            try:
+                est = e.stat(follow_symlinks=False)
+            except OSError as err:
+                yield Skipped(Path(e.path), err.strerror or str(err))
+                continue
+            if stat.S_ISDIR(est.st_mode):
+                if (depth is None or level + 1 < depth) and \
+                        not profile.excluded(side, rel, is_dir=True) and \
+                        (est.st_dev, est.st_ino) not in avoid:
+                    subdirs.append((rel, level + 1))
+                continue
+            if f"{side}/{rel}" in seen or profile.excluded(side, rel):
+                continue
+            cat: Category | None = profile.category_of(side, rel, backup_type)
+            if cat is None:
+                continue
+            seen.add(f"{side}/{rel}")
+            if stat.S_ISREG(est.st_mode):
+                yield Found(f"{side}/{rel}", Path(e.path), "file", est, cat.name)
+            elif stat.S_ISLNK(est.st_mode):
+                yield Found(f"{side}/{rel}", Path(e.path), "link", est, cat.name)
+            else:
+                yield Skipped(Path(e.path), "not a regular file or symlink")
+        stack.extend(reversed(subdirs))

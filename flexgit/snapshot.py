@@ -1,0 +1,270 @@
+"""Taking a snapshot: walk -> stat cache -> sanitize -> blobs -> tree -> commit -> ref."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flexgit import sanitize, scan
+from flexgit.errors import FlexgitError, UsageError
+from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta, report_bytes
+from flexgit.profile import TYPES, Profile
+from flexgit.statcache import StatCache
+from flexgit.store import EXEC, FILE, LINK, Entry, Files, PackWriter, Store, blob_id
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class Result:
+    id: str | None  # None when nothing changed and no commit was made
+    parent: str | None
+    files: int
+    changed: int
+    created: str
+    sanitized: int  # files the sanitizer changed
+    warnings: list[str] = field(default_factory=list)
+    cached: int = 0  # files taken from the stat cache
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "parent": self.parent, "files": self.files,
+                "changed": self.changed, "created": self.created, "sanitized": self.sanitized,
+                "warnings": self.warnings}
+
+
+@dataclass(frozen=True)
+class Installation:
+    home: Path
+    root: Path
+
+    def abspath(self, tree_path: str) -> Path:
+        side, _, rel = tree_path.partition("/")
+        if side == "home":
+            return self.home / rel
+        if side == "system":
+            return self.root / rel
+        raise UsageError(f"{tree_path} is not an installation path")
+
+    def check(self) -> None:
+        for name, p in (("--home", self.home), ("--root", self.root)):
+            if not p.is_dir():
+                raise UsageError(f"{name} {p} does not exist or is not a directory")
+
+
+def _bounded_map(fn: Callable[[T], R], items: Iterable[T], pool: ThreadPoolExecutor,
+                 ahead: int = 64) -> Iterator[R]:
+    """pool.map that keeps at most `ahead` results in memory."""
+    pending: list[Future[R]] = []
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= ahead:
+            yield pending.pop(0).result()
+    for f in pending:
+        yield f.result()
+
+
+def read_nofollow(path: Path) -> bytes:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as f:
+        return f.read()
+
+
+def _settings_and_templates(contents: dict[str, bytes]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def load(path: str) -> Any:
+        try:
+            value = json.loads(contents[path])
+        except (KeyError, ValueError):
+            return None
+        return value if isinstance(value, dict) else None
+
+    settings = load("home/templates/settings_template.json")
+    if settings is None:
+        cfg = load("home/flexpbx-config.json") or {}
+        settings = cfg.get("default_settings") if isinstance(cfg.get("default_settings"), dict) \
+            else {}
+    templates = {}
+    for name in ("user_template", "admin_template"):
+        t = load(f"home/templates/{name}.json")
+        if t is not None:
+            templates[name] = t
+    return settings or {}, templates
+
+
+def _flexpbx_version(contents: dict[str, bytes]) -> str:
+    try:
+        cfg = json.loads(contents["home/flexpbx-config.json"])
+        for key in ("flexpbx_version", "version"):
+            if isinstance(cfg.get(key), str):
+                return str(cfg[key])
+    except (KeyError, ValueError, AttributeError):
+        pass
+    return "1.0"
+
+
+# Files whose sanitized content the manifest needs (settings, templates, version).
+_META_SOURCES = ("home/flexpbx-config.json", "home/templates/settings_template.json",
+                 "home/templates/user_template.json", "home/templates/admin_template.json")
+
+
+@dataclass
+class Collected:
+    """The sanitized installation as it is on disk, ready to become a tree."""
+
+    files: Files = field(default_factory=dict)
+    metas: dict[str, Meta] = field(default_factory=dict)
+    empty: dict[str, Meta] = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    meta_contents: dict[str, bytes] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    cached: int = 0
+
+
+def collect(store: Store, inst: Installation, profile: Profile, backup_type: str,
+            cache: StatCache, writer: PackWriter | None,
+            progress: Callable[[str], None] | None = None) -> Collected:
+    """Walk and sanitize the installation. With a writer, new blobs go into its
+    pack; without one (status, diff) only their ids are computed."""
+    if backup_type not in TYPES:
+        raise UsageError(f"backup type must be flx or flxx, not {backup_type!r}")
+    inst.check()
+    out = Collected()
+    found: list[scan.Found] = []
+    for item in scan.walk(profile, inst.home, inst.root, backup_type, avoid=(store.path,)):
+        if isinstance(item, scan.Skipped):
+            out.warnings.append(f"skipped {item.path}: {item.reason}")
+        else:
+            found.append(item)
+
+    def work(f: scan.Found) -> tuple[scan.Found, Any]:
+        if f.kind == "dir":
+            return f, None
+        if f.kind == "link":
+            return f, ("data", os.readlink(f.abspath).encode("utf-8", "surrogateescape"), {})
+        hit = cache.get(f.path, f.st)
+        if hit is not None and f.path not in _META_SOURCES and store.has_object(hit.sha):
+            return f, ("hit", hit.sha, hit.counts)
+        try:
+            raw = read_nofollow(f.abspath)
+        except OSError as e:
+            return f, ("error", e.strerror or str(e), {})
+        res = sanitize.sanitize(f.path, raw, profile.rules)
+        # Hashing and zlib release the GIL: done here, they use the second core.
+        ready = writer.prepare_blob(res.data) if writer else blob_id(res.data)
+        return f, ("data", res.data, res.counts, ready)
+
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        for n, (f, result) in enumerate(_bounded_map(work, found, pool)):
+            if progress and n % 500 == 0:
+                progress(f"{n}/{len(found)} files")
+            meta = Meta(stat.S_IMODE(f.st.st_mode) & 0o1777, scan.user_name(f.st.st_uid),
+                        scan.group_name(f.st.st_gid), f.category)
+            if result is None:
+                out.empty[f.path] = meta
+                continue
+            kind, value, counts = result[:3]
+            if kind == "error":
+                out.warnings.append(f"skipped {f.abspath}: {value}")
+                continue
+            if kind == "hit":
+                sha = value
+                out.cached += 1
+            else:
+                ready = result[3] if len(result) > 3 else None
+                if writer is not None:
+                    sha = writer.add_blob(value, ready)
+                else:
+                    sha = ready if isinstance(ready, str) else blob_id(value)
+                if f.kind == "file":
+                    cache.put(f.path, f.st, sha, counts)
+                if f.path in _META_SOURCES:
+                    out.meta_contents[f.path] = value
+            mode = LINK if f.kind == "link" else (EXEC if f.st.st_mode & 0o100 else FILE)
+            out.files[f.path] = Entry(mode, sha)
+            out.metas[f.path] = meta
+            if counts:
+                out.counts[f.path] = counts
+    return out
+
+
+def build_manifest(c: Collected, inst: Installation, profile: Profile,
+                   backup_type: str) -> Manifest:
+    settings, templates = _settings_and_templates(c.meta_contents)
+    return Manifest(
+        backup_type=backup_type, host=socket.gethostname(),
+        account=scan.user_name(inst.home.stat().st_uid), home=str(inst.home),
+        flexpbx_version=_flexpbx_version(c.meta_contents), profile_digest=profile.digest,
+        files=c.metas, empty_dirs=c.empty, default_settings=settings, templates=templates)
+
+
+def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str = "flx",
+         message: str | None = None, allow_empty: bool = False,
+         progress: Callable[[str], None] | None = None) -> Result:
+    """Snapshot the installation into `store` (which the caller has locked)."""
+    cache = StatCache(store.path, profile.digest + profile.rules.digest)
+    parent = store.head()
+    w = store.writer()
+    try:
+        c = collect(store, inst, profile, backup_type, cache, w, progress)
+        manifest = build_manifest(c, inst, profile, backup_type)
+        result = commit_files(store, w, c.files, manifest, c.counts, profile.rules.digest,
+                              parent=parent, message=message, allow_empty=allow_empty,
+                              summary=f"snapshot ({backup_type})")
+    except BaseException:
+        w.abort()
+        raise
+    result.warnings = c.warnings
+    result.cached = c.cached
+    cache.save()
+    return result
+
+
+def commit_files(store: Store, w: PackWriter, files: Files, manifest: Manifest,
+                 counts: dict[str, dict[str, int]], rules_digest: str, *, parent: str | None,
+                 message: str | None, allow_empty: bool, summary: str,
+                 extra_trailers: dict[str, str] | None = None) -> Result:
+    """Add manifest and report to `files`, write tree and commit, move the branch.
+
+    Shared by snapshot and import. Aborts the writer and commits nothing when
+    the tree equals the parent's (unless allow_empty).
+    """
+    all_files = dict(files)
+    for path, data in ((MANIFEST_PATH, manifest.to_bytes()),
+                       (REPORT_PATH, report_bytes(rules_digest, counts))):
+        all_files[path] = Entry(FILE, w.add_blob(data))
+    tree = store.write_tree(w, all_files)
+    now = int(time.time())
+    created = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+    old: Files = {}
+    if parent is not None:
+        info = store.commit_info(parent)
+        if info.tree == tree and not allow_empty:
+            w.abort()
+            return Result(None, parent, len(files), 0, created, len(counts))
+        old = {p: e for p, e in store.read_tree(parent).items() if not p.startswith(".flexgit/")}
+    changed = sum(1 for p in set(old) | set(files) if old.get(p) != files.get(p))
+    trailers = {"Flexgit-Type": manifest.backup_type, "Flexgit-Host": manifest.host,
+                "Flexgit-Files": str(len(files)), **(extra_trailers or {})}
+    if manifest.sensitive:
+        trailers["Flexgit-Sensitive"] = "yes"
+    head = message or summary
+    body = f"{head}\n\n{len(files)} files, {changed} changed, {len(counts)} sanitized\n\n"
+    body += "".join(f"{k}: {v}\n" for k, v in trailers.items())
+    commit = store.make_commit(w, tree=tree, parent=parent, message=body, when=now)
+    w.finish()
+    store.move_head(parent, commit, message=head)
+    return Result(commit, parent, len(files), changed, created, len(counts))
+
+
+def no_changes_message(result: Result) -> str:
+    if result.parent is None:
+        raise FlexgitError("internal: no parent for an empty snapshot")
+    return f"no changes since {result.parent[:12]}"

@@ -1,0 +1,435 @@
+"""The only door to git: bare repositories of snapshots, read and written
+through dulwich.
+
+Everything else speaks in snapshots: a flat mapping of tree paths to
+`Entry(mode, blob id)`. New objects go into one pack per snapshot, written
+by `PackWriter` (objects first, then the index, then the ref), so a crash at
+any point leaves the previous snapshot reachable and the repository clean.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import socket
+import struct
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from dulwich.errors import NotGitRepository
+from dulwich.objects import Blob, Commit, Tree
+from dulwich.pack import write_pack_index
+from dulwich.repo import Repo
+
+from flexgit import faults, fsutil
+from flexgit.errors import FlexgitError, IntegrityError, NoRepository, UsageError
+
+BRANCH = b"refs/heads/main"
+FILE = 0o100644
+EXEC = 0o100755
+LINK = 0o120000
+_TYPE_BLOB, _TYPE_TREE, _TYPE_COMMIT = 3, 2, 1
+_TYPE_NAMES = {_TYPE_BLOB: b"blob", _TYPE_TREE: b"tree", _TYPE_COMMIT: b"commit"}
+MARKER = "flexgit"  # a file in the repository that says: this is ours
+
+
+@dataclass(frozen=True)
+class Entry:
+    mode: int  # FILE, EXEC or LINK
+    sha: str  # hex blob id
+
+
+Files = dict[str, Entry]
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    id: str
+    parent: str | None
+    tree: str
+    message: str
+    time: int
+    tz: int
+    trailers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> str:
+        return self.message.split("\n", 1)[0]
+
+
+def blob_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _object_id(type_num: int, data: bytes) -> bytes:
+    h = hashlib.sha1(_TYPE_NAMES[type_num] + b" %d\0" % len(data))
+    h.update(data)
+    return h.digest()
+
+
+def _pack_header(type_num: int, size: int) -> bytes:
+    out = bytearray()
+    c = (type_num << 4) | (size & 0x0F)
+    size >>= 4
+    while size:
+        out.append(c | 0x80)
+        c = size & 0x7F
+        size >>= 7
+    out.append(c)
+    return bytes(out)
+
+
+class PackWriter:
+    """Writes new objects of one snapshot into a single pack.
+
+    Objects are appended as they come; `finish` fixes the object count,
+    appends the checksum, fsyncs, moves the pack in and writes its index last:
+    git ignores a pack without an index, so a crash before the index leaves a
+    harmless orphan that `flexgit check --repair` removes.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._dir = store.path / "objects" / "pack"
+        self._dir.mkdir(parents=True, exist_ok=True)
+        self._file: tuple[Path, BinaryIO] | None = None  # opened on the first new object
+        self._entries: list[tuple[bytes, int, int]] = []
+        self._seen: set[bytes] = set()
+        self.bytes_written = 0
+
+    def _add(self, type_num: int, data: bytes, binsha: bytes,
+             compressed: bytes | None = None) -> str:
+        if binsha in self._seen or self._store.has_object(binsha.hex()):
+            return binsha.hex()
+        self._seen.add(binsha)
+        if compressed is None:
+            compressed = zlib.compress(data, 1)
+        record = _pack_header(type_num, len(data)) + compressed
+        if self._file is None:
+            self._file = fsutil.open_temp(self._dir)
+            self._file[1].write(b"PACK" + struct.pack(">LL", 2, 0))
+        f = self._file[1]
+        offset = f.tell()
+        faults.point("write")
+        f.write(record)
+        self.bytes_written += len(record)
+        self._entries.append((binsha, offset, zlib.crc32(record)))
+        return binsha.hex()
+
+    @staticmethod
+    def prepare_blob(data: bytes) -> tuple[bytes, bytes]:
+        """(binary id, compressed data) for a blob; C code that releases the GIL,
+        so callers may run it in worker threads."""
+        return _object_id(_TYPE_BLOB, data), zlib.compress(data, 1)
+
+    def add_blob(self, data: bytes, prepared: tuple[bytes, bytes] | None = None) -> str:
+        binsha, comp = prepared if prepared else (_object_id(_TYPE_BLOB, data), None)
+        return self._add(_TYPE_BLOB, data, binsha, comp)
+
+    def add_tree(self, tree: Tree) -> str:
+        raw = tree.as_raw_string()
+        return self._add(_TYPE_TREE, raw, _object_id(_TYPE_TREE, raw))
+
+    def add_commit(self, commit: Commit) -> str:
+        raw = commit.as_raw_string()
+        return self._add(_TYPE_COMMIT, raw, _object_id(_TYPE_COMMIT, raw))
+
+    def abort(self) -> None:
+        if self._file is not None:
+            self._file[1].close()
+            fsutil.remove_quietly(self._file[0])
+            self._file = None
+
+    def finish(self) -> None:
+        if self._file is None:
+            return
+        tmp, f = self._file
+        self._file = None
+        f.seek(8)
+        f.write(struct.pack(">L", len(self._entries)))
+        f.flush()
+        h = hashlib.sha1()
+        with open(tmp, "rb") as r:
+            while chunk := r.read(1 << 20):
+                h.update(chunk)
+        checksum = h.digest()
+        f.seek(0, os.SEEK_END)
+        f.write(checksum)
+        name = self._dir / f"pack-{checksum.hex()}"
+        fsutil.commit_temp(tmp, f, name.with_suffix(".pack"), mode=0o444)
+        itmp, idx = fsutil.open_temp(self._dir)
+        try:
+            write_pack_index(idx, sorted(self._entries), checksum, version=2)
+        except BaseException:
+            idx.close()
+            fsutil.remove_quietly(itmp)
+            raise
+        fsutil.commit_temp(itmp, idx, name.with_suffix(".idx"), mode=0o444)
+        self._store._refresh()
+
+
+class Store:
+    """A bare flexgit repository."""
+
+    def __init__(self, path: Path, repo: Repo) -> None:
+        self.path = path
+        self._repo = repo
+
+    # --- opening ----------------------------------------------------------
+
+    @classmethod
+    def init(cls, path: Path, *, private: bool = False) -> Store:
+        if (path / MARKER).is_file():
+            return cls.open(path)
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise UsageError(f"{path} exists and is not an empty directory; choose another --repo")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Built beside its final name and renamed into place, so an interrupted
+        # init never leaves a half-made repository under the real name.
+        tmp = path.parent / f"{fsutil.TEMP_PREFIX}{path.name}-{os.getpid()}"
+        tmp.mkdir(mode=0o700)
+        try:
+            repo = Repo.init_bare(str(tmp))
+            cfg = repo.get_config()
+            # Never let a C git run repack or prune behind our back.
+            cfg.set((b"gc",), b"auto", b"0")
+            cfg.write_to_path()
+            repo.refs.set_symbolic_ref(b"HEAD", BRANCH)
+            repo.close()
+            kind = b"private" if private else b"shareable"
+            fsutil.atomic_write(tmp / MARKER, b"flexgit store\nkind: %s\n" % kind, mode=0o644)
+            os.chmod(tmp, 0o700 if private else 0o755)
+            fsutil.fsync_dir(tmp)
+            os.rename(tmp, path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        fsutil.fsync_dir(path.parent)
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        if not (path / MARKER).is_file():
+            hint = "run `flexgit init` or pass --repo"
+            if (path / "HEAD").is_file():
+                raise NoRepository(f"{path} is a git repository but not a flexgit store; {hint}")
+            raise NoRepository(f"no flexgit repository at {path}; {hint}")
+        try:
+            return cls(path, Repo(str(path)))
+        except NotGitRepository:
+            raise NoRepository(f"{path} is damaged: not a git repository; "
+                               f"run `flexgit check` or restore it from an offsite copy") from None
+
+    @property
+    def is_private(self) -> bool:
+        return b"kind: private" in (self.path / MARKER).read_bytes()
+
+    def close(self) -> None:
+        self._repo.close()
+
+    def _refresh(self) -> None:
+        self._repo.object_store._update_pack_cache()
+
+    @contextlib.contextmanager
+    def locked(self, command: str) -> Iterator[None]:
+        with fsutil.lock(self.path / "flexgit.lock", what=f"repository {self.path}",
+                         command=command):
+            yield
+
+    # --- objects ----------------------------------------------------------
+
+    def has_object(self, sha: str) -> bool:
+        return sha.encode() in self._repo.object_store
+
+    def read_blob(self, sha: str) -> bytes:
+        try:
+            obj = self._repo.object_store[sha.encode()]
+        except KeyError:
+            raise IntegrityError(f"object {sha} is missing from {self.path}; "
+                                 f"run `flexgit check`") from None
+        if not isinstance(obj, Blob):
+            raise IntegrityError(f"object {sha} in {self.path} is not a blob")
+        return obj.as_raw_string()
+
+    def iter_objects(self) -> Iterator[tuple[str, str, bytes]]:
+        """(id, type, raw content) of every object in the store."""
+        store = self._repo.object_store
+        for sha in store:
+            obj = store[sha]
+            yield sha.decode(), obj.type_name.decode(), obj.as_raw_string()
+
+    def writer(self) -> PackWriter:
+        return PackWriter(self)
+
+    # --- trees ------------------------------------------------------------
+
+    def write_tree(self, w: PackWriter, files: Files) -> str:
+        """Build nested trees for the flat `files` mapping, return the root id."""
+        dirs: dict[str, dict[bytes, tuple[int, str]]] = {"": {}}
+        for path in files:
+            parts = path.split("/")
+            for i in range(1, len(parts)):
+                d = "/".join(parts[:i])
+                if d not in dirs:
+                    dirs[d] = {}
+                    parent = "/".join(parts[: i - 1])
+                    dirs[parent][parts[i - 1].encode()] = (0o040000, "")
+        for path, e in files.items():
+            parent, _, name = path.rpartition("/")
+            dirs[parent][name.encode()] = (e.mode, e.sha)
+        ids: dict[str, str] = {}
+        for d in sorted(dirs, key=lambda s: -s.count("/") if s else 1):
+            tree = Tree()
+            for name, (mode, sha) in dirs[d].items():
+                if mode == 0o040000:
+                    sha = ids[f"{d}/{name.decode()}" if d else name.decode()]
+                tree.add(name, mode, sha.encode())
+            ids[d] = w.add_tree(tree)
+        return ids[""]
+
+    def read_tree(self, rev_or_tree: str, *, is_tree: bool = False) -> Files:
+        tree_id = rev_or_tree if is_tree else self.commit_info(rev_or_tree).tree
+        out: Files = {}
+        store = self._repo.object_store
+        stack = [("", tree_id.encode())]
+        while stack:
+            prefix, tid = stack.pop()
+            tree = store[tid]
+            for item in tree.iteritems():
+                name = prefix + item.path.decode("utf-8", "surrogateescape")
+                if item.mode == 0o040000:
+                    stack.append((name + "/", item.sha))
+                else:
+                    out[name] = Entry(item.mode, item.sha.decode())
+        return out
+
+    # --- commits and refs -------------------------------------------------
+
+    def make_commit(self, w: PackWriter, *, tree: str, parent: str | None, message: str,
+                    when: int | None = None) -> str:
+        c = Commit()
+        c.tree = tree.encode()
+        c.parents = [parent.encode()] if parent else []
+        user = _login_name()
+        ident = f"flexgit ({user}) <{user}@{socket.gethostname()}>".encode()
+        c.author = c.committer = ident
+        c.author_time = c.commit_time = int(time.time()) if when is None else when
+        tz = -time.timezone if not time.localtime().tm_isdst else -time.altzone
+        c.author_timezone = c.commit_timezone = tz
+        c.message = message.encode()
+        return w.add_commit(c)
+
+    def head(self) -> str | None:
+        try:
+            return self._repo.refs[BRANCH].decode()
+        except KeyError:
+            return None
+
+    def move_head(self, old: str | None, new: str, *, message: str = "snapshot") -> None:
+        """Compare-and-swap the branch: refuses if someone moved it meanwhile."""
+        faults.point("ref")
+        ok = self._repo.refs.set_if_equals(
+            BRANCH, old.encode() if old else None, new.encode(),
+            message=message.encode()) if old else self._repo.refs.add_if_new(
+            BRANCH, new.encode(), message=message.encode())
+        if not ok:
+            raise FlexgitError(f"the snapshot branch of {self.path} moved while this snapshot "
+                               f"was written; run the command again")
+        fsutil.fsync_dir(self.path / "refs" / "heads")
+
+    def commit_info(self, sha: str) -> CommitInfo:
+        try:
+            c = self._repo.object_store[sha.encode()]
+        except KeyError:
+            raise IntegrityError(f"commit {sha} is missing from {self.path}") from None
+        if not isinstance(c, Commit):
+            raise UsageError(f"{sha} is not a snapshot")
+        msg = c.message.decode("utf-8", "replace")
+        return CommitInfo(sha, c.parents[0].decode() if c.parents else None, c.tree.decode(),
+                          msg, c.commit_time, c.commit_timezone, parse_trailers(msg))
+
+    def history(self, start: str | None = None, limit: int | None = None) -> Iterator[CommitInfo]:
+        sha = start or self.head()
+        n = 0
+        while sha and (limit is None or n < limit):
+            info = self.commit_info(sha)
+            yield info
+            sha = info.parent
+            n += 1
+
+    def tags(self) -> dict[str, str]:
+        out = {}
+        for ref, sha in self._repo.refs.as_dict(b"refs/tags").items():
+            out[ref.decode()] = sha.decode()
+        return out
+
+    def set_tag(self, name: str, sha: str) -> None:
+        from dulwich.refs import check_ref_format
+        ref = b"refs/tags/" + name.encode()
+        if not check_ref_format(ref) or name in ("latest",) or "~" in name:
+            raise UsageError(f"invalid tag name {name!r}")
+        if not self._repo.refs.add_if_new(ref, sha.encode()):
+            raise UsageError(f"tag {name!r} exists already")
+
+    def resolve(self, rev: str) -> str:
+        """A commit id from a full or short id, a tag, `latest` or `latest~N`."""
+        base, _, back = rev.partition("~")
+        if back and not back.isdigit():
+            raise UsageError(f"bad revision {rev!r}: expected NAME~N with N a number")
+        steps = int(back) if back else 0
+        sha = self._resolve_name(base)
+        for _ in range(steps):
+            parent = self.commit_info(sha).parent
+            if parent is None:
+                raise UsageError(f"{rev}: history has fewer than {steps + 1} snapshots")
+            sha = parent
+        return sha
+
+    def _resolve_name(self, name: str) -> str:
+        if name in ("latest", "HEAD", "main"):
+            head = self.head()
+            if head is None:
+                raise UsageError(f"{self.path} has no snapshots yet; run `flexgit snapshot`")
+            return head
+        tag = self._repo.refs.as_dict(b"refs/tags").get(name.encode())
+        if tag is not None:
+            return tag.decode()
+        low = name.lower()
+        if 4 <= len(low) <= 40 and all(ch in "0123456789abcdef" for ch in low):
+            matches = {s for s in self._commit_ids() if s.startswith(low)}
+            if len(matches) == 1:
+                return matches.pop()
+            if len(matches) > 1:
+                raise UsageError(f"revision {name!r} is ambiguous; give more characters")
+        raise UsageError(f"unknown revision {name!r}; see `flexgit log`")
+
+    def _commit_ids(self) -> set[str]:
+        ids = {c.id for c in self.history()}
+        for sha in self.tags().values():
+            ids.update(c.id for c in self.history(sha))
+        return ids
+
+
+def _login_name() -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
+
+
+def parse_trailers(message: str) -> dict[str, str]:
+    last = message.rstrip("\n").split("\n\n")[-1]
+    out = {}
+    for line in last.splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and key.startswith("Flexgit-"):
+            out[key] = value
+    return out
