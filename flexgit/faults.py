@@ -23,3 +23,15 @@ def point(kind: str) -> None:
     _count += 1
     if _count == _target:
         os._exit(99)
+
+
+def check_read(path: object) -> None:
+    """`FLEXGIT_FAIL_READ=<substring>` makes reading any source path containing
+    it fail with EACCES (or EIO with `FLEXGIT_FAIL_READ_ERRNO=EIO`): how tests
+    running as root, who can read everything, reach the unreadable-file path."""
+    needle = os.environ.get("FLEXGIT_FAIL_READ")
+    if needle and needle in str(path):
+        import errno
+
+        code = getattr(errno, os.environ.get("FLEXGIT_FAIL_READ_ERRNO", "EACCES"), errno.EACCES)
+        raise OSError(code, os.strerror(code), str(path))

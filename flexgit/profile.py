@@ -104,13 +104,13 @@ class Profile:
             # Includes are anchored at the side's base: "flexpbx-config.json" is the
             # file in the home, not any file of that name further down.
             anchored = ["/" + p.lstrip("/") for p in c.include]
-            out[c.side].append((c, pathspec.PathSpec.from_lines("gitwildmatch", anchored)))
+            out[c.side].append((c, pathspec.PathSpec.from_lines("gitignore", anchored)))
         return out
 
     @cached_property
     def _exclude_specs(self) -> dict[str, pathspec.PathSpec]:
         return {side: pathspec.PathSpec.from_lines(
-            "gitwildmatch", (*PRIVACY_EXCLUDES, f"/{self.backup_dir}/", *self.excludes[side]))
+            "gitignore", (*PRIVACY_EXCLUDES, f"/{self.backup_dir}/", *self.excludes[side]))
             for side in SIDES}
 
     def excluded(self, side: str, rel: str, *, is_dir: bool = False) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flexgit import sanitize, scan
+from flexgit import faults, sanitize, scan
 from flexgit.errors import FlexgitError, UsageError
 from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta, report_bytes
 from flexgit.profile import TYPES, Profile
@@ -73,6 +73,7 @@ def _bounded_map(fn: Callable[[T], R], items: Iterable[T], pool: ThreadPoolExecu
 
 
 def read_nofollow(path: Path) -> bytes:
+    faults.check_read(path)
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as f:
         return f.read()

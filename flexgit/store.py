@@ -189,7 +189,8 @@ class Store:
             return cls.open(path)
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
             raise UsageError(f"{path} exists and is not an empty directory; choose another --repo")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # The seed's advice for ~/backup: 0750.
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
         # Built beside its final name and renamed into place, so an interrupted
         # init never leaves a half-made repository under the real name.
         tmp = path.parent / f"{fsutil.TEMP_PREFIX}{path.name}-{os.getpid()}"
@@ -325,23 +326,33 @@ class Store:
         c.message = message.encode()
         return w.add_commit(c)
 
-    def head(self) -> str | None:
+    def head(self, branch: bytes = BRANCH) -> str | None:
         try:
-            return self._repo.refs[BRANCH].decode()
+            return self._repo.refs[branch].decode()
         except KeyError:
             return None
 
-    def move_head(self, old: str | None, new: str, *, message: str = "snapshot") -> None:
+    def move_head(self, old: str | None, new: str, *, message: str = "snapshot",
+                  branch: bytes = BRANCH) -> None:
         """Compare-and-swap the branch: refuses if someone moved it meanwhile."""
         faults.point("ref")
-        ok = self._repo.refs.set_if_equals(
-            BRANCH, old.encode() if old else None, new.encode(),
-            message=message.encode()) if old else self._repo.refs.add_if_new(
-            BRANCH, new.encode(), message=message.encode())
+        refs = self._repo.refs
+        ok = (refs.set_if_equals(branch, old.encode(), new.encode(), message=message.encode())
+              if old else refs.add_if_new(branch, new.encode(), message=message.encode()))
         if not ok:
-            raise FlexgitError(f"the snapshot branch of {self.path} moved while this snapshot "
-                               f"was written; run the command again")
-        fsutil.fsync_dir(self.path / "refs" / "heads")
+            raise FlexgitError(f"{branch.decode()} of {self.path} moved while this command "
+                               f"was writing; run the command again")
+        fsutil.fsync_dir((self.path / branch.decode()).parent)
+
+    def get_ref(self, ref: bytes) -> str | None:
+        return self.head(ref)
+
+    def set_ref(self, ref: bytes, sha: str | None) -> None:
+        """Point a bookkeeping ref (not a snapshot branch) at sha, or remove it."""
+        if sha is None:
+            self._repo.refs.remove_if_equals(ref, None)
+        else:
+            self._repo.refs.set_if_equals(ref, None, sha.encode())
 
     def commit_info(self, sha: str) -> CommitInfo:
         try:
@@ -354,8 +365,9 @@ class Store:
         return CommitInfo(sha, c.parents[0].decode() if c.parents else None, c.tree.decode(),
                           msg, c.commit_time, c.commit_timezone, parse_trailers(msg))
 
-    def history(self, start: str | None = None, limit: int | None = None) -> Iterator[CommitInfo]:
-        sha = start or self.head()
+    def history(self, start: str | None = None, limit: int | None = None,
+                branch: bytes = BRANCH) -> Iterator[CommitInfo]:
+        sha = start or self.head(branch)
         n = 0
         while sha and (limit is None or n < limit):
             info = self.commit_info(sha)

@@ -6,19 +6,68 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 from flexgit import __version__
 from flexgit.app import Context
-from flexgit.errors import CANCELLED, ERROR, USAGE, FlexgitError
+from flexgit.errors import CANCELLED, ERROR, FlexgitError
 from flexgit.output import Output
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+def handle_errors(call: Callable[[], Any]) -> int:
+    """Run `call` (a click main in non-standalone mode) and turn every outcome
+    into an exit code: FlexgitError -> its message and code, Ctrl-C -> 130,
+    anything unexpected -> one line and the path of a log with the traceback."""
+    try:
+        rv = call()
+    except FlexgitError as e:
+        Output().error(e.message)
+        return e.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        Output().error("cancelled")
+        return CANCELLED
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except Exception:
+        fd, path = tempfile.mkstemp(prefix="flexgit-crash-", suffix=".log")
+        with os.fdopen(fd, "w") as f:
+            traceback.print_exc(file=f)
+        exc = sys.exc_info()[1]
+        Output().error(f"unexpected {type(exc).__name__} (traceback in {path}; please report it)")
+        return ERROR
+    return rv if isinstance(rv, int) else 0
+
+
+class HandledGroup(click.Group):
+    """A group whose main() reports errors the flexgit way, also under CliRunner."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        code = handle_errors(lambda: super(HandledGroup, self).main(
+            args, prog_name, complete_var, standalone_mode=False, **extra))
+        sys.exit(code)
+
+
+class HandledCommand(click.Command):
+    """The same for single commands (the flexpbx-* tools)."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        code = handle_errors(lambda: super(HandledCommand, self).main(
+            args, prog_name, complete_var, standalone_mode=False, **extra))
+        sys.exit(code)
+
+
+
+@click.group(cls=HandledGroup, context_settings=CONTEXT_SETTINGS)
 @click.option("--repo", envvar="FLEXGIT_REPO", metavar="PATH",
               help="Snapshot store [default: HOME/backup/flexgit.git].")
 @click.option("--home", envvar="FLEXGIT_HOME", metavar="DIR",
@@ -50,45 +99,14 @@ def cli(ctx: click.Context, repo: str | None, home: str | None, root: str | None
 
 
 def _register() -> None:
-    from flexgit.cli import snapshots
+    from flexgit.cli import restoring, snapshots
 
-    for cmd in snapshots.COMMANDS:
+    for cmd in [*snapshots.COMMANDS, *restoring.COMMANDS]:
         cli.add_command(cmd)
 
 
 _register()
 
 
-def run(command: click.Command, args: list[str] | None = None,
-        prog_name: str | None = None) -> int:
-    """Run a click command with flexgit's error handling; return the exit code."""
-    try:
-        rv = command.main(args=args, prog_name=prog_name, standalone_mode=False)
-    except FlexgitError as e:
-        Output(color=None).error(e.message)
-        return e.exit_code
-    except click.exceptions.Abort:
-        Output().error("cancelled")
-        return CANCELLED
-    except KeyboardInterrupt:
-        Output().error("interrupted")
-        return CANCELLED
-    except click.ClickException as e:
-        e.show()
-        return e.exit_code
-    except click.exceptions.Exit as e:
-        return e.exit_code
-    except Exception:
-        fd, path = tempfile.mkstemp(prefix="flexgit-crash-", suffix=".log")
-        with os.fdopen(fd, "w") as f:
-            traceback.print_exc(file=f)
-        exc = sys.exc_info()[1]
-        Output().error(f"unexpected {type(exc).__name__}: {exc} "
-                       f"(traceback in {path}; please report it)")
-        return ERROR
-    return rv if isinstance(rv, int) else 0
-
-
-def main(args: list[str] | None = None) -> Any:
-    code = run(cli, args, prog_name="flexgit")
-    sys.exit(code if code is not None else USAGE)
+def main() -> None:
+    cli.main(prog_name="flexgit")

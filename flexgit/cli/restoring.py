@@ -1,0 +1,146 @@
+"""Commands that write to the installation: restore, rollback, undo."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from flexgit import restore as restore_mod
+from flexgit.app import Context
+from flexgit.errors import OK, UsageError
+from flexgit.output import Output
+from flexgit.restore.plan import Plan
+
+pass_ctx = click.make_pass_decorator(Context)
+
+PROMPTS = {
+    "fresh": "This will delete all existing FlexPBX data in {home} and install the backup.",
+    "merge": "This will merge the backup into the existing installation in {home} "
+             "(user data is kept).",
+    "migrate": "This will install FlexPBX for user {user} in {home}.",
+}
+
+
+def print_plan(out: Output, plan: Plan, *, all_actions: bool = False) -> None:
+    counts = plan.counts()
+    out.info(f"restore plan ({plan.mode} from {plan.source}): " +
+             ", ".join(f"{n} {a}" for a, n in sorted(counts.items())))
+    for a in plan.actions:
+        if a.action == "keep" and not all_actions:
+            continue
+        reason = f"  ({a.reason})" if a.reason else ""
+        out.info(f"  {a.action:<8} {a.path}{reason}")
+        if a.diff:
+            out.detail(a.diff.rstrip("\n"))
+    for note in plan.notes:
+        out.info(f"  note: {note}")
+
+
+def confirmer(ctx: Context, mode: str, user: str | None) -> object:
+    def confirm(plan: Plan) -> bool:
+        if ctx.yes:
+            return True
+        if not sys.stdin.isatty():
+            raise UsageError("refusing to restore without confirmation: no terminal to ask "
+                             "on; pass -y to confirm")
+        print_plan(ctx.out, plan)
+        click.echo(PROMPTS[mode].format(home=plan.target.home, user=user), err=True)
+        return click.confirm("Continue?", default=False, err=True)
+    return confirm
+
+
+def report(ctx: Context, outcome: restore_mod.Outcome) -> None:
+    applied = outcome.applied
+    assert applied is not None
+    plan = outcome.plan
+    ctx.out.data({**plan.as_json(), "pre_restore": applied.pre_restore,
+                  "written": applied.written, "deleted": applied.deleted,
+                  "secrets_file": str(applied.secrets_file) if applied.secrets_file else None})
+    ctx.out.success(f"restored {plan.source} ({plan.mode}): {applied.written} written, "
+                    f"{applied.deleted} deleted; `flexgit undo` puts back the previous state")
+    for note in plan.notes:
+        ctx.out.warn(note)
+    if plan.generated and not ctx.out.json_mode:
+        # Shown once, on the terminal only; never logged.
+        click.echo("New secrets (shown once; also saved, mode 0600, in "
+                   f"{applied.secrets_file}):", err=False)
+        for g in plan.generated:
+            where = f"{g.path}:{g.line}" if g.line else g.path
+            click.echo(f"  {where}  {g.what}: {g.value}")
+
+
+@click.command("restore")
+@click.argument("source")
+@click.option("-m", "--mode", type=click.Choice(["fresh", "merge", "migrate"]), default="merge",
+              show_default=True, help="fresh: replace; merge: keep user data and live "
+              "secrets; migrate: into another account.")
+@click.option("-u", "--user", help="Target user for migrate.")
+@click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
+@click.option("--force", is_flag=True, help="Restore files whose checksum does not match.")
+@click.option("--skip-sudoers", is_flag=True, help="Leave the sudoers file alone (migrate).")
+@pass_ctx
+def restore_cmd(ctx: Context, source: str, mode: str, user: str | None, dry_run: bool,
+                force: bool, skip_sudoers: bool) -> int:
+    """Restore a snapshot or a backup file into the installation.
+
+    SOURCE is a revision (latest, latest~2, a tag, an id) or a .flx/.flxx
+    file, gzip-compressed or not.
+
+    \b
+    Example:
+      flexgit restore --dry-run latest~1
+      flexgit -y restore -m fresh ~/backup/latest.flx.gz
+    """
+    outcome = restore_mod.restore(ctx, source, mode=mode, user=user, dry_run=dry_run,
+                                  force=force, skip_sudoers=skip_sudoers,
+                                  confirm=confirmer(ctx, mode, user),  # type: ignore[arg-type]
+                                  progress=ctx.out.progress)
+    ctx.out.progress_done()
+    if dry_run:
+        ctx.out.data(outcome.plan.as_json())
+        print_plan(ctx.out, outcome.plan, all_actions=ctx.out.verbose > 0)
+        return OK
+    report(ctx, outcome)
+    return OK
+
+
+@click.command()
+@click.argument("rev", required=False)
+@pass_ctx
+def rollback(ctx: Context, rev: str | None) -> int:
+    """Go back to an earlier snapshot (default: the one before latest).
+
+    A merge restore of REV followed by a new snapshot "rollback to <id>";
+    history is never rewritten.
+
+    \b
+    Example:
+      flexgit rollback before-upgrade
+    """
+    res = restore_mod.rollback(ctx, rev, confirm=confirmer(ctx, "merge", None),  # type: ignore[arg-type]
+                               progress=ctx.out.progress)
+    ctx.out.progress_done()
+    report(ctx, res.outcome)
+    ctx.out.data({"rolled_back_to": res.target, "snapshot": res.snapshot})
+    ctx.out.info(f"rolled back to {res.target[:12]}; new snapshot {(res.snapshot or '')[:12]}")
+    return OK
+
+
+@click.command()
+@pass_ctx
+def undo(ctx: Context) -> int:
+    """Put the installation back as it was before the last restore.
+
+    \b
+    Example:
+      flexgit undo
+    """
+    res = restore_mod.undo(ctx)
+    ctx.out.data({"undone": res.commit, "restored": res.restored, "removed": res.removed})
+    ctx.out.success(f"undid the last restore: {res.restored} files put back, "
+                    f"{res.removed} created files removed")
+    return OK
+
+
+COMMANDS = [restore_cmd, rollback, undo]

@@ -1,0 +1,172 @@
+"""Restore, rollback and undo: source -> plan -> [confirm] -> pre-restore
+private snapshot -> apply (atomic writes, journal)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flexgit import scan
+from flexgit.app import Context
+from flexgit.errors import Cancelled, FlexgitError, UsageError
+from flexgit.restore import accounts
+from flexgit.restore.apply import Applied, Undone, open_private, target_lock
+from flexgit.restore.plan import MODES, Plan, Target, build
+from flexgit.restore.source import Source, from_commit, looks_like_file
+from flexgit.store import Files, Store
+
+
+@dataclass
+class Outcome:
+    plan: Plan
+    applied: Applied | None  # None for a dry run
+
+
+def _target(ctx: Context, mode: str, user: str | None) -> Target:
+    as_root = os.geteuid() == 0
+    if mode == "migrate":
+        if not user:
+            raise UsageError("migrate needs the target user: -u USER")
+        acct = accounts.lookup(user)
+        if not as_root and acct.uid != os.geteuid():
+            raise FlexgitError(f"migrating to {acct.name} needs root to set file ownership; "
+                               f"run it with sudo (e.g. `sudo flexgit restore -m migrate "
+                               f"-u {acct.name} …`)")
+        home = ctx.root / acct.home.lstrip("/")
+        return Target(home, ctx.root, acct, acct.home, as_root)
+    if user:
+        raise UsageError("-u/--user only goes with -m migrate")
+    acct = None
+    if as_root:
+        try:
+            st = ctx.home.stat()
+            acct = accounts.Account(scan.user_name(st.st_uid), st.st_uid, st.st_gid,
+                                    str(ctx.home))
+        except OSError:
+            acct = None
+    return Target(ctx.home, ctx.root, acct, str(ctx.home), as_root)
+
+
+def load_source(ctx: Context, spec: str) -> tuple[Source, Store | None]:
+    """The source and, when it is a revision of the shareable store, that store."""
+    path = Path(spec).expanduser()
+    if path.is_file() or (looks_like_file(spec) and not _is_revision(ctx, spec)):
+        from flexgit.restore.backupfile import source_from_file
+
+        return source_from_file(ctx, path), None
+    store = ctx.open_store()
+    commit = store.resolve(spec)
+    return from_commit(store, commit, spec), store
+
+
+def _is_revision(ctx: Context, spec: str) -> bool:
+    try:
+        store = ctx.open_store()
+    except FlexgitError:
+        return False
+    try:
+        store.resolve(spec)
+        return True
+    except FlexgitError:
+        return False
+    finally:
+        store.close()
+
+
+def _base(ctx: Context) -> tuple[Store, Files] | None:
+    try:
+        store = ctx.open_store()
+    except FlexgitError:
+        return None
+    head = store.head()
+    if head is None:
+        return None
+    files = {p: e for p, e in store.read_tree(head).items() if not p.startswith(".flexgit/")}
+    return store, files
+
+
+def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = None,
+            dry_run: bool = False, force: bool = False, skip_sudoers: bool = False,
+            confirm: Callable[[Plan], bool] | None = None,
+            progress: Callable[[str], None] | None = None) -> Outcome:
+    """Restore `spec` (a revision or a backup file) into the installation."""
+    if mode not in MODES:
+        raise UsageError(f"Invalid mode: {mode} (use fresh, merge or migrate)")
+    target = _target(ctx, mode, user)
+    if not dry_run and mode != "migrate":
+        ctx.installation.check()
+    source, _store = load_source(ctx, spec)
+    base = _base(ctx)
+    if dry_run:
+        plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
+                     verbose=ctx.out.verbose > 0, force=force)
+        return Outcome(plan, None)
+    with target_lock(target.home):
+        plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
+                     verbose=ctx.out.verbose > 0, force=force)
+        if plan.sudoers and accounts.visudo() is None and not skip_sudoers:
+            raise FlexgitError("visudo not found: it checks the sudoers file before it is "
+                               "installed; install the sudo package or pass --skip-sudoers")
+        if confirm is not None and not confirm(plan):
+            raise Cancelled("restore cancelled; nothing was changed")
+        private = open_private(target.home / ctx.profile.backup_dir / "private.git")
+        try:
+            with private.locked("flexgit restore"):
+                applied = apply_plan(plan, private, progress)
+        finally:
+            private.close()
+    return Outcome(plan, applied)
+
+
+def apply_plan(plan: Plan, private: Store, progress: Callable[[str], None] | None) -> Applied:
+    from flexgit.restore.apply import apply
+
+    return apply(plan, private, progress=progress)
+
+
+def undo(ctx: Context) -> Undone:
+    """Put the installation back as it was before the last restore."""
+    from flexgit.restore.apply import undo_last
+
+    path = ctx.home / ctx.profile.backup_dir / "private.git"
+    if not (path / "flexgit").exists():
+        raise UsageError(f"nothing to undo: no private store at {path}")
+    private = Store.open(path)
+    try:
+        with target_lock(ctx.home), private.locked("flexgit undo"):
+            return undo_last(private)
+    finally:
+        private.close()
+
+
+@dataclass
+class RolledBack:
+    outcome: Outcome
+    target: str
+    snapshot: str | None
+
+
+def rollback(ctx: Context, rev: str | None = None, *,
+             confirm: Callable[[Plan], bool] | None = None,
+             progress: Callable[[str], None] | None = None) -> RolledBack:
+    """Merge-restore an earlier snapshot (default: the one before latest), then
+    record the result as a new snapshot. History is never rewritten."""
+    from flexgit import snapshot
+
+    store = ctx.open_store()
+    try:
+        commit = store.resolve(rev or "latest~1")
+        btype = store.commit_info(commit).trailers.get("Flexgit-Type", "flx")
+    finally:
+        store.close()
+    outcome = restore(ctx, commit, mode="merge", confirm=confirm, progress=progress)
+    store = ctx.open_store()
+    try:
+        with store.locked("flexgit rollback"):
+            res = snapshot.take(store, ctx.installation, ctx.profile, backup_type=btype,
+                                message=f"rollback to {commit[:12]}", allow_empty=True)
+    finally:
+        store.close()
+    return RolledBack(outcome, commit, res.id)

@@ -1,0 +1,281 @@
+"""Applying a plan: save what will change to the private store, keep a
+journal, write every file atomically through O_NOFOLLOW directory handles,
+and undo it all on request or after a crash."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from flexgit import fsutil, paths
+from flexgit.errors import FlexgitError, UsageError
+from flexgit.restore import accounts
+from flexgit.restore.plan import Action, Plan, Target, _user_data_files
+from flexgit.store import EXEC, FILE, LINK, Entry, Files, Store
+
+PRE_RESTORE = b"refs/heads/pre-restore"
+UNDONE = b"refs/flexgit/undone"
+UNDO_PATH = ".flexgit/undo.json"
+JOURNAL = "restore-journal.json"
+
+
+@dataclass
+class Applied:
+    pre_restore: str
+    written: int
+    deleted: int
+    secrets_file: Path | None
+
+
+def open_private(path: Path) -> Store:
+    return Store.init(path, private=True)
+
+
+@contextlib.contextmanager
+def target_lock(home: Path) -> Iterator[None]:
+    home.mkdir(parents=True, exist_ok=True)
+    with fsutil.lock(home / ".flexgit-restore.lock", what=f"restore target {home}",
+                     command="flexgit restore"):
+        yield
+
+
+def _read_current(base: Path, rel: str) -> tuple[bytes, str, os.stat_result] | None:
+    p = base / rel
+    try:
+        st = os.lstat(p)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return os.readlink(p).encode("utf-8", "surrogateescape"), "link", st
+    if stat.S_ISREG(st.st_mode):
+        fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as f:
+            return f.read(), "file", st
+    return None
+
+
+def _missing_parents(base: Path, rel: str, path: str) -> list[str]:
+    """Tree paths of the parent directories of rel that do not exist yet,
+    outermost first."""
+    parts = rel.split("/")[:-1]
+    side = path.split("/", 1)[0]
+    out = []
+    for i in range(1, len(parts) + 1):
+        if not os.path.lexists(base.joinpath(*parts[:i])):
+            out.append(f"{side}/" + "/".join(parts[:i]))
+    return out
+
+
+def save_pre_restore(private: Store, plan: Plan) -> str:
+    """Commit the files the plan changes or deletes, and all user data, as
+    they are now; record what the plan creates so undo can remove it."""
+    t = plan.target
+    w = private.writer()
+    files: Files = {}
+    saved: dict[str, dict[str, int | str]] = {}
+    created: list[str] = []
+    created_dirs: list[str] = []
+    by_path = {a.path: a for a in plan.changes}
+    wanted = [a.path for a in plan.changes] + list(_user_data_files(t.home))
+    try:
+        for path in dict.fromkeys(wanted):
+            base, rel = t.abspath(path)
+            cur = _read_current(base, rel)
+            if cur is None:
+                action = by_path.get(path)
+                if action is not None and action.action == "create":
+                    for parent in _missing_parents(base, rel, path):
+                        if parent not in created_dirs:
+                            created_dirs.append(parent)
+                    (created_dirs if action.kind == "dir" else created).append(path)
+                continue
+            data, kind, st = cur
+            mode = LINK if kind == "link" else (EXEC if st.st_mode & 0o100 else FILE)
+            files[path] = Entry(mode, w.add_blob(data))
+            saved[path] = {"mode": stat.S_IMODE(st.st_mode), "uid": st.st_uid,
+                           "gid": st.st_gid, "kind": kind}
+        undo = {"home": str(t.home), "root": str(t.root), "mode": plan.mode,
+                "source": plan.source, "time": int(time.time()), "saved": saved,
+                "created": created, "created_dirs": created_dirs}
+        files[UNDO_PATH] = Entry(FILE, w.add_blob(json.dumps(undo, indent=1).encode()))
+        tree = private.write_tree(w, files)
+        parent = private.head(PRE_RESTORE)
+        sha = private.make_commit(w, tree=tree, parent=parent,
+                                  message=f"pre-restore: {plan.mode} from {plan.source}\n")
+        w.finish()
+    except BaseException:
+        w.abort()
+        raise
+    private.move_head(parent, sha, branch=PRE_RESTORE, message="pre-restore")
+    return sha
+
+
+def _journal(private: Store) -> Path:
+    return private.path / JOURNAL
+
+
+def apply(plan: Plan, private: Store, *, progress: Callable[[str], None] | None = None,
+          verify: bool = True) -> Applied:
+    """Carry out the plan. The caller holds the target lock."""
+    finish_interrupted(private)
+    pre = save_pre_restore(private, plan)
+    fsutil.atomic_write(_journal(private), json.dumps(
+        {"pre_restore": pre, "home": str(plan.target.home), "started": time.time()}).encode(),
+        mode=0o600)
+    written = deleted = 0
+    changes = plan.changes
+    # Directories first (parents before children), deletions last.
+    order = sorted(changes, key=lambda a: (a.action == "delete", a.kind != "dir",
+                                           a.path.count("/"), a.path))
+    for n, a in enumerate(order):
+        if progress and n % 200 == 0:
+            progress(f"restoring {n}/{len(order)}")
+        base, rel = plan.target.abspath(a.path)
+        check = None
+        if a.path in plan.sudoers:
+            def check(tmp: str, name: str = a.path) -> None:
+                accounts.check_sudoers(tmp, name)
+        _apply_one(a, base, rel, plan.target, check, verify)
+        if a.action == "delete":
+            deleted += 1
+        else:
+            written += 1
+    secrets_file = _save_generated(private, plan)
+    fsutil.remove_quietly(_journal(private))
+    private.set_ref(UNDONE, None)
+    return Applied(pre, written, deleted, secrets_file)
+
+
+def _apply_one(a: Action, base: Path, rel: str, t: Target,
+               check: Callable[[str], None] | None, verify: bool) -> None:
+    uid, gid = (t.account.uid, t.account.gid) if (t.as_root and t.account and
+                                                  a.path.startswith("home/")) else (None, None)
+    dir_mode = 0o755 if a.path.startswith("system/") else 0o750
+    if a.kind == "dir":
+        fd = paths.open_parent(base, rel + "/x", mode=a.mode or 0o750,
+                               uid=a.uid, gid=a.gid)
+        os.close(fd)
+        return
+    fd = paths.open_parent(base, rel, mode=dir_mode, uid=uid, gid=gid)
+    name = rel.rsplit("/", 1)[-1]
+    try:
+        if a.action == "delete":
+            with contextlib.suppress(FileNotFoundError):
+                st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                if stat.S_ISDIR(st.st_mode):
+                    raise FlexgitError(f"{base / rel} is a directory; not deleted")
+                os.unlink(name, dir_fd=fd)
+                os.fsync(fd)
+        elif a.action == "chmod":
+            _chmod_nofollow(fd, name, a.mode or 0o644)
+        elif a.action == "chown":
+            os.chown(name, -1 if a.uid is None else a.uid, -1 if a.gid is None else a.gid,
+                     dir_fd=fd, follow_symlinks=False)
+        elif a.kind == "link":
+            fsutil.symlink_at(fd, name, (a.data or b"").decode("utf-8", "surrogateescape"))
+        else:
+            fsutil.atomic_write_at(fd, name, a.data or b"", mode=a.mode or 0o644, uid=a.uid,
+                                   gid=a.gid, expect_sha256=a.sha256 if verify else None,
+                                   check=check)
+    finally:
+        os.close(fd)
+
+
+def _chmod_nofollow(dir_fd: int, name: str, mode: int) -> None:
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=dir_fd)
+    try:
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+
+
+def _save_generated(private: Store, plan: Plan) -> Path | None:
+    if not plan.generated:
+        return None
+    d = private.path / "secrets"
+    d.mkdir(mode=0o700, exist_ok=True)
+    stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
+    lines = [f"# flexgit restore ({plan.mode}) from {plan.source} at {stamp}",
+             "# New secrets and the temporary admin password. Shown once; keep this file safe",
+             "# or delete it once the values are in your password manager.", ""]
+    for g in plan.generated:
+        where = f"{g.path}:{g.line}" if g.line else g.path
+        lines.append(f"{where}\t{g.what}\t{g.value}")
+    path = d / f"restore-{stamp}.txt"
+    fsutil.atomic_write(path, ("\n".join(lines) + "\n").encode(), mode=0o600)
+    return path
+
+
+# --- undo ------------------------------------------------------------------
+
+
+@dataclass
+class Undone:
+    commit: str
+    restored: int
+    removed: int
+
+
+def finish_interrupted(private: Store) -> Undone | None:
+    """A journal left by a restore that died half-way: put everything back."""
+    j = _journal(private)
+    if not j.exists():
+        return None
+    try:
+        pre = json.loads(j.read_text())["pre_restore"]
+    except (OSError, ValueError, KeyError):
+        raise FlexgitError(f"{j} is damaged; inspect it, then remove it to continue") from None
+    result = undo_commit(private, str(pre))
+    fsutil.remove_quietly(j)
+    return result
+
+
+def undo_last(private: Store) -> Undone:
+    interrupted = finish_interrupted(private)
+    if interrupted is not None:
+        return interrupted
+    head = private.head(PRE_RESTORE)
+    if head is None or private.get_ref(UNDONE) == head:
+        raise UsageError("nothing to undo: no restore since the last undo")
+    return undo_commit(private, head)
+
+
+def undo_commit(private: Store, commit: str) -> Undone:
+    tree = private.read_tree(commit)
+    if UNDO_PATH not in tree:
+        raise FlexgitError(f"pre-restore snapshot {commit[:12]} has no undo record")
+    undo = json.loads(private.read_blob(tree[UNDO_PATH].sha))
+    t = Target(Path(undo["home"]), Path(undo["root"]), None, undo["home"],
+               as_root=os.geteuid() == 0)
+    removed = restored = 0
+    for path in undo["created"]:
+        base, rel = t.abspath(path)
+        a = Action(path, "delete")
+        try:
+            _apply_one(a, base, rel, t, None, False)
+            removed += 1
+        except FileNotFoundError:
+            pass
+    for path, meta in undo["saved"].items():
+        base, rel = t.abspath(path)
+        data = private.read_blob(tree[path].sha)
+        own = t.as_root
+        a = Action(path, "update", kind=str(meta["kind"]), data=data, mode=int(meta["mode"]),
+                   uid=int(meta["uid"]) if own else None, gid=int(meta["gid"]) if own else None)
+        cur = _read_current(base, rel)
+        if cur is not None and cur[1] != a.kind:
+            _apply_one(Action(path, "delete"), base, rel, t, None, False)
+        _apply_one(a, base, rel, t, None, False)
+        restored += 1
+    for path in reversed(undo["created_dirs"]):
+        base, rel = t.abspath(path)
+        with contextlib.suppress(OSError):
+            os.rmdir(base / rel)
+    private.set_ref(UNDONE, commit)
+    return Undone(commit, restored, removed)

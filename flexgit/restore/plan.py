@@ -1,0 +1,360 @@
+"""The restore plan: one action per path, computed from the source and what is
+on disk, before anything is written. A plan is a value: printed by --dry-run,
+serialised as JSON, tested, then applied."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import stat
+import string
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bcrypt
+
+from flexgit import diff as diff_mod
+from flexgit import paths, sanitize, scan
+from flexgit.errors import IntegrityError, UsageError
+from flexgit.profile import Profile
+from flexgit.restore import accounts, merge
+from flexgit.restore.source import USER_DATA_DIRS, Source
+from flexgit.snapshot import read_nofollow
+from flexgit.store import LINK, Entry, Files, Store, blob_id
+
+MODES = ("fresh", "merge", "migrate")
+ACTIONS = ("create", "update", "delete", "keep", "preserve", "merge", "chmod", "chown", "skip")
+# The directory structure the original tool creates in a fresh installation.
+FRESH_DIRS = ("users", "admins", "temp_passwords", "push_subscriptions", "cache",
+              "cache/sip_status", "logs", "backup", "templates")
+SECRET_ALPHABET = string.ascii_letters + string.digits
+TEMP_PASSWORD_MINUTES = 15
+
+
+@dataclass
+class Action:
+    path: str  # tree path: home/… or system/…
+    action: str
+    reason: str | None = None
+    kind: str = "file"  # file, link or dir
+    data: bytes | None = None  # what to write (create, update, merge)
+    mode: int | None = None
+    uid: int | None = None
+    gid: int | None = None
+    sha256: str | None = None  # of data, checked on disk before the rename
+    diff: str | None = None  # for -v
+
+    def as_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"path": self.path, "action": self.action}
+        if self.reason:
+            d["reason"] = self.reason
+        return d
+
+    @property
+    def writes(self) -> bool:
+        return self.action in ("create", "update", "merge", "delete", "chmod", "chown")
+
+
+@dataclass
+class Target:
+    home: Path  # where home/ goes (under --root for migrate)
+    root: Path
+    account: accounts.Account | None  # the owner of home files (None: leave owners alone)
+    home_in_content: str  # the home path written into files (/home/alice)
+    as_root: bool  # may chown
+
+    def abspath(self, tree_path: str) -> tuple[Path, str]:
+        side, _, rel = tree_path.partition("/")
+        return (self.home if side == "home" else self.root), rel
+
+
+@dataclass
+class Generated:
+    """A secret this restore made up; shown once, saved 0600 in the private store."""
+
+    path: str
+    line: int
+    what: str
+    value: str
+
+
+@dataclass
+class Plan:
+    mode: str
+    source: str
+    target: Target
+    actions: list[Action] = field(default_factory=list)
+    generated: list[Generated] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sudoers: list[str] = field(default_factory=list)  # paths to check with visudo
+
+    def as_json(self) -> dict[str, Any]:
+        return {"mode": self.mode, "source": self.source,
+                "actions": [a.as_json() for a in self.actions], "notes": self.notes}
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for a in self.actions:
+            out[a.action] = out.get(a.action, 0) + 1
+        return out
+
+    @property
+    def changes(self) -> list[Action]:
+        return [a for a in self.actions if a.writes]
+
+
+def new_secret(n: int = 24) -> str:
+    return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(n))
+
+
+def _fill_secrets(path: str, data: bytes, out: list[Generated]) -> bytes:
+    """Replace each secret placeholder by a new strong secret (fresh, migrate,
+    and new files in merge: a publicly known placeholder is no password)."""
+    marker = sanitize.SECRET_PLACEHOLDER.encode()
+    if marker not in data:
+        return data
+    lines = data.split(b"\n")
+    for i, line in enumerate(lines):
+        while marker in line:
+            value = new_secret()
+            key = line.split(marker, 1)[0].strip()[-40:].decode("utf-8", "replace")
+            out.append(Generated(path, i + 1, key or "secret", value))
+            line = line.replace(marker, value.encode(), 1)
+        lines[i] = line
+    return b"\n".join(lines)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _owner(meta_owner: str, meta_group: str, side: str, t: Target) -> tuple[int | None, int | None]:
+    if not t.as_root:
+        return None, None
+    if side == "home" and t.account is not None:
+        return t.account.uid, t.account.gid
+    uid = gid = None
+    try:
+        import grp
+        import pwd
+
+        uid = pwd.getpwnam(meta_owner).pw_uid if meta_owner else 0
+        gid = grp.getgrnam(meta_group).gr_gid if meta_group else 0
+    except KeyError:
+        uid, gid = 0, 0  # names unknown here: system files belong to root
+    return uid, gid
+
+
+def _lstat(p: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(p)
+    except FileNotFoundError:
+        return None
+
+
+def build(source: Source, mode: str, target: Target, profile: Profile, *,
+          base: tuple[Store, Files] | None = None, skip_sudoers: bool = False,
+          verbose: bool = False, force: bool = False) -> Plan:
+    """Compute the plan. `base` is the last snapshot of the installation (store
+    and files), the common ancestor for JSON three-way merges."""
+    if mode not in MODES:
+        raise UsageError(f"Invalid mode: {mode} (use fresh, merge or migrate)")
+    plan = Plan(mode, source.label, target)
+    man = source.manifest
+    migrating = mode == "migrate"
+    old_home = man.home
+    for path in sorted(source.files):
+        entry = source.files[path]
+        raw = source.read(entry)
+        if blob_id(raw) != entry.sha and not force:
+            raise IntegrityError(f"{source.label}: {path} does not match its checksum; "
+                                 f"run `flexgit verify` (use --force to restore it anyway)")
+        meta = man.files.get(path)
+        side = path.split("/", 1)[0]
+        data = raw
+        if entry.mode != LINK and not diff_mod.is_binary(raw):
+            if old_home and old_home != target.home_in_content:
+                data, _ = accounts.rewrite_home(data, old_home, target.home_in_content)
+            if path.startswith("system/etc/sudoers.d/"):
+                if migrating and target.account is not None:
+                    if skip_sudoers:
+                        plan.actions.append(Action(path, "skip", "--skip-sudoers"))
+                        continue
+                    data = accounts.rewrite_user(data, man.account, target.account.name)
+                plan.sudoers.append(path)
+        # Permission bits only: setuid/setgid never come back from a backup.
+        fmode = (meta.mode if meta else (0o755 if entry.mode == 0o100755 else 0o644)) & 0o1777
+        if path.startswith("system/etc/sudoers.d/"):
+            fmode = 0o440
+        uid, gid = _owner(meta.owner if meta else "", meta.group if meta else "", side, target)
+        plan.actions.append(_file_action(plan, path, entry, data, fmode, uid, gid, target,
+                                         mode, base, verbose))
+    for path, meta in sorted(man.empty_dirs.items()):
+        base_dir, rel = target.abspath(path)
+        st = _lstat(base_dir / rel)
+        uid, gid = _owner(meta.owner, meta.group, path.split("/", 1)[0], target)
+        if st is None:
+            plan.actions.append(Action(path, "create", "directory", kind="dir",
+                                       mode=meta.mode & 0o1777, uid=uid, gid=gid))
+    if mode in ("fresh", "migrate"):
+        _fresh_extras(plan, source, target, profile)
+    _local_only(plan, source, target, profile)
+    return plan
+
+
+def _file_action(plan: Plan, path: str, entry: Entry, data: bytes, fmode: int,
+                 uid: int | None, gid: int | None, t: Target, mode: str,
+                 base: tuple[Store, Files] | None, verbose: bool) -> Action:
+    base_dir, rel = t.abspath(path)
+    target = base_dir / rel
+    kind = "link" if entry.mode == LINK else "file"
+    unsafe = paths.parents_safe(base_dir, rel)
+    if unsafe:
+        return Action(path, "skip", f"unsafe target: {unsafe}")
+    st = _lstat(target)
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        return Action(path, "skip", f"{target} is a directory")
+    if kind == "link":
+        if st is not None and stat.S_ISLNK(st.st_mode) and \
+                os.readlink(target).encode("utf-8", "surrogateescape") == data:
+            return Action(path, "keep", kind="link")
+        return Action(path, "create" if st is None else "update", kind="link", data=data,
+                      sha256=_sha256(data), reason=None if st is None else "symlink target")
+    if st is None:
+        data = _fill_secrets(path, data, plan.generated)
+        return Action(path, "create", data=data, mode=fmode, uid=uid, gid=gid,
+                      sha256=_sha256(data))
+    if stat.S_ISLNK(st.st_mode):
+        # Replacing the link itself (never writing through it) is safe.
+        data = _fill_secrets(path, data, plan.generated)
+        return Action(path, "update", "replaces a symlink", data=data, mode=fmode, uid=uid,
+                      gid=gid, sha256=_sha256(data))
+    live = read_nofollow(target)
+    action, reason = "update", None
+    if mode == "merge" and not diff_mod.is_binary(live):
+        live_s = sanitize.sanitize(path, live).data
+        if live_s == data or live == data:
+            data, action = live, "keep"
+        else:
+            merged = None
+            if path.endswith(".json"):
+                old = None
+                if base is not None and path in base[1]:
+                    old = base[0].read_blob(base[1][path].sha)
+                merged = merge.merge_json(old, data, live, live_s)
+            if merged is not None:
+                data, action = merged.data, "merge"
+                if merged.conflicts:
+                    reason = "kept local values at " + ", ".join(merged.conflicts[:5]) + \
+                        (" …" if len(merged.conflicts) > 5 else "")
+                    plan.notes.append(f"{path}: {reason}")
+            else:
+                data, missing = merge.keep_live_values(data, live, live_s)
+                if missing:
+                    plan.notes.append(f"{path}: {missing} placeholder line(s) had no live "
+                                      f"value; new secrets were generated for them")
+            data = _fill_secrets(path, data, plan.generated)
+    else:
+        data = _fill_secrets(path, data, plan.generated)
+    if data == live:
+        cur_mode = stat.S_IMODE(st.st_mode)
+        if cur_mode != fmode:
+            return Action(path, "chmod", f"{cur_mode:04o} -> {fmode:04o}", mode=fmode)
+        if uid is not None and (st.st_uid, st.st_gid) != (uid, gid):
+            return Action(path, "chown", f"{scan.user_name(st.st_uid)} -> "
+                          f"{scan.user_name(uid)}", uid=uid, gid=gid)
+        return Action(path, "keep")
+    a = Action(path, action, reason, data=data, mode=fmode, uid=uid, gid=gid,
+               sha256=_sha256(data))
+    if verbose:
+        a.diff = diff_mod.render(diff_mod.Change(path, "M", None, None), live_s_or(path, live),
+                                 sanitize.sanitize(path, data).data, label_a="disk",
+                                 label_b="restore")
+    return a
+
+
+def live_s_or(path: str, live: bytes) -> bytes:
+    # Diffs shown to the user are of sanitized text: -v never prints a secret.
+    return sanitize.sanitize(path, live).data
+
+
+def _user_data_files(home: Path) -> Iterator[str]:
+    for d in USER_DATA_DIRS:
+        top = home / d
+        if not top.is_dir() or top.is_symlink():
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = [n for n in dirnames if not os.path.islink(os.path.join(dirpath, n))]
+            for name in sorted(filenames):
+                rel = os.path.relpath(os.path.join(dirpath, name), home)
+                yield "home/" + rel.replace(os.sep, "/")
+
+
+def _local_only(plan: Plan, source: Source, t: Target, profile: Profile) -> None:
+    """Managed files on disk that the source does not have, and user data."""
+    taken = {a.path for a in plan.actions}
+    fresh = plan.mode in ("fresh", "migrate")
+    for item in scan.walk(profile, t.home, t.root, source.manifest.backup_type):
+        if isinstance(item, scan.Skipped) or item.path in taken or item.kind == "dir":
+            continue
+        if fresh:
+            plan.actions.append(Action(item.path, "delete", "not in the source"))
+        else:
+            plan.actions.append(Action(item.path, "preserve", "not in the source"))
+    for path in _user_data_files(t.home):
+        if path in taken:
+            continue
+        if fresh and not source.has_user_data:
+            plan.actions.append(Action(path, "delete", "user data (saved to the private store)"))
+        elif not fresh:
+            plan.actions.append(Action(path, "preserve", "user data"))
+
+
+def _fresh_extras(plan: Plan, source: Source, t: Target, profile: Profile) -> None:
+    uid, gid = (t.account.uid, t.account.gid) if (t.as_root and t.account) else (None, None)
+    for d in FRESH_DIRS:
+        if d == "backup":
+            d = profile.backup_dir
+        if _lstat(t.home / d) is None:
+            plan.actions.append(Action(f"home/{d}", "create", "directory", kind="dir",
+                                       mode=0o750, uid=uid, gid=gid))
+    have = set(source.files)
+    if "home/flexpbx-config.json" not in have and source.manifest.default_settings:
+        data = json.dumps(source.manifest.default_settings, indent=2).encode() + b"\n"
+        data = _fill_secrets("home/flexpbx-config.json", data, plan.generated)
+        plan.actions.append(Action("home/flexpbx-config.json", "create", "from default_settings",
+                                   data=data, mode=0o640, uid=uid, gid=gid,
+                                   sha256=_sha256(data)))
+    for name, doc in sorted(source.manifest.templates.items()):
+        path = f"home/templates/{name}.json"
+        if path not in have:
+            data = json.dumps(doc, indent=2).encode() + b"\n"
+            plan.actions.append(Action(path, "create", "template", data=data, mode=0o640,
+                                       uid=uid, gid=gid, sha256=_sha256(data)))
+    if not source.has_user_data:
+        password = new_secret(16)
+        hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(10)).decode()
+        # PHP's password_verify() accepts $2y$; Python's bcrypt writes $2b$: same algorithm.
+        hashed = "$2y$" + hashed[4:]
+        now = time.time()
+        doc = {"username": "admin", "name": "Administrator",
+               "email": sanitize.placeholders.ADMIN_EMAIL_PLACEHOLDER,
+               "password_hash": hashed, "role": "admin", "temporary_password": True,
+               "must_change_password": True,
+               "temp_password_expires": time.strftime("%Y-%m-%d %H:%M:%S",
+                                                      time.localtime(now + 60 *
+                                                                     TEMP_PASSWORD_MINUTES)),
+               "created": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))}
+        data = json.dumps(doc, indent=2).encode() + b"\n"
+        plan.actions = [a for a in plan.actions if a.path != "home/admins/admin.json"]
+        plan.actions.append(Action("home/admins/admin.json", "create", "first admin",
+                                   data=data, mode=0o640, uid=uid, gid=gid,
+                                   sha256=_sha256(data)))
+        plan.generated.append(Generated("home/admins/admin.json", 0,
+                                        f"temporary admin password (expires in "
+                                        f"{TEMP_PASSWORD_MINUTES} minutes)", password))

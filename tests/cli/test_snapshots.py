@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Env, fsck
+
+
+def test_snapshot_json_shape_then_no_changes(env: Env) -> None:
+    r = env.run("--json", "snapshot", "-m", "first")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert set(doc) >= {"id", "parent", "files", "changed", "created", "sanitized"}
+    assert doc["parent"] is None and doc["changed"] == doc["files"]
+    r = env.run("snapshot")
+    assert r.exit_code == 0
+    assert r.stdout.strip() == f"no changes since {doc['id'][:12]}"
+    fsck(env.repo)
+
+
+def test_log_show_tag(env: Env) -> None:
+    env.run("snapshot", "-m", "first", "--tag", "base")
+    (env.home / "public_html" / "new.php").write_text("<?php echo 'hi';\n")
+    env.run("snapshot", "-m", "second")
+    r = env.run("--json", "log")
+    entries = json.loads(r.stdout)
+    assert [e["message"] for e in entries] == ["second", "first"]
+    assert entries[1]["tags"] == ["base"]
+    assert set(entries[0]) >= {"id", "created", "message", "files", "tags"}
+    r = env.run("log", "-n", "1")
+    assert r.stdout.count("\n") == 1 and "second" in r.stdout
+    r = env.run("show", "latest", "home/public_html/new.php")
+    assert r.stdout == "<?php echo 'hi';\n"
+    r = env.run("show", "base", "home/public_html/new.php")
+    assert r.exit_code == 2
+    assert "home/public_html/new.php is not in snapshot" in r.stderr
+    r = env.run("tag", "second-tag", "latest~1")
+    assert r.exit_code == 0
+    assert r.stdout.startswith(f"tagged {entries[1]['id'][:12]} as second-tag")
+
+
+def test_status_and_diff_against_disk(env: Env) -> None:
+    env.run("snapshot")
+    r = env.run("status")
+    assert "nothing changed since the latest snapshot" in r.stdout
+    cfg = env.home / "flexpbx-config.json"
+    doc = json.loads(cfg.read_text())
+    doc["flexpbx_test_key"] = 42
+    cfg.write_text(json.dumps(doc, indent=2))
+    script = env.root / "usr/local/bin/flexpbx-toggle-permissions"
+    script.write_text(script.read_text() + "echo done\n")
+    (env.home / "public_html" / "docs").mkdir(exist_ok=True)
+    (env.home / "public_html" / "docs" / "NEW.md").write_text("# new\n")
+    r = env.run("--json", "status")
+    st = json.loads(r.stdout)
+    assert {(c["status"], c["path"]) for c in st["changes"]} == {
+        ("M", "home/flexpbx-config.json"),
+        ("M", "system/usr/local/bin/flexpbx-toggle-permissions"),
+        ("A", "home/public_html/docs/NEW.md"),
+    }
+    r = env.run("diff", "--name-status")
+    assert "M\thome/flexpbx-config.json\n" in r.stdout
+    r = env.run("diff", "-p", "home/flexpbx-config.json")
+    assert "+ root['flexpbx_test_key'] = 42" in r.stdout
+    r = env.run("diff", "-p", "system/usr/local/bin")
+    assert "+echo done" in r.stdout
+    r = env.run("diff", "--stat")
+    assert "3 files changed" in r.stdout
+
+
+def test_diff_between_revisions(env: Env) -> None:
+    env.run("snapshot")
+    f = env.root / "etc/asterisk/extensions.conf"
+    f.write_text(f.read_text() + "exten => 9999,1,Hangup()\n")
+    env.run("snapshot")
+    r = env.run("diff", "latest~1", "latest")
+    assert "+exten => 9999,1,Hangup()" in r.stdout
+    r = env.run("--json", "diff", "latest~1", "latest")
+    assert json.loads(r.stdout)["changes"] == [
+        {"path": "system/etc/asterisk/extensions.conf", "status": "M"}]
+
+
+def test_no_repository_exit_10(env: Env) -> None:
+    r = env.run("log")
+    assert r.exit_code == 10
+    assert r.stderr == f"Error: no flexgit repository at {env.repo}; " \
+        "run `flexgit init` or pass --repo\n"
+
+
+def test_missing_home_exit_2(env: Env, tmp_path: Path) -> None:
+    r = env.run("--home", str(tmp_path / "nope"), "snapshot")
+    assert r.exit_code == 2
+    assert r.stderr == f"Error: --home {tmp_path / 'nope'} does not exist or is not a directory\n"
+
+
+def test_held_lock_exit_11_names_holder(env: Env) -> None:
+    env.run("init")
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (env.repo / "flexgit.lock").write_text(json.dumps(
+            {"host": socket.gethostname(), "pid": holder.pid, "time": 0, "command": "flexgit x"}))
+        r = env.run("snapshot")
+        assert r.exit_code == 11
+        assert f"is locked by pid {holder.pid} on {socket.gethostname()}" in r.stderr
+        assert r.stderr.count("\n") == 1
+    finally:
+        holder.kill()
+        holder.wait()
+    # The holder is gone now: its lock is stale and is recovered.
+    r = env.run("snapshot")
+    assert r.exit_code == 0, r.stderr
+    assert not (env.repo / "flexgit.lock").exists()
+
+
+def test_unreadable_file_exit_3(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = env.home / "public_html" / "api" / "login.php"
+    if os.geteuid() == 0:
+        monkeypatch.setenv("FLEXGIT_FAIL_READ", str(bad))  # root reads everything
+    else:
+        bad.chmod(0)
+    r = env.run("snapshot")
+    assert r.exit_code == 3
+    assert f"warning: skipped {bad}: Permission denied" in r.stderr
+    assert "home/public_html/api/login.php" not in env.git("ls-tree", "-r", "main").decode()
+    assert "home/public_html/index.php" in env.git("ls-tree", "-r", "main").decode()
+
+
+def test_profile_prints_effective_profile(env: Env, tmp_path: Path) -> None:
+    cfg = tmp_path / "p.toml"
+    cfg.write_text('[exclude]\nhome = ["public_html/big/"]\n')
+    r = env.run("--config", str(cfg), "--json", "profile")
+    doc = json.loads(r.stdout)
+    assert doc["excludes"]["home"] == ["public_html/big/"]
+    assert "users/" in doc["privacy_excludes"]
+    r = env.run("profile")
+    assert "api_endpoints" in r.stdout and "never backed up:" in r.stdout
+
+
+def test_bad_config_one_line(env: Env, tmp_path: Path) -> None:
+    cfg = tmp_path / "p.toml"
+    cfg.write_text("[[[")
+    r = env.run("--config", str(cfg), "snapshot")
+    assert r.exit_code == 1
+    assert r.stderr.startswith(f"Error: {cfg}: not valid TOML")
+    assert r.stderr.count("\n") == 1

@@ -1,0 +1,117 @@
+"""Shared builders: a realistic FlexPBX installation in tmp_path, a store, and
+helpers to run the CLI and the C git binary against the result."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from flexgit import sample
+from flexgit.cli import cli
+
+REAL_HOME = os.environ.get("HOME", "")
+
+
+@pytest.fixture(autouse=True)
+def dont_touch_real_home(tmp_path_factory: pytest.TempPathFactory,
+                         monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Any test that falls back to $HOME gets a throwaway one, and fails if the
+    real home's backup directory appears or changes."""
+    fake = tmp_path_factory.mktemp("fake-home")
+    monkeypatch.setenv("HOME", str(fake))
+    for var in ("FLEXGIT_REPO", "FLEXGIT_HOME", "FLEXGIT_ROOT", "FLEXGIT_CONFIG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    before = _fingerprint(Path(REAL_HOME) / "backup") if REAL_HOME else None
+    yield
+    if REAL_HOME:
+        assert _fingerprint(Path(REAL_HOME) / "backup") == before, "a test wrote to the real home"
+
+
+def _fingerprint(p: Path) -> tuple[bool, float]:
+    try:
+        return True, p.stat().st_mtime
+    except OSError:
+        return False, 0.0
+
+
+@dataclass
+class Env:
+    """An installation plus a store location, and ways to drive flexgit at them."""
+
+    sample: sample.Sample
+    repo: Path
+    tmp: Path
+
+    @property
+    def home(self) -> Path:
+        return self.sample.home
+
+    @property
+    def root(self) -> Path:
+        return self.sample.root
+
+    def args(self) -> list[str]:
+        return ["--home", str(self.home), "--root", str(self.root), "--repo", str(self.repo)]
+
+    def run(self, *args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(cli, [*self.args(), *args], input=input,
+                                  catch_exceptions=False)
+
+    def git(self, *args: str, input: bytes | None = None) -> bytes:
+        return subprocess.run(["git", "--git-dir", str(self.repo), *args], input=input,
+                              check=True, capture_output=True).stdout
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Env:
+    home, root = tmp_path / "home" / "flexpbx", tmp_path / "root"
+    home.mkdir(parents=True)
+    root.mkdir()
+    s = sample.build(home, root)
+    return Env(s, tmp_path / "store.git", tmp_path)
+
+
+def all_objects(repo: Path) -> bytes:
+    """Every object of a repository, as C git prints them."""
+    return subprocess.run(["git", "--git-dir", str(repo), "cat-file", "--batch-all-objects",
+                           "--batch"], check=True, capture_output=True).stdout
+
+
+def fsck(repo: Path) -> None:
+    subprocess.run(["git", "--git-dir", str(repo), "fsck", "--strict", "--no-dangling"],
+                   check=True, capture_output=True)
+
+
+requires_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
+
+
+def which_or_skip(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} not installed")
+    return path
+
+
+def tree_state(*dirs: Path) -> dict[str, tuple[str, int, bytes]]:
+    """Every file, link and directory under dirs: kind, mode, content/target."""
+    out: dict[str, tuple[str, int, bytes]] = {}
+    for d in dirs:
+        for dirpath, dirnames, filenames in os.walk(d):
+            for name in dirnames + filenames:
+                p = Path(dirpath) / name
+                st = p.lstat()
+                if p.is_symlink():
+                    out[str(p)] = ("link", 0, os.readlink(p).encode())
+                elif p.is_dir():
+                    out[str(p)] = ("dir", st.st_mode & 0o7777, b"")
+                else:
+                    out[str(p)] = ("file", st.st_mode & 0o7777, p.read_bytes())
+    return out

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import bcrypt
+
+from flexgit.store import Store
+from tests.conftest import Env, tree_state
+
+
+def _snap(env: Env, *extra: str) -> str:
+    r = env.run("--json", "snapshot", *extra)
+    assert r.exit_code in (0, 3), r.output
+    return json.loads(r.stdout)["id"] or Store.open(env.repo).head()
+
+
+def _fresh_target(env: Env, tmp: Path) -> list[str]:
+    home, root = tmp / "newhome", tmp / "newroot"
+    home.mkdir()
+    root.mkdir()
+    return ["--home", str(home), "--root", str(root), "--repo", str(env.repo)]
+
+
+def test_dry_run_writes_nothing_and_prints_json(env: Env) -> None:
+    _snap(env)
+    (env.root / "etc/asterisk/features.conf").write_text("; changed\n")
+    before = tree_state(env.home, env.root)
+    r = env.run("--json", "restore", "--dry-run", "latest")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["mode"] == "merge" and doc["source"] == "latest"
+    acts = {a["path"]: a["action"] for a in doc["actions"]}
+    assert acts["system/etc/asterisk/features.conf"] == "update"
+    assert acts["home/public_html/api/login.php"] == "keep"
+    assert acts["home/users/2001.json"] == "preserve"
+    assert all(set(a) <= {"path", "action", "reason"} for a in doc["actions"])
+    assert tree_state(env.home, env.root) == before
+
+
+def test_fresh_into_empty_target(env: Env, tmp_path: Path) -> None:
+    sha = _snap(env, "-t", "flxx")
+    args = _fresh_target(env, tmp_path)
+    from click.testing import CliRunner
+
+    from flexgit.cli import cli
+    r = CliRunner().invoke(cli, [*args, "-y", "restore", "-m", "fresh", sha])
+    assert r.exit_code == 0, r.output
+    home, root = tmp_path / "newhome", tmp_path / "newroot"
+    store = Store.open(env.repo)
+    tree = store.read_tree(sha)
+    manifest = json.loads(store.read_blob(tree[".flexgit/manifest.json"].sha))
+    for path, meta in manifest["files"].items():
+        base = home if path.startswith("home/") else root
+        p = base / path.split("/", 1)[1]
+        assert os.path.lexists(p), path
+        if not p.is_symlink():
+            assert oct(stat.S_IMODE(p.stat().st_mode)) == oct(int(meta["mode"], 8)), path
+            data = p.read_bytes()
+            assert b"FLEXGIT-REDACTED" not in data, f"placeholder left in {path}"
+    for d in ("users", "admins", "temp_passwords", "push_subscriptions", "cache/sip_status",
+              "logs", "backup", "templates"):
+        assert (home / d).is_dir()
+        assert stat.S_IMODE((home / d).stat().st_mode) == 0o750
+    admin = json.loads((home / "admins/admin.json").read_text())
+    assert admin["password_hash"].startswith("$2y$10$")
+    assert "New secrets" in r.stdout and "temporary admin password" in r.stdout
+    line = next(ln for ln in r.stdout.splitlines() if "temporary admin password" in ln)
+    password = line.rsplit(": ", 1)[1].strip()
+    assert bcrypt.checkpw(password.encode(), ("$2b$" + admin["password_hash"][4:]).encode())
+    secrets = list((home / "backup/private.git/secrets").iterdir())
+    assert len(secrets) == 1 and stat.S_IMODE(secrets[0].stat().st_mode) == 0o600
+    assert password in secrets[0].read_text()
+    # Never in the shareable store.
+    from tests.conftest import all_objects
+    assert password.encode() not in all_objects(env.repo)
+
+
+def test_merge_keeps_live_secrets_and_user_data_and_undo(env: Env) -> None:
+    _snap(env)
+    ext = env.root / "etc/asterisk/extensions.conf"
+    ext.write_text(ext.read_text() + "exten => 9999,1,Hangup()\n")
+    pjsip = env.root / "etc/asterisk/pjsip.conf"
+    pjsip.write_text(pjsip.read_text() + "; local note\n")
+    before = tree_state(env.home, env.root)
+    r = env.run("-y", "restore", "latest")
+    assert r.exit_code == 0, r.output
+    assert "exten => 9999" not in ext.read_text()
+    assert "; local note" not in pjsip.read_text()
+    after = tree_state(env.home, env.root)
+    everything = b"".join(v[2] for k, v in after.items() if "private.git" not in k)
+    missing = [s for s in env.sample.secrets if s.encode() in
+               b"".join(v[2] for k, v in before.items() if "private.git" not in k)
+               and s.encode() not in everything]
+    assert missing == [], "merge replaced live values with placeholders"
+    assert b"FLEXGIT-REDACTED" not in everything
+    for rel in env.sample.user_data:
+        assert before[str(env.home / rel)] == after[str(env.home / rel)]
+    r = env.run("undo")
+    assert r.exit_code == 0, r.output
+    restored = tree_state(env.home, env.root)
+    for k, v in before.items():
+        assert restored.get(k) == v, k
+    r = env.run("undo")
+    assert r.exit_code == 2 and "nothing to undo" in r.stderr
+
+
+def test_no_terminal_without_yes_refuses(env: Env) -> None:
+    _snap(env)
+    (env.root / "etc/asterisk/features.conf").write_text("; changed\n")
+    before = tree_state(env.home, env.root)
+    r = env.run("restore", "latest")
+    assert r.exit_code == 2
+    assert "no terminal to ask on; pass -y" in r.stderr
+    assert tree_state(env.home, env.root) == before
+
+
+def test_rollback_makes_a_new_snapshot(env: Env) -> None:
+    first = _snap(env, "-m", "one")
+    f = env.home / "public_html/portal/index.php"
+    old = f.read_bytes()
+    f.write_text("<?php echo 'v2';\n")
+    _snap(env, "-m", "two")
+    r = env.run("-y", "rollback")
+    assert r.exit_code == 0, r.output
+    assert f.read_bytes() == old
+    log = json.loads(env.run("--json", "log").stdout)
+    assert log[0]["message"] == f"rollback to {first[:12]}"
+    assert [e["message"] for e in log[1:]] == ["two", "one"]
+
+
+def test_json_settings_merge_local_edits_win(env: Env) -> None:
+    cfg = env.home / "flexpbx-config.json"
+    _snap(env, "-m", "base")
+    doc = json.loads(cfg.read_text())
+    doc["timezone"] = "Europe/Berlin"  # a local edit
+    doc["new_from_v2"] = True
+    cfg.write_text(json.dumps(doc, indent=2) + "\n")
+    _snap(env, "-m", "v2")
+    # Back to base: the v2 addition goes, the local timezone edit came with v2 too.
+    doc = json.loads(cfg.read_text())
+    doc["timezone"] = "Asia/Tokyo"  # edited again after v2, not snapshotted
+    cfg.write_text(json.dumps(doc, indent=2) + "\n")
+    r = env.run("-y", "restore", "latest~1")
+    assert r.exit_code == 0, r.output
+    merged = json.loads(cfg.read_text())
+    assert merged["timezone"] == "Asia/Tokyo"  # local edit wins over the rollback
+    assert "new_from_v2" not in merged
+    assert "kept local values at root['timezone']" in r.stderr

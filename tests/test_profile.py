@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flexgit import profile
+from flexgit.errors import BadInput
+
+
+@pytest.mark.parametrize(("side", "rel", "category"), [
+    ("home", "public_html/api/login.php", "api_endpoints"),
+    ("home", "public_html/service-worker.js", "service_worker"),
+    ("home", "public_html/api/sip-status.php", "sip_status_monitoring"),
+    ("home", "public_html/docs/README.md", "documentation"),
+    ("home", "public_html/portal/index.php", "system_files"),
+    ("home", "flexpbx-config.json", "default_settings"),
+    ("home", "templates/settings_template.json", "default_settings"),
+    ("system", "etc/asterisk/pjsip.conf", "asterisk_templates"),
+    ("system", "etc/asterisk/sub/dir/x.conf", "asterisk_templates"),
+    ("system", "etc/sudoers.d/flexpbx-asterisk", "sudo_config"),
+    ("system", "usr/local/bin/flexpbx-toggle-permissions", "system_scripts"),
+])
+def test_flx_categories(side: str, rel: str, category: str) -> None:
+    cat = profile.Profile().category_of(side, rel, "flx")
+    assert cat is not None and cat.name == category
+
+
+@pytest.mark.parametrize(("side", "rel"), [
+    ("home", "templates/user_template.json"),
+    ("home", "templates/admin_template.json"),
+    ("home", "schema/flexpbx.sql"),
+    ("home", "notes.txt"),  # not part of FlexPBX
+    ("home", "some/flexpbx-config.json"),  # includes are anchored at the home
+    ("system", "etc/sudoers.d/other-admin"),
+    ("system", "usr/local/bin/unrelated-tool"),
+    ("system", "etc/passwd"),
+])
+def test_not_in_flx(side: str, rel: str) -> None:
+    assert profile.Profile().category_of(side, rel, "flx") is None
+
+
+def test_flxx_adds_templates() -> None:
+    p = profile.Profile()
+    cat = p.category_of("home", "templates/user_template.json", "flxx")
+    assert cat is not None and cat.name == "user_templates" and cat.flxx_only
+
+
+@pytest.mark.parametrize(("side", "rel", "is_dir"), [
+    ("home", "users", True), ("home", "public_html/users", True), ("home", "admins", True),
+    ("home", "temp_passwords", True), ("home", "push_subscriptions", True),
+    ("home", "sessions", True), ("home", "public_html/sess_abc", False),
+    ("home", "public_html/api/cache", True), ("home", "logs", True),
+    ("home", "public_html/error_log", False), ("home", "public_html/x.log", False),
+    ("home", "tmp", True), ("home", "public_html/temp", True), ("home", "backup", True),
+    ("system", "var/spool/asterisk/voicemail", True),
+    ("system", "var/spool/asterisk/monitor", True),
+    ("system", "var/log/asterisk/cdr-csv", True),
+])
+def test_privacy_excludes(side: str, rel: str, is_dir: bool) -> None:
+    assert profile.Profile().excluded(side, rel, is_dir=is_dir)
+
+
+def test_toml_cannot_remove_privacy_excludes(tmp_path: Path) -> None:
+    cfg = tmp_path / "p.toml"
+    cfg.write_text('[remove]\npatterns = ["users/", "public_html/**"]\n')
+    p = profile.load(cfg)
+    assert p.excluded("home", "users", is_dir=True)
+    assert p.category_of("home", "public_html/portal/x.php", "flx") is None
+
+
+def test_toml_adds_categories_excludes_and_rules(tmp_path: Path) -> None:
+    cfg = tmp_path / "p.toml"
+    cfg.write_text("""
+[categories.provisioning]
+side = "system"
+include = ["etc/flexpbx/**"]
+
+[categories.api_endpoints]
+include = ["public_html/api2/**"]
+
+[exclude]
+home = ["public_html/big/"]
+
+[sanitize]
+secret_keys = ["acme_token"]
+disabled = ["pattern.email"]
+patterns = { acme_key = "ACME-[0-9A-F]{16}" }
+""")
+    p = profile.load(cfg)
+    assert p.category_of("system", "etc/flexpbx/a.conf", "flx").name == "provisioning"  # type: ignore[union-attr]
+    assert p.category_of("home", "public_html/api2/x.php", "flx").name == "api_endpoints"  # type: ignore[union-attr]
+    assert p.excluded("home", "public_html/big", is_dir=True)
+    assert p.rules.extra_secret_keys == ("acme_token",)
+    assert "pattern.email" in p.rules.disabled
+    assert p.digest != profile.Profile().digest
+    assert "etc/flexpbx" in p.walk_plan("system")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[[[", "not valid TOML"),
+    ("bogus = 1", "unknown section or key 'bogus'"),
+    ("[remove]\ncategories = ['nope']", "unknown category 'nope'"),
+    ("[categories.x]\ninclude = 'a'", "expected a list of strings"),
+    ("[categories.x]\nside = 'moon'\ninclude = ['a']", "side must be 'home' or 'system'"),
+    ("[sanitize]\npatterns = { x = '(' }", "not a valid regex"),
+])
+def test_bad_toml(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / "p.toml"
+    cfg.write_text(text)
+    with pytest.raises(BadInput, match=message) as e:
+        profile.load(cfg)
+    assert str(cfg) in str(e.value)
+
+
+def test_missing_profile_file(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="profile file not found"):
+        profile.load(tmp_path / "nope.toml")
+
+
+def test_walk_plan_stays_in_literal_prefixes() -> None:
+    plan = profile.Profile().walk_plan("system")
+    assert plan == {"etc/asterisk": None, "etc/sudoers.d": 1, "usr/local/bin": 1}
+    home = profile.Profile().walk_plan("home")
+    assert home["public_html"] is None
+    assert home[""] == 1  # flexpbx-config.json, *.md at the top
+    assert home["templates"] == 1

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from flexgit import profile, snapshot
+from flexgit.manifest import MANIFEST_PATH, REPORT_PATH
+from flexgit.store import Store
+from tests.conftest import Env, all_objects, fsck
+
+
+def _take(env: Env, **kw: object) -> snapshot.Result:
+    store = Store.init(env.repo) if not env.repo.exists() else Store.open(env.repo)
+    with store.locked("test"):
+        return snapshot.take(store, snapshot.Installation(env.home, env.root),
+                             profile.Profile(), **kw)  # type: ignore[arg-type]
+
+
+def test_no_planted_secret_or_personal_value_reaches_any_object(env: Env) -> None:
+    for t in ("flx", "flxx"):
+        _take(env, backup_type=t)
+    blob = all_objects(env.repo)
+    leaked = [s for s in env.sample.secrets if s.encode() in blob]
+    assert leaked == []
+    fsck(env.repo)
+
+
+def test_tree_layout_and_excluded_files(env: Env) -> None:
+    res = _take(env, backup_type="flxx")
+    store = Store.open(env.repo)
+    tree = store.read_tree(res.id or "")
+    assert MANIFEST_PATH in tree and REPORT_PATH in tree
+    assert "home/public_html/api/login.php" in tree
+    assert "system/etc/asterisk/pjsip.conf" in tree
+    assert "system/etc/sudoers.d/flexpbx-asterisk" in tree
+    assert "home/templates/user_template.json" in tree
+    for rel in env.sample.user_data:
+        assert f"home/{rel}" not in tree
+    for path in env.sample.excluded:
+        assert path not in tree
+    assert not any(p.startswith("home/backup/") for p in tree)
+    assert "system/etc/sudoers.d/other-admin" not in tree
+    assert "system/usr/local/bin/unrelated-tool" not in tree
+
+
+def test_flx_leaves_out_flxx_only_templates(env: Env) -> None:
+    res = _take(env, backup_type="flx")
+    tree = Store.open(env.repo).read_tree(res.id or "")
+    assert "home/templates/user_template.json" not in tree
+    assert "home/templates/settings_template.json" in tree
+
+
+def test_manifest_records_modes_owners_links_and_empty_dirs(env: Env) -> None:
+    res = _take(env)
+    store = Store.open(env.repo)
+    tree = store.read_tree(res.id or "")
+    m = json.loads(store.read_blob(tree[MANIFEST_PATH].sha))
+    sudoers = m["files"]["system/etc/sudoers.d/flexpbx-asterisk"]
+    assert sudoers["mode"] == "0440"
+    assert sudoers["owner"] and sudoers["group"]
+    assert m["home"] == str(env.home)
+    assert m["backup_type"] == "flx"
+    assert m["empty_dirs"], "the sample has an empty directory"
+    links = [p for p, e in tree.items() if e.mode == 0o120000]
+    assert links, "the sample has a symlink"
+    assert os.readlink(env.home / links[0][len("home/"):]).encode() == \
+        store.read_blob(tree[links[0]].sha)
+    assert isinstance(m["default_settings"], dict) and m["default_settings"]
+
+
+def test_sanitize_report_has_counts_never_values(env: Env) -> None:
+    res = _take(env)
+    store = Store.open(env.repo)
+    tree = store.read_tree(res.id or "")
+    report = store.read_blob(tree[REPORT_PATH].sha)
+    doc = json.loads(report)
+    assert doc["files"], "the sample has secrets, so rules fired"
+    assert all(isinstance(n, int) for c in doc["files"].values() for n in c.values())
+    assert not [s for s in env.sample.secrets if s.encode() in report]
+
+
+def test_commit_trailers_and_git_log(env: Env) -> None:
+    res = _take(env, message="first")
+    out = env.git("log", "--format=%s%n%(trailers:only,unfold)").decode()
+    assert out.startswith("first\n")
+    assert "Flexgit-Type: flx" in out
+    assert f"Flexgit-Files: {res.files}" in out
+    assert "Flexgit-Host: " in out
+
+
+def test_no_change_snapshot_writes_nothing(env: Env) -> None:
+    first = _take(env)
+    packs = sorted((env.repo / "objects" / "pack").iterdir())
+    again = _take(env)
+    assert again.id is None and again.parent == first.id
+    assert snapshot.no_changes_message(again) == f"no changes since {first.id[:12]}"  # type: ignore[index]
+    assert sorted((env.repo / "objects" / "pack").iterdir()) == packs
+    forced = _take(env, allow_empty=True)
+    assert forced.id and forced.parent == first.id
+
+
+def test_stat_cache_skips_unchanged_files(env: Env) -> None:
+    # Make every file old enough to be cached ("racy" files are never cached).
+    for p in list(env.home.rglob("*")) + list(env.root.rglob("*")):
+        if not p.is_symlink():
+            os.utime(p, (1_600_000_000, 1_600_000_000))
+    first = _take(env)
+    assert first.cached == 0
+    target = env.home / "public_html" / "api" / "login.php"
+    target.write_text(target.read_text() + "\n// changed\n")
+    second = _take(env)
+    assert second.changed == 1
+    assert second.cached >= first.files - 6  # everything but the changed and meta files
+    # Deleting the cache is always safe.
+    (env.repo / "flexgit-statcache.json").unlink()
+    third = _take(env, allow_empty=True)
+    assert third.cached == 0
+    store = Store.open(env.repo)
+    assert store.read_tree(third.id or "") | {} and \
+        store.commit_info(third.id or "").tree == store.commit_info(second.id or "").tree
+
+
+def test_unreadable_file_is_skipped_with_warning(env: Env,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = env.home / "public_html" / "api" / "login.php"
+    if os.geteuid() == 0:
+        monkeypatch.setenv("FLEXGIT_FAIL_READ", str(bad))  # root reads everything
+    else:
+        bad.chmod(0)
+    res = _take(env)
+    assert res.id is not None
+    assert any(str(bad) in w and "ermission denied" in w for w in res.warnings)
+
+
+def test_missing_home_is_a_clear_error(env: Env, tmp_path: Path) -> None:
+    from flexgit.errors import UsageError
+    store = Store.init(env.repo)
+    with pytest.raises(UsageError, match="--home .* does not exist"):
+        snapshot.take(store, snapshot.Installation(tmp_path / "nope", env.root), profile.Profile())
+
+
+def test_git_show_reads_snapshot_files(env: Env) -> None:
+    _take(env)
+    out = subprocess.run(["git", "--git-dir", str(env.repo), "show",
+                          "main:system/etc/asterisk/pjsip.conf"],
+                         capture_output=True, check=True).stdout
+    assert b"[" in out
