@@ -160,11 +160,15 @@ def atomic_write_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644,
     os.fsync(dir_fd)
 
 
-def symlink_at(dir_fd: int, name: str, target: str) -> None:
+def symlink_at(dir_fd: int, name: str, target: str, *, uid: int | None = None,
+               gid: int | None = None) -> None:
     """Atomically make `name` (in dir_fd) a symlink to `target`."""
     tmp = f"{TEMP_PREFIX}{secrets.token_hex(6)}"
     os.symlink(target, tmp, dir_fd=dir_fd)
     try:
+        if uid is not None or gid is not None:
+            os.chown(tmp, -1 if uid is None else uid, -1 if gid is None else gid,
+                     dir_fd=dir_fd, follow_symlinks=False)
         faults.point("replace")
         os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:

@@ -53,7 +53,9 @@ class StatCache:
         return Hit(sha, counts)
 
     def put(self, path: str, st: os.stat_result, sha: str, counts: dict[str, int]) -> None:
-        if self._started - st.st_mtime_ns < RACY_NS or self._started - st.st_ctime_ns < RACY_NS:
+        # Any write moves mtime to "now", so only a file whose mtime is recent
+        # can change again without its stat changing.
+        if self._started - st.st_mtime_ns < RACY_NS:
             return
         self._new[path] = [*_key(st), sha, counts]
 

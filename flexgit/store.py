@@ -234,6 +234,12 @@ class Store:
     def close(self) -> None:
         self._repo.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def _refresh(self) -> None:
         self._repo.object_store._update_pack_cache()
 

@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 
 from flexgit import sample
 from flexgit.cli import cli
+from flexgit.store import Store
 
 REAL_HOME = os.environ.get("HOME", "")
 
@@ -49,6 +50,13 @@ class Env:
     sample: sample.Sample
     repo: Path
     tmp: Path
+    opened: list[Store] = field(default_factory=list)
+
+    def store(self) -> Store:
+        """The store, closed when the test ends."""
+        st = Store.open(self.repo)
+        self.opened.append(st)
+        return st
 
     @property
     def home(self) -> Path:
@@ -71,12 +79,15 @@ class Env:
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> Env:
+def env(tmp_path: Path) -> Iterator[Env]:
     home, root = tmp_path / "home" / "flexpbx", tmp_path / "root"
     home.mkdir(parents=True)
     root.mkdir()
     s = sample.build(home, root)
-    return Env(s, tmp_path / "store.git", tmp_path)
+    e = Env(s, tmp_path / "store.git", tmp_path)
+    yield e
+    for st in e.opened:
+        st.close()
 
 
 def all_objects(repo: Path) -> bytes:

@@ -14,7 +14,9 @@ from tests.conftest import Env, all_objects, fsck
 
 
 def _take(env: Env, **kw: object) -> snapshot.Result:
-    store = Store.init(env.repo) if not env.repo.exists() else Store.open(env.repo)
+    if not env.repo.exists():
+        Store.init(env.repo).close()
+    store = env.store()
     with store.locked("test"):
         return snapshot.take(store, snapshot.Installation(env.home, env.root),
                              profile.Profile(), **kw)  # type: ignore[arg-type]
@@ -31,7 +33,7 @@ def test_no_planted_secret_or_personal_value_reaches_any_object(env: Env) -> Non
 
 def test_tree_layout_and_excluded_files(env: Env) -> None:
     res = _take(env, backup_type="flxx")
-    store = Store.open(env.repo)
+    store = env.store()
     tree = store.read_tree(res.id or "")
     assert MANIFEST_PATH in tree and REPORT_PATH in tree
     assert "home/public_html/api/login.php" in tree
@@ -49,14 +51,14 @@ def test_tree_layout_and_excluded_files(env: Env) -> None:
 
 def test_flx_leaves_out_flxx_only_templates(env: Env) -> None:
     res = _take(env, backup_type="flx")
-    tree = Store.open(env.repo).read_tree(res.id or "")
+    tree = env.store().read_tree(res.id or "")
     assert "home/templates/user_template.json" not in tree
     assert "home/templates/settings_template.json" in tree
 
 
 def test_manifest_records_modes_owners_links_and_empty_dirs(env: Env) -> None:
     res = _take(env)
-    store = Store.open(env.repo)
+    store = env.store()
     tree = store.read_tree(res.id or "")
     m = json.loads(store.read_blob(tree[MANIFEST_PATH].sha))
     sudoers = m["files"]["system/etc/sudoers.d/flexpbx-asterisk"]
@@ -74,7 +76,7 @@ def test_manifest_records_modes_owners_links_and_empty_dirs(env: Env) -> None:
 
 def test_sanitize_report_has_counts_never_values(env: Env) -> None:
     res = _take(env)
-    store = Store.open(env.repo)
+    store = env.store()
     tree = store.read_tree(res.id or "")
     report = store.read_blob(tree[REPORT_PATH].sha)
     doc = json.loads(report)
@@ -119,7 +121,7 @@ def test_stat_cache_skips_unchanged_files(env: Env) -> None:
     (env.repo / "flexgit-statcache.json").unlink()
     third = _take(env, allow_empty=True)
     assert third.cached == 0
-    store = Store.open(env.repo)
+    store = env.store()
     assert store.read_tree(third.id or "") | {} and \
         store.commit_info(third.id or "").tree == store.commit_info(second.id or "").tree
 
@@ -138,8 +140,7 @@ def test_unreadable_file_is_skipped_with_warning(env: Env,
 
 def test_missing_home_is_a_clear_error(env: Env, tmp_path: Path) -> None:
     from flexgit.errors import UsageError
-    store = Store.init(env.repo)
-    with pytest.raises(UsageError, match="--home .* does not exist"):
+    with Store.init(env.repo) as store, pytest.raises(UsageError, match="--home .* does not exist"):
         snapshot.take(store, snapshot.Installation(tmp_path / "nope", env.root), profile.Profile())
 
 

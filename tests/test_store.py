@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,20 @@ from flexgit.errors import NoRepository, UsageError
 from flexgit.store import EXEC, FILE, LINK, Entry, Store, blob_id
 
 from tests.conftest import fsck
+
+
+_OPEN: list[Store] = []
+
+
+def request_close(store: Store) -> None:
+    _OPEN.append(store)
+
+
+@pytest.fixture(autouse=True)
+def _close_stores() -> Iterator[None]:
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
 
 
 def _commit(store: Store, files: dict[str, bytes], parent: str | None, msg: str = "m") -> str:
@@ -22,6 +37,7 @@ def _commit(store: Store, files: dict[str, bytes], parent: str | None, msg: str 
 
 def test_init_creates_bare_repo_git_accepts(tmp_path: Path) -> None:
     store = Store.init(tmp_path / "s.git")
+    request_close(store)
     assert (tmp_path / "s.git" / "flexgit").is_file()
     assert store.head() is None
     out = subprocess.run(["git", "--git-dir", str(tmp_path / "s.git"), "rev-parse",
@@ -48,6 +64,7 @@ def test_open_missing_and_foreign(tmp_path: Path) -> None:
 
 def test_commits_are_packed_fsck_clean_and_readable(tmp_path: Path) -> None:
     store = Store.init(tmp_path / "s.git")
+    request_close(store)
     files = {"home/a.txt": b"hello\n", "home/d/e/f.php": b"<?php\n", "system/etc/x": b""}
     c1 = _commit(store, files, None)
     c2 = _commit(store, {**files, "home/a.txt": b"changed\n"}, c1)
@@ -70,6 +87,7 @@ def test_commits_are_packed_fsck_clean_and_readable(tmp_path: Path) -> None:
 
 def test_modes_and_symlinks_roundtrip(tmp_path: Path) -> None:
     store = Store.init(tmp_path / "s.git")
+    request_close(store)
     w = store.writer()
     files = {"home/run.sh": Entry(EXEC, w.add_blob(b"#!/bin/sh\n")),
              "home/link": Entry(LINK, w.add_blob(b"run.sh"))}
@@ -83,19 +101,21 @@ def test_modes_and_symlinks_roundtrip(tmp_path: Path) -> None:
 
 def test_move_head_is_compare_and_swap(tmp_path: Path) -> None:
     store = Store.init(tmp_path / "s.git")
+    request_close(store)
     c1 = _commit(store, {"home/a": b"1"}, None)
     c2 = _commit(store, {"home/a": b"2"}, c1)
     w = store.writer()
     tree = store.write_tree(w, {"home/a": Entry(FILE, w.add_blob(b"3"))})
     stale = store.make_commit(w, tree=tree, parent=c1, message="x\n")
     w.finish()
-    with pytest.raises(Exception, match="moved while this snapshot was written"):
+    with pytest.raises(Exception, match="moved while this command was writing"):
         store.move_head(c1, stale)
     assert store.head() == c2
 
 
 def test_resolve_revisions(tmp_path: Path) -> None:
     store = Store.init(tmp_path / "s.git")
+    request_close(store)
     c1 = _commit(store, {"home/a": b"1"}, None)
     c2 = _commit(store, {"home/a": b"2"}, c1)
     c3 = _commit(store, {"home/a": b"3"}, c2)
@@ -118,6 +138,7 @@ def test_resolve_revisions(tmp_path: Path) -> None:
 
 def test_aborted_writer_leaves_nothing(tmp_path: Path) -> None:
     store = Store.init(tmp_path / "s.git")
+    request_close(store)
     w = store.writer()
     w.add_blob(b"x" * 1000)
     w.abort()

@@ -97,12 +97,31 @@ def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = 
     target = _target(ctx, mode, user)
     if not dry_run and mode != "migrate":
         ctx.installation.check()
-    source, _store = load_source(ctx, spec)
+    source, src_store = load_source(ctx, spec)
     base = _base(ctx)
+    try:
+        return _restore(ctx, source, target, mode, base, dry_run=dry_run, force=force,
+                        skip_sudoers=skip_sudoers, confirm=confirm, progress=progress)
+    finally:
+        source.store.close()
+        if src_store is not None:
+            src_store.close()
+        if base is not None:
+            base[0].close()
+
+
+def _restore(ctx: Context, source: Source, target: Target, mode: str,
+             base: tuple[Store, Files] | None, *, dry_run: bool, force: bool,
+             skip_sudoers: bool, confirm: Callable[[Plan], bool] | None,
+             progress: Callable[[str], None] | None) -> Outcome:
     if dry_run:
         plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
                      verbose=ctx.out.verbose > 0, force=force)
         return Outcome(plan, None)
+    if mode == "migrate" and not target.home.exists() and target.account is not None:
+        target.home.mkdir(mode=0o750, parents=True)
+        if target.as_root:
+            os.chown(target.home, target.account.uid, target.account.gid)
     with target_lock(target.home):
         plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
                      verbose=ctx.out.verbose > 0, force=force)

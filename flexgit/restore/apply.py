@@ -178,7 +178,8 @@ def _apply_one(a: Action, base: Path, rel: str, t: Target,
             os.chown(name, -1 if a.uid is None else a.uid, -1 if a.gid is None else a.gid,
                      dir_fd=fd, follow_symlinks=False)
         elif a.kind == "link":
-            fsutil.symlink_at(fd, name, (a.data or b"").decode("utf-8", "surrogateescape"))
+            fsutil.symlink_at(fd, name, (a.data or b"").decode("utf-8", "surrogateescape"),
+                              uid=a.uid, gid=a.gid)
         else:
             fsutil.atomic_write_at(fd, name, a.data or b"", mode=a.mode or 0o644, uid=a.uid,
                                    gid=a.gid, expect_sha256=a.sha256 if verify else None,

@@ -224,7 +224,8 @@ def _file_action(plan: Plan, path: str, entry: Entry, data: bytes, fmode: int,
                 os.readlink(target).encode("utf-8", "surrogateescape") == data:
             return Action(path, "keep", kind="link")
         return Action(path, "create" if st is None else "update", kind="link", data=data,
-                      sha256=_sha256(data), reason=None if st is None else "symlink target")
+                      uid=uid, gid=gid, sha256=_sha256(data),
+                      reason=None if st is None else "symlink target")
     if st is None:
         data = _fill_secrets(path, data, plan.generated)
         return Action(path, "create", data=data, mode=fmode, uid=uid, gid=gid,

@@ -14,7 +14,7 @@ from tests.conftest import Env, tree_state
 def _snap(env: Env, *extra: str) -> str:
     r = env.run("--json", "snapshot", *extra)
     assert r.exit_code in (0, 3), r.output
-    return json.loads(r.stdout)["id"] or Store.open(env.repo).head()
+    return json.loads(r.stdout)["id"] or env.store().head()
 
 
 def _fresh_target(env: Env, tmp: Path) -> list[str]:
@@ -49,7 +49,7 @@ def test_fresh_into_empty_target(env: Env, tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, [*args, "-y", "restore", "-m", "fresh", sha])
     assert r.exit_code == 0, r.output
     home, root = tmp_path / "newhome", tmp_path / "newroot"
-    store = Store.open(env.repo)
+    store = env.store()
     tree = store.read_tree(sha)
     manifest = json.loads(store.read_blob(tree[".flexgit/manifest.json"].sha))
     for path, meta in manifest["files"].items():
