@@ -24,6 +24,8 @@ class Context:
     yes: bool = False
     hooks: bool = True
     out: Output = field(default_factory=Output)
+    summary: str = ""  # counts for the run log (never content or secrets)
+    log_run: bool = True  # off for --dry-run, which writes nothing at all
 
     @classmethod
     def from_options(cls, *, home: str | None, root: str | None, repo: str | None,

@@ -112,12 +112,15 @@ def which_or_skip(name: str) -> str:
 
 
 def tree_state(*dirs: Path) -> dict[str, tuple[str, int, bytes]]:
-    """Every file, link and directory under dirs: kind, mode, content/target."""
+    """Every file, link and directory under dirs: kind, mode, content/target.
+    flexgit's own run log (logs/flexgit.log) is left out: every run appends to it."""
     out: dict[str, tuple[str, int, bytes]] = {}
     for d in dirs:
         for dirpath, dirnames, filenames in os.walk(d):
             for name in dirnames + filenames:
                 p = Path(dirpath) / name
+                if name == "flexgit.log" and p.parent.name == "logs":
+                    continue
                 st = p.lstat()
                 if p.is_symlink():
                     out[str(p)] = ("link", 0, os.readlink(p).encode())

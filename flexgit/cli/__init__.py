@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from flexgit import __version__
+from flexgit import __version__, runlog
 from flexgit.app import Context
 from flexgit.errors import CANCELLED, ERROR, FlexgitError
 from flexgit.output import Output
@@ -44,14 +44,29 @@ def handle_errors(call: Callable[[], Any]) -> int:
     return rv if isinstance(rv, int) else 0
 
 
+# The context of the running command, for the run log.
+_current: list[Context] = []
+
+
+def _log_run(argv: list[str] | None, prog: str, code: int) -> None:
+    if _current:
+        ctx = _current.pop()
+        if not ctx.log_run:
+            return
+        runlog.append(ctx.home, [prog, *(argv if argv is not None else sys.argv[1:])], code,
+                      ctx.summary)
+
+
 class HandledGroup(click.Group):
     """A group whose main() reports errors the flexgit way, also under CliRunner."""
 
     def main(self, args: Any = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
              **extra: Any) -> Any:
+        _current.clear()
         code = handle_errors(lambda: super(HandledGroup, self).main(
             args, prog_name, complete_var, standalone_mode=False, **extra))
+        _log_run(args, prog_name or "flexgit", code)
         sys.exit(code)
 
 
@@ -61,8 +76,10 @@ class HandledCommand(click.Command):
     def main(self, args: Any = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
              **extra: Any) -> Any:
+        _current.clear()
         code = handle_errors(lambda: super(HandledCommand, self).main(
             args, prog_name, complete_var, standalone_mode=False, **extra))
+        _log_run(args, prog_name or self.name or "flexpbx", code)
         sys.exit(code)
 
 
@@ -96,12 +113,14 @@ def cli(ctx: click.Context, repo: str | None, home: str | None, root: str | None
                  color=False if no_color else None)
     ctx.obj = Context.from_options(home=home, root=root, repo=repo, config=config, yes=yes,
                                    out=out)
+    if not ctx.resilient_parsing and ctx.invoked_subcommand not in (None, "completion"):
+        _current.append(ctx.obj)
 
 
 def _register() -> None:
-    from flexgit.cli import restoring, snapshots
+    from flexgit.cli import files, restoring, snapshots
 
-    for cmd in [*snapshots.COMMANDS, *restoring.COMMANDS]:
+    for cmd in [*snapshots.COMMANDS, *restoring.COMMANDS, *files.COMMANDS]:
         cli.add_command(cmd)
 
 

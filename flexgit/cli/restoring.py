@@ -54,6 +54,8 @@ def report(ctx: Context, outcome: restore_mod.Outcome) -> None:
     applied = outcome.applied
     assert applied is not None
     plan = outcome.plan
+    ctx.summary = (f"restore mode={plan.mode} written={applied.written} "
+                   f"deleted={applied.deleted} pre_restore={applied.pre_restore[:12]}")
     ctx.out.data({**plan.as_json(), "pre_restore": applied.pre_restore,
                   "written": applied.written, "deleted": applied.deleted,
                   "secrets_file": str(applied.secrets_file) if applied.secrets_file else None})
@@ -92,6 +94,7 @@ def restore_cmd(ctx: Context, source: str, mode: str, user: str | None, dry_run:
       flexgit restore --dry-run latest~1
       flexgit -y restore -m fresh ~/backup/latest.flx.gz
     """
+    ctx.log_run = not dry_run
     outcome = restore_mod.restore(ctx, source, mode=mode, user=user, dry_run=dry_run,
                                   force=force, skip_sudoers=skip_sudoers,
                                   confirm=confirmer(ctx, mode, user),  # type: ignore[arg-type]

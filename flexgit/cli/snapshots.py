@@ -62,6 +62,8 @@ def snapshot_cmd(ctx: Context, backup_type: str, message: str | None, tag: str |
     for w in res.warnings:
         ctx.out.warn(w)
     ctx.out.data(res.as_json())
+    ctx.summary = (f"snapshot={res.id or 'none'} files={res.files} changed={res.changed} "
+                   f"sanitized={res.sanitized} warnings={len(res.warnings)}")
     if res.id is None:
         ctx.out.info(snapshot.no_changes_message(res))
     else:

@@ -149,3 +149,14 @@ def test_bad_config_one_line(env: Env, tmp_path: Path) -> None:
     assert r.exit_code == 1
     assert r.stderr.startswith(f"Error: {cfg}: not valid TOML")
     assert r.stderr.count("\n") == 1
+
+
+def test_each_run_is_logged_without_secrets(env: Env) -> None:
+    env.run("snapshot", "-m", "logged")
+    env.run("log")
+    log = (env.home / "logs" / "flexgit.log").read_text()
+    lines = log.splitlines()
+    assert len(lines) == 2
+    assert "exit=0" in lines[0] and "snapshot -m logged" in lines[0]
+    assert "files=" in lines[0] and "changed=" in lines[0]
+    assert not [s for s in env.sample.secrets if s in log]

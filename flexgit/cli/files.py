@@ -1,0 +1,209 @@
+"""Commands around backup files: export, import, verify, audit, prune."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from flexgit import audit as audit_mod
+from flexgit import retention
+from flexgit import verify as verify_mod
+from flexgit.app import Context
+from flexgit.errors import INTEGRITY, OK, WARNINGS, UsageError
+from flexgit.formats import flx, importer
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def _backup_dir(ctx: Context, given: str | None) -> Path:
+    if given:
+        return Path(given).expanduser().absolute()
+    return ctx.home / ctx.profile.backup_dir
+
+
+def _is_file_arg(arg: str) -> bool:
+    return os.path.lexists(arg) or arg.endswith((".flx", ".flxx", ".gz")) or "/" in arg
+
+
+@click.command("export")
+@click.argument("rev", default="latest")
+@click.option("-t", "--type", "backup_type", type=click.Choice(["flx", "flxx"]),
+              help="Backup type [default: the snapshot's type].")
+@click.option("-c", "--compress", is_flag=True, help="Compress with gzip (.gz).")
+@click.option("-o", "--output", "out_dir", metavar="DIR",
+              help="Output directory [default: HOME/backup/].")
+@pass_ctx
+def export_cmd(ctx: Context, rev: str, backup_type: str | None, compress: bool,
+               out_dir: str | None) -> int:
+    """Write a snapshot as a .flx/.flxx backup file and point latest.* at it.
+
+    \b
+    Example:
+      flexgit export latest -t flxx -c -o /srv/backups
+    """
+    store = ctx.open_store()
+    try:
+        res = flx.export(store, rev, profile=ctx.profile, out_dir=_backup_dir(ctx, out_dir),
+                         backup_type=backup_type, compress=compress)
+    finally:
+        store.close()
+    ctx.out.data(res.as_json())
+    ctx.out.success(f"exported snapshot {res.snapshot[:12]} to {res.path} ({res.files} files)")
+    return OK
+
+
+@click.command("import")
+@click.argument("file")
+@click.option("-m", "--message", help="Describe the snapshot [default: import FILE].")
+@pass_ctx
+def import_cmd(ctx: Context, file: str, message: str | None) -> int:
+    """Import a .flx/.flxx backup file (ours or the original tools') as a snapshot.
+
+    Every entry is checked and re-sanitized first; a bad file commits nothing.
+
+    \b
+    Example:
+      flexgit import ~/backup/flexpbx-2025-10-14_12-00-00.flx.gz
+    """
+    store = ctx.open_or_init_store()
+    try:
+        with store.locked("flexgit import"):
+            res = importer.import_file(store, Path(file), profile=ctx.profile,
+                                       message=message, name=file)
+    finally:
+        store.close()
+    for w in res.warnings:
+        ctx.out.warn(w)
+    for p in res.resanitized:
+        ctx.out.detail(f"re-sanitized {p}")
+    ctx.out.data(res.as_json())
+    if res.id is None:
+        ctx.out.info(f"no changes: {file} matches the latest snapshot "
+                     f"{(res.parent or '')[:12]}")
+    else:
+        ctx.out.success(f"imported {file} as snapshot {res.id[:12]}: {res.files} files, "
+                        f"{res.changed} changed")
+    return WARNINGS if res.warnings else OK
+
+
+@click.command()
+@click.argument("target", metavar="FILE|REV")
+@pass_ctx
+def verify(ctx: Context, target: str) -> int:
+    """Check a backup file (JSON, gzip, sizes, sha256) or a snapshot (every blob).
+
+    Exits 4 when anything is wrong.
+
+    \b
+    Example:
+      flexgit verify ~/backup/latest.flx.gz && flexgit verify latest
+    """
+    if _is_file_arg(target):
+        report = verify_mod.verify_file(Path(target), name=target)
+    else:
+        store = ctx.open_store()
+        try:
+            report = verify_mod.verify_snapshot(store, target)
+        finally:
+            store.close()
+    ctx.out.data(report.as_json())
+    what = target if report.kind == "file" else f"snapshot {report.target[:12]}"
+    for p in report.problems:
+        ctx.out.info(f"{p.path}: {p.problem}")
+    if report.ok:
+        ctx.out.success(f"{what}: OK ({report.checked} "
+                        f"{'entries' if report.kind == 'file' else 'objects'} verified)")
+        return OK
+    ctx.out.info(f"{what}: {len(report.problems)} problem(s)")
+    return INTEGRITY
+
+
+@click.command()
+@click.argument("target", metavar="[REV|FILE]", required=False)
+@click.option("--all", "all_objects", is_flag=True, help="Every blob object in the store.")
+@pass_ctx
+def audit(ctx: Context, target: str | None, all_objects: bool) -> int:
+    """Look for secrets the sanitizer missed; prints where, never the value.
+
+    Exits 4 when anything is found.
+
+    \b
+    Example:
+      flexgit audit latest && flexgit audit --all
+    """
+    rules = ctx.profile.rules
+    if all_objects and target:
+        raise UsageError("give either REV|FILE or --all, not both")
+    if target is not None and _is_file_arg(target):
+        findings = audit_mod.audit_file(Path(target), rules, name=target)
+        what = target
+    else:
+        store = ctx.open_store()
+        try:
+            if all_objects:
+                findings, what = audit_mod.audit_store(store, rules), f"every object in {ctx.repo}"
+            else:
+                sha = store.resolve(target or "latest")
+                findings, what = audit_mod.audit_snapshot(store, sha, rules), \
+                    f"snapshot {sha[:12]}"
+        finally:
+            store.close()
+    ctx.out.data([f.as_json() for f in findings])
+    for f in findings:
+        ctx.out.info(f.describe())
+    if findings:
+        ctx.out.info(f"{what}: {len(findings)} possible secret(s) found")
+        return INTEGRITY
+    ctx.out.success(f"{what}: no secrets found")
+    return OK
+
+
+@click.command()
+@click.option("--keep-last", type=click.IntRange(min=0), help="Keep the N newest.")
+@click.option("--keep-daily", type=click.IntRange(min=0), help="Newest of each of N days.")
+@click.option("--keep-weekly", type=click.IntRange(min=0), help="Newest of each of N weeks.")
+@click.option("--keep-monthly", type=click.IntRange(min=0),
+              help="Newest of each of N months.")
+@click.option("--dir", "directory", metavar="DIR", help="Backup directory [default: HOME/backup/].")
+@click.option("--dry-run", is_flag=True, help="Print what would happen; change nothing.")
+@click.option("--delete", is_flag=True, help="Delete instead of moving into DIR/backups/.")
+@pass_ctx
+def prune(ctx: Context, keep_last: int | None, keep_daily: int | None, keep_weekly: int | None,
+          keep_monthly: int | None, directory: str | None, dry_run: bool, delete: bool) -> int:
+    """Apply retention to exported backup files (default: 7 daily, 4 weekly, 12 monthly).
+
+    Files not kept move into DIR/backups/ (or are deleted with --delete);
+    latest.* links follow the newest remaining file.
+
+    \b
+    Example:
+      flexgit prune --keep-daily 7 --keep-weekly 4 --dry-run
+    """
+    given = (keep_last, keep_daily, keep_weekly, keep_monthly)
+    if all(v is None for v in given):
+        policy = retention.DEFAULT_POLICY
+    else:
+        policy = retention.Policy(*(v or 0 for v in given))
+    res = retention.prune(_backup_dir(ctx, directory), policy, delete=delete, dry_run=dry_run)
+    ctx.out.data(res.as_json())
+    would = "would " if dry_run else ""
+    for name, reasons in sorted(res.kept.items()):
+        ctx.out.info(f"keep    {name}  ({', '.join(reasons)})")
+    for name, to in res.removed:
+        if to == "delete":
+            ctx.out.info(f"{would}delete  {name}")
+        else:
+            ctx.out.info(f"{would}move    {name} -> {os.path.relpath(to, res.directory)}")
+    for link, link_target in res.links:
+        if link_target is None:
+            ctx.out.info(f"{would}remove  {link} (nothing left to point at)")
+        else:
+            ctx.out.info(f"{would}point   {link} -> {link_target}")
+    ctx.out.info(f"{len(res.kept)} kept, {len(res.removed)} {would}"
+                 f"{'deleted' if delete else 'moved to backups/'}")
+    return OK
+
+
+COMMANDS = [export_cmd, import_cmd, verify, audit, prune]
