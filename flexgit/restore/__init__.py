@@ -14,6 +14,8 @@ from flexgit.errors import Cancelled, FlexgitError, UsageError
 from flexgit.restore import accounts
 from flexgit.restore.apply import Applied, Undone, open_private, target_lock
 from flexgit.restore.plan import MODES, Plan, Target, build
+
+__all__ = ["Outcome", "Plan", "restore", "rollback", "undo"]
 from flexgit.restore.source import Source, from_commit, looks_like_file
 from flexgit.store import Files, Store
 

@@ -1,0 +1,42 @@
+"""Every command has help with a one-line summary and an example (sqlite-utils
+test_docs style), and the completion scripts are real."""
+
+from __future__ import annotations
+
+import subprocess
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from flexgit.cli import cli
+
+
+def _commands() -> list[tuple[str, click.Command]]:
+    out: list[tuple[str, click.Command]] = [("flexgit", cli)]
+    for name, cmd in sorted(cli.commands.items()):
+        out.append((name, cmd))
+        if isinstance(cmd, click.Group):
+            out.extend((f"{name} {sub}", c) for sub, c in sorted(cmd.commands.items()))
+    return out
+
+
+@pytest.mark.parametrize(("name", "cmd"), _commands(), ids=[n for n, _ in _commands()])
+def test_help_has_summary_and_example(name: str, cmd: click.Command) -> None:
+    args = name.split()[1:]
+    r = CliRunner().invoke(cli, [*args, "--help"])
+    assert r.exit_code == 0, r.output
+    summary = (cmd.help or "").strip().splitlines()[0]
+    assert summary.endswith("."), f"{name}: one-line summary ending in a period"
+    assert "Example:" in r.output, f"{name}: help shows an example"
+    example = r.output.split("Example:", 1)[1]
+    assert "flexgit" in example or "flexpbx-" in example
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_scripts(shell: str) -> None:
+    r = CliRunner().invoke(cli, ["completion", shell])
+    assert r.exit_code == 0
+    assert "_FLEXGIT_COMPLETE" in r.output
+    if shell == "bash":
+        subprocess.run(["bash", "-n"], input=r.output.encode(), check=True)
