@@ -15,6 +15,10 @@ from flexgit.snapshot import Installation
 from flexgit.store import Store
 
 
+def private_repo_of(home: Path, profile: profile_mod.Profile) -> Path:
+    return home / profile.backup_dir / "private.git"
+
+
 @dataclass
 class Context:
     home: Path
@@ -50,7 +54,9 @@ class Context:
 
     @property
     def private_repo(self) -> Path:
-        return self.repo.parent / "private.git"
+        """The private store of this installation: user data and pre-restore
+        saves. Always in the account's own backup directory (mode 0700)."""
+        return private_repo_of(self.home, self.profile)
 
     def open_store(self) -> Store:
         return Store.open(self.repo)

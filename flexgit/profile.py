@@ -82,6 +82,20 @@ PRIVACY_EXCLUDES: tuple[str, ...] = (
 )
 
 
+# What a private snapshot (--include-data) adds: the account's user data, and
+# with --include-voicemail the voicemail spool. Only ever into the private store.
+DATA_CATEGORIES: tuple[Category, ...] = (
+    Category("user_data", "home", ("users/**", "admins/**", "push_subscriptions/**",
+                                   "temp_passwords/**"), description="user and admin records"),
+)
+VOICEMAIL_CATEGORIES: tuple[Category, ...] = (
+    Category("voicemail_recordings", "system", ("var/spool/asterisk/voicemail/**",),
+             description="voicemail messages"),
+)
+_DATA_EXCLUDES = {"users/", "admins/", "temp_passwords/", "push_subscriptions/"}
+_VOICEMAIL_EXCLUDES = {"/var/spool/asterisk/voicemail/"}
+
+
 @dataclass(frozen=True)
 class Profile:
     categories: tuple[Category, ...] = DEFAULT_CATEGORIES
@@ -92,6 +106,16 @@ class Profile:
     source: str = "built-in FlexPBX profile"
     hooks_dir: str | None = None
     copy_dirs: tuple[str, ...] = ()
+    # Set only by with_data(): the profile of a private, unsanitized snapshot.
+    private: bool = False
+    lifted: frozenset[str] = frozenset()
+
+    def with_data(self, *, voicemail: bool = False) -> Profile:
+        """This profile plus user data (and voicemail): for the private store only."""
+        cats = DATA_CATEGORIES + (VOICEMAIL_CATEGORIES if voicemail else ())
+        lifted = _DATA_EXCLUDES | (_VOICEMAIL_EXCLUDES if voicemail else set())
+        return replace(self, categories=cats + self.categories, private=True,
+                       lifted=frozenset(lifted))
 
     def categories_for(self, backup_type: str, side: str | None = None) -> list[Category]:
         return [c for c in self.categories
@@ -109,8 +133,9 @@ class Profile:
 
     @cached_property
     def _exclude_specs(self) -> dict[str, pathspec.PathSpec]:
+        never = [p for p in PRIVACY_EXCLUDES if p not in self.lifted]
         return {side: pathspec.PathSpec.from_lines(
-            "gitignore", (*PRIVACY_EXCLUDES, f"/{self.backup_dir}/", *self.excludes[side]))
+            "gitignore", (*never, f"/{self.backup_dir}/", *self.excludes[side]))
             for side in SIDES}
 
     def excluded(self, side: str, rel: str, *, is_dir: bool = False) -> bool:
@@ -168,6 +193,7 @@ class Profile:
                 "extra_patterns": dict(self.rules.extra_patterns),
                 "disabled": sorted(self.rules.disabled),
             },
+            "private": self.private,
             "hooks_dir": self.hooks_dir,
             "copy_dirs": list(self.copy_dirs),
         }

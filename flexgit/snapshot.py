@@ -157,7 +157,10 @@ def collect(store: Store, inst: Installation, profile: Profile, backup_type: str
             raw = read_nofollow(f.abspath)
         except OSError as e:
             return f, ("error", e.strerror or str(e), {})
-        res = sanitize.sanitize(f.path, raw, profile.rules)
+        if profile.private:
+            res = sanitize.Result(raw, {})  # the private store keeps data as it is
+        else:
+            res = sanitize.sanitize(f.path, raw, profile.rules)
         # Hashing and zlib release the GIL: done here, they use the second core.
         ready = writer.prepare_blob(res.data) if writer else blob_id(res.data)
         return f, ("data", res.data, res.counts, ready)
@@ -203,13 +206,20 @@ def build_manifest(c: Collected, inst: Installation, profile: Profile,
         backup_type=backup_type, host=socket.gethostname(),
         account=scan.user_name(inst.home.stat().st_uid), home=str(inst.home),
         flexpbx_version=_flexpbx_version(c.meta_contents), profile_digest=profile.digest,
-        files=c.metas, empty_dirs=c.empty, default_settings=settings, templates=templates)
+        files=c.metas, empty_dirs=c.empty, default_settings=settings, templates=templates,
+        sensitive=profile.private)
 
 
 def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str = "flx",
          message: str | None = None, allow_empty: bool = False,
          progress: Callable[[str], None] | None = None) -> Result:
     """Snapshot the installation into `store` (which the caller has locked)."""
+    if profile.private and not store.is_private:
+        raise UsageError(f"{store.path} is a shareable store; user data only goes into the "
+                         f"private store")
+    if store.is_private and not profile.private:
+        raise UsageError(f"{store.path} is the private store; take sanitized snapshots into "
+                         f"the shareable store")
     cache = StatCache(store.path, profile.digest + profile.rules.digest)
     parent = store.head()
     w = store.writer()

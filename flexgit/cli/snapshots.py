@@ -38,20 +38,32 @@ def init(ctx: Context) -> int:
 @click.option("-m", "--message", help="Describe the snapshot.")
 @click.option("--tag", help="Tag the new snapshot with NAME.")
 @click.option("--allow-empty", is_flag=True, help="Commit even when nothing changed.")
+@click.option("--include-data", is_flag=True,
+              help="Full unsanitized snapshot with user records, into the private store.")
+@click.option("--include-voicemail", is_flag=True, help="With --include-data: voicemail too.")
 @pass_ctx
 def snapshot_cmd(ctx: Context, backup_type: str, message: str | None, tag: str | None,
-                 allow_empty: bool) -> int:
+                 allow_empty: bool, include_data: bool, include_voicemail: bool) -> int:
     """Take a sanitized snapshot of the installation.
+
+    With --include-data the snapshot is NOT sanitized and holds user records
+    (and voicemail with --include-voicemail); it goes into the private store
+    (HOME/backup/private.git, mode 0700) and never into the shareable one.
 
     \b
     Example:
       flexgit snapshot -m "before upgrade" --tag pre-1.1
+      flexgit snapshot --include-data --include-voicemail
     """
+    if include_voicemail and not include_data:
+        raise UsageError("--include-voicemail requires --include-data")
     ctx.installation.check()
-    store = ctx.open_or_init_store()
+    prof = ctx.profile.with_data(voicemail=include_voicemail) if include_data else ctx.profile
+    store = (Store.init(ctx.private_repo, private=True) if include_data
+             else ctx.open_or_init_store())
     try:
         with store.locked("flexgit snapshot"):
-            res = snapshot.take(store, ctx.installation, ctx.profile, backup_type=backup_type,
+            res = snapshot.take(store, ctx.installation, prof, backup_type=backup_type,
                                 message=message, allow_empty=allow_empty,
                                 progress=ctx.out.progress)
             ctx.out.progress_done()
@@ -61,11 +73,14 @@ def snapshot_cmd(ctx: Context, backup_type: str, message: str | None, tag: str |
         store.close()
     for w in res.warnings:
         ctx.out.warn(w)
-    ctx.out.data(res.as_json())
+    ctx.out.data({**res.as_json(), "private": include_data})
     ctx.summary = (f"snapshot={res.id or 'none'} files={res.files} changed={res.changed} "
                    f"sanitized={res.sanitized} warnings={len(res.warnings)}")
     if res.id is None:
         ctx.out.info(snapshot.no_changes_message(res))
+    elif include_data:
+        ctx.out.success(f"private snapshot {res.id[:12]} in {ctx.private_repo}: {res.files} "
+                        f"files, {res.changed} changed (NOT sanitized: holds user data)")
     else:
         ctx.out.success(f"snapshot {res.id[:12]}: {res.files} files, {res.changed} changed, "
                         f"{res.sanitized} sanitized")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flexgit import scan
-from flexgit.app import Context
+from flexgit.app import Context, private_repo_of
 from flexgit.errors import Cancelled, FlexgitError, UsageError
 from flexgit.restore import accounts
 from flexgit.restore.apply import Applied, Undone, open_private, target_lock
@@ -132,7 +132,7 @@ def _restore(ctx: Context, source: Source, target: Target, mode: str,
                                "installed; install the sudo package or pass --skip-sudoers")
         if confirm is not None and not confirm(plan):
             raise Cancelled("restore cancelled; nothing was changed")
-        private = open_private(target.home / ctx.profile.backup_dir / "private.git")
+        private = open_private(private_repo_of(target.home, ctx.profile))
         try:
             with private.locked("flexgit restore"):
                 applied = apply_plan(plan, private, progress)
@@ -151,7 +151,7 @@ def undo(ctx: Context) -> Undone:
     """Put the installation back as it was before the last restore."""
     from flexgit.restore.apply import undo_last
 
-    path = ctx.home / ctx.profile.backup_dir / "private.git"
+    path = ctx.private_repo
     if not (path / "flexgit").exists():
         raise UsageError(f"nothing to undo: no private store at {path}")
     private = Store.open(path)

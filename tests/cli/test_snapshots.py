@@ -160,3 +160,21 @@ def test_each_run_is_logged_without_secrets(env: Env) -> None:
     assert "exit=0" in lines[0] and "snapshot -m logged" in lines[0]
     assert "files=" in lines[0] and "changed=" in lines[0]
     assert not [s for s in env.sample.secrets if s in log]
+
+
+def test_include_data_goes_to_private_store_only(env: Env) -> None:
+    r = env.run("--json", "snapshot", "--include-data", "--include-voicemail")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["private"] is True
+    private = env.home / "backup" / "private.git"
+    assert (private / "stat").exists() or private.is_dir()
+    assert (private.stat().st_mode & 0o777) == 0o700
+    names = subprocess.run(["git", "--git-dir", str(private), "ls-tree", "-r", "--name-only",
+                            "main"], capture_output=True, text=True, check=True).stdout
+    assert "home/users/2001.json" in names
+    assert "system/var/spool/asterisk/voicemail/default/2001/INBOX/msg0000.wav" in names
+    assert "home/logs/flexpbx.log" not in names  # logs are never data
+    assert not env.repo.exists(), "the shareable store was not touched"
+    r = env.run("snapshot", "--include-voicemail")
+    assert r.exit_code == 2
+    assert r.stderr == "Error: --include-voicemail requires --include-data\n"
