@@ -18,7 +18,7 @@ from flexgit.errors import FlexgitError, UsageError
 from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta, report_bytes
 from flexgit.profile import TYPES, Profile
 from flexgit.statcache import StatCache
-from flexgit.store import EXEC, FILE, LINK, Entry, Files, PackWriter, Store, blob_id
+from flexgit.store import BRANCH, EXEC, FILE, LINK, Entry, Files, PackWriter, Store, blob_id
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -241,7 +241,8 @@ def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str
 def commit_files(store: Store, w: PackWriter, files: Files, manifest: Manifest,
                  counts: dict[str, dict[str, int]], rules_digest: str, *, parent: str | None,
                  message: str | None, allow_empty: bool, summary: str,
-                 extra_trailers: dict[str, str] | None = None) -> Result:
+                 extra_trailers: dict[str, str] | None = None,
+                 branch: bytes = BRANCH) -> Result:
     """Add manifest and report to `files`, write tree and commit, move the branch.
 
     Shared by snapshot and import. Aborts the writer and commits nothing when
@@ -271,7 +272,7 @@ def commit_files(store: Store, w: PackWriter, files: Files, manifest: Manifest,
     body += "".join(f"{k}: {v}\n" for k, v in trailers.items())
     commit = store.make_commit(w, tree=tree, parent=parent, message=body, when=now)
     w.finish()
-    store.move_head(parent, commit, message=head)
+    store.move_head(parent, commit, message=head, branch=branch)
     return Result(commit, parent, len(files), changed, created, len(counts))
 
 

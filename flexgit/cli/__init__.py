@@ -118,9 +118,9 @@ def cli(ctx: click.Context, repo: str | None, home: str | None, root: str | None
 
 
 def _register() -> None:
-    from flexgit.cli import files, restoring, snapshots
+    from flexgit.cli import files, misc, restoring, snapshots
 
-    for cmd in [*snapshots.COMMANDS, *restoring.COMMANDS, *files.COMMANDS]:
+    for cmd in [*snapshots.COMMANDS, *files.COMMANDS, *restoring.COMMANDS, *misc.COMMANDS]:
         cli.add_command(cmd)
 
 

@@ -51,13 +51,13 @@ def _target(ctx: Context, mode: str, user: str | None) -> Target:
     return Target(ctx.home, ctx.root, acct, str(ctx.home), as_root)
 
 
-def load_source(ctx: Context, spec: str) -> tuple[Source, Store | None]:
+def load_source(ctx: Context, spec: str, *, force: bool = False) -> tuple[Source, Store | None]:
     """The source and, when it is a revision of the shareable store, that store."""
     path = Path(spec).expanduser()
     if path.is_file() or (looks_like_file(spec) and not _is_revision(ctx, spec)):
         from flexgit.restore.backupfile import source_from_file
 
-        return source_from_file(ctx, path), None
+        return source_from_file(ctx, path, force=force), None
     store = ctx.open_store()
     commit = store.resolve(spec)
     return from_commit(store, commit, spec), store
@@ -99,7 +99,7 @@ def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = 
     target = _target(ctx, mode, user)
     if not dry_run and mode != "migrate":
         ctx.installation.check()
-    source, src_store = load_source(ctx, spec)
+    source, src_store = load_source(ctx, spec, force=force)
     base = _base(ctx)
     try:
         return _restore(ctx, source, target, mode, base, dry_run=dry_run, force=force,

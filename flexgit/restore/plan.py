@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import stat
 import string
@@ -112,6 +113,24 @@ def new_secret(n: int = 24) -> str:
     return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(n))
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*|\d+")
+
+
+def _secret_for(prefix: str) -> tuple[str, str]:
+    """(what, new value) for the placeholder after `prefix` on its line: digits
+    for voicemail PINs, hex for MD5 credentials, letters and digits otherwise."""
+    names = _NAME.findall(prefix)
+    what = names[-1] if names else "secret"
+    low = what.lower()
+    mailbox = re.match(r"\s*\d+\s*=>\s*$", prefix) is not None
+    if mailbox or low in ("pin", "vmsecret", "voicemail_pin") or low.endswith("_pin"):
+        return (f"PIN of mailbox {what}" if mailbox else what,
+                "".join(secrets.choice(string.digits) for _ in range(8)))
+    if low in ("md5_cred", "md5secret"):
+        return what + " (set it from the new password)", secrets.token_hex(16)
+    return what, new_secret()
+
+
 def _fill_secrets(path: str, data: bytes, out: list[Generated]) -> bytes:
     """Replace each secret placeholder by a new strong secret (fresh, migrate,
     and new files in merge: a publicly known placeholder is no password)."""
@@ -121,9 +140,9 @@ def _fill_secrets(path: str, data: bytes, out: list[Generated]) -> bytes:
     lines = data.split(b"\n")
     for i, line in enumerate(lines):
         while marker in line:
-            value = new_secret()
-            key = line.split(marker, 1)[0].strip()[-40:].decode("utf-8", "replace")
-            out.append(Generated(path, i + 1, key or "secret", value))
+            prefix = line.split(marker, 1)[0].decode("utf-8", "replace")
+            what, value = _secret_for(prefix)
+            out.append(Generated(path, i + 1, what, value))
             line = line.replace(marker, value.encode(), 1)
         lines[i] = line
     return b"\n".join(lines)

@@ -1,0 +1,128 @@
+"""Profiling helpers for bench/run.py --profile.
+
+    python bench/prof.py cmd OUT.txt -- <flexgit arguments>
+        runs the flexgit CLI in this process under cProfile, with the snapshot's
+        thread pool replaced by a synchronous one (cProfile sees only the main
+        thread), and writes the top functions by own and cumulative time.
+    python bench/prof.py regex OUT.txt DIR...
+        times every compiled regular expression of flexgit.sanitize over the text
+        files under DIR, one regex at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import cProfile
+import io
+import os
+import pstats
+import re
+import sys
+import time
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+
+class SyncPool:
+    """ThreadPoolExecutor stand-in that runs each job at submit time."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def __enter__(self) -> SyncPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, fn: Any, *args: Any) -> Future[Any]:
+        f: Future[Any] = Future()
+        try:
+            f.set_result(fn(*args))
+        except BaseException as e:
+            f.set_exception(e)
+        return f
+
+
+def profile_cli(out: Path, args: list[str]) -> None:
+    import flexgit.snapshot
+
+    flexgit.snapshot.ThreadPoolExecutor = SyncPool  # type: ignore[attr-defined,assignment]
+    from flexgit.cli import cli
+
+    prof = cProfile.Profile()
+    start = time.perf_counter()
+    prof.enable()
+    with contextlib.suppress(SystemExit):
+        cli.main(args, prog_name="flexgit")
+    prof.disable()
+    wall = time.perf_counter() - start
+    buf = io.StringIO()
+    buf.write(f"flexgit {' '.join(args)}\nwall under cProfile: {wall:.2f} s (single thread)\n")
+    for key in ("tottime", "cumulative"):
+        buf.write(f"\n===== top 35 by {key} =====\n")
+        pstats.Stats(prof, stream=buf).sort_stats(key).print_stats(35)
+    out.write_text(buf.getvalue())
+
+
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    import importlib
+    import pkgutil
+
+    import flexgit.sanitize as pkg
+
+    found: list[tuple[str, re.Pattern[str]]] = []
+    for info in pkgutil.iter_modules(pkg.__path__):
+        mod = importlib.import_module(f"flexgit.sanitize.{info.name}")
+        for name, value in vars(mod).items():
+            items = value if isinstance(value, tuple) else (value,)
+            for i, item in enumerate(items):
+                if isinstance(item, tuple):  # (rule, regex) or (scheme, rule, regex)
+                    item = next((x for x in item if isinstance(x, re.Pattern)), None)
+                if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
+                    label = f"{info.name}.{name}" + (f"[{i}]" if len(items) > 1 else "")
+                    found.append((label, item))
+    return found
+
+
+def profile_regexes(out: Path, dirs: list[str]) -> None:
+    texts: list[str] = []
+    for d in dirs:
+        for dp, _dn, fn in os.walk(d):
+            for name in fn:
+                p = os.path.join(dp, name)
+                if os.path.islink(p):
+                    continue
+                data = Path(p).read_bytes()
+                if b"\0" in data[:8192]:
+                    continue
+                with contextlib.suppress(UnicodeDecodeError):
+                    texts.append(data.decode("utf-8"))
+    rows = []
+    for label, rx in _patterns():
+        t = time.perf_counter()
+        n = sum(1 for s in texts for _ in rx.finditer(s))
+        rows.append((time.perf_counter() - t, label, n))
+    rows.sort(reverse=True)
+    total = sum(r[0] for r in rows)
+    lines = [f"{len(texts)} text files, {sum(map(len, texts)) / 1e6:.1f} M characters; "
+             f"sum of one finditer pass per regex: {total:.2f} s", ""]
+    lines += [f"{t * 1000:9.1f} ms  {100 * t / total:5.1f} %  {n:7d} matches  {label}"
+              for t, label, n in rows]
+    out.write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    what, out = sys.argv[1], Path(sys.argv[2])
+    if what == "cmd":
+        args = sys.argv[3:]
+        profile_cli(out, args[1:] if args[:1] == ["--"] else args)
+    elif what == "regex":
+        profile_regexes(out, sys.argv[3:])
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Backup files: the `.flx`/`.flxx` writer, the streaming reader and importer."""

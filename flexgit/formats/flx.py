@@ -1,0 +1,285 @@
+"""Exporting a snapshot as a `.flx`/`.flxx` backup file (FORMAT.md).
+
+The JSON is written by hand, piece by piece, into the (gzip) stream: one file's
+content is in memory at a time, never the whole document. The file appears
+under its final name only when complete (temp file + rename), and the
+`latest.*` symlink is moved atomically after it.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from flexgit import fsutil
+from flexgit.errors import FlexgitError, UsageError
+from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta
+from flexgit.profile import Profile
+from flexgit.store import LINK, Entry, Store
+
+FORMAT_VERSION = "1.0"
+FLEXGIT_FORMAT = 1
+FILE_MODE = 0o640
+# What the seed lists under "includes" for a .flx, in its order.
+SEED_INCLUDES = ("system_files", "api_endpoints", "service_worker", "notification_system",
+                 "temp_password_system", "email_validation", "sip_status_monitoring",
+                 "documentation", "asterisk_templates", "sudo_config")
+# The original tools' `excludes` flags: what a sanitized backup leaves out.
+EXCLUDES = ("user_data", "passwords", "sessions", "subscriptions", "cache", "logs")
+TEMPLATE_FIELDS = ("user_template", "admin_template")
+NAME_RE = re.compile(r"flexpbx-(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})(?:-(\d+))?"
+                     r"\.(flxx?)(\.gz)?")
+_B64_CHUNK = 3 << 16  # a multiple of 3, so chunks encode without inner padding
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    link: Path
+    snapshot: str
+    backup_type: str
+    files: int
+    bytes: int
+    sha256: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"path": str(self.path), "files": self.files, "bytes": self.bytes,
+                "sha256": self.sha256}
+
+
+def extension(backup_type: str, compress: bool) -> str:
+    return f".{backup_type}" + (".gz" if compress else "")
+
+
+def export_name(when: float, backup_type: str, compress: bool, n: int = 1) -> str:
+    stamp = time.strftime("%Y-%m-%d_%H-%M-%S", time.localtime(when))
+    return f"flexpbx-{stamp}{f'-{n}' if n > 1 else ''}{extension(backup_type, compress)}"
+
+
+class _Hashing:
+    """A write-only stream that hashes and counts what passes to `inner`."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self._inner = inner
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.sha.update(data)
+        self.size += len(data)
+        self._inner.write(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self._inner.flush()
+
+
+def _j(value: Any) -> bytes:
+    try:
+        return json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: keep them as \u escapes
+        return json.dumps(value).encode("ascii")
+
+
+@dataclass
+class _Plan:
+    """What one export writes, gathered from the snapshot before writing."""
+
+    commit: str
+    tree: str | None  # None when the export leaves part of the snapshot out
+    created: str
+    backup_type: str
+    manifest: Manifest
+    entries: list[tuple[str, Entry, Meta]]
+    counts: dict[str, dict[str, int]]
+    rules_digest: str
+
+
+def _load(store: Store, sha: str, profile: Profile, backup_type: str | None) -> _Plan:
+    info = store.commit_info(sha)
+    tree = store.read_tree(sha)
+    where = f"snapshot {sha[:12]}"
+    if MANIFEST_PATH not in tree:
+        raise UsageError(f"{where} has no {MANIFEST_PATH}; it was not made by flexgit "
+                         f"and cannot be exported")
+    manifest = Manifest.from_bytes(store.read_blob(tree[MANIFEST_PATH].sha),
+                                   f"{where}:{MANIFEST_PATH}")
+    rules_digest, counts = "", {}
+    if REPORT_PATH in tree:
+        from flexgit.manifest import parse_report
+
+        raw = store.read_blob(tree[REPORT_PATH].sha)
+        counts = parse_report(raw, f"{where}:{REPORT_PATH}")
+        doc = json.loads(raw)
+        rules_digest = str(doc.get("rules_digest", "")) if isinstance(doc, dict) else ""
+    snap_type = manifest.backup_type
+    target = backup_type or snap_type
+    if target == "flxx" and snap_type != "flxx":
+        raise UsageError(f"{where} is a flx snapshot and holds none of the flxx categories; "
+                         f"take one with `flexgit snapshot -t flxx` to export a .flxx")
+    dropped = {c.name for c in profile.categories if c.flxx_only} if target != snap_type \
+        else set()
+    entries: list[tuple[str, Entry, Meta]] = []
+    for path in sorted(tree):
+        if path.startswith(".flexgit/"):
+            continue
+        side = path.split("/", 1)[0]
+        if side not in ("home", "system") or "/" not in path:
+            raise FlexgitError(f"{where}: {path!r} is outside home/ and system/; "
+                               f"not a flexgit snapshot layout")
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:
+            raise FlexgitError(f"{where}: a file name below {path.rsplit('/', 1)[0]!r} is not "
+                               f"valid UTF-8 and cannot be written to a backup file") from None
+        entry = tree[path]
+        meta = manifest.files.get(path) or _default_meta(entry)
+        if meta.category in dropped:
+            continue
+        entries.append((path, entry, meta))
+    if dropped:
+        kept = {p for p, _, _ in entries}
+        manifest.files = {p: m for p, m in manifest.files.items() if p in kept}
+        manifest.empty_dirs = {p: m for p, m in manifest.empty_dirs.items()
+                               if m.category not in dropped}
+        manifest.templates = {}
+        manifest.backup_type = target
+        counts = {p: c for p, c in counts.items() if p in kept}
+    created = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.time))
+    return _Plan(sha, None if dropped else info.tree, created, target, manifest, entries,
+                 counts, rules_digest)
+
+
+def _default_meta(entry: Entry) -> Meta:
+    mode = 0o777 if entry.mode == LINK else (0o755 if entry.mode & 0o100 else 0o644)
+    return Meta(mode, "", "", "")
+
+
+def _includes(plan: _Plan, profile: Profile) -> dict[str, bool]:
+    present = {m.category for _, _, m in plan.entries}
+    keys = list(SEED_INCLUDES)
+    extra: dict[str, bool] = {}
+    if plan.backup_type == "flxx":
+        # The keys the original tools wrote into a .flxx.
+        flx_level = {c.name for c in profile.categories if not c.flxx_only}
+        extra = {"system_config": bool(present & flx_level),
+                 "asterisk_configs": "asterisk_templates" in present,
+                 "user_data": False, "voicemail_recordings": False}
+    keys += [c.name for c in profile.categories_for(plan.backup_type)]
+    keys += sorted(present - set(keys) - {""})
+    out = {k: k in present for k in dict.fromkeys(keys)}
+    out.update(extra)
+    return out
+
+
+def _manifest_head(m: Manifest) -> dict[str, Any]:
+    """The manifest without what the file carries elsewhere (files, settings,
+    templates): host, account, profile digest, empty directories."""
+    return {"format": 1, "backup_type": m.backup_type, "sensitive_data_included": m.sensitive,
+            "host": m.host, "account": m.account, "home": m.home,
+            "flexpbx_version": m.flexpbx_version, "profile_digest": m.profile_digest,
+            "empty_dirs": {p: v.as_json() for p, v in sorted(m.empty_dirs.items())}}
+
+
+def _document(store: Store, plan: _Plan, profile: Profile) -> Iterator[bytes]:
+    m = plan.manifest
+    sensitive = m.sensitive
+    if plan.backup_type == "flxx":
+        seed_type = "extended_with_data" if sensitive else "extended"
+    else:
+        seed_type = "full_with_data" if sensitive else "system_config"
+    head: list[tuple[str, Any]] = [
+        ("version", FORMAT_VERSION), ("backup_type", seed_type), ("created", plan.created),
+        ("flexpbx_version", m.flexpbx_version), ("sensitive_data_included", sensitive),
+        ("includes", _includes(plan, profile)),
+        ("excludes", {k: not (sensitive and k == "user_data") for k in EXCLUDES}),
+        ("file_count", len(plan.entries)),
+    ]
+    yield b"{\n"
+    for key, value in head:
+        yield b' "%s": %s,\n' % (key.encode(), _j(value))
+    yield b' "files": ['
+    for n, (path, entry, meta) in enumerate(plan.entries):
+        data = store.read_blob(entry.sha)
+        root, _, rel = path.partition("/")
+        fields: list[tuple[str, Any]] = [
+            ("path", rel), ("hash", "sha256:" + hashlib.sha256(data).hexdigest()),
+            ("size", len(data)), ("root", root), ("mode", f"{meta.mode:04o}"),
+            ("type", "symlink" if entry.mode == LINK else "file"),
+            ("owner", meta.owner), ("group", meta.group), ("category", meta.category)]
+        if plan.counts.get(path):
+            fields.append(("sanitized", dict(sorted(plan.counts[path].items()))))
+        yield b"\n  {" if n == 0 else b",\n  {"
+        yield b", ".join(b"%s: %s" % (_j(k), _j(v)) for k, v in fields)
+        yield b', "content": "'
+        view = memoryview(data)
+        for i in range(0, len(data), _B64_CHUNK):
+            yield base64.b64encode(view[i:i + _B64_CHUNK])
+        yield b'"}'
+    yield b"\n ],\n" if plan.entries else b"],\n"
+    tail: list[tuple[str, Any]] = [("default_settings", m.default_settings)]
+    tail += [(k, m.templates[k]) for k in TEMPLATE_FIELDS if isinstance(m.templates.get(k), dict)]
+    head_m = _manifest_head(m)
+    extra_templates = {k: v for k, v in m.templates.items()
+                       if k not in TEMPLATE_FIELDS or not isinstance(v, dict)}
+    if extra_templates:
+        head_m["templates"] = extra_templates
+    tail.append(("flexgit", {"format": FLEXGIT_FORMAT, "snapshot": plan.commit,
+                             "tree": plan.tree, "rules_digest": plan.rules_digest,
+                             "manifest": head_m}))
+    for i, (key, value) in enumerate(tail):
+        yield b' "%s": %s%s\n' % (key.encode(), _j(value), b"," if i < len(tail) - 1 else b"")
+    yield b"}\n"
+
+
+def _free_name(out_dir: Path, when: float, backup_type: str, compress: bool) -> Path:
+    n = 1
+    while True:
+        p = out_dir / export_name(when, backup_type, compress, n)
+        if not os.path.lexists(p):
+            return p
+        n += 1
+
+
+def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
+           backup_type: str | None = None, compress: bool = False,
+           now: float | None = None) -> ExportResult:
+    """Write snapshot `rev` as a backup file into `out_dir`; point latest.* at it."""
+    if backup_type not in (None, "flx", "flxx"):
+        raise UsageError(f"backup type must be flx or flxx, not {backup_type!r}")
+    sha = store.resolve(rev)
+    plan = _load(store, sha, profile, backup_type)
+    when = time.time() if now is None else now
+    out_dir.mkdir(mode=0o750, parents=True, exist_ok=True)
+    final = _free_name(out_dir, when, plan.backup_type, compress)
+    tmp, f = fsutil.open_temp(out_dir)
+    try:
+        sink = _Hashing(f)
+        if compress:
+            with gzip.GzipFile(filename="", fileobj=sink, mode="wb", mtime=int(when)) as gz:
+                for piece in _document(store, plan, profile):
+                    gz.write(piece)
+        else:
+            for piece in _document(store, plan, profile):
+                sink.write(piece)
+        # A name taken meanwhile (another export in the same second) is not clobbered.
+        if os.path.lexists(final):
+            final = _free_name(out_dir, when, plan.backup_type, compress)
+    except BaseException:
+        f.close()
+        fsutil.remove_quietly(tmp)
+        raise
+    fsutil.commit_temp(tmp, f, final, mode=0o600 if plan.manifest.sensitive else FILE_MODE)
+    link = out_dir / f"latest{extension(plan.backup_type, compress)}"
+    fsutil.atomic_symlink(link, final.name)
+    return ExportResult(final, link, sha, plan.backup_type, len(plan.entries), sink.size,
+                        sink.sha.hexdigest())

@@ -1,0 +1,111 @@
+"""Bounds on backup-file input (FORMAT.md "Limits") and the path rules every
+entry of a backup file must satisfy before anything is written."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+
+GiB = 1 << 30
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 2 * GiB  # JSON bytes read, after gzip inflation
+    max_entries: int = 100_000
+    max_path: int = 4096  # bytes of a tree path (UTF-8)
+    max_component: int = 255  # bytes of one path component
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """Defaults, overridden by FLEXGIT_MAX_BYTES / FLEXGIT_MAX_ENTRIES."""
+        base = cls()
+        return cls(max_bytes=_env_int("FLEXGIT_MAX_BYTES", base.max_bytes),
+                   max_entries=_env_int("FLEXGIT_MAX_ENTRIES", base.max_entries))
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+# Control characters break line-oriented output and restore's file names alike;
+# backslash is a separator on the systems a backup file may travel through.
+_FORBIDDEN = {chr(c) for c in range(0x20)} | {"\x7f", "\\"}
+
+
+def path_problem(path: str, limits: Limits) -> str | None:
+    """Why `path` (relative, `/`-separated) is unsafe, or None when it is fine."""
+    if not path:
+        return "empty path"
+    if "\0" in path:
+        return "path contains a NUL byte"
+    if "\n" in path or "\r" in path:
+        return "path contains a newline"
+    if "\\" in path:
+        return "path contains a backslash"
+    bad = next((ch for ch in path if ch in _FORBIDDEN), None)
+    if bad is not None:
+        return f"path contains control character U+{ord(bad):04X}"
+    try:
+        size = len(path.encode("utf-8"))
+    except UnicodeEncodeError:
+        return "path is not valid UTF-8"
+    if size > limits.max_path:
+        return f"path is too long ({size} bytes, limit {limits.max_path})"
+    if path.startswith("/"):
+        return "absolute path"
+    for part in path.split("/"):
+        if part == "":
+            return "path has an empty component"
+        if part == ".":
+            return "path has a '.' component"
+        if part == "..":
+            return "path has a '..' component"
+        if len(part.encode("utf-8")) > limits.max_component:
+            return f"path component is too long (limit {limits.max_component} bytes)"
+    return None
+
+
+def fold(path: str) -> str:
+    """The form two paths share when a case-insensitive or normalising file
+    system would store them under one name."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", path).casefold())
+
+
+class PathSet:
+    """Tree paths seen so far; finds duplicates (also after case-folding and
+    NFC normalisation) and paths that are both a file and a directory."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, str] = {}
+        self._dirs: dict[str, str] = {}
+
+    def add(self, path: str) -> str | None:
+        """Record the leaf `path` (a file, symlink or empty directory); a problem
+        when it clashes with one recorded before."""
+        key = fold(path)
+        other = self._files.get(key)
+        if other is not None:
+            if other == path:
+                return "duplicate path"
+            return f"duplicate of {other!r} after case-folding or Unicode normalisation"
+        if key in self._dirs:
+            return f"is also a directory ({self._dirs[key]!r} is below it)"
+        parts = path.split("/")
+        prefixes = [fold("/".join(parts[:i])) for i in range(1, len(parts))]
+        for prefix in prefixes:
+            clash = self._files.get(prefix)
+            if clash is not None:
+                return f"is below {clash!r}, which is not a directory"
+        self._files[key] = path
+        for prefix in prefixes:
+            self._dirs.setdefault(prefix, path)
+        return None

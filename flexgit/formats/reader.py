@@ -1,0 +1,396 @@
+"""Streaming reader of `.flx`/`.flxx` files, ours and the original tools'.
+
+The file is parsed as a stream of JSON events (ijson), so a file entry is held
+in memory only while it is checked: memory grows with the largest single file,
+never with the number of files or the size of the backup. Every entry is
+validated (FORMAT.md "Limits") and handed to a callback; the caller decides
+what a problem means (import refuses, verify lists them all).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import hashlib
+import json
+import re
+import stat
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ijson
+
+from flexgit.errors import BadInput
+from flexgit.formats.limits import Limits, PathSet, path_problem
+
+GZIP_MAGIC = b"\x1f\x8b"
+TYPE_NAMES = {"system_config": "flx", "extended": "flxx",
+              "full_with_data": "flx", "extended_with_data": "flxx"}
+WITH_DATA = frozenset({"full_with_data", "extended_with_data"})
+SYSTEM_PREFIXES = ("etc", "usr")  # the original restore's guess for paths without `root`
+_HASH = re.compile(r"sha256:([0-9a-fA-F]{64})")
+_MODE = re.compile(r"[0-7]{1,7}")
+_MAX_DEPTH = 64
+_READ_SIZE = 1 << 16
+
+Event = tuple[str, Any]
+ProblemFn = Callable[[str, str], None]
+
+
+class _Bad(Exception):
+    """One entry is unusable; the message is the problem."""
+
+
+class Invalid(BadInput):
+    """The file as a whole is unusable (not JSON, damaged gzip, over a limit...)."""
+
+    def __init__(self, file: str, problem: str) -> None:
+        super().__init__(f"{file}: {problem}")
+        self.file = file
+        self.problem = problem
+
+
+class Unreadable(Invalid):
+    """The file cannot be opened at all (missing, a directory, no permission)."""
+
+
+@dataclass
+class FileEntry:
+    index: int
+    label: str  # how problems name the entry: its path, escaped when unprintable
+    path: str  # as written in the file
+    root: str  # "home" or "system"
+    tree_path: str  # "home/<path>" or "system/<path>"
+    kind: str  # "file" or "symlink"
+    mode: int | None  # permission bits; None when the file gives none
+    data: bytes
+    owner: str | None = None
+    group: str | None = None
+    category: str | None = None
+    sanitized: dict[str, int] = field(default_factory=dict)
+    hash_problem: str | None = None  # set only when the reader keeps bad-hash entries
+
+
+@dataclass
+class Header:
+    """Everything of a backup file but its file entries."""
+
+    fields: dict[str, Any] = field(default_factory=dict)  # the top-level values as parsed
+    entries: int = 0  # file entries seen, valid or not
+    backup_type: str = "system_config"
+    kind: str = "flx"  # flx or flxx
+
+    @property
+    def sensitive(self) -> bool:
+        return self.fields.get("sensitive_data_included") is True or \
+            self.fields.get("backup_type") in WITH_DATA
+
+    @property
+    def file_count(self) -> int | None:
+        value = self.fields.get("file_count")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def flexgit(self) -> dict[str, Any] | None:
+        value = self.fields.get("flexgit")
+        return value if isinstance(value, dict) else None
+
+
+def label_of(path: object, index: int) -> str:
+    if not isinstance(path, str) or not path:
+        return f"files[{index}]"
+    text = path if path.isprintable() else json.dumps(path)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+class _Limited:
+    """A read() that fails once more than `limit` bytes came out of `inner`."""
+
+    def __init__(self, inner: Any, limit: int, file: str, what: str) -> None:
+        self._inner = inner
+        self._limit = limit
+        self._file = file
+        self._what = what
+        self.total = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data: bytes = self._inner.read(_READ_SIZE if n is None or n < 0 else n)
+        self.total += len(data)
+        if self.total > self._limit:
+            raise Invalid(self._file, f"{self._what} is larger than the limit of "
+                                      f"{self._limit} bytes (FLEXGIT_MAX_BYTES)")
+        return data
+
+
+def _first_line(e: BaseException) -> str:
+    text = e.args[0] if e.args else str(e)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return str(text).strip().split("\n", 1)[0] or type(e).__name__
+
+
+class Reader:
+    """Reads one backup file; `read` returns the header after calling `on_entry`
+    for every valid entry and `on_problem(label, problem)` for every bad one."""
+
+    def __init__(self, path: Path, *, limits: Limits | None = None,
+                 name: str | None = None, keep_bad_hash: bool = False) -> None:
+        """`keep_bad_hash`: an entry whose content does not match its hash is
+        reported and still handed over, marked (restore --force needs it)."""
+        self.path = path
+        self.keep_bad_hash = keep_bad_hash
+        self.name = name or str(path)
+        self.limits = limits or Limits.from_env()
+        self.compressed = False
+        self.header = Header()
+        self._paths = PathSet()
+
+    def invalid(self, problem: str) -> Invalid:
+        return Invalid(self.name, problem)
+
+    def read(self, on_entry: Callable[[FileEntry], None], on_problem: ProblemFn) -> Header:
+        try:
+            raw = open(self.path, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            raise Unreadable(self.name, "no such file") from None
+        except IsADirectoryError:
+            raise Unreadable(self.name, "is a directory, not a backup file") from None
+        except OSError as e:
+            raise Unreadable(self.name, f"cannot read: {e.strerror}") from None
+        with raw:
+            self.compressed = raw.read(2) == GZIP_MAGIC
+            raw.seek(0)
+            inner: Any = gzip.GzipFile(fileobj=raw, mode="rb") if self.compressed else raw
+            what = "the inflated content" if self.compressed else "the file"
+            stream = _Limited(inner, self.limits.max_bytes, self.name, what)
+            try:
+                events: Iterator[Event] = ijson.basic_parse(stream, use_float=True,
+                                                            buf_size=_READ_SIZE)
+                self._document(events, on_entry, on_problem)
+            except ijson.JSONError as e:
+                raise self.invalid(f"not valid JSON: {_first_line(e)}") from None
+            except EOFError:
+                raise self.invalid("truncated gzip: the file ends before the compressed "
+                                   "stream does") from None
+            except (gzip.BadGzipFile, zlib.error) as e:
+                raise self.invalid(f"damaged gzip: {_first_line(e)}") from None
+            except RecursionError:
+                raise self.invalid("JSON nested too deeply") from None
+            except UnicodeDecodeError:
+                raise self.invalid("not valid JSON: invalid UTF-8") from None
+            except OSError as e:
+                raise self.invalid(f"cannot read: {e.strerror or e}") from None
+        return self.header
+
+    # --- JSON structure -----------------------------------------------------
+
+    def _document(self, events: Iterator[Event], on_entry: Callable[[FileEntry], None],
+                  on_problem: ProblemFn) -> None:
+        ev, _ = next(events, ("end", None))
+        if ev != "start_map":
+            raise self.invalid("not a backup file: the top level is not a JSON object")
+        fields = self.header.fields
+        for ev, value in events:
+            if ev == "end_map":
+                break
+            key = value
+            if key in fields:
+                raise self.invalid(f"duplicate key {key!r} at the top level")
+            if key == "files":
+                fields[key] = None  # marks it seen; entries are not kept
+                self._files(events, on_entry, on_problem)
+            else:
+                fields[key] = self._value(events, key, 1)
+        for _ in events:  # the parser reports trailing garbage only when drained
+            pass
+        self._check_header()
+
+    def _value(self, events: Iterator[Event], where: str, depth: int) -> Any:
+        ev, value = next(events)
+        return self._build(ev, value, events, where, depth)
+
+    def _build(self, ev: str, value: Any, events: Iterator[Event], where: str,
+               depth: int) -> Any:
+        if depth > _MAX_DEPTH:
+            raise self.invalid(f"{where}: JSON nested too deeply")
+        if ev == "start_map":
+            out: dict[str, Any] = {}
+            for ev2, key in events:
+                if ev2 == "end_map":
+                    return out
+                if key in out:
+                    raise self.invalid(f"{where}: duplicate key {key!r}")
+                out[key] = self._value(events, f"{where}.{key}", depth + 1)
+            raise self.invalid("not valid JSON: premature end")
+        if ev == "start_array":
+            items: list[Any] = []
+            for ev2, v2 in events:
+                if ev2 == "end_array":
+                    return items
+                items.append(self._build(ev2, v2, events, f"{where}[{len(items)}]", depth + 1))
+            raise self.invalid("not valid JSON: premature end")
+        return value
+
+    def _files(self, events: Iterator[Event], on_entry: Callable[[FileEntry], None],
+               on_problem: ProblemFn) -> None:
+        ev, _ = next(events)
+        if ev != "start_array":
+            raise self.invalid("'files' must be an array")
+        for ev, value in events:
+            if ev == "end_array":
+                return
+            index = self.header.entries
+            self.header.entries += 1
+            if self.header.entries > self.limits.max_entries:
+                raise self.invalid(f"more than {self.limits.max_entries} file entries "
+                                   f"(FLEXGIT_MAX_ENTRIES)")
+            item = self._build(ev, value, events, f"files[{index}]", 2)
+            if not isinstance(item, dict):
+                on_problem(f"files[{index}]", "entry is not a JSON object")
+                continue
+            entry = self._entry(index, item, on_problem)
+            if entry is not None:
+                on_entry(entry)
+
+    # --- one entry ----------------------------------------------------------
+
+    def _entry(self, index: int, item: dict[str, Any], on_problem: ProblemFn) -> FileEntry | None:
+        try:
+            entry = self._check(index, item)
+        except _Bad as e:
+            on_problem(label_of(item.get("path"), index), str(e))
+            return None
+        if entry.hash_problem:
+            on_problem(entry.label, entry.hash_problem)
+        return entry
+
+    def _check(self, index: int, item: dict[str, Any]) -> FileEntry:
+        for name, kind in (("path", str), ("hash", str), ("size", int), ("content", str)):
+            if name not in item:
+                raise _Bad(f"missing field {name!r}")
+            v = item[name]
+            if not isinstance(v, kind) or isinstance(v, bool):
+                raise _Bad(f"field {name!r} must be {'a string' if kind is str else 'an integer'}")
+        path, size, content = item["path"], item["size"], item["content"]
+        for name in ("root", "mode", "type", "owner", "group", "category"):
+            if name in item and not isinstance(item[name], str):
+                raise _Bad(f"field {name!r} must be a string")
+        problem = path_problem(path, self.limits)
+        if problem:
+            raise _Bad(problem)
+        root = item.get("root")
+        if root is None:
+            root = "system" if path.split("/", 1)[0] in SYSTEM_PREFIXES else "home"
+        elif root not in ("home", "system"):
+            raise _Bad(f"root must be 'home' or 'system', not {root!r}")
+        kind = item.get("type", "file")
+        if kind not in ("file", "symlink"):
+            raise _Bad(f"type must be 'file' or 'symlink', not {kind!r}")
+        mode = None
+        if "mode" in item:
+            mode, problem = parse_mode(item["mode"], kind)
+            if problem:
+                raise _Bad(problem)
+        m = _HASH.fullmatch(item["hash"])
+        if m is None:
+            raise _Bad("hash must be 'sha256:' and 64 hex digits")
+        if size < 0:
+            raise _Bad("size must not be negative")
+        if size > self.limits.max_bytes:
+            raise _Bad(f"size {size} is over the limit of {self.limits.max_bytes} bytes")
+        # Bound the work before decoding: base64 of `size` bytes has one exact length.
+        if len(content) != 4 * ((size + 2) // 3):
+            if not _is_base64(content):
+                raise _Bad("content is not valid base64")
+            raise _Bad(f"content does not decode to {size} bytes (size)")
+        try:
+            data = base64.b64decode(content, validate=True)
+        except (binascii.Error, ValueError):
+            raise _Bad("content is not valid base64") from None
+        if len(data) != size:
+            raise _Bad(f"content decodes to {len(data)} bytes but size says {size}")
+        digest = hashlib.sha256(data).hexdigest()
+        hash_problem = None
+        if digest != m.group(1).lower():
+            hash_problem = (f"hash mismatch: the content's sha256 is {digest[:16]}…, "
+                            f"the file says {m.group(1)[:16].lower()}…")
+            if not self.keep_bad_hash:
+                raise _Bad(hash_problem)
+        if kind == "symlink" and (not data or b"\0" in data):
+            raise _Bad("symlink target is empty or contains a NUL byte")
+        sanitized = item.get("sanitized", {})
+        if not isinstance(sanitized, dict) or not all(
+                isinstance(n, int) and not isinstance(n, bool) and n >= 0
+                for n in sanitized.values()):
+            raise _Bad("field 'sanitized' must map rule names to counts")
+        tree_path = f"{root}/{path}"
+        problem = self._paths.add(tree_path)
+        if problem:
+            raise _Bad(problem)
+        return FileEntry(index, label_of(path, index), path, root, tree_path, kind, mode, data,
+                         item.get("owner"), item.get("group"), item.get("category"),
+                         dict(sanitized), hash_problem)
+
+    # --- top level ----------------------------------------------------------
+
+    def _check_header(self) -> None:
+        f, h = self.header.fields, self.header
+        if "files" not in f:
+            raise self.invalid("missing field 'files': not a FlexPBX backup file")
+        for name, kinds, what in (
+                ("version", (str,), "a string"), ("backup_type", (str,), "a string"),
+                ("created", (str,), "a string"), ("flexpbx_version", (str,), "a string"),
+                ("includes", (dict,), "an object"), ("excludes", (dict,), "an object"),
+                ("default_settings", (dict,), "an object"),
+                ("user_template", (dict,), "an object"), ("admin_template", (dict,), "an object"),
+                ("sensitive_data_included", (bool,), "true or false"),
+                ("flexgit", (dict,), "an object")):
+            if name in f and not isinstance(f[name], kinds):
+                raise self.invalid(f"field {name!r} must be {what}")
+        count = f.get("file_count")
+        if "file_count" in f and (not isinstance(count, int) or isinstance(count, bool)):
+            raise self.invalid("field 'file_count' must be an integer")
+        version = f.get("version", "1.0")
+        if version.split(".", 1)[0] != "1":
+            raise self.invalid(f"format version {version!r} is not supported (expected 1.x)")
+        default = "extended" if self.name.endswith((".flxx", ".flxx.gz")) else "system_config"
+        h.backup_type = f.get("backup_type", default)
+        if h.backup_type not in TYPE_NAMES:
+            raise self.invalid(f"unknown backup_type {h.backup_type!r} (expected one of "
+                               f"{', '.join(TYPE_NAMES)})")
+        h.kind = TYPE_NAMES[h.backup_type]
+
+    def empty_dir_problem(self, tree_path: str) -> str | None:
+        """Check an empty directory of the flexgit object like a file path."""
+        side, _, rel = tree_path.partition("/")
+        if side not in ("home", "system"):
+            return "is not below home/ or system/"
+        return path_problem(rel, self.limits) or self._paths.add(tree_path)
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def parse_mode(value: str, kind: str) -> tuple[int, str | None]:
+    """Permission bits of a `mode` field, or a problem."""
+    if not _MODE.fullmatch(value):
+        return 0, f"mode {value!r} is not an octal number"
+    mode = int(value, 8)
+    if mode > 0o7777:
+        ftype = stat.S_IFMT(mode)
+        if not ((ftype == stat.S_IFREG and kind == "file")
+                or (ftype == stat.S_IFLNK and kind == "symlink")) or mode & ~0o177777:
+            return 0, f"mode {value} is not a regular file or symlink (device or special file)"
+        mode = stat.S_IMODE(mode)
+    if mode & (stat.S_ISUID | stat.S_ISGID):
+        return 0, f"mode {value} has the setuid or setgid bit"
+    return mode & 0o1777, None

@@ -1,0 +1,147 @@
+"""The sanitizer: what makes a snapshot safe to share.
+
+``sanitize(path, data)`` replaces secrets and personal data in one file with
+fixed placeholders (see :mod:`.placeholders`); ``find_secrets(path, data)`` runs
+the same detectors and reports, by rule and line, what sanitize would still
+change, which is empty for every sanitized file. Structure first, patterns
+second (DESIGN.md "Sanitization principles"):
+
+* JSON (``*.json`` or text that parses as an object/array): walked by key and
+  rewritten token by token (:mod:`.json_rules`).
+* Asterisk configuration (``system/etc/asterisk/*`` and any ``*.conf``): parsed
+  with Asterisk's syntax (:mod:`.asterisk`), then the text rules.
+* sudoers (``system/etc/sudoers``, ``system/etc/sudoers.d/*``): user names and
+  command paths are what migrate needs, so only the value patterns run.
+* Everything else textual: secret-named literals (:mod:`.text`).
+* Then everywhere: value patterns (:mod:`.patterns`).
+
+Binary files (a NUL in the first 8 KiB, or not UTF-8) are returned unchanged.
+Every replacement keeps the file's line count; no value ever appears in counts,
+findings or exceptions.
+
+Rule names (``Rules.disabled`` takes them; counts and findings report them):
+
+* ``json.email`` ``json.name`` ``json.phone`` ``json.password`` (passwords, PINs,
+  secrets) ``json.hash`` ``json.token`` (tokens, sessions, API and private keys)
+  ``json.push_subscription``
+* ``asterisk.secret`` (secret/password/md5_cred/dbpass/... and conference PINs)
+  ``asterisk.register`` ``asterisk.dialstring`` (``IAX2/user:secret@host``, in
+  every file kind) ``asterisk.mailbox`` ``asterisk.callerid`` ``asterisk.name``
+  (fullname=, queue member names) ``asterisk.email`` ``asterisk.phone``
+* ``text.php_literal`` ``text.js_literal`` ``text.shell_assign``
+  ``text.config_value``
+* ``pattern.private_key`` ``pattern.jwt`` ``pattern.api_token`` ``pattern.bcrypt``
+  ``pattern.argon2`` ``pattern.sha_crypt`` ``pattern.md5_crypt`` ``pattern.phpass``
+  ``pattern.yescrypt`` ``pattern.url_credentials`` ``pattern.password_param``
+  (``password=...`` in DSNs and query strings) ``pattern.email``
+* a profile's extra patterns under their own names; its extra secret keys count
+  under the secret rule of the file kind (``json.password``, ``asterisk.secret``,
+  ``text.*``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from flexgit.sanitize import patterns
+from flexgit.sanitize.asterisk import sanitize_conf
+from flexgit.sanitize.engine import Editor
+from flexgit.sanitize.json_rules import sanitize_json
+from flexgit.sanitize.placeholders import PLACEHOLDERS, SECRET_PLACEHOLDER, is_placeholder
+from flexgit.sanitize.rules import DEFAULT_RULES, RULE_NAMES, RULES_VERSION, Rules
+from flexgit.sanitize.text import sanitize_text
+
+__all__ = [
+    "DEFAULT_RULES",
+    "PLACEHOLDERS",
+    "RULES_VERSION",
+    "RULE_NAMES",
+    "SECRET_PLACEHOLDER",
+    "Finding",
+    "Result",
+    "Rules",
+    "find_secrets",
+    "is_placeholder",
+    "sanitize",
+]
+
+_BINARY_PROBE = 8192
+
+
+@dataclass(frozen=True)
+class Result:
+    data: bytes  # sanitized content (the same object when nothing changed)
+    counts: dict[str, int]  # rule name -> replacements; never values
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    line: int  # 1-based
+
+
+def _decode(data: bytes) -> str | None:
+    if b"\0" in data[:_BINARY_PROBE]:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _is_conf(path: str) -> bool:
+    return path.startswith("system/etc/asterisk/") or path.lower().endswith(".conf")
+
+
+def _is_sudoers(path: str) -> bool:
+    return path == "system/etc/sudoers" or path.startswith("system/etc/sudoers.d/")
+
+
+def _looks_like_json(path: str, text: str) -> bool:
+    return path.lower().endswith(".json") or text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
+
+
+def _run(path: str, text: str, rules: Rules) -> Editor:
+    editor = Editor(text, rules.disabled)
+    if _looks_like_json(path, text) and sanitize_json(editor, rules, path):
+        return editor  # every JSON value was seen by key or by pattern
+    patterns.private_keys(editor)
+    if _is_sudoers(path):
+        pass
+    elif _is_conf(path):
+        sanitize_conf(editor, rules, path)
+        sanitize_text(editor, rules, path)
+    else:
+        sanitize_text(editor, rules, path)
+    patterns.apply(editor, rules, admin="admin" in posixpath.basename(path).lower())
+    return editor
+
+
+def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> Result:
+    """Replace secrets and personal data in one snapshot file.
+
+    >>> sanitize("system/etc/asterisk/manager.conf", b"[admin]\\nsecret = s3cr3t\\n").data
+    b'[admin]\\nsecret = FLEXGIT-REDACTED\\n'
+    """
+    text = _decode(data)
+    if text is None:
+        return Result(data, {})
+    editor = _run(path, text, rules)
+    if not editor.changes:
+        return Result(data, {})
+    return Result(editor.result().encode("utf-8"), editor.counts())
+
+
+def find_secrets(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> list[Finding]:
+    """What in *data* still looks like a secret or personal data, by rule and line.
+
+    The detectors are sanitize()'s own, so ``find_secrets(p, sanitize(p, d).data)``
+    is always empty and anything reported is something sanitize would replace.
+    """
+    text = _decode(data)
+    if text is None:
+        return []
+    editor = _run(path, text, rules)
+    found = {Finding(rule, line) for rule, line in editor.findings()}
+    return sorted(found, key=lambda f: (f.line, f.rule))

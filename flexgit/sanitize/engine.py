@@ -1,0 +1,93 @@
+"""Collects replacements over one text and applies them.
+
+Rules run in priority order and *claim* spans of the text; the first claim on a
+span wins and later, overlapping claims are refused. A claim whose replacement
+equals the original text changes nothing but still protects its span, which is
+what makes sanitizing idempotent: on already sanitized text the structural rule
+still claims the placeholder, so no weaker pattern can grab part of it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+_NEWLINE = re.compile(r"\r?\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    start: int
+    end: int
+    text: str
+    counts: Mapping[str, int]
+
+
+@dataclass
+class Editor:
+    text: str
+    disabled: frozenset[str] = frozenset()
+    changes: list[Change] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
+    _ends: list[int] = field(default_factory=list)
+
+    def is_free(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, end)
+        return i == 0 or self._ends[i - 1] <= start
+
+    def claim(self, start: int, end: int, replacement: str, rule: str | Mapping[str, int]) -> bool:
+        """Replace text[start:end] unless the rule is off or the span is taken."""
+        counts: Mapping[str, int] = {rule: 1} if isinstance(rule, str) else rule
+        if isinstance(rule, str) and rule in self.disabled:
+            return False
+        if start >= end or not self.is_free(start, end):
+            return False
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+        original = self.text[start:end]
+        if replacement != original and counts:
+            self.changes.append(Change(start, end, _keep_lines(original, replacement), counts))
+        return True
+
+    def protect(self, start: int, end: int) -> None:
+        """Claim a span for no rule (an existing placeholder)."""
+        self.claim(start, end, self.text[start:end], {})
+
+    def result(self) -> str:
+        if not self.changes:
+            return self.text
+        parts: list[str] = []
+        pos = 0
+        for change in sorted(self.changes, key=lambda c: c.start):
+            parts.append(self.text[pos : change.start])
+            parts.append(change.text)
+            pos = change.end
+        parts.append(self.text[pos:])
+        return "".join(parts)
+
+    def counts(self) -> dict[str, int]:
+        total: Counter[str] = Counter()
+        for change in self.changes:
+            total.update(change.counts)
+        return dict(sorted(total.items()))
+
+    def findings(self) -> Iterator[tuple[str, int]]:
+        """(rule, 1-based line) of every change."""
+        line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+        for change in self.changes:
+            line = bisect.bisect_right(line_starts, change.start)
+            for rule in change.counts:
+                yield rule, line
+
+
+def _keep_lines(original: str, replacement: str) -> str:
+    """Pad a replacement with the original's line breaks so line counts survive."""
+    missing = original.count("\n") - replacement.count("\n")
+    if missing <= 0:
+        return replacement
+    breaks = _NEWLINE.findall(original)
+    return replacement + "".join(breaks[-missing:])

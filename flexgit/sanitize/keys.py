@@ -1,0 +1,143 @@
+"""What a key name says about its value, shared by the JSON, Asterisk and text rules.
+
+Keys are compared after normalising: camelCase is split, every run of
+non-alphanumerics becomes ``_`` and the result is lower-cased, so ``apiKey``,
+``API-KEY`` and ``api_key`` are one key. A kind matches a key exactly or as its
+last words (``db_password`` ends in ``_password``); prefixes never match, which
+keeps settings such as ``password_min_length`` or ``session_timeout`` intact.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+
+
+class Kind(enum.Enum):
+    SECRET = "secret"  # passwords, PINs: strings and numbers are replaced
+    TOKEN = "token"  # tokens, API keys, private keys: only strings are replaced
+    HASH = "hash"  # password hashes: replaced by a hash of the same scheme
+    EMAIL = "email"
+    PHONE = "phone"
+    NAME = "name"
+    FIRST_NAME = "first_name"
+    LAST_NAME = "last_name"
+    MAYBE_NAME = "maybe_name"  # plain "name": personal only inside a person record
+    PUSH = "push"  # a container of web-push subscriptions
+
+
+_CAMEL_1 = re.compile(r"([a-z0-9])([A-Z])")
+_CAMEL_2 = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+
+
+def normalize(key: str) -> str:
+    key = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", key))
+    return _NON_ALNUM.sub("_", key).strip("_").lower()
+
+
+def _words(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+_EXACT: dict[Kind, frozenset[str]] = {
+    Kind.SECRET: _words(
+        "password", "passwd", "pass", "pwd", "passphrase", "passcode", "pin", "secret",
+        "md5secret", "md5_cred", "password_digest", "remotesecret", "vmsecret",
+        "authpassword", "dbpass", "dbpassword", "dbpasswd", "bindpw", "adminpin",
+        "credentials", "credential",
+    ),
+    Kind.TOKEN: _words(
+        "token", "api_key", "apikey", "api_secret", "access_token", "refresh_token",
+        "auth_token", "id_token", "csrf_token", "session", "session_id", "sessionid",
+        "sessid", "phpsessid", "session_token", "session_key", "session_secret",
+        "private_key", "privkey", "privatekey", "secret_key", "encryption_key",
+        "signing_key", "app_key", "auth_key", "access_key", "license_key", "master_key",
+        "hmac_key", "jwt_key", "salt", "authorization", "bearer", "otp", "totp",
+        "p256dh",
+    ),
+    Kind.HASH: _words(
+        "password_hash", "passwd_hash", "pass_hash", "pw_hash", "pwd_hash", "pin_hash",
+        "secret_hash", "hashed_password", "passwordhash",
+    ),
+    Kind.EMAIL: _words("email", "e_mail", "mail", "email_address", "emailaddress", "emails"),
+    Kind.PHONE: _words(
+        "phone", "mobile", "cell", "cellphone", "sms", "telephone", "tel", "fax", "msisdn",
+        "phone_number", "phonenumber", "mobile_number", "sms_number",
+    ),
+    Kind.NAME: _words(
+        "full_name", "fullname", "display_name", "displayname", "callerid_name",
+        "caller_id_name", "cid_name", "real_name", "realname", "contact_name",
+        "owner_name", "middle_name", "nickname", "membername",
+    ),
+    Kind.FIRST_NAME: _words("first_name", "firstname", "given_name", "givenname", "forename"),
+    Kind.LAST_NAME: _words("last_name", "lastname", "surname", "family_name", "familyname"),
+    Kind.MAYBE_NAME: _words("name"),
+    Kind.PUSH: _words(
+        "push_subscription", "push_subscriptions", "subscription", "subscriptions",
+        "web_push_subscription", "web_push_subscriptions", "webpush_subscription",
+        "webpush_subscriptions",
+    ),
+}
+
+_SUFFIXES: dict[Kind, tuple[str, ...]] = {
+    Kind.HASH: ("_password_hash", "_pin_hash", "_passwd_hash"),
+    Kind.SECRET: (
+        "_password", "_passwd", "_pass", "_pwd", "_secret", "_pin", "_passphrase",
+        "_passcode",
+    ),
+    Kind.TOKEN: (
+        "_token", "_api_key", "_apikey", "_private_key", "_secret_key", "_access_key",
+        "_auth_key", "_salt", "_session_id",
+    ),
+    Kind.EMAIL: ("_email", "_mail", "_email_address", "_emails"),
+    Kind.PHONE: ("_phone", "_mobile", "_cell", "_sms", "_fax", "_phone_number", "_tel"),
+    Kind.NAME: ("_full_name", "_fullname", "_display_name"),
+    Kind.FIRST_NAME: ("_first_name",),
+    Kind.LAST_NAME: ("_last_name",),
+    Kind.PUSH: ("_push_subscription", "_push_subscriptions"),
+}
+
+# Joined words ("imappassword", "remotesecret") name secrets too; these do not.
+_NOT_SECRET = frozenset({"dbsecret"})  # iax.conf: an astdb *path* to the secret
+_JOINED_SECRET = ("password", "passwd", "secret")
+
+# Checked in this order: "password_hash" is a hash before it is a password.
+_ORDER = (
+    Kind.HASH, Kind.PUSH, Kind.SECRET, Kind.TOKEN, Kind.EMAIL, Kind.PHONE,
+    Kind.FIRST_NAME, Kind.LAST_NAME, Kind.NAME, Kind.MAYBE_NAME,
+)
+
+
+def classify(norm: str, extra_secret_keys: Iterable[str] = ()) -> Kind | None:
+    """The kind of value a normalised key holds, or None for anything else."""
+    for kind in _ORDER:
+        if norm in _EXACT[kind] or norm.endswith(_SUFFIXES.get(kind, ())):
+            return kind
+    if norm.endswith(_JOINED_SECRET) and norm not in _NOT_SECRET:
+        return Kind.SECRET
+    for extra in extra_secret_keys:
+        if norm == extra or norm.endswith("_" + extra):
+            return Kind.SECRET
+    return None
+
+
+def is_admin_context(norm: str) -> bool:
+    return "admin" in norm
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def looks_like_label(norm: str, value: str) -> bool:
+    """A UI label such as ``"password": "Forgot your password?"`` (i18n files).
+
+    A value with a space that names the key's own last word, or that is the key
+    itself written as words, is text for humans, not a credential.
+    """
+    words = _WORD.findall(value.lower())
+    if "".join(words) == norm.replace("_", "") and value.strip() and not value.isdigit():
+        return value[:1].isupper() or " " in value
+    last = norm.rsplit("_", 1)[-1]
+    return " " in value.strip() and last in words

@@ -1,0 +1,178 @@
+"""PHP, JavaScript, shell, Markdown and other text: secret-named literals.
+
+Only string literals assigned to a secret-named key are replaced, and only their
+contents (the quotes stay), so code keeps parsing. Code references such as
+``$password = $_POST['password']`` or ``'password' => $hash`` have no literal
+and are left alone. Literal forms (each a rule name):
+
+* ``text.php_literal``: ``'db_password' => '...'``, ``define('DB_PASS', '...')``,
+  ``$secret = "..."``, ``private $secret = '...'``, ``$this->password = '...'``,
+  ``$cfg['db_pass'] = '...'`` and the password argument of ``new PDO(...)``,
+  ``new mysqli(...)``, ``mysqli_connect(...)``.
+* ``text.js_literal``: ``password: '...'``, ``"password": "..."`` (JSON in
+  docs), ``const API_KEY = "..."``, ``this.token = '...'``, ``pass='...'`` kwargs.
+* ``text.shell_assign``: ``DB_PASS=...`` / ``export API_TOKEN="..."`` at a line
+  start, and ``UPPER_CASE=...`` anywhere (``Environment=DB_PASS=...``, ``-e``).
+* ``text.config_value``: unquoted ``key = value`` / ``key: value`` in
+  ini/cnf/env/yaml/toml files, Apache ``SetEnv``, php-fpm ``env[KEY] = ...``,
+  nginx ``fastcgi_param KEY value;``.
+
+Double-quoted or unquoted values that interpolate (``"$prefix"``, ``${VAR}``,
+``$(cmd)``) are code, not literals, and stay. So do empty values and
+documentation stand-ins (``YOUR_PASSWORD_HERE``, ``<password>``, ``xxxx``).
+Names are not looked for in code (they live in JSON and .conf files); emails
+are found by the shared value patterns.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from flexgit.sanitize import patterns
+from flexgit.sanitize import placeholders as ph
+from flexgit.sanitize.engine import Editor
+from flexgit.sanitize.keys import Kind, classify, is_admin_context, looks_like_label, normalize
+from flexgit.sanitize.rules import Rules
+
+
+def _lit(name: str) -> str:
+    """A one-line quoted literal; the content is group <name>, the quote <name>_q."""
+    return (
+        rf"(?P<{name}_q>['\"])(?P<{name}>(?:(?!(?P={name}_q))[^\\\n]|\\.)*)(?P={name}_q)"
+    )
+
+
+_LIT = _lit("v")
+_KEY = r"(?P<key>[A-Za-z_][\w.\-]*)"
+_IDENT = r"(?P<key>[A-Za-z_]\w*)"
+_UNQUOTED = r"(?P<u>(?![$`(])[^\s;&|()<>'\"`]+)"
+
+# (rule, regex) in priority order.
+_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (rule, re.compile(regex, re.M))
+    for rule, regex in (
+        ("text.php_literal", rf"(?P<kq>['\"]){_KEY}(?P=kq)\s*=>\s*{_LIT}"),
+        ("text.php_literal", rf"\bdefine\s*\(\s*(?P<kq>['\"]){_KEY}(?P=kq)\s*,\s*{_LIT}"),
+        ("text.php_literal", rf"(?:\$|->|::\$){_IDENT}\s*=(?![=>])\s*{_LIT}"),
+        ("text.php_literal", rf"\[\s*(?P<kq>['\"]){_KEY}(?P=kq)\s*\]\s*=(?![=>])\s*{_LIT}"),
+        ("text.shell_assign",
+         rf"^[ \t]*(?:(?:export|local|readonly|typeset|declare(?:[ \t]+-\w+)*)[ \t]+)?"
+         rf"{_IDENT}=(?:{_LIT}|{_UNQUOTED})"),
+        ("text.shell_assign", rf"(?<![\w$.\-/])(?P<key>[A-Z_][A-Z0-9_]*)=(?:{_LIT}|{_UNQUOTED})"),
+        ("text.js_literal", rf"(?P<kq>['\"]){_KEY}(?P=kq)\s*:\s*{_LIT}"),
+        ("text.js_literal",
+         rf"(?<![\w$>\-]){_IDENT}\s*(?::|=(?![=>]))\s*{_LIT}"),
+        ("text.config_value", rf"^[ \t]*SetEnv[ \t]+{_IDENT}[ \t]+(?:{_LIT}|{_UNQUOTED})"),
+        ("text.config_value", rf"^[ \t]*fastcgi_param[ \t]+{_IDENT}[ \t]+(?:{_LIT}|(?P<u2>[^\s;]+))"),
+        ("text.config_value", rf"^[ \t]*env\[{_IDENT}\][ \t]*=[ \t]*(?:{_LIT}|{_UNQUOTED})"),
+    )
+)  # fmt: skip
+
+_LITERAL_DOLLAR_EXTENSIONS = (
+    ".js", ".mjs", ".cjs", ".ts", ".json", ".py", ".yml", ".yaml", ".toml", ".ini", ".cnf",
+    ".xml", ".html", ".htm", ".css",
+)
+_CONFIG_EXTENSIONS = (".ini", ".cnf", ".env", ".properties", ".cfg", ".toml", ".yml", ".yaml")
+_CONFIG_LINE = re.compile(
+    rf"^[ \t]*{_KEY}[ \t]*[=:][ \t]*(?P<u>[^\s#;'\"][^\n#;]*?)[ \t\r]*(?:[#;].*)?$", re.M
+)
+_CONNECT = re.compile(
+    r"(?:\bnew\s+\\?(?P<pdo>PDO|mysqli)|\b(?P<fn>mysqli_connect|mysql_connect|"
+    r"mysqli_real_connect))\s*\(",
+    re.I,
+)
+_ARG = re.compile(rf"\s*(?:{_LIT}|[^,()'\"\n]*(?:\([^()\n]*\))?[^,()'\"\n]*)\s*")
+_INTERPOLATION = re.compile(r"\$[A-Za-z_{(]|`")
+
+
+def _replacement(kind: Kind | None, norm: str, value: str, admin: bool) -> str | None:
+    """What a literal under a key of this kind becomes; None when it stays."""
+    if kind in (Kind.SECRET, Kind.TOKEN):
+        if looks_like_label(norm, value):
+            return None
+        return patterns.hash_placeholder(value) or ph.SECRET_PLACEHOLDER
+    if kind is Kind.HASH:
+        return patterns.hash_placeholder(value) or ph.LEGACY_HASH_PLACEHOLDER
+    if kind is Kind.EMAIL and patterns.EMAIL.fullmatch(value):
+        return patterns.email_replacement(value, admin=admin)
+    if kind is Kind.PHONE and re.fullmatch(r"\+?[\d\s().\-/]{7,}", value):
+        return ph.PHONE_PLACEHOLDER
+    return None
+
+
+class TextSanitizer:
+    def __init__(self, editor: Editor, rules: Rules, path: str) -> None:
+        self.editor = editor
+        self.text = editor.text
+        self.extra = rules.secret_keys
+        name = posixpath.basename(path).lower()
+        self.config = name.endswith(_CONFIG_EXTENSIONS) or name.startswith(".env")
+        # "$x" inside double quotes is a variable in PHP and shell only; in JS or
+        # JSON it is part of the literal and must be redacted with the rest.
+        self.interpolating = not name.endswith(_LITERAL_DOLLAR_EXTENSIONS)
+
+    def run(self) -> None:
+        for rule, regex in _FORMS:
+            self.scan(regex, rule)
+        self.connect_calls()
+        if self.config:
+            self.scan(_CONFIG_LINE, "text.config_value")
+
+    def scan(self, regex: re.Pattern[str], rule: str) -> None:
+        # Matches may overlap: in `"email":\n "password": "x"` the value of the
+        # first candidate is the key of the real one, so search again from the
+        # value instead of after the match.
+        pos = 0
+        while m := regex.search(self.text, pos):
+            group = next(g for g in ("v", "u", "u2") if m.groupdict().get(g) is not None)
+            self.literal(m, group, rule)
+            pos = max(m.start() + 1, m.start(group) - 1)
+
+    def literal(self, m: re.Match[str], group: str, rule: str) -> None:
+        value = m.group(group)
+        norm = normalize(m.group("key"))
+        quote = m.groupdict().get("v_q") if group == "v" else None
+        interpolates = self.interpolating and quote != "'"
+        self.value(m.start(group), value, norm, rule, interpolates=interpolates)
+
+    def value(self, start: int, value: str, norm: str, rule: str, *, interpolates: bool) -> None:
+        kind = classify(norm, self.extra)
+        if kind is None:
+            return
+        replacement = _replacement(kind, norm, value, is_admin_context(norm))
+        if (
+            patterns.keep_value(value)
+            or (interpolates and _INTERPOLATION.search(value))
+            or (replacement is None and kind in (Kind.SECRET, Kind.TOKEN))
+        ):
+            # Recognised and deliberately kept: claim it unchanged so a looser
+            # rule cannot take a different bite of the same value.
+            self.editor.claim(start, start + len(value), value, rule)
+        elif replacement is not None:
+            self.editor.claim(start, start + len(value), replacement, rule)
+
+    def connect_calls(self) -> None:
+        """The third positional argument of PDO/mysqli constructors is a password."""
+        for m in _CONNECT.finditer(self.text):
+            index = 3 if (m.group("fn") or "").lower() == "mysqli_real_connect" else 2
+            pos = m.end()
+            for _ in range(index + 1):
+                arg = _ARG.match(self.text, pos)
+                if arg is None:
+                    break
+                if _ == index:
+                    if arg.group("v") is not None:
+                        self.value(
+                            arg.start("v"), arg.group("v"), "password", "text.php_literal",
+                            interpolates=self.interpolating and arg.group("v_q") != "'",
+                        )
+                    break
+                pos = arg.end()
+                if not self.text.startswith(",", pos):
+                    break
+                pos += 1
+
+
+def sanitize_text(editor: Editor, rules: Rules, path: str) -> None:
+    TextSanitizer(editor, rules, path).run()
