@@ -104,6 +104,10 @@ def _walk_dir(profile: Profile, side: str, base: Path, start: Path, prefix: str,
         subdirs = []
         for e in reversed(entries):
             rel = f"{rel_dir}/{e.name}" if rel_dir else e.name
+            if not _utf8(e.name):
+                # git and the JSON manifest and backup format all name files in UTF-8.
+                yield Skipped(Path(e.path), "file name is not valid UTF-8; rename it")
+                continue
             try:
                 est = e.stat(follow_symlinks=False)
             except OSError as err:
@@ -128,3 +132,11 @@ def _walk_dir(profile: Profile, side: str, base: Path, start: Path, prefix: str,
             else:
                 yield Skipped(Path(e.path), "not a regular file or symlink")
         stack.extend(reversed(subdirs))
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -150,3 +150,13 @@ def test_git_show_reads_snapshot_files(env: Env) -> None:
                           "main:system/etc/asterisk/pjsip.conf"],
                          capture_output=True, check=True).stdout
     assert b"[" in out
+
+
+def test_non_utf8_file_name_is_skipped_with_a_warning(env: Env) -> None:
+    bad = os.path.join(os.fsencode(env.home / "public_html"), b"caf\xe9.php")
+    with open(bad, "wb") as f:
+        f.write(b"<?php\n")
+    res = _take(env)
+    assert res.id is not None
+    assert any("not valid UTF-8" in w for w in res.warnings)
+    fsck(env.repo)

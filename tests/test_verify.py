@@ -42,9 +42,9 @@ def test_flipped_content_byte_is_named(env: Env) -> None:
     assert out["ok"] is False
     assert out["problems"] == [{"path": victim["path"],
                                 "problem": out["problems"][0]["problem"]}]
-    assert out["problems"][0]["problem"].startswith("hash mismatch")
+    assert out["problems"][0]["problem"].startswith("Hash mismatch for")
     r = env.run("verify", str(bad))
-    assert r.exit_code == 4 and f"{victim['path']}: hash mismatch" in r.stdout
+    assert r.exit_code == 4 and f"{victim['path']}: Hash mismatch for" in r.stdout
 
 
 def test_truncated_gzip_and_count_disagreement(env: Env) -> None:

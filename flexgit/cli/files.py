@@ -67,13 +67,8 @@ def import_cmd(ctx: Context, file: str, message: str | None) -> int:
     Example:
       flexgit import ~/backup/flexpbx-2025-10-14_12-00-00.flx.gz
     """
-    store = ctx.open_or_init_store()
-    try:
-        with store.locked("flexgit import"):
-            res = importer.import_file(store, Path(file), profile=ctx.profile,
-                                       message=message, name=file)
-    finally:
-        store.close()
+    res = importer.import_to_repo(ctx.repo, Path(file), profile=ctx.profile, message=message,
+                                  name=file)
     for w in res.warnings:
         ctx.out.warn(w)
     for p in res.resanitized:

@@ -60,9 +60,13 @@ def extension(backup_type: str, compress: bool) -> str:
     return f".{backup_type}" + (".gz" if compress else "")
 
 
-def export_name(when: float, backup_type: str, compress: bool, n: int = 1) -> str:
+def export_name(when: float, backup_type: str, compress: bool, n: int = 1,
+                private: bool = False) -> str:
+    """flexpbx-YYYY-MM-DD_HH-MM-SS.flx[.gz]; files with user data are named
+    flexpbx-private-… so nobody shares one by mistake (and prune leaves them)."""
     stamp = time.strftime("%Y-%m-%d_%H-%M-%S", time.localtime(when))
-    return f"flexpbx-{stamp}{f'-{n}' if n > 1 else ''}{extension(backup_type, compress)}"
+    prefix = "flexpbx-private-" if private else "flexpbx-"
+    return f"{prefix}{stamp}{f'-{n}' if n > 1 else ''}{extension(backup_type, compress)}"
 
 
 class _Hashing:
@@ -241,10 +245,11 @@ def _document(store: Store, plan: _Plan, profile: Profile) -> Iterator[bytes]:
     yield b"}\n"
 
 
-def _free_name(out_dir: Path, when: float, backup_type: str, compress: bool) -> Path:
+def _free_name(out_dir: Path, when: float, backup_type: str, compress: bool,
+               private: bool = False) -> Path:
     n = 1
     while True:
-        p = out_dir / export_name(when, backup_type, compress, n)
+        p = out_dir / export_name(when, backup_type, compress, n, private)
         if not os.path.lexists(p):
             return p
         n += 1
@@ -260,7 +265,8 @@ def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
     plan = _load(store, sha, profile, backup_type)
     when = time.time() if now is None else now
     out_dir.mkdir(mode=0o750, parents=True, exist_ok=True)
-    final = _free_name(out_dir, when, plan.backup_type, compress)
+    private = plan.manifest.sensitive
+    final = _free_name(out_dir, when, plan.backup_type, compress, private)
     tmp, f = fsutil.open_temp(out_dir)
     try:
         sink = _Hashing(f)
@@ -273,13 +279,13 @@ def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
                 sink.write(piece)
         # A name taken meanwhile (another export in the same second) is not clobbered.
         if os.path.lexists(final):
-            final = _free_name(out_dir, when, plan.backup_type, compress)
+            final = _free_name(out_dir, when, plan.backup_type, compress, private)
     except BaseException:
         f.close()
         fsutil.remove_quietly(tmp)
         raise
     fsutil.commit_temp(tmp, f, final, mode=0o600 if plan.manifest.sensitive else FILE_MODE)
-    link = out_dir / f"latest{extension(plan.backup_type, compress)}"
+    link = out_dir / f"latest{'-private' if private else ''}{extension(plan.backup_type, compress)}"
     fsutil.atomic_symlink(link, final.name)
     return ExportResult(final, link, sha, plan.backup_type, len(plan.entries), sink.size,
                         sink.sha.hexdigest())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,3 +194,22 @@ def import_file(store: Store, path: Path, *, profile: Profile, message: str | No
     except BaseException:
         imp.writer.abort()
         raise
+
+
+def import_to_repo(repo: Path, path: Path, *, profile: Profile, message: str | None = None,
+                   name: str | None = None) -> ImportResult:
+    """import_file into the shareable store at `repo`, creating it when needed;
+    a store this call created is removed again when the file is refused, so a
+    bad file leaves nothing behind."""
+    created = not (repo / "flexgit").exists()
+    store = Store.init(repo) if created else Store.open(repo)
+    try:
+        with store.locked("flexgit import"):
+            return import_file(store, path, profile=profile, message=message, name=name)
+    except BaseException:
+        if created and store.head() is None:
+            store.close()
+            shutil.rmtree(repo, ignore_errors=True)
+        raise
+    finally:
+        store.close()

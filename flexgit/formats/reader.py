@@ -316,8 +316,9 @@ class Reader:
         digest = hashlib.sha256(data).hexdigest()
         hash_problem = None
         if digest != m.group(1).lower():
-            hash_problem = (f"hash mismatch: the content's sha256 is {digest[:16]}…, "
-                            f"the file says {m.group(1)[:16].lower()}…")
+            # The original tool's words, so scripts and habits keep working.
+            hash_problem = (f"Hash mismatch for {path}: the content's sha256 is "
+                            f"{digest[:16]}…, the file says {m.group(1)[:16].lower()}…")
             if not self.keep_bad_hash:
                 raise _Bad(hash_problem)
         if kind == "symlink" and (not data or b"\0" in data):

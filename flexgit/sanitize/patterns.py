@@ -81,9 +81,9 @@ _PASSWORD_PARAM = re.compile(
     r"|client_secret)=(?![$%{<\[=])([^\s;&'\"<>(),\[\]{}|]+)",
     re.I,
 )
+# Unicode-aware: internationalised addresses (café@bücher.de) are personal too.
 EMAIL = re.compile(
-    r"(?<![\w.%+-])([A-Za-z0-9._%+-]+)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
-    r"([A-Za-z]{2,63}))(?![\w-])"
+    r"(?<![\w.%+-])([\w.%+-]+)@((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+([^\W\d_]{2,63}))(?![\w-])"
 )
 _PLACEHOLDER = re.compile(
     "|".join(

@@ -183,7 +183,7 @@ BAD_CASES = {
     "mistyped_field.flx": "public_html/a.php: field 'size' must be an integer",
     "bad_base64.flx": "public_html/a.php: content is not valid base64",
     "size_mismatch.flx": "public_html/a.php: content does not decode to 5 bytes",
-    "hash_mismatch.flx": "public_html/a.php: hash mismatch",
+    "hash_mismatch.flx": "public_html/a.php: Hash mismatch for public_html/a.php",
     "path_absolute.flx": "/etc/passwd: absolute path",
     "path_dotdot.flx": "path has a '..' component",
     "path_dot.flx": "path has a '.' component",
@@ -238,3 +238,29 @@ def test_limits_default_and_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLEXGIT_MAX_BYTES", "1000")
     monkeypatch.setenv("FLEXGIT_MAX_ENTRIES", "junk")
     assert Limits.from_env() == Limits(max_bytes=1000)
+
+
+def test_bad_file_into_no_store_leaves_no_store(env: Env) -> None:
+    r = env.run("import", str(BAD / "not_json.flx"))
+    assert r.exit_code == 1
+    assert not env.repo.exists()
+
+
+def test_sensitive_export_is_named_private_and_0600(env: Env) -> None:
+    r = env.run("snapshot", "--include-data")
+    assert r.exit_code == 0, r.output
+    from flexgit.formats import flx
+    from flexgit.profile import Profile
+    from flexgit.store import Store
+    with Store.open(env.home / "backup" / "private.git") as store:
+        res = flx.export(store, "latest", profile=Profile().with_data(),
+                         out_dir=env.tmp / "out")
+    assert res.path.name.startswith("flexpbx-private-")
+    assert res.link.name == "latest-private.flx"
+    assert (res.path.stat().st_mode & 0o777) == 0o600
+    assert not (env.tmp / "out" / "latest.flx").exists()
+    doc = json.loads(res.path.read_text())
+    assert doc["sensitive_data_included"] is True
+    assert doc["backup_type"] == "full_with_data"
+    r = env.run("import", str(res.path))
+    assert r.exit_code == 1 and "holds private user data" in r.stderr

@@ -1,0 +1,142 @@
+"""Asterisk .conf rules: one line in, one exact line out."""
+
+from __future__ import annotations
+
+import pytest
+
+from flexgit.sanitize import sanitize
+
+R = "FLEXGIT-REDACTED"
+
+
+def run(path: str, text: str) -> tuple[str, dict[str, int]]:
+    result = sanitize(f"system/etc/asterisk/{path}", text.encode())
+    return result.data.decode(), result.counts
+
+
+@pytest.mark.parametrize(
+    ("conf", "before", "after", "rule"),
+    [
+        ("pjsip.conf", "[6001]\ntype=auth\nauth_type=userpass\npassword=Xy7#pq\nusername=6001\n",
+         f"[6001]\ntype=auth\nauth_type=userpass\npassword={R}\nusername=6001\n", "asterisk.secret"),
+        ("pjsip.conf", "md5_cred = 0123456789abcdef0123456789abcdef\n", f"md5_cred = {R}\n",
+         "asterisk.secret"),
+        ("pjsip.conf", "password_digest = MD5:43a8d9be3da524f9\n", f"password_digest = {R}\n",
+         "asterisk.secret"),
+        ("pjsip_wizard.conf", "outbound_auth/password = trunkpw\n",
+         f"outbound_auth/password = {R}\n", "asterisk.secret"),
+        ("sip.conf", "[trunk](!,tmpl)\nsecret=abc ; from the provider\n",
+         f"[trunk](!,tmpl)\nsecret={R} ; from the provider\n", "asterisk.secret"),
+        ("sip.conf", "md5secret=0123abcd\tremotesecret=x\n", f"md5secret={R}\tremotesecret=x\n",
+         "asterisk.secret"),
+        ("sip.conf", 'secret="quoted pw"\n', f'secret="{R}"\n', "asterisk.secret"),
+        ("sip.conf", "secret=ab\\;cd ; real comment\n", f"secret={R} ; real comment\n",
+         "asterisk.secret"),
+        ("sip.conf", ";secret=abc\n", f";secret={R}\n", "asterisk.secret"),
+        ("sip.conf", ";;  secret = abc   ; doc\n", f";;  secret = {R}   ; doc\n", "asterisk.secret"),
+        ("sip.conf", "context=x ;secret=abc ;password=def\n",
+         f"context=x ;secret={R} ;password={R}\n", "asterisk.secret"),
+        ("sip.conf", ";--\nsecret=inblock\n--;\nsecret=live\n",
+         f";--\nsecret={R}\n--;\nsecret={R}\n", "asterisk.secret"),
+        ("sip.conf", "register => 2001:regpw@sip.acme.net/2001\n",
+         f"register => 2001:{R}@sip.acme.net/2001\n", "asterisk.register"),
+        ("sip.conf", "register => tls://2001:regpw:authme@sip.acme.net:5061/2001~120\n",
+         f"register => tls://2001:{R}:authme@sip.acme.net:5061/2001~120\n", "asterisk.register"),
+        ("sip.conf", "register => acme?2001@acme.net:regpw:authme@sip.acme.net\n",
+         f"register => acme?2001@acme.net:{R}:authme@sip.acme.net\n", "asterisk.register"),
+        ("sip.conf", "register => 2001@acme.net:5082:regpw:authme@sip.acme.net\n",
+         f"register => 2001@acme.net:5082:{R}:authme@sip.acme.net\n", "asterisk.register"),
+        ("sip.conf", "register => p@ss:pw@rd@sip.acme.net\n",
+         f"register => p@ss:{R}@sip.acme.net\n", "asterisk.register"),
+        ("iax.conf", ";register => marko:secretpass@tormenta.example.net\n",
+         f";register => marko:{R}@tormenta.example.net\n", "asterisk.register"),
+        ("extensions.conf", "[globals]\nTRUNK=IAX2/acme:dialpw@iax.acme.net\n",
+         f"[globals]\nTRUNK=IAX2/acme:{R}@iax.acme.net\n", "asterisk.dialstring"),
+        ("extensions.conf", "exten => _9X.,1,Dial(SIP/acme:pw1:md5pw:auth@sip.acme.net/${EXTEN})\n",
+         f"exten => _9X.,1,Dial(SIP/acme:{R}:{R}:auth@sip.acme.net/${{EXTEN}})\n",
+         "asterisk.dialstring"),
+        ("extensions.conf", "exten => 1,1,Dial(IAX2/acme:pw:[outkey]@iax.acme.net/1)\n",
+         f"exten => 1,1,Dial(IAX2/acme:{R}:[outkey]@iax.acme.net/1)\n", "asterisk.dialstring"),
+        ("extensions.conf", "exten => 1,n,Set(DB_PASSWORD=dbpw)\n",
+         f"exten => 1,n,Set(DB_PASSWORD={R})\n", "text.shell_assign"),
+        ("manager.conf", "[flexpbx]\nsecret = amipw\nread = all\n",
+         f"[flexpbx]\nsecret = {R}\nread = all\n", "asterisk.secret"),
+        ("ari.conf", "[flexpbx]\ntype = user\npassword = aripw\npassword_format = plain\n",
+         f"[flexpbx]\ntype = user\npassword = {R}\npassword_format = plain\n", "asterisk.secret"),
+        ("res_odbc.conf", "[asterisk]\ndsn => asterisk\nusername => flexpbx\npassword => dbpw\n",
+         f"[asterisk]\ndsn => asterisk\nusername => flexpbx\npassword => {R}\n",
+         "asterisk.secret"),
+        ("res_pgsql.conf", "dbpass=pgpw\n", f"dbpass={R}\n", "asterisk.secret"),
+        ("res_config_mysql.conf", "dbpassword = mypw\n", f"dbpassword = {R}\n", "asterisk.secret"),
+        ("voicemail.conf", "[general]\nauthpassword=smtppw\n",
+         f"[general]\nauthpassword={R}\n", "asterisk.secret"),
+        ("voicemail.conf", "[general]\nserveremail=pbx@acme-corp.net\n",
+         "[general]\nserveremail=user@example.com\n", "asterisk.email"),
+        ("voicemail.conf", "[default]\n2001 => 8642,Jane Doe,jane@acme.net,pager@acme.net,attach=yes\n",
+         f"[default]\n2001 => {R},FlexPBX User,user@example.com,user@example.com,attach=yes\n",
+         "asterisk.mailbox"),
+        ("voicemail.conf", "[default]\n;2002 => -1234,Bob,bob@acme.net,,imappassword=ip|tz=eu\n",
+         f"[default]\n;2002 => -{R},FlexPBX User,user@example.com,,imappassword={R}|tz=eu\n",
+         "asterisk.mailbox"),
+        ("sip.conf", 'callerid="Jane Doe" <2001>\n', 'callerid="FlexPBX User" <2001>\n',
+         "asterisk.callerid"),
+        ("pjsip.conf", "callerid = Jane Doe <+12125551234>\n",
+         "callerid = FlexPBX User <+12125551234>\n", "asterisk.callerid"),
+        ("pjsip_wizard.conf", "endpoint/callerid = Jane <2001>\n",
+         "endpoint/callerid = FlexPBX User <2001>\n", "asterisk.callerid"),
+        ("users.conf", "[2001]\nfullname = Jane Doe\nemail = jane@acme.net\nvmsecret = 1234\n",
+         f"[2001]\nfullname = FlexPBX User\nemail = user@example.com\nvmsecret = {R}\n",
+         "asterisk.name"),
+        ("queues.conf", "[sales]\nmember => PJSIP/2001,0,Jane Doe,PJSIP/2001\n",
+         "[sales]\nmember => PJSIP/2001,0,FlexPBX User,PJSIP/2001\n", "asterisk.name"),
+        ("meetme.conf", "[rooms]\nconf => 8000,1234,9876\n", f"[rooms]\nconf => 8000,{R},{R}\n",
+         "asterisk.secret"),
+        ("confbridge.conf", "[admin_user]\ntype=user\npin=4242\n",
+         f"[admin_user]\ntype=user\npin={R}\n", "asterisk.secret"),
+        ("xmpp.conf", "[gtalk]\nsecret=p\nusername=jane@gmail.com\n",
+         f"[gtalk]\nsecret={R}\nusername=user@example.com\n", "asterisk.secret"),
+    ],
+)  # fmt: skip
+def test_rule(conf: str, before: str, after: str, rule: str) -> None:
+    out, counts = run(conf, before)
+    assert out == after
+    assert rule in counts
+
+
+@pytest.mark.parametrize(
+    ("conf", "text"),
+    [
+        ("sip.conf", "secret=\n;password=   ; PlainText password (default: \"\")\n"),
+        ("sip.conf", "[general]\nhost=sip.acme.net\nfromdomain=acme.net\ncontext=from-trunk\n"),
+        ("sip.conf", "secret=FLEXGIT-REDACTED\nsecret=${SIPPASS}\nregister => 2001@sip.acme.net\n"),
+        ("sip.conf", "register => marko:[torkey]@tormenta.example.net\ncallerid=asreceived\n"),
+        ("sip.conf", "callerid=2001\ncallerid=<2001>\ncallerid=\"FlexPBX User\" <2001>\n"),
+        ("iax.conf", "dbsecret=dundi/secret\noutkey=mykey\ninkeys=a:b\n"),
+        ("pjsip.conf", "contact=sip:2001@pbx.acme.net:5060\nclient_uri=sip:2001@sip.acme.net\n"),
+        ("pjsip.conf", "resource_display_name=no\nauth=2001-auth\noutbound_auth=trunk-auth\n"),
+        ("pjsip.conf", "exten => 100,1,Dial(PJSIP/2001@trunk)\nmailbox=2001@default\n"),
+        ("voicemail.conf", "[general]\nfromstring=The FlexPBX\nvm-password=custom_sound\n"),
+        ("voicemail.conf", "[myaliases]\n2001@devices => 2001@default\n"),
+        ("voicemail.conf", "[default]\n1234 => FLEXGIT-REDACTED,FlexPBX User,root@localhost\n"),
+        ("extensions.conf", "exten => 1,1,Dial(IAX2/acme@iax.acme.net/1)\n"),
+        ("extensions.conf", "switch => IAX2/user:[key]@myserver/mycontext\n"),
+        ("sudo.conf", "#include /etc/asterisk/other.conf\n"),
+    ],
+)
+def test_untouched(conf: str, text: str) -> None:
+    result = sanitize(f"system/etc/asterisk/{conf}", text.encode())
+    assert result.data == text.encode()
+    assert result.counts == {}
+
+
+def test_crlf_and_line_count() -> None:
+    text = "[a]\r\nsecret = x \r\n;password=y\r\n"
+    out, _ = run("sip.conf", text)
+    assert out == f"[a]\r\nsecret = {R} \r\n;password={R}\r\n"
+
+
+def test_any_conf_outside_asterisk() -> None:
+    out, _ = run("../../httpd/conf.d/flexpbx.conf", "SetEnv DB_PASS apachepw\n")
+    assert out == f"SetEnv DB_PASS {R}\n"
+    result = sanitize("system/etc/php-fpm.d/flexpbx.conf", b"env[DB_PASS] = fpmpw\n")
+    assert result.data == f"env[DB_PASS] = {R}\n".encode()

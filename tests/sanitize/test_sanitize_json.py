@@ -1,0 +1,219 @@
+"""JSON: walked by key, rewritten token by token."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from flexgit.sanitize import sanitize
+from flexgit.sanitize.placeholders import HASH_PLACEHOLDERS
+
+CONFIG = "home/flexpbx-config.json"
+BCRYPT = "$2y$10$abcdefghijklmnopqrstuv1234567890abcdefghijklmnopqrstu"
+BCRYPT_PH = HASH_PLACEHOLDERS["bcrypt"]
+
+
+def run(text: str, path: str = CONFIG) -> tuple[str, dict[str, int]]:
+    result = sanitize(path, text.encode())
+    return result.data.decode(), result.counts
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "rule"),
+    [
+        ('{"email": "jane@acme.io"}', '{"email": "user@example.com"}', "json.email"),
+        ('{"notification_email": "j@acme.io"}', '{"notification_email": "user@example.com"}',
+         "json.email"),
+        ('{"admin_email": "boss@acme.io"}', '{"admin_email": "admin@example.com"}', "json.email"),
+        ('{"cc": ["a@acme.io", "x"]}', '{"cc": ["user@example.com", "x"]}', "json.email"),
+        ('{"note": "mail sysadmin@acme.io now"}', '{"note": "mail admin@example.com now"}',
+         "pattern.email"),
+        ('{"first_name": "Jane", "lastName": "Doe"}',
+         '{"first_name": "FlexPBX", "lastName": "User"}', "json.name"),
+        ('{"callerid_name": "Jane Doe"}', '{"callerid_name": "FlexPBX User"}', "json.name"),
+        ('{"displayName": "Jane"}', '{"displayName": "FlexPBX User"}', "json.name"),
+        ('{"phone": "+1 (212) 555-1234"}', '{"phone": "+15555550100"}', "json.phone"),
+        ('{"mobile": 12125551234}', '{"mobile": 15555550100}', "json.phone"),
+        ('{"sms_number": "212-555-1234"}', '{"sms_number": "+15555550100"}', "json.phone"),
+        ('{"password": "hunter2"}', '{"password": "FLEXGIT-REDACTED"}', "json.password"),
+        ('{"db_password": "x1"}', '{"db_password": "FLEXGIT-REDACTED"}', "json.password"),
+        ('{"md5_cred": "ab12"}', '{"md5_cred": "FLEXGIT-REDACTED"}', "json.password"),
+        ('{"sip-secret": "s"}', '{"sip-secret": "FLEXGIT-REDACTED"}', "json.password"),
+        ('{"pin": 1234}', '{"pin": 0}', "json.password"),
+        ('{"voicemail_pin": "4321"}', '{"voicemail_pin": "FLEXGIT-REDACTED"}', "json.password"),
+        ('{"password_hash": "%s"}' % BCRYPT, '{"password_hash": "%s"}' % BCRYPT_PH, "json.hash"),
+        ('{"password": "%s"}' % BCRYPT, '{"password": "%s"}' % BCRYPT_PH, "json.hash"),
+        ('{"password_hash": "5f4dcc3b5aa765d61d8327deb882cf99"}',
+         '{"password_hash": "HASHED_PLACEHOLDER"}', "json.hash"),
+        ('{"hash": "%s"}' % BCRYPT, '{"hash": "%s"}' % BCRYPT_PH, "pattern.bcrypt"),
+        ('{"token": "abc"}', '{"token": "FLEXGIT-REDACTED"}', "json.token"),
+        ('{"apiKey": "abc"}', '{"apiKey": "FLEXGIT-REDACTED"}', "json.token"),
+        ('{"refresh_token": "r"}', '{"refresh_token": "FLEXGIT-REDACTED"}', "json.token"),
+        ('{"session_id": "s"}', '{"session_id": "FLEXGIT-REDACTED"}', "json.token"),
+        ('{"vapid_private_key": "k"}', '{"vapid_private_key": "FLEXGIT-REDACTED"}', "json.token"),
+        ('{"privateKey": "k"}', '{"privateKey": "FLEXGIT-REDACTED"}', "json.token"),
+        ('{"url": "mysql://root:pw@db"}', '{"url": "mysql://root:FLEXGIT-REDACTED@db"}',
+         "pattern.url_credentials"),
+        ('{"url": "https:\\/\\/u:pw@h\\/x"}', '{"url": "https:\\/\\/u:FLEXGIT-REDACTED@h\\/x"}',
+         "pattern.url_credentials"),
+        ('{"trunk": "IAX2/acme:pw@iax.acme.io"}', '{"trunk": "IAX2/acme:FLEXGIT-REDACTED@iax.acme.io"}',
+         "asterisk.dialstring"),
+        ('{"caf\\u00e9@acme.io": 1}', '{"user@example.com": 1}', "json.email"),
+    ],
+)  # fmt: skip
+def test_rule(before: str, after: str, rule: str) -> None:
+    out, counts = run(before)
+    assert out == after
+    assert rule in counts
+    assert json.loads(out)
+
+
+def test_admin_template_uses_admin_placeholders() -> None:
+    out, _ = run('{"email": "root@acme.io", "password": "HASHED_PLACEHOLDER"}',
+                 "home/templates/admin_template.json")  # fmt: skip
+    assert out == '{"email": "admin@example.com", "password": "HASHED_PLACEHOLDER"}'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"hostname": "pbx.acme.io", "filename": "a.wav", "context_name": "from-internal"}',
+        '{"session_timeout": 3600, "password_min_length": 8, "require_password": true}',
+        '{"email": "user@example.com", "password": "FLEXGIT-REDACTED", "pin": 0}',
+        '{"password": "HASHED_PLACEHOLDER", "support": "help@example.org"}',
+        '{"password": "", "token": null, "api_key": "YOUR_API_KEY_HERE"}',
+        '{"hash": "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}',
+        '{"trunks": [{"name": "Callcentric", "host": "sip.callcentric.com"}]}',
+        '{"queues": [{"extension": "600", "name": "Sales"}]}',
+        '{"labels": {"password": "Password", "forgot_password": "Forgot your password?"}}',
+        '{"phone_model": "Yealink T46S", "phone": "2001"}',
+        '{"includes": {"push_subscriptions": false}, "excludes": {"subscriptions": true}}',
+        '{"logo": "img/logo@2x.png", "remote": "git@github.com:acme/pbx.git"}',
+    ],
+)
+def test_untouched(text: str) -> None:
+    result = sanitize(CONFIG, text.encode())
+    assert result.data == text.encode()
+    assert result.counts == {}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('{"users": [{"name": "Jane Doe", "ext": "2001"}]}',
+         '{"users": [{"name": "FlexPBX User", "ext": "2001"}]}'),
+        ('{"extensions": {"2001": {"name": "Jane Doe"}}}',
+         '{"extensions": {"2001": {"name": "FlexPBX User"}}}'),
+        ('{"owner": {"name": "Jane Doe"}}', '{"owner": {"name": "FlexPBX User"}}'),
+        ('{"x": [{"name": "Jane", "email": "user@example.com"}]}',
+         '{"x": [{"name": "FlexPBX User", "email": "user@example.com"}]}'),
+        ('{"devices": [{"extension": "2001", "name": "Jane", "secret": "s"}]}',
+         '{"devices": [{"extension": "2001", "name": "FlexPBX User", '
+         '"secret": "FLEXGIT-REDACTED"}]}'),
+    ],
+)  # fmt: skip
+def test_name_is_personal_only_in_person_records(before: str, after: str) -> None:
+    assert run(before)[0] == after
+
+
+SETTINGS = textwrap.dedent(
+    """\
+    {
+      "version": "1.0",
+      "admin": {
+        "name": "Jane Doe",
+        "email": "jane@acme.io",
+        "password_hash": "%s"
+      },
+      "push_subscriptions": [
+        {
+          "endpoint": "https://fcm.googleapis.com/fcm/send/abc",
+          "keys": {"p256dh": "BNcR", "auth": "tBHI"}
+        }
+      ],
+      "device": {
+        "endpoint": "https://updates.push.services.mozilla.com/wpush/v2/x",
+        "expirationTime": null,
+        "keys": {"p256dh": "BNcR", "auth": "tBHI"}
+      },
+      "vapid": {"publicKey": "BPub", "privateKey": "priv"},
+      "features": {"sms": true, "email_validation": true}
+    }
+    """
+) % BCRYPT
+
+SETTINGS_SANITIZED = textwrap.dedent(
+    """\
+    {
+      "version": "1.0",
+      "admin": {
+        "name": "FlexPBX User",
+        "email": "admin@example.com",
+        "password_hash": "%s"
+      },
+      "push_subscriptions": [
+
+
+
+
+      ],
+      "device": null
+
+
+
+      ,
+      "vapid": {"publicKey": "BPub", "privateKey": "FLEXGIT-REDACTED"},
+      "features": {"sms": true, "email_validation": true}
+    }
+    """
+) % BCRYPT_PH
+
+
+def test_settings_file_in_place() -> None:
+    out, counts = run(SETTINGS)
+    assert out == SETTINGS_SANITIZED
+    assert counts == {
+        "json.email": 1, "json.hash": 1, "json.name": 1, "json.push_subscription": 2,
+        "json.token": 1,
+    }  # fmt: skip
+    before, after = json.loads(SETTINGS), json.loads(out)
+    assert list(after) == list(before)  # key order kept
+    assert after["push_subscriptions"] == [] and after["device"] is None
+    assert out.count("\n") == SETTINGS.count("\n")
+
+
+def test_formatting_and_escapes_survive() -> None:
+    text = '{\r\n\t"name":"x" ,  "password" : "p\\u00e4ss",\r\n"k":"\\u00e4"}'
+    out, _ = run(text)
+    assert out == '{\r\n\t"name":"x" ,  "password" : "FLEXGIT-REDACTED",\r\n"k":"\\u00e4"}'
+
+
+def test_json_by_content_without_extension() -> None:
+    out, _ = run('  {"password": "p"}\n', "home/.flexpbx/state")
+    assert out == '  {"password": "FLEXGIT-REDACTED"}\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "after"),
+    [
+        # Not JSON (trailing comma, comments): the text rules still find literals.
+        ('{"password": "p",}', '{"password": "FLEXGIT-REDACTED",}'),
+        ('// cfg\n{"api_key": "k"}', '// cfg\n{"api_key": "FLEXGIT-REDACTED"}'),
+        ('{"password": "p"', '{"password": "FLEXGIT-REDACTED"'),
+    ],
+)
+def test_broken_json_falls_back_to_text_rules(text: str, after: str) -> None:
+    assert run(text)[0] == after
+
+
+def test_deep_nesting_does_not_raise() -> None:
+    text = "[" * 5000 + '{"password": "p"}' + "]" * 5000
+    out, _ = run(text)
+    assert "FLEXGIT-REDACTED" in out and '"p"' not in out
+
+
+def test_utf8_bom() -> None:
+    out, _ = run('\ufeff{"password": "p"}')
+    assert out == '\ufeff{"password": "FLEXGIT-REDACTED"}'
