@@ -65,11 +65,15 @@ class Output:
         if not self.json_mode:
             self.out.write(text)
 
-    def progress(self, msg: str) -> None:
-        """A transient status line on stderr, only when a person watches it."""
-        if not self.quiet and not self.json_mode and self.err.isatty():
-            self.err.write(f"\r\033[K{msg}")
-            self.err.flush()
+    def progress(self, label: str, done: int, total: int) -> None:
+        """A progress bar on stderr, only when a person watches it."""
+        if self.quiet or self.json_mode or not self.err.isatty() or total <= 0:
+            return
+        width = 30
+        filled = width * done // total
+        bar = "#" * filled + "-" * (width - filled)
+        self.err.write(f"\r\033[K{label} [{bar}] {100 * done // total:3d}% {done}/{total}")
+        self.err.flush()
 
     def progress_done(self) -> None:
         if not self.quiet and not self.json_mode and self.err.isatty():

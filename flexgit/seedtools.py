@@ -35,7 +35,8 @@ class Backup:
 
 def backup(ctx: Context, *, backup_type: str = "flx", out_dir: Path | None = None,
            compress: bool = False, include_data: bool = False,
-           include_voicemail: bool = False) -> Backup:
+           include_voicemail: bool = False,
+           progress: Callable[[str, int, int], None] | None = None) -> Backup:
     """Snapshot the installation and export that snapshot as a backup file."""
     if include_voicemail and not include_data:
         raise UsageError("--include-voicemail requires -d/--include-data")
@@ -50,10 +51,10 @@ def backup(ctx: Context, *, backup_type: str = "flx", out_dir: Path | None = Non
     try:
         with store.locked("flexpbx-backup"):
             res = snapshot.take(store, ctx.installation, prof, backup_type=backup_type,
-                                message=f"flexpbx-backup ({backup_type})")
+                                message=f"flexpbx-backup ({backup_type})", progress=progress)
             sha = res.id or store.head() or ""
             exp = flx.export(store, sha, profile=prof, out_dir=out, backup_type=backup_type,
-                             compress=compress)
+                             compress=compress, progress=progress)
     finally:
         store.close()
     return Backup(exp.path, exp.files, sha, include_data, res.id is not None, res.warnings)

@@ -131,7 +131,7 @@ class Collected:
 
 def collect(store: Store, inst: Installation, profile: Profile, backup_type: str,
             cache: StatCache, writer: PackWriter | None,
-            progress: Callable[[str], None] | None = None) -> Collected:
+            progress: Callable[[str, int, int], None] | None = None) -> Collected:
     """Walk and sanitize the installation. With a writer, new blobs go into its
     pack; without one (status, diff) only their ids are computed."""
     if backup_type not in TYPES:
@@ -167,8 +167,8 @@ def collect(store: Store, inst: Installation, profile: Profile, backup_type: str
 
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         for n, (f, result) in enumerate(_bounded_map(work, found, pool)):
-            if progress and n % 500 == 0:
-                progress(f"{n}/{len(found)} files")
+            if progress and (n % 100 == 0 or n == len(found) - 1):
+                progress("snapshot", n + 1, len(found))
             meta = Meta(stat.S_IMODE(f.st.st_mode) & 0o1777, scan.user_name(f.st.st_uid),
                         scan.group_name(f.st.st_gid), f.category)
             if result is None:
@@ -212,7 +212,7 @@ def build_manifest(c: Collected, inst: Installation, profile: Profile,
 
 def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str = "flx",
          message: str | None = None, allow_empty: bool = False,
-         progress: Callable[[str], None] | None = None) -> Result:
+         progress: Callable[[str, int, int], None] | None = None) -> Result:
     """Snapshot the installation into `store` (which the caller has locked)."""
     if profile.private and not store.is_private:
         raise UsageError(f"{store.path} is a shareable store; user data only goes into the "

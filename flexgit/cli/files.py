@@ -46,9 +46,10 @@ def export_cmd(ctx: Context, rev: str, backup_type: str | None, compress: bool,
     store = ctx.open_store()
     try:
         res = flx.export(store, rev, profile=ctx.profile, out_dir=_backup_dir(ctx, out_dir),
-                         backup_type=backup_type, compress=compress)
+                         backup_type=backup_type, compress=compress, progress=ctx.out.progress)
     finally:
         store.close()
+        ctx.out.progress_done()
     ctx.out.data(res.as_json())
     ctx.out.success(f"exported snapshot {res.snapshot[:12]} to {res.path} ({res.files} files)")
     return OK

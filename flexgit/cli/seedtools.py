@@ -62,7 +62,8 @@ def backup(backup_type: str, output: str | None, compress: bool, verbose: bool,
     b = seedtools.backup(ctx, backup_type=backup_type,
                          out_dir=Path(output).expanduser() if output else None,
                          compress=compress, include_data=include_data,
-                         include_voicemail=include_voicemail)
+                         include_voicemail=include_voicemail, progress=ctx.out.progress)
+    ctx.out.progress_done()
     for w in b.warnings:
         ctx.out.warn(w)
     ctx.summary = f"backup={b.path.name} files={b.files} snapshot={b.snapshot[:12]}"

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -194,7 +194,8 @@ def _manifest_head(m: Manifest) -> dict[str, Any]:
             "empty_dirs": {p: v.as_json() for p, v in sorted(m.empty_dirs.items())}}
 
 
-def _document(store: Store, plan: _Plan, profile: Profile) -> Iterator[bytes]:
+def _document(store: Store, plan: _Plan, profile: Profile,
+              progress: Callable[[str, int, int], None] | None = None) -> Iterator[bytes]:
     m = plan.manifest
     sensitive = m.sensitive
     if plan.backup_type == "flxx":
@@ -213,6 +214,8 @@ def _document(store: Store, plan: _Plan, profile: Profile) -> Iterator[bytes]:
         yield b' "%s": %s,\n' % (key.encode(), _j(value))
     yield b' "files": ['
     for n, (path, entry, meta) in enumerate(plan.entries):
+        if progress and (n % 100 == 0 or n == len(plan.entries) - 1):
+            progress("export", n + 1, len(plan.entries))
         data = store.read_blob(entry.sha)
         root, _, rel = path.partition("/")
         fields: list[tuple[str, Any]] = [
@@ -257,7 +260,8 @@ def _free_name(out_dir: Path, when: float, backup_type: str, compress: bool,
 
 def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
            backup_type: str | None = None, compress: bool = False,
-           now: float | None = None) -> ExportResult:
+           now: float | None = None,
+           progress: Callable[[str, int, int], None] | None = None) -> ExportResult:
     """Write snapshot `rev` as a backup file into `out_dir`; point latest.* at it."""
     if backup_type not in (None, "flx", "flxx"):
         raise UsageError(f"backup type must be flx or flxx, not {backup_type!r}")
@@ -272,10 +276,10 @@ def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
         sink = _Hashing(f)
         if compress:
             with gzip.GzipFile(filename="", fileobj=sink, mode="wb", mtime=int(when)) as gz:
-                for piece in _document(store, plan, profile):
+                for piece in _document(store, plan, profile, progress):
                     gz.write(piece)
         else:
-            for piece in _document(store, plan, profile):
+            for piece in _document(store, plan, profile, progress):
                 sink.write(piece)
         # A name taken meanwhile (another export in the same second) is not clobbered.
         if os.path.lexists(final):

@@ -92,7 +92,7 @@ def _base(ctx: Context) -> tuple[Store, Files] | None:
 def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = None,
             dry_run: bool = False, force: bool = False, skip_sudoers: bool = False,
             confirm: Callable[[Plan], bool] | None = None,
-            progress: Callable[[str], None] | None = None) -> Outcome:
+            progress: Callable[[str, int, int], None] | None = None) -> Outcome:
     """Restore `spec` (a revision or a backup file) into the installation."""
     if mode not in MODES:
         raise UsageError(f"Invalid mode: {mode} (use fresh, merge or migrate)")
@@ -105,7 +105,7 @@ def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = 
         return _restore(ctx, source, target, mode, base, dry_run=dry_run, force=force,
                         skip_sudoers=skip_sudoers, confirm=confirm, progress=progress)
     finally:
-        source.store.close()
+        source.close()
         if src_store is not None:
             src_store.close()
         if base is not None:
@@ -115,7 +115,7 @@ def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = 
 def _restore(ctx: Context, source: Source, target: Target, mode: str,
              base: tuple[Store, Files] | None, *, dry_run: bool, force: bool,
              skip_sudoers: bool, confirm: Callable[[Plan], bool] | None,
-             progress: Callable[[str], None] | None) -> Outcome:
+             progress: Callable[[str, int, int], None] | None) -> Outcome:
     if dry_run:
         plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
                      verbose=ctx.out.verbose > 0, force=force)
@@ -138,10 +138,20 @@ def _restore(ctx: Context, source: Source, target: Target, mode: str,
                 applied = apply_plan(plan, private, progress)
         finally:
             private.close()
+        if mode == "migrate" and target.as_root and target.account is not None:
+            # The new account owns its private store, so it can `flexgit undo` itself.
+            _chown_tree(private.path.parent, target.account.uid, target.account.gid)
     return Outcome(plan, applied)
 
 
-def apply_plan(plan: Plan, private: Store, progress: Callable[[str], None] | None) -> Applied:
+def _chown_tree(top: Path, uid: int, gid: int) -> None:
+    os.chown(top, uid, gid, follow_symlinks=False)
+    for dirpath, dirnames, filenames in os.walk(top):
+        for name in dirnames + filenames:
+            os.chown(os.path.join(dirpath, name), uid, gid, follow_symlinks=False)
+
+
+def apply_plan(plan: Plan, private: Store, progress: Callable[[str, int, int], None] | None) -> Applied:
     from flexgit.restore.apply import apply
 
     return apply(plan, private, progress=progress)
@@ -171,7 +181,7 @@ class RolledBack:
 
 def rollback(ctx: Context, rev: str | None = None, *,
              confirm: Callable[[Plan], bool] | None = None,
-             progress: Callable[[str], None] | None = None) -> RolledBack:
+             progress: Callable[[str, int, int], None] | None = None) -> RolledBack:
     """Merge-restore an earlier snapshot (default: the one before latest), then
     record the result as a new snapshot. History is never rewritten."""
     from flexgit import snapshot

@@ -120,7 +120,7 @@ def _journal(private: Store) -> Path:
     return private.path / JOURNAL
 
 
-def apply(plan: Plan, private: Store, *, progress: Callable[[str], None] | None = None,
+def apply(plan: Plan, private: Store, *, progress: Callable[[str, int, int], None] | None = None,
           verify: bool = True) -> Applied:
     """Carry out the plan. The caller holds the target lock."""
     finish_interrupted(private)
@@ -134,8 +134,8 @@ def apply(plan: Plan, private: Store, *, progress: Callable[[str], None] | None 
     order = sorted(changes, key=lambda a: (a.action == "delete", a.kind != "dir",
                                            a.path.count("/"), a.path))
     for n, a in enumerate(order):
-        if progress and n % 200 == 0:
-            progress(f"restoring {n}/{len(order)}")
+        if progress and (n % 50 == 0 or n == len(order) - 1):
+            progress("restore", n + 1, len(order))
         base, rel = plan.target.abspath(a.path)
         check = None
         if a.path in plan.sudoers:

@@ -1,10 +1,12 @@
-"""A backup file as a restore source: read (and fully validated) into the
-private store's `imports` branch as it is, then restored like a snapshot.
-The private store is the right place: a file may hold user data, and nothing
-of it may reach the shareable store."""
+"""A backup file as a restore source: read and fully validated into a scratch
+store (mode 0700, removed when the restore ends), then restored like a
+snapshot. Not the shareable store: a file may hold user data. Not the private
+store either: a restore that is declined must leave nothing behind."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 from flexgit.app import Context
@@ -17,14 +19,19 @@ from flexgit.store import Store
 def source_from_file(ctx: Context, path: Path, *, force: bool = False) -> Source:
     if not path.is_file():
         raise BadInput(f"Backup file not found: {path}")
-    private = Store.init(ctx.private_repo, private=True)
+    scratch = Path(tempfile.mkdtemp(prefix="flexgit-restore-"))
     try:
-        with private.locked("flexgit restore"):
-            res = import_file(private, path, profile=ctx.profile, private=True, force=force)
+        store = Store.init(scratch / "source.git", private=True)
+        try:
+            res = import_file(store, path, profile=ctx.profile, private=True, force=force)
+            source = from_commit(store, res.id or "", str(path))
+        except BaseException:
+            store.close()
+            raise
     except BaseException:
-        private.close()
+        shutil.rmtree(scratch, ignore_errors=True)
         raise
     for w in res.warnings:
         ctx.out.warn(w)
-    commit = res.id or ""
-    return from_commit(private, commit, str(path))
+    source.scratch = scratch
+    return source

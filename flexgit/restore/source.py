@@ -3,6 +3,7 @@ manifest that says their modes, owners and the home they came from."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,12 @@ class Source:
     label: str  # what the user named: a revision or a backup file
     files: Files  # installation files only, without .flexgit/
     manifest: Manifest
+    scratch: Path | None = None  # a temporary store this source owns (backup files)
+
+    def close(self) -> None:
+        self.store.close()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def read(self, entry: Entry) -> bytes:
         return self.store.read_blob(entry.sha)

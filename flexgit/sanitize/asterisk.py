@@ -203,10 +203,17 @@ class AsteriskSanitizer:
         # "user@domain:port:secret:authuser@host": with a port in the user part
         # both later fields must be written, so the secret is the next to last.
         index = len(parts) - 2 if "@" in parts[0] and len(parts) >= 4 else 1
-        if len(parts) <= index or "[" in parts[index] or "]" in parts[index]:
-            return  # no secret, an IAX2 [rsakey] name, or the syntax line of a doc
-        offset = sum(len(p) + 1 for p in parts[:index])
-        self.secret(start + begin + offset, parts[index], "asterisk.register")
+        secret_at = begin + sum(len(p) + 1 for p in parts[:index])
+        if len(parts) > index and "[" not in parts[index] and "]" not in parts[index]:
+            # (no "[": an IAX2 [rsakey] name, or the syntax line of a doc)
+            self.secret(start + secret_at, parts[index], "asterisk.register")
+            left, right = secret_at, secret_at + len(parts[index])
+        else:
+            left = right = at
+        # user@domain and the host are a SIP account and server, not an address
+        # of a person: keep the email pattern off them.
+        self.editor.claim(start, start + left, value[:left], "asterisk.register")
+        self.editor.claim(start + right, start + len(value), value[right:], "asterisk.register")
 
     def mailbox(self, start: int, value: str) -> None:
         """``box => pin,Full Name,email,pager_email,opt=val|opt=val``"""

@@ -100,8 +100,10 @@ _SUFFIXES: dict[Kind, tuple[str, ...]] = {
 }
 
 # Joined words ("imappassword", "remotesecret") name secrets too; these do not.
-_NOT_SECRET = frozenset({"dbsecret"})  # iax.conf: an astdb *path* to the secret
-_JOINED_SECRET = ("password", "passwd", "secret")
+# iax.conf dbsecret is an astdb *path*; voicemail externpass is a program.
+_NOT_SECRET = frozenset({"dbsecret", "externpass"})
+_JOINED_SECRET = ("password", "passwd", "secret", "pass")
+_JOINED_WORDS = ("bypass", "compass", "overpass", "underpass", "trespass", "surpass")
 
 # Checked in this order: "password_hash" is a hash before it is a password.
 _ORDER = (
@@ -115,7 +117,9 @@ def classify(norm: str, extra_secret_keys: Iterable[str] = ()) -> Kind | None:
     for kind in _ORDER:
         if norm in _EXACT[kind] or norm.endswith(_SUFFIXES.get(kind, ())):
             return kind
-    if norm.endswith(_JOINED_SECRET) and norm not in _NOT_SECRET:
+    if norm.endswith(_JOINED_SECRET) and not (
+        norm in _NOT_SECRET or norm.endswith(_JOINED_WORDS)
+    ):
         return Kind.SECRET
     for extra in extra_secret_keys:
         if norm == extra or norm.endswith("_" + extra):

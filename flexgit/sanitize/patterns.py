@@ -77,8 +77,8 @@ _DIALSTRING = re.compile(
     re.I,
 )
 _PASSWORD_PARAM = re.compile(
-    r"(?<![\w.-])(?:password|passwd|pwd|pass|secret|token|api_?key|access_token|auth_token"
-    r"|client_secret)=(?![$%{<\[=])([^\s;&'\"<>(),\[\]{}|]+)",
+    r"(?<![\w.])(?<!\w-)(?:password|passwd|pwd|pass|secret|token|api_?key|access_token"
+    r"|auth_token|client_secret)=(?![$%{<\[=])([^\s;&'\"`<>(),\[\]{}|]+)",
     re.I,
 )
 # Unicode-aware: internationalised addresses (café@bücher.de) are personal too.

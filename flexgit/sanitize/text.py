@@ -82,8 +82,8 @@ _CONNECT = re.compile(
     r"mysqli_real_connect))\s*\(",
     re.I,
 )
-_ARG = re.compile(rf"\s*(?:{_LIT}|[^,()'\"\n]*(?:\([^()\n]*\))?[^,()'\"\n]*)\s*")
-_INTERPOLATION = re.compile(r"\$[A-Za-z_{(]|`")
+_LIT_ONLY = re.compile(rf"\s*{_LIT}\s*")
+_INTERPOLATION = re.compile(r"\$[\w{(@*#?!$-]|`")
 
 
 def _replacement(kind: Kind | None, norm: str, value: str, admin: bool) -> str | None:
@@ -156,22 +156,46 @@ class TextSanitizer:
         """The third positional argument of PDO/mysqli constructors is a password."""
         for m in _CONNECT.finditer(self.text):
             index = 3 if (m.group("fn") or "").lower() == "mysqli_real_connect" else 2
-            pos = m.end()
-            for _ in range(index + 1):
-                arg = _ARG.match(self.text, pos)
-                if arg is None:
-                    break
-                if _ == index:
-                    if arg.group("v") is not None:
-                        self.value(
-                            arg.start("v"), arg.group("v"), "password", "text.php_literal",
-                            interpolates=self.interpolating and arg.group("v_q") != "'",
-                        )
-                    break
-                pos = arg.end()
-                if not self.text.startswith(",", pos):
-                    break
-                pos += 1
+            args = _split_args(self.text, m.end())
+            if len(args) <= index:
+                continue
+            start, end = args[index]
+            arg = _LIT_ONLY.fullmatch(self.text, start, end)
+            if arg is not None:
+                interpolates = self.interpolating and arg.group("v_q") != "'"
+                self.value(
+                    arg.start("v"), arg.group("v"), "password", "text.php_literal",
+                    interpolates=interpolates,
+                )  # fmt: skip
+
+
+def _split_args(text: str, pos: int, limit: int = 2000) -> list[tuple[int, int]]:
+    """Spans of the top-level arguments of a call whose "(" ends before pos."""
+    args: list[tuple[int, int]] = []
+    start, depth, quote = pos, 0, ""
+    end = min(len(text), pos + limit)
+    i = pos
+    while i < end:
+        char = text[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                args.append((start, i))
+                return args
+            depth -= 1
+        elif char == "," and depth == 0:
+            args.append((start, i))
+            start = i + 1
+        i += 1
+    return args  # unterminated: the arguments seen so far
 
 
 def sanitize_text(editor: Editor, rules: Rules, path: str) -> None:

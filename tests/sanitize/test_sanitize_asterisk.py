@@ -27,7 +27,7 @@ def run(path: str, text: str) -> tuple[str, dict[str, int]]:
          f"outbound_auth/password = {R}\n", "asterisk.secret"),
         ("sip.conf", "[trunk](!,tmpl)\nsecret=abc ; from the provider\n",
          f"[trunk](!,tmpl)\nsecret={R} ; from the provider\n", "asterisk.secret"),
-        ("sip.conf", "md5secret=0123abcd\tremotesecret=x\n", f"md5secret={R}\tremotesecret=x\n",
+        ("sip.conf", "md5secret=0123abcd\nremotesecret=x\n", f"md5secret={R}\nremotesecret={R}\n",
          "asterisk.secret"),
         ("sip.conf", 'secret="quoted pw"\n', f'secret="{R}"\n', "asterisk.secret"),
         ("sip.conf", "secret=ab\\;cd ; real comment\n", f"secret={R} ; real comment\n",
