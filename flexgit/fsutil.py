@@ -193,7 +193,7 @@ class LockInfo:
         return f"pid {self.pid} on {self.host} since {when} ({self.command})"
 
 
-def _read_lock(path: Path) -> LockInfo | None:
+def read_lock(path: Path) -> LockInfo | None:
     try:
         raw = json.loads(path.read_text())
         return LockInfo(str(raw["host"]), int(raw["pid"]), float(raw["time"]), str(raw["command"]))
@@ -229,11 +229,11 @@ def lock(path: Path, *, what: str, command: str = "flexgit") -> Iterator[None]:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         except FileExistsError:
-            holder = _read_lock(path)
+            holder = read_lock(path)
             if holder is None:
                 # Written between our open and its content, or garbage: look once more.
                 time.sleep(0.05)
-                holder = _read_lock(path)
+                holder = read_lock(path)
             if is_stale(holder):
                 _break_stale(path, holder)
                 continue
@@ -265,7 +265,7 @@ def _break_stale(path: Path, holder: LockInfo | None) -> None:
         os.rename(path, grave)
     except FileNotFoundError:
         return
-    if _read_lock(grave) != holder:
+    if read_lock(grave) != holder:
         # Someone replaced the stale lock with a live one between our read and rename.
         with contextlib.suppress(OSError):
             os.rename(grave, path)

@@ -271,6 +271,45 @@ class Store:
             obj = store[sha]
             yield sha.decode(), obj.type_name.decode(), obj.as_raw_string()
 
+    # --- checking ---------------------------------------------------------
+
+    def all_refs(self) -> dict[str, str]:
+        return {k.decode(): v.decode() for k, v in self._repo.refs.as_dict().items()
+                if k != b"HEAD"}
+
+    def check_packs(self) -> list[tuple[str, str]]:
+        """(pack file, problem) for every pack whose checksums or index do not
+        match its content: a flipped bit anywhere in a pack is found here."""
+        problems = []
+        for pack in self._repo.object_store.packs:
+            name = f"objects/pack/{os.path.basename(pack._basename)}.pack"
+            try:
+                pack.check()
+            except Exception as e:  # dulwich raises several kinds for damage
+                problems.append((name, f"{type(e).__name__}: {e}"[:200]))
+        return problems
+
+    def verify_object(self, sha: str) -> str | None:
+        """None when the object reads back and hashes to its id, else the problem."""
+        try:
+            obj = self._repo.object_store[sha.encode()]
+            raw = obj.as_raw_string()
+        except KeyError:
+            return "missing"
+        except Exception as e:  # zlib, checksum and parse errors from dulwich
+            return f"unreadable ({type(e).__name__})"
+        h = hashlib.sha1(obj.type_name + b" %d\0" % len(raw))
+        h.update(raw)
+        if h.hexdigest() != sha:
+            return "content does not match its id"
+        return None
+
+    def object_ids(self) -> list[str]:
+        return sorted(sha.decode() for sha in self._repo.object_store)
+
+    def object_type(self, sha: str) -> str:
+        return self._repo.object_store[sha.encode()].type_name.decode()
+
     def writer(self) -> PackWriter:
         return PackWriter(self)
 

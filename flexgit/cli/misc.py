@@ -53,4 +53,42 @@ def demo(ctx: Context, directory: str | None) -> int:
     return OK
 
 
-COMMANDS = [completion, demo]
+@click.command()
+@click.option("--read-data", is_flag=True, help="Also re-hash every object and pack.")
+@click.option("--repair", is_flag=True,
+              help="Remove what is safe to remove: stale locks, leftover temp files.")
+@click.option("--private", "private", is_flag=True, help="Check the private store instead.")
+@pass_ctx
+def check(ctx: Context, read_data: bool, repair: bool, private: bool) -> int:
+    """Check the store: refs, commits, trees, manifests, leftovers of crashes.
+
+    Exit 4 when anything is wrong (after --repair: anything left).
+
+    \b
+    Example:
+      flexgit check --read-data
+      flexgit check --repair
+    """
+    from flexgit import check as check_mod
+    from flexgit.errors import INTEGRITY, NoRepository
+
+    path = ctx.private_repo if private else ctx.repo
+    if not (path / "flexgit").exists():
+        raise NoRepository(f"no flexgit repository at {path}; run `flexgit init` or pass --repo")
+    report = check_mod.check(path, read_data=read_data, repair=repair)
+    ctx.out.data(report.as_json())
+    for r in report.repaired:
+        ctx.out.info(f"repaired: {r}")
+    if report.in_use:
+        ctx.out.warn(f"the store is in use by {report.in_use}; leftovers were not touched")
+    for p in report.problems:
+        ctx.out.info(f"{p.path}: {p.problem}")
+    what = f"{report.commits} commits" + (f", {report.objects} objects" if read_data else "")
+    if report.ok:
+        ctx.out.success(f"{path}: ok ({what})")
+        return OK
+    ctx.out.info(f"{path}: {len(report.problems)} problem(s) ({what})")
+    return INTEGRITY
+
+
+COMMANDS = [completion, demo, check]

@@ -12,7 +12,7 @@ from flexgit import scan
 from flexgit.app import Context, private_repo_of
 from flexgit.errors import Cancelled, FlexgitError, UsageError
 from flexgit.restore import accounts
-from flexgit.restore.apply import Applied, Undone, open_private, target_lock
+from flexgit.restore.apply import JOURNAL, Applied, Undone, open_private, target_lock
 from flexgit.restore.plan import MODES, Plan, Target, build
 
 __all__ = ["Outcome", "Plan", "restore", "rollback", "undo"]
@@ -119,12 +119,16 @@ def _restore(ctx: Context, source: Source, target: Target, mode: str,
     if dry_run:
         plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
                      verbose=ctx.out.verbose > 0, force=force)
+        if (private_repo_of(target.home, ctx.profile) / JOURNAL).exists():
+            plan.notes.insert(0, "a previous restore was interrupted; the next restore or "
+                              "`flexgit undo` first puts back what it changed")
         return Outcome(plan, None)
     if mode == "migrate" and not target.home.exists() and target.account is not None:
         target.home.mkdir(mode=0o750, parents=True)
         if target.as_root:
             os.chown(target.home, target.account.uid, target.account.gid)
     with target_lock(target.home):
+        _finish_interrupted(ctx, target)
         plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
                      verbose=ctx.out.verbose > 0, force=force)
         if plan.sudoers and accounts.visudo() is None and not skip_sudoers:
@@ -142,6 +146,21 @@ def _restore(ctx: Context, source: Source, target: Target, mode: str,
             # The new account owns its private store, so it can `flexgit undo` itself.
             _chown_tree(private.path.parent, target.account.uid, target.account.gid)
     return Outcome(plan, applied)
+
+
+def _finish_interrupted(ctx: Context, target: Target) -> None:
+    """A restore that died half-way is undone before anything is planned, so
+    the plan sees the installation as it was (never a mix nobody can explain)."""
+    path = private_repo_of(target.home, ctx.profile)
+    if not (path / JOURNAL).exists():
+        return
+    from flexgit.restore.apply import finish_interrupted
+
+    with Store.open(path) as private, private.locked("flexgit restore"):
+        done = finish_interrupted(private)
+    if done is not None:
+        ctx.out.warn(f"a previous restore was interrupted; put back {done.restored} files "
+                     f"and removed {done.removed} from before it")
 
 
 def _chown_tree(top: Path, uid: int, gid: int) -> None:

@@ -281,6 +281,13 @@ def _file_action(plan: Plan, path: str, entry: Entry, data: bytes, fmode: int,
             data = _fill_secrets(path, data, plan.generated)
     else:
         data = _fill_secrets(path, data, plan.generated)
+    if data == live and st.st_nlink > 1:
+        # A hard link shares its inode with a file elsewhere: chmod/chown would
+        # change that file too, so the entry is replaced instead.
+        cur_mode = stat.S_IMODE(st.st_mode)
+        if cur_mode != fmode or (uid is not None and (st.st_uid, st.st_gid) != (uid, gid)):
+            return Action(path, "update", "hard link: replaced, not changed in place",
+                          data=data, mode=fmode, uid=uid, gid=gid, sha256=_sha256(data))
     if data == live:
         cur_mode = stat.S_IMODE(st.st_mode)
         if cur_mode != fmode:
