@@ -62,6 +62,9 @@ def path_problem(path: str, limits: Limits) -> str | None:
         return f"path is too long ({size} bytes, limit {limits.max_path})"
     if path.startswith("/"):
         return "absolute path"
+    if len(path) >= 2 and path[1] == ":" and path[0].isascii() and path[0].isalpha():
+        # Harmless here, but a Windows tool unpacking the file would leave the target.
+        return "drive-letter path"
     for part in path.split("/"):
         if part == "":
             return "path has an empty component"
