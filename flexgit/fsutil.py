@@ -216,45 +216,59 @@ def is_stale(info: LockInfo | None) -> bool:
     return info is not None and info.host == socket.gethostname() and not _pid_alive(info.pid)
 
 
+GARBAGE_LOCK_SECONDS = 10
+
+
 @contextlib.contextmanager
 def lock(path: Path, *, what: str, command: str = "flexgit") -> Iterator[None]:
     """Hold an exclusive lock file at `path` (host, pid, time inside).
 
-    A lock from a dead process on this host is taken over; any other holder is
-    reported with exit 11.
+    The lock appears with its content in one step (a hard link of a finished
+    temp file), so a process killed while locking never leaves an empty lock.
+    A lock from a dead process on this host is taken over; any other holder
+    is reported with exit 11.
     """
     info = LockInfo(socket.gethostname(), os.getpid(), time.time(), command)
-    payload = json.dumps(info.__dict__).encode()
-    for _attempt in range(3):
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        except FileExistsError:
-            holder = read_lock(path)
-            if holder is None:
-                # Written between our open and its content, or garbage: look once more.
-                time.sleep(0.05)
+    tmp = _temp_name(path.parent)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except OSError as e:
+        raise FlexgitError(f"cannot create lock {path}: {e.strerror}") from e
+    try:
+        os.write(fd, json.dumps(info.__dict__).encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        for _attempt in range(3):
+            try:
+                os.link(tmp, path)
+                break
+            except FileExistsError:
                 holder = read_lock(path)
-            if is_stale(holder):
-                _break_stale(path, holder)
-                continue
-            who = holder.describe() if holder else "an unknown process"
-            raise Locked(f"{what} is locked by {who}; wait for it to finish "
-                         f"(or remove {path} if that process is gone)") from None
-        except OSError as e:
-            raise FlexgitError(f"cannot create lock {path}: {e.strerror}") from e
-        try:
-            os.write(fd, payload)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        break
-    else:
-        raise Locked(f"{what} is locked: could not take over the stale lock {path}")
+                if is_stale(holder) or (holder is None and _old(path)):
+                    _break_stale(path, holder)
+                    continue
+                who = holder.describe() if holder else "an unknown process"
+                raise Locked(f"{what} is locked by {who}; wait for it to finish "
+                             f"(or remove {path} if that process is gone)") from None
+        else:
+            raise Locked(f"{what} is locked: could not take over the stale lock {path}")
+    finally:
+        remove_quietly(tmp)
     try:
         yield
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
+
+
+def _old(path: Path) -> bool:
+    """An unreadable lock (not written by this flexgit) counts as stale once old."""
+    try:
+        return time.time() - os.lstat(path).st_mtime > GARBAGE_LOCK_SECONDS
+    except FileNotFoundError:
+        return True
 
 
 def _break_stale(path: Path, holder: LockInfo | None) -> None:
