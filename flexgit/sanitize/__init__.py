@@ -15,9 +15,15 @@ second (DESIGN.md "Sanitization principles"):
 * Everything else textual: secret-named literals (:mod:`.text`).
 * Then everywhere: value patterns (:mod:`.patterns`).
 
-Binary files (a NUL in the first 8 KiB, or not UTF-8) are returned unchanged.
-Every replacement keeps the file's line count; no value ever appears in counts,
-findings or exceptions.
+Binary files (a NUL in the first 8 KiB, or not UTF-8) are returned unchanged;
+so is a text file in another encoding (Latin-1), which the profile should
+exclude or the audit cannot see either. Every replacement keeps the file's line
+count; no value ever appears in counts, findings or exceptions. Kept on purpose:
+empty values, documentation stand-ins (``YOUR_PASSWORD_HERE``, ``<password>``,
+``xxxx``, ``${VAR}``), addresses at example.com/.org/.net and RFC 2606 TLDs,
+``sip:``/``TECH/`` user@host (phones and trunks), UI labels under secret keys
+(``"password": "Password"``). ``changeme`` and the like are redacted: a weak
+password in use is still a password.
 
 Rule names (``Rules.disabled`` takes them; counts and findings report them):
 
@@ -42,6 +48,7 @@ Rule names (``Rules.disabled`` takes them; counts and findings report them):
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from dataclasses import dataclass
 
 from flexgit.sanitize import patterns
@@ -67,6 +74,7 @@ __all__ = [
 ]
 
 _BINARY_PROBE = 8192
+_MAX_PASSES = 4
 
 
 @dataclass(frozen=True)
@@ -127,10 +135,21 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> Result:
     text = _decode(data)
     if text is None:
         return Result(data, {})
-    editor = _run(path, text, rules)
-    if not editor.changes:
+    counts: Counter[str] = Counter()
+    # Rules claim spans first come first served, so a second pass over the
+    # output normally changes nothing. When two rules disagree on where a value
+    # ends (``secret=>#0``: one stops at ">", another at "#"), the next pass
+    # redacts what the first left, and the loop stops at the fixed point: the
+    # output is what find_secrets() finds nothing in.
+    for _ in range(_MAX_PASSES):
+        editor = _run(path, text, rules)
+        if not editor.changes:
+            break
+        counts.update(editor.counts())
+        text = editor.result()
+    if not counts:
         return Result(data, {})
-    return Result(editor.result().encode("utf-8"), editor.counts())
+    return Result(text.encode("utf-8"), dict(sorted(counts.items())))
 
 
 def find_secrets(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> list[Finding]:

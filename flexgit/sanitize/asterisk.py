@@ -127,9 +127,7 @@ class AsteriskSanitizer:
         # context are per-context settings such as directoryintro=.
         return self.section not in _NOT_MAILBOXES and (op == "=>" or key.isdigit())
 
-    def assignment(
-        self, key: str, op: str, start: int, value: str, commented: bool
-    ) -> None:
+    def assignment(self, key: str, op: str, start: int, value: str, commented: bool) -> None:
         if not value:
             return
         low = key.lower()
@@ -139,10 +137,10 @@ class AsteriskSanitizer:
         elif self.voicemail and self.is_mailbox(key, op):
             self.mailbox(start, value)
         elif self.meetme and low == "conf":
-            for pos, pin in _fields(value, start, ",")[1:3]:
+            for pos, pin in self.fields(value, start, ",")[1:3]:
                 self.secret(pos, pin, "asterisk.secret")
         elif self.queues and low == "member":
-            for pos, name in _fields(value, start, ",")[2:3]:
+            for pos, name in self.fields(value, start, ",")[2:3]:
                 self.name(pos, name, "asterisk.name")
         elif last == "callerid":
             self.callerid(start, value)
@@ -163,6 +161,14 @@ class AsteriskSanitizer:
             self.claim(start, value, ph.PHONE_PLACEHOLDER, "asterisk.phone")
 
     # -- value rules -----------------------------------------------------------
+
+    def fields(self, value: str, start: int, sep: str, limit: int = -1) -> list[tuple[int, str]]:
+        """Split a value into fields and protect the separators: a looser rule
+        (``API_TOKEN=,`` in a name field) must not swallow a comma and merge two."""
+        fields = _fields(value, start, sep, limit)
+        for pos, part in fields[:-1]:
+            self.editor.protect(pos + len(part), pos + len(part) + len(sep))
+        return fields
 
     def claim(self, start: int, value: str, replacement: str, rule: str) -> None:
         self.editor.claim(start, start + len(value), replacement, rule)
@@ -188,8 +194,8 @@ class AsteriskSanitizer:
     def email(self, start: int, value: str, rule: str, *, admin: bool = False) -> None:
         lead = len(value) - len(value.lstrip(" \t"))
         value = value.strip(" \t")
-        if patterns.EMAIL.fullmatch(value):
-            replacement = patterns.email_replacement(value, admin=admin) or value
+        replacement = patterns.email_value_replacement(value, admin=admin)
+        if replacement is not None:
             self.claim(start + lead, value, replacement, rule)
 
     def register(self, start: int, value: str) -> None:
@@ -217,7 +223,7 @@ class AsteriskSanitizer:
 
     def mailbox(self, start: int, value: str) -> None:
         """``box => pin,Full Name,email,pager_email,opt=val|opt=val``"""
-        fields = _fields(value, start, ",", 4)
+        fields = self.fields(value, start, ",", 4)
         pos, pin = fields[0]
         if pin.lstrip().startswith("-"):  # "-1234": the user may not change the PIN
             pos, pin = pos + pin.index("-") + 1, pin.lstrip()[1:]
@@ -227,7 +233,7 @@ class AsteriskSanitizer:
         for pos, address in fields[2:4]:
             self.email(pos, address, "asterisk.mailbox")
         if len(fields) > 4:
-            for pos, option in _fields(fields[4][1], fields[4][0], "|"):
+            for pos, option in self.fields(fields[4][1], fields[4][0], "|"):
                 key, eq, val = option.partition("=")
                 if eq and classify(normalize(key), self.extra) in (Kind.SECRET, Kind.TOKEN):
                     self.secret(pos + len(key) + 1, val, "asterisk.mailbox")
@@ -240,8 +246,10 @@ class AsteriskSanitizer:
         name = m.group(group)
         if not name.strip() or ph.is_placeholder(name):
             return
-        if m.group(3) is None and group == 2 and (
-            _NUMBERISH.fullmatch(name) or name.lower() in _CALLERID_WORDS
+        if (
+            m.group(3) is None
+            and group == 2
+            and (_NUMBERISH.fullmatch(name) or name.lower() in _CALLERID_WORDS)
         ):
             return
         self.editor.claim(

@@ -32,7 +32,14 @@ from dataclasses import dataclass, field
 from flexgit.sanitize import patterns
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
-from flexgit.sanitize.keys import Kind, classify, is_admin_context, looks_like_label, normalize
+from flexgit.sanitize.keys import (
+    Kind,
+    classify,
+    is_admin_context,
+    looks_like_label,
+    normalize,
+    words,
+)
 from flexgit.sanitize.rules import Rules
 
 _MAX_DEPTH = 200
@@ -44,14 +51,16 @@ _LITERAL = re.compile(r"true|false|null|NaN|-?Infinity")
 _NEWLINES = re.compile(r"\r?\n")
 _PHONE = re.compile(r"\+?[\d\s().\-/]{7,}")
 
-_PERSON_PLURAL = frozenset(
-    ["users", "admins", "extensions", "contacts", "members", "agents", "employees", "staff", "people", "operators", "customers", "accounts", "recipients", "mailboxes", "voicemail_boxes", "directory", "phonebook", "team"]
+_PERSON_PLURAL = words(
+    "users admins extensions contacts members agents employees staff people operators "
+    "customers accounts recipients mailboxes voicemail_boxes directory phonebook team"
 )
-_PERSON_SINGULAR = frozenset(
-    ["user", "admin", "owner", "contact", "profile", "account", "caller", "customer", "employee", "member", "agent", "operator", "person", "sender", "recipient"]
+_PERSON_SINGULAR = words(
+    "user admin owner contact profile account caller customer employee member agent "
+    "operator person sender recipient"
 )
-_PERSON_HINTS = frozenset(
-    ["email", "mail", "first_name", "last_name", "full_name", "fullname", "mobile", "phone", "department", "job_title"]
+_PERSON_HINTS = words(
+    "email mail first_name last_name full_name fullname mobile phone department job_title"
 )
 _EXTENSION_KEYS = frozenset({"extension", "ext", "exten"})
 
@@ -178,10 +187,7 @@ class JsonSanitizer:
         person = (
             ctx.person
             or any(n in _PERSON_HINTS for n in norms)
-            or (
-                any(n in _EXTENSION_KEYS for n in norms)
-                and any(k is Kind.SECRET for k in kinds)
-            )
+            or (any(n in _EXTENSION_KEYS for n in norms) and any(k is Kind.SECRET for k in kinds))
         )
         has_p256dh = "p256dh" in norms
         for (key, value), norm, kind in zip(node.members, norms, kinds, strict=True):
@@ -274,7 +280,9 @@ class JsonSanitizer:
                 Kind.LAST_NAME: ph.LAST_NAME_PLACEHOLDER,
             }[kind]
             rule = "json.name"
-        # EMAIL and PUSH strings go through string(): addresses are found by shape.
+        elif kind is Kind.EMAIL:
+            replacement = patterns.email_value_replacement(value, admin=admin)
+            rule = "json.email"
         if replacement is None:
             return False
         return self.editor.claim(node.start, node.end, _encode(replacement, ""), rule)

@@ -5,6 +5,10 @@ non-alphanumerics becomes ``_`` and the result is lower-cased, so ``apiKey``,
 ``API-KEY`` and ``api_key`` are one key. A kind matches a key exactly or as its
 last words (``db_password`` ends in ``_password``); prefixes never match, which
 keeps settings such as ``password_min_length`` or ``session_timeout`` intact.
+Session keys are the exact names (``session``, ``session_id``, ``phpsessid``...),
+not every ``session*``. Joined words ending in password/passwd/secret/pass
+(``imappassword``, ``TRUNKPASS``) are secrets too, except English words
+(``bypass``) and two Asterisk keys that name a path or a program.
 """
 
 from __future__ import annotations
@@ -37,55 +41,51 @@ def normalize(key: str) -> str:
     return _NON_ALNUM.sub("_", key).strip("_").lower()
 
 
-def _words(*names: str) -> frozenset[str]:
-    return frozenset(names)
+def words(text: str) -> frozenset[str]:
+    """A set from a space-separated word list (keeps long tables readable)."""
+    return frozenset(text.split())
 
 
 _EXACT: dict[Kind, frozenset[str]] = {
-    Kind.SECRET: _words(
-        "password", "passwd", "pass", "pwd", "passphrase", "passcode", "pin", "secret",
-        "md5secret", "md5_cred", "password_digest", "remotesecret", "vmsecret",
-        "authpassword", "dbpass", "dbpassword", "dbpasswd", "bindpw", "adminpin",
-        "credentials", "credential",
+    Kind.SECRET: words(
+        "password passwd pass pwd passphrase passcode pin secret md5secret md5_cred "
+        "password_digest remotesecret vmsecret authpassword dbpass dbpassword dbpasswd "
+        "bindpw adminpin credentials credential"
     ),
-    Kind.TOKEN: _words(
-        "token", "api_key", "apikey", "api_secret", "access_token", "refresh_token",
-        "auth_token", "id_token", "csrf_token", "session", "session_id", "sessionid",
-        "sessid", "phpsessid", "session_token", "session_key", "session_secret",
-        "private_key", "privkey", "privatekey", "secret_key", "encryption_key",
-        "signing_key", "app_key", "auth_key", "access_key", "license_key", "master_key",
-        "hmac_key", "jwt_key", "salt", "authorization", "bearer", "otp", "totp",
-        "p256dh",
+    Kind.TOKEN: words(
+        "token api_key apikey api_secret access_token refresh_token auth_token id_token "
+        "csrf_token session session_id sessionid sessid phpsessid session_token "
+        "session_key session_secret private_key privkey privatekey secret_key "
+        "encryption_key signing_key app_key auth_key access_key license_key master_key "
+        "hmac_key jwt_key salt authorization bearer otp totp p256dh"
     ),
-    Kind.HASH: _words(
-        "password_hash", "passwd_hash", "pass_hash", "pw_hash", "pwd_hash", "pin_hash",
-        "secret_hash", "hashed_password", "passwordhash",
+    Kind.HASH: words(
+        "password_hash passwd_hash pass_hash pw_hash pwd_hash pin_hash secret_hash "
+        "hashed_password passwordhash"
     ),
-    Kind.EMAIL: _words("email", "e_mail", "mail", "email_address", "emailaddress", "emails"),
-    Kind.PHONE: _words(
-        "phone", "mobile", "cell", "cellphone", "sms", "telephone", "tel", "fax", "msisdn",
-        "phone_number", "phonenumber", "mobile_number", "sms_number",
+    Kind.EMAIL: words("email e_mail mail email_address emailaddress emails"),
+    Kind.PHONE: words(
+        "phone mobile cell cellphone sms telephone tel fax msisdn phone_number phonenumber "
+        "mobile_number sms_number"
     ),
-    Kind.NAME: _words(
-        "full_name", "fullname", "display_name", "displayname", "callerid_name",
-        "caller_id_name", "cid_name", "real_name", "realname", "contact_name",
-        "owner_name", "middle_name", "nickname", "membername",
+    Kind.NAME: words(
+        "full_name fullname display_name displayname callerid_name caller_id_name cid_name "
+        "real_name realname contact_name owner_name middle_name nickname membername"
     ),
-    Kind.FIRST_NAME: _words("first_name", "firstname", "given_name", "givenname", "forename"),
-    Kind.LAST_NAME: _words("last_name", "lastname", "surname", "family_name", "familyname"),
-    Kind.MAYBE_NAME: _words("name"),
-    Kind.PUSH: _words(
-        "push_subscription", "push_subscriptions", "subscription", "subscriptions",
-        "web_push_subscription", "web_push_subscriptions", "webpush_subscription",
-        "webpush_subscriptions",
+    Kind.FIRST_NAME: words("first_name firstname given_name givenname forename"),
+    Kind.LAST_NAME: words("last_name lastname surname family_name familyname"),
+    Kind.MAYBE_NAME: words("name"),
+    Kind.PUSH: words(
+        "push_subscription push_subscriptions subscription subscriptions "
+        "web_push_subscription web_push_subscriptions webpush_subscription "
+        "webpush_subscriptions"
     ),
 }
 
 _SUFFIXES: dict[Kind, tuple[str, ...]] = {
     Kind.HASH: ("_password_hash", "_pin_hash", "_passwd_hash"),
     Kind.SECRET: (
-        "_password", "_passwd", "_pass", "_pwd", "_secret", "_pin", "_passphrase",
-        "_passcode",
+        "_password", "_passwd", "_pass", "_pwd", "_secret", "_pin", "_passphrase", "_passcode",
     ),
     Kind.TOKEN: (
         "_token", "_api_key", "_apikey", "_private_key", "_secret_key", "_access_key",
@@ -97,7 +97,7 @@ _SUFFIXES: dict[Kind, tuple[str, ...]] = {
     Kind.FIRST_NAME: ("_first_name",),
     Kind.LAST_NAME: ("_last_name",),
     Kind.PUSH: ("_push_subscription", "_push_subscriptions"),
-}
+}  # fmt: skip
 
 # Joined words ("imappassword", "remotesecret") name secrets too; these do not.
 # iax.conf dbsecret is an astdb *path*; voicemail externpass is a program.
@@ -109,7 +109,7 @@ _JOINED_WORDS = ("bypass", "compass", "overpass", "underpass", "trespass", "surp
 _ORDER = (
     Kind.HASH, Kind.PUSH, Kind.SECRET, Kind.TOKEN, Kind.EMAIL, Kind.PHONE,
     Kind.FIRST_NAME, Kind.LAST_NAME, Kind.NAME, Kind.MAYBE_NAME,
-)
+)  # fmt: skip
 
 
 def classify(norm: str, extra_secret_keys: Iterable[str] = ()) -> Kind | None:
@@ -117,9 +117,7 @@ def classify(norm: str, extra_secret_keys: Iterable[str] = ()) -> Kind | None:
     for kind in _ORDER:
         if norm in _EXACT[kind] or norm.endswith(_SUFFIXES.get(kind, ())):
             return kind
-    if norm.endswith(_JOINED_SECRET) and not (
-        norm in _NOT_SECRET or norm.endswith(_JOINED_WORDS)
-    ):
+    if norm.endswith(_JOINED_SECRET) and not (norm in _NOT_SECRET or norm.endswith(_JOINED_WORDS)):
         return Kind.SECRET
     for extra in extra_secret_keys:
         if norm == extra or norm.endswith("_" + extra):

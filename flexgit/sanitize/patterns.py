@@ -12,50 +12,52 @@ import re
 
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
+from flexgit.sanitize.keys import words
 from flexgit.sanitize.rules import Rules
 
 _CRYPT = r"[./A-Za-z0-9]"
-_END = r"(?![./A-Za-z0-9])"
-_START = r"(?<![\w$./])"
+_ROUNDS = r"(?:rounds=\d+\$)?"
 
-# scheme -> (rule, regex); the regex matches one whole hash.
-_HASHES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
-    (scheme, rule, re.compile(_START + regex + _END))
-    for scheme, rule, regex in (
-        ("bcrypt", "pattern.bcrypt", rf"\$2[abxy]\$\d\d\${_CRYPT}{{53}}"),
-        ("argon2", "pattern.argon2",
-         r"\$argon2(?:id|i|d)\$(?:v=\d+\$)?m=\d+,t=\d+,p=\d+(?:,[\w=]+)*\$[A-Za-z0-9+/]{8,}"
-         r"\$[A-Za-z0-9+/]{16,}"),
-        ("sha512crypt", "pattern.sha_crypt", rf"\$6\$(?:rounds=\d+\$)?{_CRYPT}{{1,16}}\${_CRYPT}{{86}}"),
-        ("sha256crypt", "pattern.sha_crypt", rf"\$5\$(?:rounds=\d+\$)?{_CRYPT}{{1,16}}\${_CRYPT}{{43}}"),
-        ("md5crypt", "pattern.md5_crypt", rf"\$1\${_CRYPT}{{1,8}}\${_CRYPT}{{22}}"),
-        ("apr1", "pattern.md5_crypt", rf"\$apr1\${_CRYPT}{{1,8}}\${_CRYPT}{{22}}"),
-        ("phpass", "pattern.phpass", rf"\$P\${_CRYPT}{{31}}"),
-        ("phpass_h", "pattern.phpass", rf"\$H\${_CRYPT}{{31}}"),
-        ("yescrypt", "pattern.yescrypt", rf"\$y\${_CRYPT}+\${_CRYPT}*\${_CRYPT}{{43}}"),
-    )
+# scheme -> (rule, body after the leading "$"). One combined regex, literal "$"
+# first so the scan is fast; the lookbehind after it checks the char before "$".
+_SCHEMES: tuple[tuple[str, str, str], ...] = (
+    ("bcrypt", "pattern.bcrypt", rf"2[abxy]\$\d\d\${_CRYPT}{{53}}"),
+    ("argon2", "pattern.argon2",
+     r"argon2(?:id|i|d)\$(?:v=\d+\$)?m=\d+,t=\d+,p=\d+(?:,[\w=]+)*\$[A-Za-z0-9+/]{8,}"
+     r"\$[A-Za-z0-9+/]{16,}"),
+    ("sha512crypt", "pattern.sha_crypt", rf"6\${_ROUNDS}{_CRYPT}{{1,16}}\${_CRYPT}{{86}}"),
+    ("sha256crypt", "pattern.sha_crypt", rf"5\${_ROUNDS}{_CRYPT}{{1,16}}\${_CRYPT}{{43}}"),
+    ("md5crypt", "pattern.md5_crypt", rf"1\${_CRYPT}{{1,8}}\${_CRYPT}{{22}}"),
+    ("apr1", "pattern.md5_crypt", rf"apr1\${_CRYPT}{{1,8}}\${_CRYPT}{{22}}"),
+    ("phpass", "pattern.phpass", rf"P\${_CRYPT}{{31}}"),
+    ("phpass_h", "pattern.phpass", rf"H\${_CRYPT}{{31}}"),
+    ("yescrypt", "pattern.yescrypt", rf"y\${_CRYPT}+\${_CRYPT}*\${_CRYPT}{{43}}"),
 )  # fmt: skip
+_HASH_RULES = {scheme: rule for scheme, rule, _ in _SCHEMES}
+_HASH = re.compile(
+    r"\$(?<![\w$./]\$)(?:"
+    + "|".join(f"(?P<{scheme}>{body})" for scheme, _, body in _SCHEMES)
+    + r")(?![./A-Za-z0-9])"
+)
+
+
+def _scheme(m: re.Match[str]) -> str:
+    scheme = m.lastgroup or "unknown"
+    if scheme == "argon2":
+        scheme = m.group()[1:].split("$", 1)[0]  # argon2id / argon2i / argon2d
+    return scheme
 
 
 def hash_placeholder(value: str) -> str | None:
     """The placeholder of the same scheme when *value* is a whole password hash."""
-    for scheme, _rule, regex in _HASHES:
-        if regex.fullmatch(value):
-            if scheme == "argon2":
-                scheme = value[1:].split("$", 1)[0]
-            return ph.HASH_PLACEHOLDERS[scheme]
-    return None
+    m = _HASH.fullmatch(value)
+    return ph.HASH_PLACEHOLDERS[_scheme(m)] if m else None
 
 
-_PRIVATE_KEY = re.compile(
-    r"-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----"
-    r"(.*?)-----END \1-----",
-    re.S,
-)
-# A BEGIN line whose END is missing (a truncated file): the base64 lines after it.
+_PRIVATE_KEY_BEGIN = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----")
+# The body of a key whose END line is missing (a truncated file): its base64 lines.
 _PRIVATE_KEY_OPEN = re.compile(
-    r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----([^\n]*"
-    rf"(?:\r?\n(?:[A-Za-z0-9+/=]+|{ph.SECRET_PLACEHOLDER})(?=\r?\n|\r?\Z))*)"
+    rf"[^\n]*(?:\r?\n(?:[A-Za-z0-9+/=]+|{ph.SECRET_PLACEHOLDER})(?=\r?\n|\r?\Z))*"
 )
 _JWT = re.compile(r"(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
 _API_TOKEN = re.compile(
@@ -64,6 +66,7 @@ _API_TOKEN = re.compile(
     r"|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})"
     r"(?![\w-])"
 )
+_API_TOKEN_NEEDLES = ("gh", "github_pat_", "xox", "k_live_", "k_test_", "AKIA", "AIza", "SG.")
 _URL_CREDENTIALS = re.compile(
     r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@?#'\"<>]*:([^\s@/?#'\"<>]+)@"
     r"|\bsips?:[^\s:@;/'\"<>]+:([^\s@;/'\"<>]+)@",
@@ -85,21 +88,35 @@ _PASSWORD_PARAM = re.compile(
 EMAIL = re.compile(
     r"(?<![\w.%+-])([\w.%+-]+)@((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+([^\W\d_]{2,63}))(?![\w-])"
 )
-_PLACEHOLDER = re.compile(
-    "|".join(
-        [rf"(?<![\w-]){re.escape(ph.SECRET_PLACEHOLDER)}(?![\w-])",
-         rf"(?<!\w){re.escape(ph.LEGACY_HASH_PLACEHOLDER)}(?!\w)"]
-        + [rf"(?<![\w.%+-]){re.escape(e)}(?![\w.-])"
-           for e in (ph.EMAIL_PLACEHOLDER, ph.ADMIN_EMAIL_PLACEHOLDER)]
-        + [rf"(?<![\w$./]){re.escape(h)}(?![./\w])" for h in ph.HASH_PLACEHOLDERS.values()]
-    )
+# Placeholders already in the text, with what may not touch them on either side
+# (so "xFLEXGIT-REDACTEDy" is not mistaken for one).
+_PROTECTED: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    (ph.SECRET_PLACEHOLDER, re.compile(r"[\w-]"), re.compile(r"[\w-]")),
+    (ph.LEGACY_HASH_PLACEHOLDER, re.compile(r"\w"), re.compile(r"\w")),
+    *((e, re.compile(r"[\w.%+-]"), re.compile(r"[\w.-]"))
+      for e in (ph.EMAIL_PLACEHOLDER, ph.ADMIN_EMAIL_PLACEHOLDER)),
+    *((h, re.compile(r"[\w$./]"), re.compile(r"[\w./]"))
+      for h in ph.HASH_PLACEHOLDERS.values() if h.startswith("$")),
 )  # fmt: skip
+
+
+def _protect_placeholders(editor: Editor) -> None:
+    text = editor.text
+    for value, left, right in _PROTECTED:
+        i = text.find(value)
+        while i >= 0:
+            j = i + len(value)
+            if not (i and left.match(text, i - 1)) and not right.match(text, j):
+                editor.protect(i, j)
+            i = text.find(value, i + 1)
+
 
 _RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
 _RESERVED_TLDS = frozenset({"test", "example", "invalid", "localhost", "local"})
 # "logo@2x.png" is a file name, not an address.
-_FILE_TLDS = frozenset(
-    ["png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "css", "js", "mjs", "php", "html", "htm", "json", "map", "txt", "xml", "woff", "woff2", "ttf", "eot", "wav", "mp3", "gsm", "ulaw", "alaw", "sln", "g729", "ogg", "pdf", "zip", "gz"]
+_FILE_TLDS = words(
+    "png jpg jpeg gif svg webp ico bmp css js mjs php html htm json map txt xml woff woff2 "
+    "ttf eot wav mp3 gsm ulaw alaw sln g729 ogg pdf zip gz"
 )
 _DOC_PLACEHOLDER = re.compile(
     r"(?i)your[\w.-]*|[\w.-]*_here|<[^<>]*>|\{\{.*\}\}|\$\{[^{}]*\}|%\(?\w*\)?s|x{3,}|\*{3,}"
@@ -141,6 +158,13 @@ def email_replacement(address: str, *, admin: bool = False) -> str | None:
     return ph.EMAIL_PLACEHOLDER
 
 
+def email_value_replacement(value: str, *, admin: bool = False) -> str | None:
+    """The placeholder for a whole value under an email key that holds an address
+    (``jane@acme.io``, ``Jane Doe <jane@acme.io>``: the name goes too), or None."""
+    m = EMAIL.search(value)
+    return email_replacement(m.group(), admin=admin) if m else None
+
+
 def _secret(editor: Editor, start: int, end: int, rule: str) -> None:
     value = editor.text[start:end]
     if value.startswith(("$", "{", "[")) or keep_value(value):
@@ -160,22 +184,30 @@ def _redact_lines(body: str) -> str:
 def private_keys(editor: Editor) -> None:
     """PEM private key blocks. They span lines, so they run before every other rule.
 
-    The claim covers the BEGIN/END lines too, so no later rule can eat a marker,
-    and matching restarts after each BEGIN, so a marker swallowed by a refused
-    match is still seen.
+    The claim covers the BEGIN/END lines too, so no later rule can eat a marker.
+    END lines are found with str.find, remembering labels that have none left,
+    so a file of many BEGIN lines without END costs one scan, not one per line.
     """
     text = editor.text
-    for regex, group in ((_PRIVATE_KEY, 2), (_PRIVATE_KEY_OPEN, 1)):
-        pos = 0
-        while m := regex.search(text, pos):
-            new = text[m.start() : m.start(group)] + _redact_lines(m.group(group))
-            new += text[m.end(group) : m.end()]
-            editor.claim(m.start(), m.end(), new, "pattern.private_key")
-            pos = m.start() + 1
+    if "PRIVATE KEY" not in text:
+        return
+    no_end: set[str] = set()
+    for m in _PRIVATE_KEY_BEGIN.finditer(text):
+        end_marker = f"-----END {m.group(1)}-----"
+        end = -1 if m.group(1) in no_end else text.find(end_marker, m.end())
+        if end < 0:
+            no_end.add(m.group(1))
+            body = _PRIVATE_KEY_OPEN.match(text, m.end())
+            end = body.end() if body else m.end()
+            stop = end
+        else:
+            stop = end + len(end_marker)
+        new = text[m.start() : m.end()] + _redact_lines(text[m.end() : end]) + text[end:stop]
+        editor.claim(m.start(), stop, new, "pattern.private_key")
 
 
-def _dialstrings(editor: Editor) -> None:
-    for m in _DIALSTRING.finditer(editor.text):
+def _dialstrings(editor: Editor, start: int, end: int) -> None:
+    for m in _DIALSTRING.finditer(editor.text, start, end):
         chan_sip = m.group(1).upper() == "SIP"
         pos = m.start(2)
         for index, part in enumerate(m.group(2).split(":")):
@@ -184,10 +216,25 @@ def _dialstrings(editor: Editor) -> None:
             pos += len(part) + 1
 
 
+_LOCAL_CHAR = re.compile(r"[\w.%+-]")
+
+
 def _emails(editor: Editor, admin: bool) -> None:
+    # Driven by the "@" signs: scanning every position of a large file for a
+    # local part costs far more than walking back from each "@".
     text = editor.text
-    for m in EMAIL.finditer(text):
-        before = text[max(0, m.start() - 7) : m.start()].lower()
+    at = text.find("@")
+    while at >= 0:
+        start = at
+        # A local part is at most 64 characters; the bound keeps a long run of
+        # letters before many "@" from costing quadratic time.
+        while start > max(0, at - 256) and _LOCAL_CHAR.match(text, start - 1):
+            start -= 1
+        m = EMAIL.match(text, start)
+        at = text.find("@", at + 1)
+        if m is None:
+            continue
+        before = text[max(0, start - 7) : start].lower()
         # sip:2001@pbx.example, IAX2/2001@host, SIP/peer!touser@domain are
         # addresses of phones and trunks, not of people.
         if before[-1:] in (":", "/", "!") and not before.endswith("mailto:"):
@@ -196,25 +243,46 @@ def _emails(editor: Editor, admin: bool) -> None:
         editor.claim(m.start(), m.end(), replacement or m.group(), "pattern.email")
 
 
+def _lines_with(text: str, needle: str) -> list[tuple[int, int]]:
+    """(start, end) of each line that contains needle."""
+    spans: list[tuple[int, int]] = []
+    i = text.find(needle)
+    while i >= 0:
+        start = text.rfind("\n", 0, i) + 1
+        end = text.find("\n", i)
+        end = len(text) if end < 0 else end
+        spans.append((start, end))
+        i = text.find(needle, end)
+    return spans
+
+
 def apply(editor: Editor, rules: Rules, *, admin: bool = False) -> None:
     """Claim every pattern match in editor.text that is still free."""
     text = editor.text
-    for m in _PLACEHOLDER.finditer(text):
-        editor.protect(m.start(), m.end())
+    # Substring tests and "@" lines first: most files hold none of the anchors,
+    # and a regex scan of a large file costs milliseconds per pattern.
+    _protect_placeholders(editor)
     private_keys(editor)
-    for m in _JWT.finditer(text):
-        editor.claim(m.start(), m.end(), ph.SECRET_PLACEHOLDER, "pattern.jwt")
-    for m in _API_TOKEN.finditer(text):
-        editor.claim(m.start(), m.end(), ph.SECRET_PLACEHOLDER, "pattern.api_token")
-    for scheme, rule, regex in _HASHES:
-        for m in regex.finditer(text):
-            editor.claim(m.start(), m.end(), hash_placeholder(m.group()) or scheme, rule)
-    for m in _URL_CREDENTIALS.finditer(text):
-        group = 1 if m.group(1) is not None else 2
-        _secret(editor, m.start(group), m.end(group), "pattern.url_credentials")
-    _dialstrings(editor)
-    for m in _PASSWORD_PARAM.finditer(text):
-        _secret(editor, m.start(1), m.end(1), "pattern.password_param")
+    if "eyJ" in text:
+        for m in _JWT.finditer(text):
+            editor.claim(m.start(), m.end(), ph.SECRET_PLACEHOLDER, "pattern.jwt")
+    if any(needle in text for needle in _API_TOKEN_NEEDLES):
+        for m in _API_TOKEN.finditer(text):
+            editor.claim(m.start(), m.end(), ph.SECRET_PLACEHOLDER, "pattern.api_token")
+    for m in _HASH.finditer(text):
+        scheme = _scheme(m)
+        rule = _HASH_RULES[m.lastgroup or "bcrypt"]
+        editor.claim(m.start(), m.end(), ph.HASH_PLACEHOLDERS[scheme], rule)
+    at_lines = _lines_with(text, "@")
+    for start, end in at_lines:
+        for m in _URL_CREDENTIALS.finditer(text, start, end):
+            group = 1 if m.group(1) is not None else 2
+            _secret(editor, m.start(group), m.end(group), "pattern.url_credentials")
+    for start, end in at_lines:
+        _dialstrings(editor, start, end)
+    if "=" in text:
+        for m in _PASSWORD_PARAM.finditer(text):
+            _secret(editor, m.start(1), m.end(1), "pattern.password_param")
     for name, regex in rules.compiled_patterns:
         for m in regex.finditer(text):
             if m.end() > m.start():

@@ -32,15 +32,20 @@ import re
 from flexgit.sanitize import patterns
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
-from flexgit.sanitize.keys import Kind, classify, is_admin_context, looks_like_label, normalize
+from flexgit.sanitize.keys import (
+    Kind,
+    classify,
+    is_admin_context,
+    looks_like_label,
+    normalize,
+    words,
+)
 from flexgit.sanitize.rules import Rules
 
 
 def _lit(name: str) -> str:
     """A one-line quoted literal; the content is group <name>, the quote <name>_q."""
-    return (
-        rf"(?P<{name}_q>['\"])(?P<{name}>(?:(?!(?P={name}_q))[^\\\n]|\\.)*)(?P={name}_q)"
-    )
+    return rf"(?P<{name}_q>['\"])(?P<{name}>(?:(?!(?P={name}_q))[^\\\n]|\\.)*)(?P={name}_q)"
 
 
 _LIT = _lit("v")
@@ -48,30 +53,38 @@ _KEY = r"(?P<key>[A-Za-z_][\w.\-]*)"
 _IDENT = r"(?P<key>[A-Za-z_]\w*)"
 _UNQUOTED = r"(?P<u>(?![$`(])[^\s;&|()<>'\"`]+)"
 
-# (rule, regex) in priority order.
-_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (rule, re.compile(regex, re.M))
-    for rule, regex in (
-        ("text.php_literal", rf"(?P<kq>['\"]){_KEY}(?P=kq)\s*=>\s*{_LIT}"),
-        ("text.php_literal", rf"\bdefine\s*\(\s*(?P<kq>['\"]){_KEY}(?P=kq)\s*,\s*{_LIT}"),
-        ("text.php_literal", rf"(?:\$|->|::\$){_IDENT}\s*=(?![=>])\s*{_LIT}"),
-        ("text.php_literal", rf"\[\s*(?P<kq>['\"]){_KEY}(?P=kq)\s*\]\s*=(?![=>])\s*{_LIT}"),
-        ("text.shell_assign",
+# (rule, needle, regex) in priority order; a text without the needle cannot
+# match, which spares a regex scan of most files for most forms.
+_FORMS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (rule, needle, re.compile(regex, re.M))
+    for rule, needle, regex in (
+        ("text.php_literal", "=>", rf"(?P<kq>['\"]){_KEY}(?P=kq)\s*=>\s*{_LIT}"),
+        ("text.php_literal", "define",
+         rf"define(?<![\w$]define)\s*\(\s*(?P<kq>['\"]){_KEY}(?P=kq)\s*,\s*{_LIT}"),
+        ("text.php_literal", "$", rf"(?:\$|->|::\$){_IDENT}\s*=(?![=>])\s*{_LIT}"),
+        ("text.php_literal", "[",
+         rf"\[\s*(?P<kq>['\"]){_KEY}(?P=kq)\s*\]\s*=(?![=>])\s*{_LIT}"),
+        ("text.shell_assign", "=",
          rf"^[ \t]*(?:(?:export|local|readonly|typeset|declare(?:[ \t]+-\w+)*)[ \t]+)?"
          rf"{_IDENT}=(?:{_LIT}|{_UNQUOTED})"),
-        ("text.shell_assign", rf"(?<![\w$.\-/])(?P<key>[A-Z_][A-Z0-9_]*)=(?:{_LIT}|{_UNQUOTED})"),
-        ("text.js_literal", rf"(?P<kq>['\"]){_KEY}(?P=kq)\s*:\s*{_LIT}"),
-        ("text.js_literal",
+        ("text.shell_assign", "=",
+         rf"(?<![\w$.\-/])(?P<key>[A-Z_][A-Z0-9_]*)=(?:{_LIT}|{_UNQUOTED})"),
+        ("text.js_literal", ":", rf"(?P<kq>['\"]){_KEY}(?P=kq)\s*:\s*{_LIT}"),
+        ("text.js_literal", "",
          rf"(?<![\w$>\-]){_IDENT}\s*(?::|=(?![=>]))\s*{_LIT}"),
-        ("text.config_value", rf"^[ \t]*SetEnv[ \t]+{_IDENT}[ \t]+(?:{_LIT}|{_UNQUOTED})"),
-        ("text.config_value", rf"^[ \t]*fastcgi_param[ \t]+{_IDENT}[ \t]+(?:{_LIT}|(?P<u2>[^\s;]+))"),
-        ("text.config_value", rf"^[ \t]*env\[{_IDENT}\][ \t]*=[ \t]*(?:{_LIT}|{_UNQUOTED})"),
+        ("text.config_value", "SetEnv",
+         rf"^[ \t]*SetEnv[ \t]+{_IDENT}[ \t]+(?:{_LIT}|{_UNQUOTED})"),
+        ("text.config_value", "fastcgi_param",
+         rf"^[ \t]*fastcgi_param[ \t]+{_IDENT}[ \t]+(?:{_LIT}|(?P<u2>[^\s;]+))"),
+        ("text.config_value", "env[",
+         rf"^[ \t]*env\[{_IDENT}\][ \t]*=[ \t]*(?:{_LIT}|{_UNQUOTED})"),
     )
 )  # fmt: skip
 
-_LITERAL_DOLLAR_EXTENSIONS = (
-    ".js", ".mjs", ".cjs", ".ts", ".json", ".py", ".yml", ".yaml", ".toml", ".ini", ".cnf",
-    ".xml", ".html", ".htm", ".css",
+_LITERAL_DOLLAR_EXTENSIONS = tuple(
+    sorted(
+        "." + ext for ext in words("js mjs cjs ts json py yml yaml toml ini cnf xml html htm css")
+    )
 )
 _CONFIG_EXTENSIONS = (".ini", ".cnf", ".env", ".properties", ".cfg", ".toml", ".yml", ".yaml")
 _CONFIG_LINE = re.compile(
@@ -82,6 +95,7 @@ _CONNECT = re.compile(
     r"mysqli_real_connect))\s*\(",
     re.I,
 )
+_CONNECT_NEEDLE = re.compile(r"(?i)pdo|mysql")
 _LIT_ONLY = re.compile(rf"\s*{_LIT}\s*")
 _INTERPOLATION = re.compile(r"\$[\w{(@*#?!$-]|`")
 
@@ -94,8 +108,8 @@ def _replacement(kind: Kind | None, norm: str, value: str, admin: bool) -> str |
         return patterns.hash_placeholder(value) or ph.SECRET_PLACEHOLDER
     if kind is Kind.HASH:
         return patterns.hash_placeholder(value) or ph.LEGACY_HASH_PLACEHOLDER
-    if kind is Kind.EMAIL and patterns.EMAIL.fullmatch(value):
-        return patterns.email_replacement(value, admin=admin)
+    if kind is Kind.EMAIL:
+        return patterns.email_value_replacement(value, admin=admin)
     if kind is Kind.PHONE and re.fullmatch(r"\+?[\d\s().\-/]{7,}", value):
         return ph.PHONE_PLACEHOLDER
     return None
@@ -113,9 +127,11 @@ class TextSanitizer:
         self.interpolating = not name.endswith(_LITERAL_DOLLAR_EXTENSIONS)
 
     def run(self) -> None:
-        for rule, regex in _FORMS:
-            self.scan(regex, rule)
-        self.connect_calls()
+        for rule, needle, regex in _FORMS:
+            if needle in self.text:
+                self.scan(regex, rule)
+        if _CONNECT_NEEDLE.search(self.text):
+            self.connect_calls()
         if self.config:
             self.scan(_CONFIG_LINE, "text.config_value")
 

@@ -54,9 +54,8 @@ def test_kill_during_large_snapshot(tmp_path: Path) -> None:
         for p in list((home / "public_html").rglob("*.php"))[:400]:
             if not p.is_symlink():
                 p.write_text(p.read_text() + marker)
-        (repo / "flexgit-statcache.json").unlink(missing_ok=True)
         proc = _popen(home, root, repo, "snapshot", "-m", f"run {i}")
-        time.sleep(rng.uniform(0.05, 1.2))
+        time.sleep(rng.uniform(0.05, 0.8))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         now = head(repo)
@@ -89,7 +88,9 @@ def test_kill_during_large_restore(tmp_path: Path) -> None:
             a, o, n = now.get(p), old.get(p), new.get(p)
             assert a == n or a == o or (a is not None and o is not None and
                                         sanitize(p, a).data == sanitize(p, o).data), p
-        if i % 2:
+        # Killed before it saved anything, the restore left no trace; undo would
+        # then (rightly) undo the previous, completed restore: not this check.
+        if i % 2 and now != new:
             r = flexgit(home, root, repo, "undo")
             if r.returncode == 0:
                 assert files_of(home, root) == new

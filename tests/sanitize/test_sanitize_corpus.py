@@ -38,17 +38,20 @@ PLANTS: dict[str, list[tuple[int, list[tuple[str, str]]]]] = {
         ("md5_cred=9f1e2d3c4b5a69788796a5b4c3d2e1f0", f"md5_cred={R}"),
     ])],
     "sip.conf": [(125, [
-        ("register => 2001:Pl4ntedReg@sip.acme-voip.net/2001", f"register => 2001:{R}@sip.acme-voip.net/2001"),
+        ("register => 2001:Pl4ntedReg@sip.acme-voip.net/2001",
+         f"register => 2001:{R}@sip.acme-voip.net/2001"),
         ("register => tls://acme?2002@acme.net:Pl4ntedReg2:auth2002@sip.acme-voip.net:5061/2002",
          f"register => tls://acme?2002@acme.net:{R}:auth2002@sip.acme-voip.net:5061/2002"),
     ]), (-1, [
         ("[acme-trunk](natted-phone)", "[acme-trunk](natted-phone)"),
-        ("secret = Pl4ntedSipSecret   ; from the provider portal", f"secret = {R}   ; from the provider portal"),
+        ("secret = Pl4ntedSipSecret   ; from the provider portal",
+         f"secret = {R}   ; from the provider portal"),
         ("md5secret=Pl4ntedMd5", f"md5secret={R}"),
         ("callerid=Jane Planted <2125550147>", "callerid=FlexPBX User <2125550147>"),
     ])],
     "iax.conf": [(13, [
-        ("register => acmeiax:Pl4ntedIaxReg@iax.acme-voip.net", f"register => acmeiax:{R}@iax.acme-voip.net"),
+        ("register => acmeiax:Pl4ntedIaxReg@iax.acme-voip.net",
+         f"register => acmeiax:{R}@iax.acme-voip.net"),
     ]), (-1, [
         ("[acme-iax]", "[acme-iax]"),
         ("type=friend", "type=friend"),
@@ -80,7 +83,8 @@ PLANTS: dict[str, list[tuple[int, list[tuple[str, str]]]]] = {
     ])],
     "queues.conf": [(-1, [
         ("[support]", "[support]"),
-        ("member => PJSIP/2001,0,Jane Planted,PJSIP/2001", "member => PJSIP/2001,0,FlexPBX User,PJSIP/2001"),
+        ("member => PJSIP/2001,0,Jane Planted,PJSIP/2001",
+         "member => PJSIP/2001,0,FlexPBX User,PJSIP/2001"),
     ])],
     "features.conf": [],
     "musiconhold.conf": [],
@@ -102,7 +106,12 @@ PRISTINE_CHANGES: dict[str, set[int]] = {
 }  # fmt: skip
 
 # Live (not commented-out) sample lines among those: the rest are ';' comments.
-PRISTINE_LIVE = {("extensions.conf", 307), ("iax.conf", 484), ("voicemail.conf", 531), ("voicemail.conf", 556)}
+PRISTINE_LIVE = {
+    ("extensions.conf", 307),
+    ("iax.conf", 484),
+    ("voicemail.conf", 531),
+    ("voicemail.conf", 556),
+}
 PLANTED_VALUES = ["Pl4nted", "planted", "9f1e2d3c4b5a69788796a5b4c3d2e1f0", "864209", "975310"]
 
 

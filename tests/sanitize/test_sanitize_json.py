@@ -27,6 +27,7 @@ def run(text: str, path: str = CONFIG) -> tuple[str, dict[str, int]]:
         ('{"notification_email": "j@acme.io"}', '{"notification_email": "user@example.com"}',
          "json.email"),
         ('{"admin_email": "boss@acme.io"}', '{"admin_email": "admin@example.com"}', "json.email"),
+        ('{"email": "Jane Doe <jane@acme.io>"}', '{"email": "user@example.com"}', "json.email"),
         ('{"cc": ["a@acme.io", "x"]}', '{"cc": ["user@example.com", "x"]}', "json.email"),
         ('{"note": "mail sysadmin@acme.io now"}', '{"note": "mail admin@example.com now"}',
          "pattern.email"),
@@ -43,11 +44,11 @@ def run(text: str, path: str = CONFIG) -> tuple[str, dict[str, int]]:
         ('{"sip-secret": "s"}', '{"sip-secret": "FLEXGIT-REDACTED"}', "json.password"),
         ('{"pin": 1234}', '{"pin": 0}', "json.password"),
         ('{"voicemail_pin": "4321"}', '{"voicemail_pin": "FLEXGIT-REDACTED"}', "json.password"),
-        ('{"password_hash": "%s"}' % BCRYPT, '{"password_hash": "%s"}' % BCRYPT_PH, "json.hash"),
-        ('{"password": "%s"}' % BCRYPT, '{"password": "%s"}' % BCRYPT_PH, "json.hash"),
+        (f'{{"password_hash": "{BCRYPT}"}}', f'{{"password_hash": "{BCRYPT_PH}"}}', "json.hash"),
+        (f'{{"password": "{BCRYPT}"}}', f'{{"password": "{BCRYPT_PH}"}}', "json.hash"),
         ('{"password_hash": "5f4dcc3b5aa765d61d8327deb882cf99"}',
          '{"password_hash": "HASHED_PLACEHOLDER"}', "json.hash"),
-        ('{"hash": "%s"}' % BCRYPT, '{"hash": "%s"}' % BCRYPT_PH, "pattern.bcrypt"),
+        (f'{{"hash": "{BCRYPT}"}}', f'{{"hash": "{BCRYPT_PH}"}}', "pattern.bcrypt"),
         ('{"token": "abc"}', '{"token": "FLEXGIT-REDACTED"}', "json.token"),
         ('{"apiKey": "abc"}', '{"apiKey": "FLEXGIT-REDACTED"}', "json.token"),
         ('{"refresh_token": "r"}', '{"refresh_token": "FLEXGIT-REDACTED"}', "json.token"),
@@ -58,7 +59,8 @@ def run(text: str, path: str = CONFIG) -> tuple[str, dict[str, int]]:
          "pattern.url_credentials"),
         ('{"url": "https:\\/\\/u:pw@h\\/x"}', '{"url": "https:\\/\\/u:FLEXGIT-REDACTED@h\\/x"}',
          "pattern.url_credentials"),
-        ('{"trunk": "IAX2/acme:pw@iax.acme.io"}', '{"trunk": "IAX2/acme:FLEXGIT-REDACTED@iax.acme.io"}',
+        ('{"trunk": "IAX2/acme:pw@iax.acme.io"}',
+         '{"trunk": "IAX2/acme:FLEXGIT-REDACTED@iax.acme.io"}',
          "asterisk.dialstring"),
         ('{"caf\\u00e9@acme.io": 1}', '{"user@example.com": 1}', "json.email"),
     ],
@@ -118,8 +120,9 @@ def test_name_is_personal_only_in_person_records(before: str, after: str) -> Non
     assert run(before)[0] == after
 
 
-SETTINGS = textwrap.dedent(
-    """\
+SETTINGS = (
+    textwrap.dedent(
+        """\
     {
       "version": "1.0",
       "admin": {
@@ -142,10 +145,13 @@ SETTINGS = textwrap.dedent(
       "features": {"sms": true, "email_validation": true}
     }
     """
-) % BCRYPT
+    )
+    % BCRYPT
+)
 
-SETTINGS_SANITIZED = textwrap.dedent(
-    """\
+SETTINGS_SANITIZED = (
+    textwrap.dedent(
+        """\
     {
       "version": "1.0",
       "admin": {
@@ -168,7 +174,9 @@ SETTINGS_SANITIZED = textwrap.dedent(
       "features": {"sms": true, "email_validation": true}
     }
     """
-) % BCRYPT_PH
+    )
+    % BCRYPT_PH
+)
 
 
 def test_settings_file_in_place() -> None:

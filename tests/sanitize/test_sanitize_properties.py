@@ -1,9 +1,14 @@
 """Properties every input must keep: no exception, deterministic output, same line
-count, nothing left for the audit, and planted secrets never survive."""
+count, nothing left for the audit, and planted secrets never survive.
+
+The suite runs 120 examples per property; for a long fuzzing session run
+``FLEXGIT_FUZZ_EXAMPLES=20000 pytest tests/sanitize/test_sanitize_properties.py``.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import string
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -13,6 +18,8 @@ from flexgit.sanitize import PLACEHOLDERS, find_secrets, sanitize
 from flexgit.sanitize.patterns import keep_value
 
 PATHS = [
+    "home/php.ini",
+    "home/.my.cnf",
     "home/flexpbx-config.json",
     "home/templates/admin_template.json",
     "system/etc/asterisk/pjsip.conf",
@@ -43,14 +50,20 @@ FRAGMENTS = [
     "define('DB_PASS', ", "$db_pass = ", "export API_TOKEN=", "DB_PASSWORD=", "'token' => ",
     '"email": ', '"name": ', '"phone": ', "YOUR_PASSWORD_HERE", "ghp_", "AKIA", "\u2028",
     "\u00e9", "0", "42", "+1 555 123 4567", "abcdefghijklmnopqrstuvwxyz0123456789./ABCDEF",
+    "fullname=", "email=", "pager=", "md5secret=", "imappassword=", "vm-password=", "\r",
+    "new PDO(", "mysqli_connect(", "SetEnv ", "env[", "fastcgi_param ", "--password=", "Pwd=",
+    '"Jane" <2001>', "<", ">", "tel:", "git@", "caf\u00e9", "\u0085", "!", "~", "*", "%s",
+    "-----BEGIN RSA PRIVATE KEY-----", PLACEHOLDERS["hash_bcrypt"], PLACEHOLDERS["name"],
 ]  # fmt: skip
 
-texts = st.lists(
-    st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=40
-).map("".join)
+texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=40).map(
+    "".join
+)
 
 FAST = settings(
-    max_examples=int(__import__("os").environ.get("HYP_N", "120")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=int(os.environ.get("FLEXGIT_FUZZ_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 
@@ -77,6 +90,31 @@ def test_arbitrary_bytes(path: str, data: bytes) -> None:
 @FAST
 @given(st.sampled_from(PATHS), texts)
 def test_rule_fragments(path: str, text: str) -> None:
+    check_invariants(path, text.encode("utf-8", "surrogatepass"))
+
+
+KEYS = [
+    "secret", "password", "md5_cred", "callerid", "fullname", "email", "register", "member",
+    "conf", "2001", "TRUNKPASS", "DB_PASS", "'db_password'", '"password"', "$secret", "pin",
+    "exten", "inbound_auth/password", "imappassword", "api_key", "name", "phone", "token",
+]  # fmt: skip
+OPS = ["=", " = ", "=>", " => ", ": ", " :", "\t=\t", " => '", ' = "', "='"]
+values = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=5), max_size=6).map("".join)
+config_lines = st.lists(
+    st.tuples(
+        st.sampled_from(["", ";", ";;", " ", ";--", "export "]),
+        st.sampled_from(KEYS),
+        st.sampled_from(OPS),
+        values,
+        st.sampled_from(["", " ; comment", "'", '"', ",", ";secret=x", "\\;x", " --;"]),
+    ).map("".join),
+    max_size=12,
+).map("\n".join)
+
+
+@FAST
+@given(st.sampled_from(PATHS), config_lines)
+def test_config_like_lines(path: str, text: str) -> None:
     check_invariants(path, text.encode("utf-8", "surrogatepass"))
 
 
@@ -140,7 +178,7 @@ secrets = st.text(
     min_size=8,
     max_size=24,
 )
-context_lines = st.lists(st.sampled_from(FRAGMENTS + ["exten => 100,1,Answer()"]), max_size=8)
+context_lines = st.lists(st.sampled_from([*FRAGMENTS, "exten => 100,1,Answer()"]), max_size=8)
 
 PLANTS = [
     ("system/etc/asterisk/sip.conf", "secret={}"),
@@ -167,6 +205,6 @@ def test_planted_secret_never_survives(
     else:
         lines = [*before, template.format(value), *after]
     text = "\n".join(lines)
-    assume(secret not in text.replace(template.format(value), ""))
+    assume(secret not in text.replace(template.format(value), "") and secret not in template)
     out = check_invariants(path, text.encode())
     assert secret.encode() not in out

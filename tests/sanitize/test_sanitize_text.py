@@ -36,7 +36,8 @@ def run(path: str, text: str) -> tuple[str, dict[str, int]]:
         (PHP, '$secret = "abc";', f'$secret = "{R}";', "text.php_literal"),
         (PHP, "$db_pass='inline';", f"$db_pass='{R}';", "text.php_literal"),
         (PHP, "    private $secret = 'cls';", f"    private $secret = '{R}';", "text.php_literal"),
-        (PHP, 'public static $apiKey = "k";', f'public static $apiKey = "{R}";', "text.php_literal"),
+        (PHP, 'public static $apiKey = "k";', f'public static $apiKey = "{R}";',
+         "text.php_literal"),
         (PHP, "$this->password = 'p';", f"$this->password = '{R}';", "text.php_literal"),
         (PHP, "self::$token = 't';", f"self::$token = '{R}';", "text.php_literal"),
         (PHP, "$cfg['smtp_password'] = 'smtp';", f"$cfg['smtp_password'] = '{R}';",
@@ -55,7 +56,8 @@ def run(path: str, text: str) -> tuple[str, dict[str, int]]:
         (JS, "const cfg = { password: 'jspw', user: 'bob' };",
          f"const cfg = {{ password: '{R}', user: 'bob' }};", "text.js_literal"),
         (JS, 'this.authToken = "t$x";', f'this.authToken = "{R}";', "text.js_literal"),
-        (JS, 'fetch(u, {headers: {"X-API-Key": "k"}})', f'fetch(u, {{headers: {{"X-API-Key": "{R}"}}}})',
+        (JS, 'fetch(u, {headers: {"X-API-Key": "k"}})',
+         f'fetch(u, {{headers: {{"X-API-Key": "{R}"}}}})',
          "text.js_literal"),
         (JS, "const vapidPrivateKey = 'priv';", f"const vapidPrivateKey = '{R}';",
          "text.js_literal"),
@@ -74,7 +76,8 @@ def run(path: str, text: str) -> tuple[str, dict[str, int]]:
         ("home/.env", "APP_KEY=base64:abc=", f"APP_KEY={R}", "text.shell_assign"),
         ("home/.my.cnf", "[client]\npassword = my cnf pw", f"[client]\npassword = {R}",
          "text.config_value"),
-        ("home/config.yml", "smtp:\n  password: yamlpw # provider", f"smtp:\n  password: {R} # provider",
+        ("home/config.yml", "smtp:\n  password: yamlpw # provider",
+         f"smtp:\n  password: {R} # provider",
          "text.config_value"),
     ],
 )  # fmt: skip
@@ -101,12 +104,14 @@ def test_rule(path: str, before: str, after: str, rule: str) -> None:
         (JS, "const password = document.getElementById('pw').value;"),
         (JS, "img.src = 'img/logo@2x.png'; const token = `${a}`;"),
         (SH, 'DB_PASS="${DB_PASS:-}"\nAPI_TOKEN=$(cat /etc/flexpbx/token)\nmysql -p"$DB_PASS"'),
-        (SH, "PASSWORD=$1\nexport SECRET=\"$2\"\n# set your password=<here>"),
+        (SH, 'PASSWORD=$1\nexport SECRET="$2"\n# set your password=<here>'),
         (MD, "Run `git clone git@github.com:acme/flexpbx.git` on pbx.acme.io."),
         (MD, "The `password` key holds the SIP password; `secret=` in sip.conf."),
-        ("system/etc/sudoers.d/flexpbx-asterisk",
-         "flexpbxuser ALL=(asterisk) NOPASSWD: /usr/sbin/asterisk -rx *\n"
-         "Defaults:flexpbxuser !requiretty\n"),
+        (
+            "system/etc/sudoers.d/flexpbx-asterisk",
+            "flexpbxuser ALL=(asterisk) NOPASSWD: /usr/sbin/asterisk -rx *\n"
+            "Defaults:flexpbxuser !requiretty\n",
+        ),
     ],
 )
 def test_untouched(path: str, text: str) -> None:
