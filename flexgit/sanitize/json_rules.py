@@ -204,6 +204,14 @@ class JsonSanitizer:
                             self.walk(item, _Context(admin))
                         else:
                             self.scalar(item, kind, norm, admin)
+                elif kind in (Kind.SECRET, Kind.TOKEN) and value.kind == "object":
+                    # A table of secrets: its parent key says what every value is.
+                    for sub_key, item in value.members:
+                        self.string(sub_key, admin)
+                        if item.kind in ("object", "array"):
+                            self.walk(item, _Context(admin))
+                        else:
+                            self.scalar(item, kind, norm, admin)
                 else:
                     child = _Context(
                         admin,

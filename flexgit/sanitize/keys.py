@@ -57,7 +57,9 @@ _EXACT: dict[Kind, frozenset[str]] = {
         "csrf_token session session_id sessionid sessid phpsessid session_token "
         "session_key session_secret private_key privkey privatekey secret_key "
         "encryption_key signing_key app_key auth_key access_key license_key master_key "
-        "hmac_key jwt_key salt authorization bearer otp totp p256dh"
+        "hmac_key jwt_key salt authorization bearer otp totp p256dh "
+        # Containers whose every value is a key or token ({"api_keys": {"portal": …}}).
+        "api_keys apikeys tokens access_tokens secrets secret_keys private_keys"
     ),
     Kind.HASH: words(
         "password_hash passwd_hash pass_hash pw_hash pwd_hash pin_hash secret_hash "
@@ -89,7 +91,7 @@ _SUFFIXES: dict[Kind, tuple[str, ...]] = {
     ),
     Kind.TOKEN: (
         "_token", "_api_key", "_apikey", "_private_key", "_secret_key", "_access_key",
-        "_auth_key", "_salt", "_session_id",
+        "_auth_key", "_salt", "_session_id", "_api_keys", "_tokens", "_secrets",
     ),
     Kind.EMAIL: ("_email", "_mail", "_email_address", "_emails"),
     Kind.PHONE: ("_phone", "_mobile", "_cell", "_sms", "_fax", "_phone_number", "_tel"),

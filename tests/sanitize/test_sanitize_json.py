@@ -225,3 +225,14 @@ def test_deep_nesting_does_not_raise() -> None:
 def test_utf8_bom() -> None:
     out, _ = run('\ufeff{"password": "p"}')
     assert out == '\ufeff{"password": "FLEXGIT-REDACTED"}'
+
+
+def test_table_of_keys_under_a_secret_parent_key() -> None:
+    from flexgit.sanitize import sanitize
+
+    src = b'{\n  "api_keys": {\n    "portal": "fxp_live_abc123XYZ",\n    "n": 7\n  },\n' \
+          b'  "tokens": ["tok_9f8e7d6c5b4a"],\n  "name": "FlexPBX"\n}\n'
+    out = sanitize("home/flexpbx-config.json", src)
+    assert b"fxp_live_abc123XYZ" not in out.data and b"tok_9f8e7d6c5b4a" not in out.data
+    assert b'"n": 7' in out.data and b'"name": "FlexPBX"' in out.data
+    assert out.data.count(b"\n") == src.count(b"\n")
