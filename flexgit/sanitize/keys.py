@@ -14,6 +14,7 @@ not every ``session*``. Joined words ending in password/passwd/secret/pass
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable
 
@@ -36,6 +37,7 @@ _CAMEL_2 = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _NON_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize(key: str) -> str:
     key = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", key))
     return _NON_ALNUM.sub("_", key).strip("_").lower()
@@ -116,6 +118,12 @@ _ORDER = (
 
 def classify(norm: str, extra_secret_keys: Iterable[str] = ()) -> Kind | None:
     """The kind of value a normalised key holds, or None for anything else."""
+    # Keys repeat endlessly across files: remember the answers.
+    return _classify(norm, tuple(extra_secret_keys))
+
+
+@functools.lru_cache(maxsize=16384)
+def _classify(norm: str, extra_secret_keys: tuple[str, ...]) -> Kind | None:
     for kind in _ORDER:
         if norm in _EXACT[kind] or norm.endswith(_SUFFIXES.get(kind, ())):
             return kind

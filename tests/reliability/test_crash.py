@@ -60,6 +60,7 @@ def _every_crash_point(run_one, check_after) -> int:  # type: ignore[no-untyped-
         r = run_one(k)
         if r.returncode != CRASHED:
             assert r.returncode in (0, 3), r.stderr
+            print(f"crash points exercised: {k - 1}")
             return k - 1
         check_after(k)
     raise AssertionError("the operation never finished")
