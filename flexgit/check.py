@@ -43,7 +43,7 @@ def _leftovers(repo: Path) -> list[Path]:
         for p in sorted(d.iterdir()):
             if p.name.startswith((fsutil.TEMP_PREFIX, "tmp_pack_", "tmp_idx_")) or \
                     (p.suffix == ".pack" and not p.with_suffix(".idx").exists()) or \
-                    p.name.endswith(".lock") and p.name != "flexgit.lock" or \
+                    (p.name.endswith(".lock") and p.name != "flexgit.lock") or \
                     ".stale-" in p.name:
                 out.append(p)
     return out
@@ -78,9 +78,9 @@ def check(path: Path, *, read_data: bool = False, repair: bool = False) -> Check
                 report.problems.append(Problem(name, problem))
             for sha in store.object_ids():
                 report.objects += 1
-                problem = store.verify_object(sha)
-                if problem:
-                    report.problems.append(Problem(f"object {sha}", problem))
+                bad = store.verify_object(sha)
+                if bad:
+                    report.problems.append(Problem(f"object {sha}", bad))
     return report
 
 

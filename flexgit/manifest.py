@@ -76,7 +76,8 @@ class Manifest:
                 sensitive=bool(doc.get("sensitive_data_included", False)),
             )
         except (ValueError, KeyError, TypeError, AttributeError) as e:
-            raise IntegrityError(f"{where}: damaged manifest ({e.__class__.__name__}: {e})") from None
+            raise IntegrityError(
+                f"{where}: damaged manifest ({e.__class__.__name__}: {e})") from None
         if doc.get("format") != FORMAT:
             raise IntegrityError(f"{where}: manifest format {doc.get('format')!r} is not supported "
                                  f"by this flexgit; upgrade flexgit")

@@ -4,12 +4,14 @@ directories under a base without ever following a symlink out of it
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
 from pathlib import Path
 
 from flexgit.errors import FlexgitError
+
 
 class UnsafeTarget(FlexgitError):
     """A restore target whose parents lead out of the installation."""
@@ -32,10 +34,8 @@ def open_parent(base: Path, rel: str, *, create: bool = True, mode: int = 0o755,
             except FileNotFoundError:
                 if not create:
                     raise
-                try:
+                with contextlib.suppress(FileExistsError):
                     os.mkdir(part, mode, dir_fd=fd)
-                except FileExistsError:
-                    pass
                 nfd = os.open(part, _DIR_FLAGS, dir_fd=fd)
                 if uid is not None or gid is not None:
                     os.fchown(nfd, -1 if uid is None else uid, -1 if gid is None else gid)

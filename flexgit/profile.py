@@ -37,11 +37,13 @@ class Category:
 DEFAULT_CATEGORIES: tuple[Category, ...] = (
     Category("service_worker", "home", ("public_html/service-worker.js", "public_html/sw.js"),
              description="push-notification service worker"),
-    Category("notification_system", "home", ("public_html/**/*notification*", "public_html/**/*push*"),
+    Category("notification_system", "home",
+             ("public_html/**/*notification*", "public_html/**/*push*"),
              description="notification and push endpoints"),
     Category("temp_password_system", "home", ("public_html/**/*temp*pass*",),
              description="temporary-password system"),
-    Category("email_validation", "home", ("public_html/**/*email*valid*", "public_html/**/*verify*"),
+    Category("email_validation", "home",
+             ("public_html/**/*email*valid*", "public_html/**/*verify*"),
              description="email validation"),
     Category("sip_status_monitoring", "home", ("public_html/**/*sip*status*",),
              description="SIP status monitoring"),
@@ -50,7 +52,8 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
              description="documentation files"),
     Category("system_files", "home", ("public_html/**",),
              description="portal PHP, helpers and assets"),
-    Category("default_settings", "home", ("flexpbx-config.json", "templates/settings_template.json"),
+    Category("default_settings", "home",
+             ("flexpbx-config.json", "templates/settings_template.json"),
              description="system settings (sanitized)"),
     Category("user_templates", "home", ("templates/user_template.json",), flxx_only=True,
              description="default user account template"),
@@ -101,11 +104,12 @@ class Profile:
     categories: tuple[Category, ...] = DEFAULT_CATEGORIES
     excludes: dict[str, tuple[str, ...]] = field(
         default_factory=lambda: {"home": (), "system": ()})
-    rules: Rules = Rules()
+    rules: Rules = field(default_factory=Rules)
     backup_dir: str = "backup"
     source: str = "built-in FlexPBX profile"
     hooks_dir: str | None = None
     copy_dirs: tuple[str, ...] = ()
+    copy_remotes: tuple[str, ...] = ()  # git remotes pushed after every export
     # Set only by with_data(): the profile of a private, unsanitized snapshot.
     private: bool = False
     lifted: frozenset[str] = frozenset()
@@ -122,8 +126,8 @@ class Profile:
                 if (backup_type == "flxx" or not c.flxx_only) and (side is None or c.side == side)]
 
     @cached_property
-    def _specs(self) -> dict[str, list[tuple[Category, pathspec.PathSpec]]]:
-        out: dict[str, list[tuple[Category, pathspec.PathSpec]]] = {s: [] for s in SIDES}
+    def _specs(self) -> dict[str, list[tuple[Category, pathspec.PathSpec[Any]]]]:
+        out: dict[str, list[tuple[Category, pathspec.PathSpec[Any]]]] = {s: [] for s in SIDES}
         for c in self.categories:
             # Includes are anchored at the side's base: "flexpbx-config.json" is the
             # file in the home, not any file of that name further down.
@@ -132,7 +136,7 @@ class Profile:
         return out
 
     @cached_property
-    def _exclude_specs(self) -> dict[str, pathspec.PathSpec]:
+    def _exclude_specs(self) -> dict[str, pathspec.PathSpec[Any]]:
         never = [p for p in PRIVACY_EXCLUDES if p not in self.lifted]
         return {side: pathspec.PathSpec.from_lines(
             "gitignore", (*never, f"/{self.backup_dir}/", *self.excludes[side]))
@@ -196,6 +200,7 @@ class Profile:
             "private": self.private,
             "hooks_dir": self.hooks_dir,
             "copy_dirs": list(self.copy_dirs),
+            "copy_remotes": list(self.copy_remotes),
         }
 
 
@@ -287,7 +292,13 @@ def apply_toml(base: Profile, data: dict[str, Any], where: str) -> Profile:
     if hooks_dir is not None and not isinstance(hooks_dir, str):
         raise BadInput(f"{where}: hooks_dir must be a string")
     copies = data.get("copies", {})
+    if not isinstance(copies, dict):
+        raise BadInput(f"{where}: copies must be a table ([copies] dirs = [...])")
+    extra = sorted(set(copies) - {"dirs", "remotes"})
+    if extra:
+        raise BadInput(f"{where}: unknown key copies.{extra[0]} (known: dirs, remotes)")
     copy_dirs = _strings(f"{where}: copies.dirs", copies.get("dirs", []))
+    copy_remotes = _strings(f"{where}: copies.remotes", copies.get("remotes", []))
     return Profile(
         categories=tuple(cats[n] for n in order),
         excludes=excludes,
@@ -296,4 +307,5 @@ def apply_toml(base: Profile, data: dict[str, Any], where: str) -> Profile:
         source=where,
         hooks_dir=hooks_dir,
         copy_dirs=copy_dirs,
+        copy_remotes=copy_remotes,
     )

@@ -102,16 +102,16 @@ def _walk_dir(profile: Profile, side: str, base: Path, start: Path, prefix: str,
                 seen.add(f"{side}/{rel_dir}")
                 yield Found(f"{side}/{rel_dir}", d, "dir", os.lstat(d), cat.name)
         subdirs = []
-        for e in reversed(entries):
-            rel = f"{rel_dir}/{e.name}" if rel_dir else e.name
-            if not _utf8(e.name):
+        for ent in reversed(entries):
+            rel = f"{rel_dir}/{ent.name}" if rel_dir else ent.name
+            if not _utf8(ent.name):
                 # git and the JSON manifest and backup format all name files in UTF-8.
-                yield Skipped(Path(e.path), "file name is not valid UTF-8; rename it")
+                yield Skipped(Path(ent.path), "file name is not valid UTF-8; rename it")
                 continue
             try:
-                est = e.stat(follow_symlinks=False)
+                est = ent.stat(follow_symlinks=False)
             except OSError as err:
-                yield Skipped(Path(e.path), err.strerror or str(err))
+                yield Skipped(Path(ent.path), err.strerror or str(err))
                 continue
             if stat.S_ISDIR(est.st_mode):
                 if (depth is None or level + 1 < depth) and \
@@ -121,16 +121,16 @@ def _walk_dir(profile: Profile, side: str, base: Path, start: Path, prefix: str,
                 continue
             if f"{side}/{rel}" in seen or profile.excluded(side, rel):
                 continue
-            cat: Category | None = profile.category_of(side, rel, backup_type)
-            if cat is None:
+            found = profile.category_of(side, rel, backup_type)
+            if found is None:
                 continue
             seen.add(f"{side}/{rel}")
             if stat.S_ISREG(est.st_mode):
-                yield Found(f"{side}/{rel}", Path(e.path), "file", est, cat.name)
+                yield Found(f"{side}/{rel}", Path(ent.path), "file", est, found.name)
             elif stat.S_ISLNK(est.st_mode):
-                yield Found(f"{side}/{rel}", Path(e.path), "link", est, cat.name)
+                yield Found(f"{side}/{rel}", Path(ent.path), "link", est, found.name)
             else:
-                yield Skipped(Path(e.path), "not a regular file or symlink")
+                yield Skipped(Path(ent.path), "not a regular file or symlink")
         stack.extend(reversed(subdirs))
 
 

@@ -13,12 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flexgit import restore, snapshot
+from flexgit import lifecycle, restore
 from flexgit.app import Context
 from flexgit.errors import FlexgitError, UsageError
-from flexgit.formats import flx
 from flexgit.restore import accounts
-from flexgit.store import Store
 
 Say = Callable[[str], None]
 
@@ -36,28 +34,21 @@ class Backup:
 def backup(ctx: Context, *, backup_type: str = "flx", out_dir: Path | None = None,
            compress: bool = False, include_data: bool = False,
            include_voicemail: bool = False,
-           progress: Callable[[str, int, int], None] | None = None) -> Backup:
-    """Snapshot the installation and export that snapshot as a backup file."""
+           progress: Callable[[str, int, int], None] | None = None,
+           extras: bool = True) -> Backup:
+    """Snapshot the installation and export that snapshot as a backup file,
+    with hooks, copies and remote pushes (`extras`) as `flexgit` does them."""
     if include_voicemail and not include_data:
         raise UsageError("--include-voicemail requires -d/--include-data")
-    ctx.installation.check()
-    out = out_dir or ctx.home / ctx.profile.backup_dir
-    if include_data:
-        prof = ctx.profile.with_data(voicemail=include_voicemail)
-        store = Store.init(ctx.private_repo, private=True)
-    else:
-        prof = ctx.profile
-        store = ctx.open_or_init_store()
-    try:
-        with store.locked("flexpbx-backup"):
-            res = snapshot.take(store, ctx.installation, prof, backup_type=backup_type,
-                                message=f"flexpbx-backup ({backup_type})", progress=progress)
-            sha = res.id or store.head() or ""
-            exp = flx.export(store, sha, profile=prof, out_dir=out, backup_type=backup_type,
-                             compress=compress, progress=progress)
-    finally:
-        store.close()
-    return Backup(exp.path, exp.files, sha, include_data, res.id is not None, res.warnings)
+    snap = lifecycle.take_snapshot(ctx, backup_type=backup_type, include_data=include_data,
+                                   include_voicemail=include_voicemail, progress=progress,
+                                   message=f"flexpbx-backup ({backup_type})",
+                                   command="flexpbx-backup")
+    exp = lifecycle.export_backup(ctx, snap.head, private=include_data,
+                                  backup_type=backup_type, compress=compress, out_dir=out_dir,
+                                  progress=progress, extras=extras)
+    return Backup(exp.result.path, exp.result.files, snap.head, include_data,
+                  snap.result.id is not None, snap.warnings + exp.warnings)
 
 
 @dataclass
@@ -95,11 +86,12 @@ def migrate(ctx: Context, target: str, *, source: str | None = None,
     work = backup_dir or Path(tempfile.mkdtemp(prefix="flexpbx-migrate-"))
     # A store of its own in the work directory: the source account is only read.
     src_ctx = Context(home=src_home, root=ctx.root, repo=work / "flexgit.git",
-                      config=ctx.config, yes=True, out=ctx.out)
-    b = backup(src_ctx, backup_type="flxx", out_dir=work, compress=True)
+                      config=ctx.config, yes=True, hooks=False, out=ctx.out)
+    # An intermediate file: no hooks, copies or pushes for it.
+    b = backup(src_ctx, backup_type="flxx", out_dir=work, compress=True, extras=False)
     say(f"[1/6] backup of {src.name}: {b.path} ({b.files} files)")
     dst_ctx = Context(home=dst_home, root=ctx.root, repo=dst_home / "backup" / "flexgit.git",
-                      config=ctx.config, yes=True, out=ctx.out)
+                      config=ctx.config, yes=True, hooks=ctx.hooks, out=ctx.out)
     out = restore.restore(dst_ctx, str(b.path), mode="migrate", user=dst.name)
     assert out.applied is not None
     say(f"[2/6] restored into {dst_home}: {out.applied.written} written")
@@ -132,7 +124,7 @@ def migrate(ctx: Context, target: str, *, source: str | None = None,
 
 
 def _walk(home: Path) -> list[Path]:
-    out = []
+    out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(home):
         rel = Path(dirpath).relative_to(home)
         if rel.parts[:1] == ("backup",):

@@ -5,6 +5,7 @@ it is always safe (the next snapshot just reads everything again)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -64,7 +65,6 @@ class StatCache:
             return
         data = json.dumps({"digest": self._digest, "entries": self._new},
                           separators=(",", ":")).encode()
-        try:
+        # A cache that cannot be written only costs speed next time.
+        with contextlib.suppress(OSError):
             fsutil.atomic_write(self._path, data, mode=0o600)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed next time

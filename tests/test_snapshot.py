@@ -140,7 +140,8 @@ def test_unreadable_file_is_skipped_with_warning(env: Env,
 
 def test_missing_home_is_a_clear_error(env: Env, tmp_path: Path) -> None:
     from flexgit.errors import UsageError
-    with Store.init(env.repo) as store, pytest.raises(UsageError, match="--home .* does not exist"):
+    with Store.init(env.repo) as store, \
+            pytest.raises(UsageError, match=r"--home .* does not exist"):
         snapshot.take(store, snapshot.Installation(tmp_path / "nope", env.root), profile.Profile())
 
 

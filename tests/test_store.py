@@ -8,9 +8,7 @@ import pytest
 
 from flexgit.errors import NoRepository, UsageError
 from flexgit.store import EXEC, FILE, LINK, Entry, Store, blob_id
-
 from tests.conftest import fsck
-
 
 _OPEN: list[Store] = []
 
@@ -55,7 +53,7 @@ def test_init_refuses_non_empty_dir(tmp_path: Path) -> None:
 
 
 def test_open_missing_and_foreign(tmp_path: Path) -> None:
-    with pytest.raises(NoRepository, match="no flexgit repository at .*run `flexgit init`"):
+    with pytest.raises(NoRepository, match=r"no flexgit repository at .*run `flexgit init`"):
         Store.open(tmp_path / "nope")
     subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / "plain.git")], check=True)
     with pytest.raises(NoRepository, match="is a git repository but not a flexgit store"):

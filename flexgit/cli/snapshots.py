@@ -7,7 +7,7 @@ import json
 import click
 
 from flexgit import diff as diff_mod
-from flexgit import history, snapshot
+from flexgit import history, lifecycle, snapshot
 from flexgit.app import Context
 from flexgit.errors import OK, WARNINGS, UsageError
 from flexgit.store import Store
@@ -55,27 +55,17 @@ def snapshot_cmd(ctx: Context, backup_type: str, message: str | None, tag: str |
       flexgit snapshot -m "before upgrade" --tag pre-1.1
       flexgit snapshot --include-data --include-voicemail
     """
-    if include_voicemail and not include_data:
-        raise UsageError("--include-voicemail requires --include-data")
-    ctx.installation.check()
-    prof = ctx.profile.with_data(voicemail=include_voicemail) if include_data else ctx.profile
-    store = (Store.init(ctx.private_repo, private=True) if include_data
-             else ctx.open_or_init_store())
-    try:
-        with store.locked("flexgit snapshot"):
-            res = snapshot.take(store, ctx.installation, prof, backup_type=backup_type,
-                                message=message, allow_empty=allow_empty,
-                                progress=ctx.out.progress)
-            ctx.out.progress_done()
-            if tag:
-                store.set_tag(tag, res.id or store.head() or "")
-    finally:
-        store.close()
-    for w in res.warnings:
+    snap = lifecycle.take_snapshot(ctx, backup_type=backup_type, message=message,
+                                   allow_empty=allow_empty, include_data=include_data,
+                                   include_voicemail=include_voicemail, tag=tag,
+                                   progress=ctx.out.progress)
+    ctx.out.progress_done()
+    res = snap.result
+    for w in snap.warnings:
         ctx.out.warn(w)
-    ctx.out.data({**res.as_json(), "private": include_data})
+    ctx.out.data({**res.as_json(), "private": include_data, "warnings": snap.warnings})
     ctx.summary = (f"snapshot={res.id or 'none'} files={res.files} changed={res.changed} "
-                   f"sanitized={res.sanitized} warnings={len(res.warnings)}")
+                   f"sanitized={res.sanitized} warnings={len(snap.warnings)}")
     if res.id is None:
         ctx.out.info(snapshot.no_changes_message(res))
     elif include_data:
@@ -85,7 +75,7 @@ def snapshot_cmd(ctx: Context, backup_type: str, message: str | None, tag: str |
         ctx.out.success(f"snapshot {res.id[:12]}: {res.files} files, {res.changed} changed, "
                         f"{res.sanitized} sanitized")
         ctx.out.detail(f"{res.cached} files unchanged since the last snapshot (stat cache)")
-    return WARNINGS if res.warnings else OK
+    return WARNINGS if snap.warnings else OK
 
 
 @click.command()
@@ -119,14 +109,21 @@ def status(ctx: Context) -> int:
 
 @click.command()
 @click.option("-n", "--max-count", "limit", type=click.IntRange(min=1), help="At most N snapshots.")
+@click.option("--remote", is_flag=False, flag_value="", default=None, metavar="[REMOTE]",
+              help="The host branches fetched from REMOTE (every remote without a name).")
 @pass_ctx
-def log(ctx: Context, limit: int | None) -> int:
+def log(ctx: Context, limit: int | None, remote: str | None) -> int:
     """List snapshots, newest first.
+
+    With --remote: every host's branch fetched with `flexgit fetch`.
 
     \b
     Example:
       flexgit log -n 5
+      flexgit fetch central && flexgit log --remote central -n 3
     """
+    if remote is not None:
+        return _remote_log(ctx, remote or None, limit)
     store = ctx.open_store()
     try:
         entries = history.log(store, limit)
@@ -139,6 +136,24 @@ def log(ctx: Context, limit: int | None) -> int:
                      f"{e.message}{tags}")
     if not entries:
         ctx.out.info("no snapshots yet; run `flexgit snapshot`")
+    return OK
+
+
+def _remote_log(ctx: Context, remote: str | None, limit: int | None) -> int:
+    from flexgit import remotes
+
+    with ctx.open_store() as store:
+        found = remotes.remote_log(store, remote, limit)
+    ctx.out.data([{**b.as_json(), "snapshots": [e.as_json() for e in entries]}
+                  for b, entries in found])
+    for b, entries in found:
+        ctx.out.info(f"{b.remote}: {b.host}/{b.account}  ({b.ref})")
+        for e in entries:
+            tags = f" ({', '.join(e.tags)})" if e.tags else ""
+            ctx.out.info(f"  {e.id[:12]}  {e.created}  {e.type:<4} {e.files:>5} files  "
+                         f"{e.message}{tags}")
+    if not found:
+        ctx.out.info("no host branches fetched yet; run `flexgit fetch [REMOTE]`")
     return OK
 
 
@@ -205,6 +220,7 @@ def diff(ctx: Context, rev_a: str | None, rev_b: str | None, mode: str | None,
         a = store.resolve(rev_a or "latest")
         files_a = history.snapshot_files(store, a)
         read_a = history.store_reader(store)
+        read_b: diff_mod.Reader
         if rev_b is None:
             disk = history.DiskSide(store, ctx.installation, ctx.profile,
                                     history.type_of_latest(store))

@@ -3,14 +3,15 @@ private snapshot -> apply (atomic writes, journal)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from flexgit import scan
+from flexgit import hooks, scan
 from flexgit.app import Context, private_repo_of
-from flexgit.errors import Cancelled, FlexgitError, UsageError
+from flexgit.errors import Cancelled, FlexgitError, HookFailed, UsageError
 from flexgit.restore import accounts
 from flexgit.restore.apply import JOURNAL, Applied, Undone, open_private, target_lock
 from flexgit.restore.plan import MODES, Plan, Target, build
@@ -24,6 +25,7 @@ from flexgit.store import Files, Store
 class Outcome:
     plan: Plan
     applied: Applied | None  # None for a dry run
+    warnings: list[str] = field(default_factory=list)  # failed post-restore hooks
 
 
 def _target(ctx: Context, mode: str, user: str | None) -> Target:
@@ -40,15 +42,15 @@ def _target(ctx: Context, mode: str, user: str | None) -> Target:
         return Target(home, ctx.root, acct, acct.home, as_root)
     if user:
         raise UsageError("-u/--user only goes with -m migrate")
-    acct = None
+    owner: accounts.Account | None = None
     if as_root:
         try:
             st = ctx.home.stat()
-            acct = accounts.Account(scan.user_name(st.st_uid), st.st_uid, st.st_gid,
-                                    str(ctx.home))
+            owner = accounts.Account(scan.user_name(st.st_uid), st.st_uid, st.st_gid,
+                                     str(ctx.home))
         except OSError:
-            acct = None
-    return Target(ctx.home, ctx.root, acct, str(ctx.home), as_root)
+            owner = None
+    return Target(ctx.home, ctx.root, owner, str(ctx.home), as_root)
 
 
 def load_source(ctx: Context, spec: str, *, force: bool = False) -> tuple[Source, Store | None]:
@@ -123,10 +125,41 @@ def _restore(ctx: Context, source: Source, target: Target, mode: str,
             plan.notes.insert(0, "a previous restore was interrupted; the next restore or "
                               "`flexgit undo` first puts back what it changed")
         return Outcome(plan, None)
+    made_home = False
     if mode == "migrate" and not target.home.exists() and target.account is not None:
         target.home.mkdir(mode=0o750, parents=True)
+        made_home = True
         if target.as_root:
             os.chown(target.home, target.account.uid, target.account.gid)
+    runner = hooks.for_context(ctx)
+    facts = _hook_facts(source, target, mode)
+    try:
+        applied, plan = _locked_restore(ctx, source, target, mode, base, runner, facts,
+                                        force=force, skip_sudoers=skip_sudoers,
+                                        confirm=confirm, progress=progress)
+    except HookFailed:
+        if made_home:  # the home made for the lock only: leave no trace
+            with contextlib.suppress(OSError):
+                target.home.rmdir()
+        raise
+    warnings = runner.post("post-restore", **facts, pre_restore=applied.pre_restore,
+                           written=applied.written, deleted=applied.deleted)
+    return Outcome(plan, applied, warnings)
+
+
+def _hook_facts(source: Source, target: Target, mode: str) -> dict[str, object]:
+    from_file = source.scratch is not None
+    return {"mode": mode, "source": source.label, "home": target.home,
+            "file": source.label if from_file else None,
+            "snapshot": None if from_file else source.commit,
+            "user": target.account.name if mode == "migrate" and target.account else None}
+
+
+def _locked_restore(ctx: Context, source: Source, target: Target, mode: str,
+                    base: tuple[Store, Files] | None, runner: hooks.Runner,
+                    facts: dict[str, object], *, force: bool, skip_sudoers: bool,
+                    confirm: Callable[[Plan], bool] | None,
+                    progress: Callable[[str, int, int], None] | None) -> tuple[Applied, Plan]:
     with target_lock(target.home):
         _finish_interrupted(ctx, target)
         plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
@@ -136,6 +169,8 @@ def _restore(ctx: Context, source: Source, target: Target, mode: str,
                                "installed; install the sudo package or pass --skip-sudoers")
         if confirm is not None and not confirm(plan):
             raise Cancelled("restore cancelled; nothing was changed")
+        # After the question, before the pre-restore save and any write.
+        runner.pre("pre-restore", **facts)
         private = open_private(private_repo_of(target.home, ctx.profile))
         try:
             with private.locked("flexgit restore"):
@@ -145,7 +180,7 @@ def _restore(ctx: Context, source: Source, target: Target, mode: str,
         if mode == "migrate" and target.as_root and target.account is not None:
             # The new account owns its private store, so it can `flexgit undo` itself.
             _chown_tree(private.path.parent, target.account.uid, target.account.gid)
-    return Outcome(plan, applied)
+    return applied, plan
 
 
 def _finish_interrupted(ctx: Context, target: Target) -> None:
@@ -170,7 +205,8 @@ def _chown_tree(top: Path, uid: int, gid: int) -> None:
             os.chown(os.path.join(dirpath, name), uid, gid, follow_symlinks=False)
 
 
-def apply_plan(plan: Plan, private: Store, progress: Callable[[str, int, int], None] | None) -> Applied:
+def apply_plan(plan: Plan, private: Store,
+               progress: Callable[[str, int, int], None] | None) -> Applied:
     from flexgit.restore.apply import apply
 
     return apply(plan, private, progress=progress)
@@ -196,6 +232,7 @@ class RolledBack:
     outcome: Outcome
     target: str
     snapshot: str | None
+    warnings: list[str] = field(default_factory=list)  # hooks; the restore's included
 
 
 def rollback(ctx: Context, rev: str | None = None, *,
@@ -203,7 +240,7 @@ def rollback(ctx: Context, rev: str | None = None, *,
              progress: Callable[[str, int, int], None] | None = None) -> RolledBack:
     """Merge-restore an earlier snapshot (default: the one before latest), then
     record the result as a new snapshot. History is never rewritten."""
-    from flexgit import snapshot
+    from flexgit import lifecycle
 
     store = ctx.open_store()
     try:
@@ -212,11 +249,14 @@ def rollback(ctx: Context, rev: str | None = None, *,
     finally:
         store.close()
     outcome = restore(ctx, commit, mode="merge", confirm=confirm, progress=progress)
-    store = ctx.open_store()
+    warnings = list(outcome.warnings)
     try:
-        with store.locked("flexgit rollback"):
-            res = snapshot.take(store, ctx.installation, ctx.profile, backup_type=btype,
-                                message=f"rollback to {commit[:12]}", allow_empty=True)
-    finally:
-        store.close()
-    return RolledBack(outcome, commit, res.id)
+        snap = lifecycle.take_snapshot(ctx, backup_type=btype, allow_empty=True,
+                                       message=f"rollback to {commit[:12]}",
+                                       command="flexgit rollback")
+    except HookFailed as e:
+        # The restore is done; only its record is missing.
+        warnings.append(f"restored, but the rollback snapshot was not taken: {e.message}; "
+                        f"run `flexgit snapshot` once the hook passes")
+        return RolledBack(outcome, commit, None, warnings)
+    return RolledBack(outcome, commit, snap.result.id, warnings + snap.warnings)

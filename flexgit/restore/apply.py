@@ -105,14 +105,14 @@ def save_pre_restore(private: Store, plan: Plan) -> str:
                 "created": created, "created_dirs": created_dirs}
         files[UNDO_PATH] = Entry(FILE, w.add_blob(json.dumps(undo, indent=1).encode()))
         tree = private.write_tree(w, files)
-        parent = private.head(PRE_RESTORE)
-        sha = private.make_commit(w, tree=tree, parent=parent,
+        prev = private.head(PRE_RESTORE)
+        sha = private.make_commit(w, tree=tree, parent=prev,
                                   message=f"pre-restore: {plan.mode} from {plan.source}\n")
         w.finish()
     except BaseException:
         w.abort()
         raise
-    private.move_head(parent, sha, branch=PRE_RESTORE, message="pre-restore")
+    private.move_head(prev, sha, branch=PRE_RESTORE, message="pre-restore")
     return sha
 
 

@@ -43,7 +43,9 @@ def load(path: str | Path) -> dict[str, Any]:
 def test_flx_fields_and_types_exactly_as_format_md(env: Env) -> None:
     assert env.run("snapshot").exit_code == 0
     res = export(env)
-    assert set(res) == {"path", "files", "bytes", "sha256"}
+    assert set(res) == {"path", "files", "bytes", "sha256", "encrypted", "recipients",
+                        "snapshot", "type", "link", "copies", "pushed", "warnings"}
+    assert res["copies"] == res["pushed"] == res["warnings"] == [] and not res["encrypted"]
     path = Path(res["path"])
     assert path.parent == env.home / "backup" and NAME.fullmatch(path.name)
     assert res["bytes"] == path.stat().st_size

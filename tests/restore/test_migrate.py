@@ -52,9 +52,9 @@ def test_migrate_to_second_real_user(tmp_path: Path, users: tuple[str, str]) -> 
     # snapshot learns the account name the sudoers file must be rebuilt from.
     subprocess.run(["chown", "-R", f"{bob}:{bob}", str(home)], check=True)
     repo = tmp_path / "store.git"
-    code, out, err = _run(root, home, repo, "snapshot", "-t", "flxx")
+    code, _out, err = _run(root, home, repo, "snapshot", "-t", "flxx")
     assert code == 0, err
-    code, out, err = _run(root, home, repo, "-y", "restore", "-m", "migrate", "-u", alice,
+    code, _out, err = _run(root, home, repo, "-y", "restore", "-m", "migrate", "-u", alice,
                           "latest")
     assert code == 0, err
     target = root / "home" / alice
@@ -77,7 +77,7 @@ def test_migrate_to_second_real_user(tmp_path: Path, users: tuple[str, str]) -> 
     subprocess.run(["visudo", "-c", "-q", "-f", str(sudoers)], check=True)
     assert not list((root / "etc/sudoers.d").glob(".flexgit-tmp-*"))
     # Undo in the target account puts it back as it was (empty home there).
-    code, out, err = _run(root, target, repo, "undo")
+    code, _out, err = _run(root, target, repo, "undo")
     assert code == 0, err
     assert not (target / "flexpbx-config.json").exists()
     assert bob in sudoers.read_text()
@@ -95,7 +95,7 @@ def test_bad_user_names_refused_before_any_write(tmp_path: Path, name: str) -> N
     repo = tmp_path / "store.git"
     _run(root, home, repo, "snapshot")
     before = tree_state(root)
-    code, out, err = _run(root, home, repo, "-y", "restore", "-m", "migrate", "-u", name,
+    code, _out, err = _run(root, home, repo, "-y", "restore", "-m", "migrate", "-u", name,
                           "latest")
     assert code == 2
     assert err.startswith(f"Error: invalid user name {name!r}")
@@ -109,7 +109,7 @@ def test_missing_target_user(tmp_path: Path) -> None:
     sample.build(home, root)
     repo = tmp_path / "store.git"
     _run(root, home, repo, "snapshot")
-    code, out, err = _run(root, home, repo, "-y", "restore", "-m", "migrate", "-u",
+    code, _out, err = _run(root, home, repo, "-y", "restore", "-m", "migrate", "-u",
                           "nosuchuser42", "latest")
     assert code == 2
     assert err.startswith("Error: Target user does not exist: nosuchuser42")
@@ -132,7 +132,7 @@ def test_migrate_keeps_symlink_to_shadow_untouched(tmp_path: Path,
     repo = tmp_path / "store.git"
     assert _run(root, home, repo, "snapshot")[0] == 0
     before = victim.stat()
-    code, out, err = _run(root, home, repo, "-y", "restore", "-m", "migrate", "-u", alice,
+    code, _out, err = _run(root, home, repo, "-y", "restore", "-m", "migrate", "-u", alice,
                           "latest")
     assert code == 0, err
     after = victim.stat()
@@ -142,4 +142,4 @@ def test_migrate_keeps_symlink_to_shadow_untouched(tmp_path: Path,
     link = root / "home" / alice / "public_html" / "shadow-link"
     assert link.is_symlink()
     assert link.lstat().st_uid == pwd.getpwnam(alice).pw_uid
-    assert json.loads  # noqa: B018 - keep import used
+    assert json.loads

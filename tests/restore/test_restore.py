@@ -7,7 +7,6 @@ from pathlib import Path
 
 import bcrypt
 
-from flexgit.store import Store
 from tests.conftest import Env, tree_state
 
 
