@@ -3,7 +3,9 @@
 `FLEXGIT_CRASH_AT=kind:k` makes the k-th call of `point(kind)` in this process
 end it with os._exit(99) before the operation happens (kind is one of write,
 fsync, replace, ref). `FLEXGIT_CRASH_AT=any:k` counts every kind together.
-Unset in normal use: one dict lookup per point.
+`FLEXGIT_FAIL_AT=kind:k:ERRNO` raises that OSError there instead (ENOSPC, EIO…),
+for machines where a real full disk cannot be made.
+Unset in normal use: one comparison per point.
 """
 
 from __future__ import annotations
@@ -16,8 +18,21 @@ _target = int(_k) if _k.isdigit() else 0
 _count = 0
 
 
+_fail_kind, _, _rest = os.environ.get("FLEXGIT_FAIL_AT", "").partition(":")
+_fail_k, _, _fail_errno = _rest.partition(":")
+_fail_target = int(_fail_k) if _fail_k.isdigit() else 0
+_fail_count = 0
+
+
 def point(kind: str) -> None:
-    global _count
+    global _count, _fail_count
+    if _fail_target and (_fail_kind in ("any", kind)):
+        _fail_count += 1
+        if _fail_count >= _fail_target:
+            import errno
+
+            code = getattr(errno, _fail_errno or "EIO", errno.EIO)
+            raise OSError(code, os.strerror(code))
     if not _target or (_kind != "any" and kind != _kind):
         return
     _count += 1

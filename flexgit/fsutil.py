@@ -68,6 +68,12 @@ def commit_temp(
         f.close()
         faults.point("replace")
         os.replace(tmp, final)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            f.close()
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OSError(e.errno, e.strerror, e.filename or str(final)) from None
     except BaseException:
         f.close()
         with contextlib.suppress(FileNotFoundError):
@@ -88,6 +94,12 @@ def atomic_write(
     try:
         faults.point("write")
         f.write(data)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            f.close()
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OSError(e.errno, e.strerror, e.filename or str(final)) from None
     except BaseException:
         f.close()
         with contextlib.suppress(FileNotFoundError):

@@ -116,8 +116,11 @@ class PackWriter:
             self._file[1].write(b"PACK" + struct.pack(">LL", 2, 0))
         f = self._file[1]
         offset = f.tell()
-        faults.point("write")
-        f.write(record)
+        try:
+            faults.point("write")
+            f.write(record)
+        except OSError as e:
+            raise OSError(e.errno, e.strerror, str(self._store.path)) from None
         self.bytes_written += len(record)
         self._entries.append((binsha, offset, zlib.crc32(record)))
         return binsha.hex()
@@ -142,7 +145,8 @@ class PackWriter:
 
     def abort(self) -> None:
         if self._file is not None:
-            self._file[1].close()
+            with contextlib.suppress(OSError):  # closing flushes: the disk may be full
+                self._file[1].close()
             fsutil.remove_quietly(self._file[0])
             self._file = None
 
@@ -490,3 +494,297 @@ def parse_trailers(message: str) -> dict[str, str]:
         if sep and key.startswith("Flexgit-"):
             out[key] = value
     return out
+
+
+# ===========================================================================
+# Remotes and plain repositories (hooks/offsite issue).
+#
+# Everything below talks to *other* git repositories: remote names in the
+# store's git config (so C git sees them too), push and fetch through dulwich's
+# clients to any git URL, and read access to plain bare repositories that are
+# not flexgit stores (a central server's, inside its pre-receive hook).
+# ===========================================================================
+
+# Imported here, not at the top, to keep this section self-contained.
+from collections.abc import Callable, Mapping  # noqa: E402
+from collections.abc import Set as AbstractSet  # noqa: E402
+
+from dulwich.client import GitClient  # noqa: E402
+from dulwich.objects import ObjectID  # noqa: E402
+from dulwich.pack import UnpackedObject  # noqa: E402
+from dulwich.refs import Ref  # noqa: E402
+
+from flexgit.errors import RemoteError  # noqa: E402
+
+ZERO_ID = "0" * 40
+
+
+@dataclass(frozen=True)
+class PushResult:
+    sent: dict[str, str]  # ref -> new id, as asked of the remote
+    refused: dict[str, str]  # ref -> why the remote refused it
+    messages: list[str]  # what the remote said (its hooks' output), line by line
+
+
+def _remote_error(url: str, e: BaseException) -> FlexgitError:
+    text = (e.args[0] if e.args else "") or type(e).__name__
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    first = str(text).strip().splitlines()[0] if str(text).strip() else type(e).__name__
+    return RemoteError(f"{url}: {first}; check the URL and that the server is reachable "
+                       f"(`flexgit remote list`)")
+
+
+def remote_urls(store: Store) -> dict[str, str]:
+    """Remote name -> URL, from the store's git config."""
+    cfg = store._repo.get_config()
+    out: dict[str, str] = {}
+    for section in cfg.sections():
+        if len(section) == 2 and section[0] == b"remote":
+            try:
+                url = cfg.get(section, b"url")
+            except KeyError:
+                continue
+            out[section[1].decode("utf-8", "replace")] = url.decode("utf-8", "replace")
+    return out
+
+
+def set_remote(store: Store, name: str, url: str, *, fetch: str | None = None) -> None:
+    cfg = store._repo.get_config()
+    section = (b"remote", name.encode())
+    cfg.set(section, b"url", url.encode())
+    if fetch is not None:
+        cfg.set(section, b"fetch", fetch.encode())
+    cfg.write_to_path()
+
+
+def delete_remote(store: Store, name: str) -> bool:
+    cfg = store._repo.get_config()
+    try:
+        del cfg[(b"remote", name.encode())]
+    except KeyError:
+        return False
+    cfg.write_to_path()
+    return True
+
+
+def _transport(url: str) -> tuple[GitClient, str]:
+    """A dulwich client and path for `url`. A local repository is reached
+    through `git receive-pack`/`upload-pack` when C git is installed, so its
+    own hooks (a central pre-receive) run as they would for a network push."""
+    from dulwich.client import LocalGitClient, SubprocessGitClient, get_transport_and_path
+
+    try:
+        client, path = get_transport_and_path(url)
+    except ValueError as e:
+        raise _remote_error(url, e) from None
+    if isinstance(client, LocalGitClient):
+        local = Path(path)
+        if not (local / "HEAD").is_file() and not (local / ".git").exists():
+            raise RemoteError(f"no git repository at {local}; create one with "
+                                        f"`git init --bare {local}`")
+        if shutil.which("git"):
+            return SubprocessGitClient(), str(local)
+        if (local / "hooks" / "pre-receive").exists():
+            raise RemoteError(f"{local} has a pre-receive hook, which only C git "
+                                        f"runs; install git to push there")
+    return client, path
+
+
+def _to_str_refs(refs: Mapping[Ref, ObjectID | None] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for k, v in (refs or {}).items():
+        if v is not None and not k.endswith(b"^{}"):
+            out[k.decode("utf-8", "replace")] = v.decode()
+    return out
+
+
+def list_remote_refs(url: str) -> dict[str, str]:
+    client, path = _transport(url)
+    try:
+        result = client.get_refs(path.encode())
+    except Exception as e:  # dulwich and the network raise many kinds
+        raise _remote_error(url, e) from None
+    return _to_str_refs(result.refs)
+
+
+class _Lines:
+    """Collects a remote's side-band messages as whole lines."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._buf = b""
+
+    def __call__(self, data: bytes) -> None:
+        self._buf += data
+        while True:
+            cut = min((i for i in (self._buf.find(b"\n"), self._buf.find(b"\r")) if i >= 0),
+                      default=-1)
+            if cut < 0:
+                break
+            line, self._buf = self._buf[:cut], self._buf[cut + 1:]
+            self._add(line)
+
+    def _add(self, line: bytes) -> None:
+        text = line.decode("utf-8", "replace").rstrip()
+        if text:
+            self.lines.append(text)
+
+    def done(self) -> list[str]:
+        if self._buf:
+            self._add(self._buf)
+            self._buf = b""
+        return self.lines
+
+
+def push_refs(store: Store, url: str,
+              decide: Callable[[dict[str, str]], dict[str, str]]) -> PushResult:
+    """Push to `url`: `decide(remote refs)` returns ref -> local commit id for
+    every ref to set (ZERO_ID deletes). The objects they need are sent."""
+    client, path = _transport(url)
+    repo = store._repo
+    lines = _Lines()
+    sent: dict[str, str] = {}
+
+    def update_refs(refs: dict[Ref, ObjectID]) -> dict[Ref, ObjectID]:
+        sent.update(decide(_to_str_refs(refs)))
+        new = {Ref(k.encode()): ObjectID(v.encode()) for k, v in sent.items()}
+        # dulwich sends only what is returned: keep the refs we leave alone.
+        return {**{k: v for k, v in refs.items() if k not in new}, **new}
+
+    def pack_data(have: AbstractSet[ObjectID], want: AbstractSet[ObjectID], *,
+                  ofs_delta: bool = False, progress: Callable[[bytes], None] | None = None
+                  ) -> tuple[int, Iterator[UnpackedObject]]:
+        # No local progress: the user is shown what the remote says.
+        return repo.generate_pack_data(set(have), set(want), ofs_delta=ofs_delta)
+
+    try:
+        result = client.send_pack(path.encode(), update_refs, pack_data, progress=lines)
+    except Exception as e:  # dulwich and the network raise many kinds
+        raise _remote_error(url, e) from None
+    refused = {k.decode("utf-8", "replace"): str(v)
+               for k, v in (result.ref_status or {}).items() if v is not None}
+    return PushResult(sent, refused, lines.done())
+
+
+def fetch_refs(store: Store, url: str, select: Callable[[str], bool]) -> dict[str, str]:
+    """Fetch the objects of every remote ref `select` accepts into the store;
+    return those refs (name -> id). The caller holds the store lock and sets
+    its own refs."""
+    client, path = _transport(url)
+    repo = store._repo
+    chosen: dict[str, str] = {}
+
+    def wants(refs: Mapping[Ref, ObjectID], depth: int | None = None) -> list[ObjectID]:
+        chosen.update({k: v for k, v in _to_str_refs(refs).items() if select(k)})
+        return sorted({ObjectID(v.encode()) for v in chosen.values()
+                       if not store.has_object(v)})
+
+    try:
+        client.fetch(path.encode(), repo, determine_wants=wants)
+    except Exception as e:  # dulwich and the network raise many kinds
+        raise _remote_error(url, e) from None
+    store._refresh()
+    missing = [r for r, sha in chosen.items() if not store.has_object(sha)]
+    if missing:
+        raise RemoteError(f"{url}: {missing[0]} was announced but its objects did "
+                                    f"not arrive; run `flexgit fetch` again")
+    return chosen
+
+
+def refs_under(store: Store, prefix: str) -> dict[str, str]:
+    """Full ref name -> id of every ref below `prefix` (e.g. "refs/remotes/")."""
+    base = prefix.rstrip("/").encode()
+    return {(base + b"/" + k).decode("utf-8", "replace"): v.decode()
+            for k, v in store._repo.refs.as_dict(Ref(base)).items()}
+
+
+def put_ref(store: Store, ref: str, sha: str | None) -> None:
+    """Point `ref` at `sha` (or remove it), whatever it held: for refs that
+    mirror another repository's, which that repository decides."""
+    refs = store._repo.refs
+    if sha is None:
+        refs.remove_if_equals(Ref(ref.encode()), None)
+    else:
+        refs.set_if_equals(Ref(ref.encode()), None, ObjectID(sha.encode()))
+
+
+def valid_ref(ref: str) -> bool:
+    from dulwich.refs import check_ref_format
+
+    return bool(check_ref_format(Ref(ref.encode())))
+
+
+def commit_parents(store: Store, sha: str) -> list[str]:
+    c = store._repo.object_store[ObjectID(sha.encode())]
+    if not isinstance(c, Commit):
+        raise UsageError(f"{sha} is not a commit")
+    return [p.decode() for p in c.parents]
+
+
+def is_ancestor(store: Store, ancestor: str, descendant: str) -> bool:
+    """True when `ancestor` is `descendant` or one of its ancestors (both
+    known to the store; an unknown id is no ancestor)."""
+    if not store.has_object(ancestor) or not store.has_object(descendant):
+        return False
+    todo, seen = [descendant], set()
+    while todo:
+        sha = todo.pop()
+        if sha == ancestor:
+            return True
+        if sha in seen:
+            continue
+        seen.add(sha)
+        todo.extend(commit_parents(store, sha))
+    return False
+
+
+def new_commits(store: Store, tip: str, known: list[str]) -> list[str]:
+    """Commits reachable from `tip` but from none of `known`, oldest first."""
+    walker = store._repo.get_walker(include=[ObjectID(tip.encode())],
+                                    exclude=[ObjectID(k.encode()) for k in known
+                                             if store.has_object(k)])
+    return [e.commit.id.decode() for e in walker][::-1]
+
+
+def object_kind(store: Store, sha: str) -> str | None:
+    """"commit", "tree", "blob" or "tag"; None when the store lacks it."""
+    try:
+        return store._repo.object_store[ObjectID(sha.encode())].type_name.decode()
+    except KeyError:
+        return None
+
+
+def peel(store: Store, sha: str) -> str | None:
+    """The object an (annotated) tag finally points at; `sha` itself for
+    anything else; None when the store lacks it."""
+    from dulwich.objects import Tag
+
+    seen = 0
+    while seen < 10:
+        try:
+            obj = store._repo.object_store[ObjectID(sha.encode())]
+        except KeyError:
+            return None
+        if not isinstance(obj, Tag):
+            return sha
+        sha = obj.object[1].decode()
+        seen += 1
+    return None
+
+
+def open_plain(path: Path) -> Store:
+    """Any bare git repository, read-only use: not a flexgit store. Inside a
+    pre-receive hook the pushed objects wait in a quarantine directory that
+    git names in GIT_OBJECT_DIRECTORY; they are read from there too."""
+    objects = os.environ.get("GIT_OBJECT_DIRECTORY")
+    alternates = [p for p in os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES", "").split(
+        os.pathsep) if p]
+    try:
+        if objects:
+            repo = Repo(str(path), bare=True, object_directory=objects, alternates=alternates)
+        else:
+            repo = Repo(str(path))
+    except NotGitRepository:
+        raise NoRepository(f"{path} is not a git repository") from None
+    return Store(path, repo)

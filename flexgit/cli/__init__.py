@@ -34,6 +34,12 @@ def handle_errors(call: Callable[[], Any]) -> int:
     except click.ClickException as e:
         e.show()
         return e.exit_code
+    except OSError as e:
+        # A full disk, a read-only target, an I/O error: say where, once, and stop.
+        where = f"{e.filename}: " if e.filename else ""
+        Output().error(f"{where}{e.strerror or e}; nothing was half-written, the previous "
+                       f"state is intact")
+        return ERROR
     except Exception:
         fd, path = tempfile.mkstemp(prefix="flexgit-crash-", suffix=".log")
         with os.fdopen(fd, "w") as f:
@@ -98,11 +104,13 @@ class HandledCommand(click.Command):
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-y", "--yes", is_flag=True, help="Answer yes to every question.")
 @click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
+@click.option("--no-hooks", is_flag=True,
+              help="Run no lifecycle hooks (also when FLEXGIT_NO_HOOKS is set).")
 @click.version_option(__version__, "--version")
 @click.pass_context
 def cli(ctx: click.Context, repo: str | None, home: str | None, root: str | None,
         config: str | None, json_mode: bool, verbose: int, quiet: bool, yes: bool,
-        no_color: bool) -> None:
+        no_color: bool, no_hooks: bool) -> None:
     """Sanitized, versioned backups of a FlexPBX installation in git.
 
     \b
@@ -113,14 +121,16 @@ def cli(ctx: click.Context, repo: str | None, home: str | None, root: str | None
                  color=False if no_color else None)
     ctx.obj = Context.from_options(home=home, root=root, repo=repo, config=config, yes=yes,
                                    out=out)
+    ctx.obj.hooks = not no_hooks
     if not ctx.resilient_parsing and ctx.invoked_subcommand not in (None, "completion"):
         _current.append(ctx.obj)
 
 
 def _register() -> None:
-    from flexgit.cli import files, misc, restoring, snapshots
+    from flexgit.cli import files, hooks_cmd, misc, remotes, restoring, schedule_cmd, snapshots
 
-    for cmd in [*snapshots.COMMANDS, *files.COMMANDS, *restoring.COMMANDS, *misc.COMMANDS]:
+    for cmd in [*snapshots.COMMANDS, *files.COMMANDS, *restoring.COMMANDS, *misc.COMMANDS,
+                *remotes.COMMANDS, *hooks_cmd.COMMANDS, *schedule_cmd.COMMANDS]:
         cli.add_command(cmd)
 
 

@@ -9,18 +9,19 @@ under its final name only when complete (temp file + rename), and the
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import hashlib
 import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from flexgit import fsutil
+from flexgit import crypto, fsutil
 from flexgit.errors import FlexgitError, UsageError
 from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta
 from flexgit.profile import Profile
@@ -37,7 +38,7 @@ SEED_INCLUDES = ("system_files", "api_endpoints", "service_worker", "notificatio
 EXCLUDES = ("user_data", "passwords", "sessions", "subscriptions", "cache", "logs")
 TEMPLATE_FIELDS = ("user_template", "admin_template")
 NAME_RE = re.compile(r"flexpbx-(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})(?:-(\d+))?"
-                     r"\.(flxx?)(\.gz)?")
+                     r"\.(flxx?)(\.gz)?(\.gpg)?")
 _B64_CHUNK = 3 << 16  # a multiple of 3, so chunks encode without inner padding
 
 
@@ -50,23 +51,26 @@ class ExportResult:
     files: int
     bytes: int
     sha256: str
+    encrypted_to: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "files": self.files, "bytes": self.bytes,
-                "sha256": self.sha256}
+                "sha256": self.sha256, "encrypted": bool(self.encrypted_to),
+                "recipients": list(self.encrypted_to)}
 
 
-def extension(backup_type: str, compress: bool) -> str:
-    return f".{backup_type}" + (".gz" if compress else "")
+def extension(backup_type: str, compress: bool, encrypted: bool = False) -> str:
+    return f".{backup_type}" + (".gz" if compress else "") + (crypto.SUFFIX if encrypted else "")
 
 
 def export_name(when: float, backup_type: str, compress: bool, n: int = 1,
-                private: bool = False) -> str:
+                private: bool = False, encrypted: bool = False) -> str:
     """flexpbx-YYYY-MM-DD_HH-MM-SS.flx[.gz]; files with user data are named
     flexpbx-private-… so nobody shares one by mistake (and prune leaves them)."""
     stamp = time.strftime("%Y-%m-%d_%H-%M-%S", time.localtime(when))
     prefix = "flexpbx-private-" if private else "flexpbx-"
-    return f"{prefix}{stamp}{f'-{n}' if n > 1 else ''}{extension(backup_type, compress)}"
+    return (f"{prefix}{stamp}{f'-{n}' if n > 1 else ''}"
+            f"{extension(backup_type, compress, encrypted)}")
 
 
 class _Hashing:
@@ -249,10 +253,10 @@ def _document(store: Store, plan: _Plan, profile: Profile,
 
 
 def _free_name(out_dir: Path, when: float, backup_type: str, compress: bool,
-               private: bool = False) -> Path:
+               private: bool = False, encrypted: bool = False) -> Path:
     n = 1
     while True:
-        p = out_dir / export_name(when, backup_type, compress, n, private)
+        p = out_dir / export_name(when, backup_type, compress, n, private, encrypted)
         if not os.path.lexists(p):
             return p
         n += 1
@@ -261,35 +265,58 @@ def _free_name(out_dir: Path, when: float, backup_type: str, compress: bool,
 def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
            backup_type: str | None = None, compress: bool = False,
            now: float | None = None,
-           progress: Callable[[str, int, int], None] | None = None) -> ExportResult:
-    """Write snapshot `rev` as a backup file into `out_dir`; point latest.* at it."""
+           progress: Callable[[str, int, int], None] | None = None,
+           encrypt_to: Sequence[str] = ()) -> ExportResult:
+    """Write snapshot `rev` as a backup file into `out_dir`; point latest.* at it.
+
+    With `encrypt_to` the file is streamed through gpg to those recipients
+    and named ….gpg; the plaintext never reaches the disk."""
     if backup_type not in (None, "flx", "flxx"):
         raise UsageError(f"backup type must be flx or flxx, not {backup_type!r}")
+    recipients = tuple(encrypt_to)
+    if recipients:
+        crypto.check_recipients(recipients)
     sha = store.resolve(rev)
     plan = _load(store, sha, profile, backup_type)
     when = time.time() if now is None else now
     out_dir.mkdir(mode=0o750, parents=True, exist_ok=True)
     private = plan.manifest.sensitive
-    final = _free_name(out_dir, when, plan.backup_type, compress, private)
+    enc = bool(recipients)
+    final = _free_name(out_dir, when, plan.backup_type, compress, private, enc)
     tmp, f = fsutil.open_temp(out_dir)
     try:
-        sink = _Hashing(f)
-        if compress:
-            with gzip.GzipFile(filename="", fileobj=sink, mode="wb", mtime=int(when)) as gz:
+        with (crypto.encrypting(f, recipients) if enc else contextlib.nullcontext(f)) as target:
+            sink = _Hashing(target)
+            if compress:
+                with gzip.GzipFile(filename="", fileobj=sink, mode="wb", mtime=int(when)) as gz:
+                    for piece in _document(store, plan, profile, progress):
+                        gz.write(piece)
+            else:
                 for piece in _document(store, plan, profile, progress):
-                    gz.write(piece)
-        else:
-            for piece in _document(store, plan, profile, progress):
-                sink.write(piece)
+                    sink.write(piece)
+        size, digest = (_file_digest(tmp) if enc else (sink.size, sink.sha.hexdigest()))
         # A name taken meanwhile (another export in the same second) is not clobbered.
         if os.path.lexists(final):
-            final = _free_name(out_dir, when, plan.backup_type, compress, private)
+            final = _free_name(out_dir, when, plan.backup_type, compress, private, enc)
     except BaseException:
-        f.close()
+        # Closing may fail again (the disk is still full): the temp goes regardless.
+        with contextlib.suppress(OSError):
+            f.close()
         fsutil.remove_quietly(tmp)
         raise
     fsutil.commit_temp(tmp, f, final, mode=0o600 if plan.manifest.sensitive else FILE_MODE)
-    link = out_dir / f"latest{'-private' if private else ''}{extension(plan.backup_type, compress)}"
+    link = out_dir / (f"latest{'-private' if private else ''}"
+                      f"{extension(plan.backup_type, compress, enc)}")
     fsutil.atomic_symlink(link, final.name)
-    return ExportResult(final, link, sha, plan.backup_type, len(plan.entries), sink.size,
-                        sink.sha.hexdigest())
+    return ExportResult(final, link, sha, plan.backup_type, len(plan.entries), size, digest,
+                        recipients)
+
+
+def _file_digest(path: Path) -> tuple[int, str]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return size, h.hexdigest()

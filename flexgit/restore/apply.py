@@ -141,7 +141,10 @@ def apply(plan: Plan, private: Store, *, progress: Callable[[str, int, int], Non
         if a.path in plan.sudoers:
             def check(tmp: str, name: str = a.path) -> None:
                 accounts.check_sudoers(tmp, name)
-        _apply_one(a, base, rel, plan.target, check, verify)
+        try:
+            _apply_one(a, base, rel, plan.target, check, verify)
+        except (OSError, FlexgitError) as e:
+            raise _rolled_back(private, pre, base / rel, e) from None
         if a.action == "delete":
             deleted += 1
         else:
@@ -150,6 +153,20 @@ def apply(plan: Plan, private: Store, *, progress: Callable[[str, int, int], Non
     fsutil.remove_quietly(_journal(private))
     private.set_ref(UNDONE, None)
     return Applied(pre, written, deleted, secrets_file)
+
+
+def _rolled_back(private: Store, pre: str, where: Path, e: Exception) -> FlexgitError:
+    """A write failed half-way (full disk, read-only target, a check): put back
+    what was already changed, so the installation is as it was before."""
+    what = e.message if isinstance(e, FlexgitError) else \
+        f"{e.filename or where}: {e.strerror or e}"
+    try:
+        undo_commit(private, pre)
+    except (OSError, FlexgitError) as again:
+        return FlexgitError(f"restore failed ({what}) and putting back the changes failed "
+                            f"too ({again}); run `flexgit undo` once the cause is fixed")
+    fsutil.remove_quietly(_journal(private))
+    return FlexgitError(f"restore failed: {what}; every change it had made was undone")
 
 
 def _apply_one(a: Action, base: Path, rel: str, t: Target,
