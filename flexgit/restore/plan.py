@@ -25,7 +25,9 @@ from flexgit.errors import IntegrityError, UsageError
 from flexgit.profile import Profile
 from flexgit.restore import accounts, merge
 from flexgit.restore.source import USER_DATA_DIRS, Source
+from flexgit.manifest import Manifest
 from flexgit.snapshot import read_nofollow
+from flexgit.statcache import StatCache
 from flexgit.store import LINK, Entry, Files, Store, blob_id
 
 MODES = ("fresh", "merge", "migrate")
@@ -187,8 +189,16 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
     man = source.manifest
     migrating = mode == "migrate"
     old_home = man.home
+    # In a merge, a file whose stat says it is what the last snapshot saw, and
+    # whose sanitized form is exactly the source's, stays: nothing to read.
+    cache = StatCache(base[0].path, profile.digest + profile.rules.digest) \
+        if base is not None and mode == "merge" and old_home == target.home_in_content \
+        else None
     for path in sorted(source.files):
         entry = source.files[path]
+        if cache is not None and _unchanged(cache, path, entry, man, target):
+            plan.actions.append(Action(path, "keep"))
+            continue
         raw = source.read(entry)
         if blob_id(raw) != entry.sha and not force:
             raise IntegrityError(f"{source.label}: {path} does not match its checksum; "
@@ -224,6 +234,23 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
         _fresh_extras(plan, source, target, profile)
     _local_only(plan, source, target, profile)
     return plan
+
+
+def _unchanged(cache: StatCache, path: str, entry: Entry, man: Manifest, t: Target) -> bool:
+    if entry.mode == LINK or path.startswith("system/etc/sudoers.d/"):
+        return False
+    base_dir, rel = t.abspath(path)
+    st = _lstat(base_dir / rel)
+    if st is None or not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
+        return False
+    hit = cache.get(path, st)
+    meta = man.files.get(path)
+    if hit is None or hit.sha != entry.sha or meta is None:
+        return False
+    if stat.S_IMODE(st.st_mode) != meta.mode & 0o1777:
+        return False
+    return not (t.as_root and t.account is not None and path.startswith("home/")
+                and (st.st_uid, st.st_gid) != (t.account.uid, t.account.gid))
 
 
 def _file_action(plan: Plan, path: str, entry: Entry, data: bytes, fmode: int,
