@@ -1,9 +1,11 @@
 """Profiling helpers for bench/run.py --profile.
 
     python bench/prof.py cmd OUT.txt -- <flexgit arguments>
-        runs the flexgit CLI in this process under cProfile, with the snapshot's
-        thread pool replaced by a synchronous one (cProfile sees only the main
-        thread), and writes the top functions by own and cumulative time.
+        runs the flexgit CLI in this process under pyinstrument (a sampling
+        profiler: its numbers are not inflated for many small calls the way
+        cProfile's are) when it is installed, else under cProfile, with the
+        snapshot's thread pool replaced by a synchronous one (both profilers see
+        only the main thread); writes the call tree or the top functions.
     python bench/prof.py regex OUT.txt DIR...
         times every compiled regular expression of flexgit.sanitize over the text
         files under DIR, one regex at a time.
@@ -49,8 +51,21 @@ def profile_cli(out: Path, args: list[str]) -> None:
     import flexgit.snapshot
 
     flexgit.snapshot.ThreadPoolExecutor = SyncPool  # type: ignore[attr-defined,assignment]
+    import importlib.util
+
     from flexgit.cli import cli
 
+    if importlib.util.find_spec("pyinstrument") is not None:
+        from pyinstrument import Profiler
+
+        sampler = Profiler(interval=0.001)
+        sampler.start()
+        with contextlib.suppress(SystemExit):
+            cli.main(args, prog_name="flexgit")
+        sampler.stop()
+        out.write_text(f"flexgit {' '.join(args)}\n(pyinstrument, single thread)\n" +
+                       sampler.output_text(unicode=False, color=False))
+        return
     prof = cProfile.Profile()
     start = time.perf_counter()
     prof.enable()
@@ -67,20 +82,35 @@ def profile_cli(out: Path, args: list[str]) -> None:
 
 
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """The sanitizer's whole-text scanners: module-level regexes (or tuples of
+    them) whose name the module's source uses with finditer/search, or that
+    are looped over. Regexes only ever used with .match at a position are left
+    out (so are the key helpers of `keys`, which only ever see a key): scanning
+    a whole text with them says nothing."""
     import importlib
+    import inspect
     import pkgutil
 
     import flexgit.sanitize as pkg
 
     found: list[tuple[str, re.Pattern[str]]] = []
     for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name in ("keys", "placeholders"):
+            continue
         mod = importlib.import_module(f"flexgit.sanitize.{info.name}")
+        src = inspect.getsource(mod)
         for name, value in vars(mod).items():
+            scanner = re.search(rf"\b{name}\.(?:finditer|search|sub|findall)\(", src)
+            looped = re.search(rf"\bin {name}\b", src)
+            if not (scanner or (looped and isinstance(value, tuple))):
+                continue
             items = value if isinstance(value, tuple) else (value,)
             for i, item in enumerate(items):
                 if isinstance(item, tuple):  # (rule, regex) or (scheme, rule, regex)
                     item = next((x for x in item if isinstance(x, re.Pattern)), None)
-                if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
+                # A one-character class next to a literal is a boundary check.
+                if isinstance(item, re.Pattern) and isinstance(item.pattern, str) and \
+                        len(item.pattern) > 12:
                     label = f"{info.name}.{name}" + (f"[{i}]" if len(items) > 1 else "")
                     found.append((label, item))
     return found

@@ -25,15 +25,10 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import gen
-
-from flexgit import __version__, scan
-from flexgit.profile import Profile
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
 FLEXGIT = str(Path(sys.executable).parent / "flexgit")
 if not os.path.exists(FLEXGIT):
     FLEXGIT = shutil.which("flexgit") or "flexgit"
@@ -41,6 +36,7 @@ ENV = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull
        "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost",
        "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@localhost",
        "NO_COLOR": "1"}
+CWD: str | None = None  # where children run (see freeze_source)
 
 
 @dataclass
@@ -95,13 +91,27 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as res:
         subprocess.run([sys.executable, "-S", "-c", LAUNCHER, res.name, *cmd],
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                       env=env or ENV, check=True)
+                       env=env or ENV, cwd=CWD, check=True)
         wall, rss_kib, code = res.read().split()
         if int(code) not in (0, 3):  # 3: flexgit's "done with warnings"
             err.seek(0)
             raise Failed(f"exit {code}: {' '.join(cmd)}\n"
                          f"{err.read().decode(errors='replace')[-1500:]}")
     return Run(round(float(wall), 4), round(int(rss_kib) / 1024, 1))  # Linux: KiB
+
+
+def freeze_source(top: Path) -> str:
+    """Copy the flexgit package into the work dir and make every child (and this
+    script) import that copy: colleagues editing the work tree mid-run cannot
+    change or break what is measured. Returns the source state copied."""
+    global CWD
+    state = source_state()
+    shutil.copytree(BENCH.parent / "flexgit", top / "src/flexgit",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    ENV["PYTHONPATH"] = str(top / "src")
+    sys.path.insert(0, str(top / "src"))
+    CWD = str(top)  # not the checkout: `python -c` would import from the cwd first
+    return state
 
 
 def sh(script: str) -> list[str]:
@@ -136,12 +146,15 @@ def compare(runs: int, fg: list[str], ref: list[str], setup_fg: Callable[[], Non
     return a, b
 
 
-def included(home: Path, root: Path) -> list[scan.Found]:
+def included(home: Path, root: Path) -> list[Any]:
     """What a flx snapshot takes: the same list the C git work tree gets."""
+    from flexgit import scan
+    from flexgit.profile import Profile
+
     return [f for f in scan.walk(Profile(), home, root, "flx") if isinstance(f, scan.Found)]
 
 
-def mirror(files: list[scan.Found], dest: Path) -> int:
+def mirror(files: list[Any], dest: Path) -> int:
     """Copy the included files into dest in the snapshot's tree layout
     (home/…, system/…), so C git and tar work on exactly those files."""
     size = 0
@@ -166,6 +179,8 @@ def wait_out_racy_window() -> None:
 
 
 def build_installation(w: Path, files: int, mb: float, seed: int) -> dict[str, float]:
+    import gen
+
     t = time.perf_counter()
     info: dict[str, float] = dict(gen.build(w / "inst/home", w / "inst/root", files=files,
                                             mb=mb, seed=seed))
@@ -248,14 +263,19 @@ def bench_2x(w: Path) -> dict[str, Run | str]:
     return out
 
 
-def startup(runs: int) -> dict[str, float]:
+def startup(runs: int) -> dict[str, float | str]:
     py = sys.executable
     cmds = {"python -c pass": [py, "-c", "pass"],
             "python -c 'import flexgit.cli'": [py, "-c", "import flexgit.cli"],
             "flexgit --version": [FLEXGIT, "--version"],
             "git --version": ["git", "--version"]}
-    return {k: round(statistics.median(run(c).wall for _ in range(max(runs, 5))), 3)
-            for k, c in cmds.items()}
+    out: dict[str, float | str] = {}
+    for k, c in cmds.items():
+        try:
+            out[k] = round(statistics.median(run(c).wall for _ in range(max(runs, 5))), 3)
+        except Failed as e:
+            out[k] = "failed: " + str(e).splitlines()[-1]
+    return out
 
 
 TARGETS = {  # case: (max ratio flexgit/reference, reference label)
@@ -270,7 +290,7 @@ RSS_TARGETS = {"snapshot_full": 200, "export": 150, "import": 150}
 
 
 def report(cases: dict[str, tuple[Side, Side] | str], two: dict[str, Run | str] | None,
-           start: dict[str, float]) -> tuple[list[str], dict[str, object]]:
+           start: dict[str, float | str]) -> tuple[list[str], dict[str, object]]:
     lines = ["| case | flexgit s (best / worst) | reference | ref s | ratio | target | "
              "flexgit RSS MB | ref RSS MB | met |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -307,7 +327,8 @@ def report(cases: dict[str, tuple[Side, Side] | str], two: dict[str, Run | str] 
                          f"{r.rss_mb / base:.2f}x |")
         results["at_2x"] = {k: v if isinstance(v, str) else asdict(v) for k, v in two.items()}
     lines += ["", "| start-up (median) | s |", "|---|---|"]
-    lines += [f"| {k} | {v:.3f} |" for k, v in start.items()]
+    lines += [f"| {k} | {v if isinstance(v, str) else f'{v:.3f}'} |"
+              for k, v in start.items()]
     results["startup"] = start
     return lines, results
 
@@ -332,7 +353,7 @@ def profile_all(w: Path, out: Path) -> None:
     def p(name: str, args: list[str]) -> None:
         print(f"  profiling {name}", flush=True)
         subprocess.run([*prof, "cmd", str(out / f"profile-{name}.txt"), "--", *args[1:]],
-                       check=True, stdout=subprocess.DEVNULL, env=ENV)
+                       check=True, stdout=subprocess.DEVNULL, env=ENV, cwd=CWD)
 
     shutil.rmtree(w / "prof.git", ignore_errors=True)
     p("snapshot_full", fg(w, "snapshot", repo="prof.git"))
@@ -348,9 +369,10 @@ def profile_all(w: Path, out: Path) -> None:
                         "-m", "fresh", "latest"])
     p("restore_dry_run", fg(w, "restore", "--dry-run", "latest", repo="prof.git"))
     print("  timing sanitizer regexes", flush=True)
-    subprocess.run([*prof, "regex", str(out / "regex.txt"), str(w / "mirror")], check=True)
+    subprocess.run([*prof, "regex", str(out / "regex.txt"), str(w / "mirror")], check=True,
+                   env=ENV, cwd=CWD)
     r = subprocess.run([sys.executable, "-X", "importtime", "-c", "import flexgit.cli"],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, env=ENV, cwd=CWD)
     rows = [line.split("|") for line in r.stderr.splitlines()[1:] if line.count("|") == 2]
     rows.sort(key=lambda x: -int(x[1]))
     (out / "importtime.txt").write_text("cumulative µs | module\n" + "".join(
@@ -366,36 +388,56 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=BENCH / "out")
     ap.add_argument("--no-2x", action="store_true", help="skip the RSS check at twice the size")
     ap.add_argument("--profile", action="store_true", help="also profile (slow)")
+    ap.add_argument("--profile-only", action="store_true",
+                    help="build the installation, then only profile (no measurements)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dirs")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     top = Path(tempfile.mkdtemp(prefix="flexgit-bench-"))
     print(f"work dir {top}", flush=True)
-    try:
-        w = top / "1x"
-        inst = build_installation(w, args.files, args.mb, args.seed)
-        cases = bench_cases(w, args.runs)
-        two, inst2 = None, None
-        if not args.no_2x:
-            print("2x installation", flush=True)
-            w2 = top / "2x"
-            inst2 = build_installation(w2, 2 * args.files, 2 * args.mb, args.seed)
-            two = bench_2x(w2)
-            shutil.rmtree(w2, ignore_errors=True)
-        start = startup(args.runs)
-        lines, results = report(cases, two, start)
-        doc = {"date": time.strftime("%Y-%m-%d %H:%M"), "command": " ".join(sys.argv),
-               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                           "git": git_version(), "flexgit": __version__, "source": source_state(),
-                           "kernel": platform.release()},
-               "params": {"files": args.files, "mb": args.mb, "runs": args.runs,
-                          "seed": args.seed},
-               "installation": inst, "installation_2x": inst2, "results": results}
+    doc: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M"), "command": " ".join(sys.argv),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "git": git_version(), "kernel": platform.release()},
+        "params": {"files": args.files, "mb": args.mb, "runs": args.runs, "seed": args.seed}}
+    cases: dict[str, tuple[Side, Side] | str] = {}
+    two: dict[str, Run | str] | None = None
+    start: dict[str, float | str] = {}
+
+    def save() -> list[str]:
+        """Write what is measured so far (a later failure loses nothing)."""
+        lines, doc["results"] = report(cases, two, start)
         (args.out / "results.json").write_text(json.dumps(doc, indent=1) + "\n")
         (args.out / "table.md").write_text("\n".join(lines) + "\n")
-        print("\n" + "\n".join(lines))
+        return lines
+
+    try:
+        doc["machine"]["flexgit_source"] = freeze_source(top)
+        w = top / "1x"
+        doc["installation"] = build_installation(w, args.files, args.mb, args.seed)
+        if args.profile_only:
+            run(fg(w, "snapshot"))
+            run(fg(w, "export", "-c", "-o", str(w / "exp")))
+            shutil.copy(w / "exp/latest.flx.gz", w / "in.flx.gz")
+            profile_all(w, args.out)
+            return
+        cases.update(bench_cases(w, args.runs))
+        save()
+        start.update(startup(args.runs))
+        lines = save()
+        print("\n" + "\n".join(lines) + "\n", flush=True)
         if args.profile:
             profile_all(w, args.out)
+        if not args.no_2x:
+            shutil.rmtree(w, ignore_errors=True)
+            print("2x installation", flush=True)
+            w2 = top / "2x"
+            doc["installation_2x"] = build_installation(w2, 2 * args.files, 2 * args.mb,
+                                                        args.seed)
+            two = bench_2x(w2)
+            lines = save()
+            print("\n" + "\n".join(lines[lines.index("| at 2x size (one run) | flexgit s | "
+                                                      "peak RSS MB | RSS at 1x | growth |"):]))
         print(f"\nresults in {args.out}/")
     finally:
         if args.keep:

@@ -54,11 +54,42 @@ def _sorted(findings: list[Finding]) -> list[Finding]:
 
 def audit_snapshot(store: Store, rev: str, rules: sanitize.Rules) -> list[Finding]:
     """Every file of a snapshot, its manifest and sanitize report included."""
+    return audit_commit(store, store.resolve(rev), rules)
+
+
+def audit_commit(store: Store, sha: str, rules: sanitize.Rules, *,
+                 seen: set[tuple[str, str]] | None = None) -> list[Finding]:
+    """Every file of commit `sha`, which need not be a flexgit snapshot nor in
+    any history the store knows (a pushed commit, in a server's hook). With
+    `seen`, a (path, blob) already audited in this run is not read again."""
     out: list[Finding] = []
-    for path, entry in sorted(store.read_tree(store.resolve(rev)).items()):
-        if entry.mode != LINK and path not in _SKIP:
-            out += _scan(path, store.read_blob(entry.sha), rules)
+    for path, entry in sorted(store.read_tree(sha).items()):
+        if entry.mode & 0o170000 != 0o100000 or path in _SKIP:
+            continue  # links hold no content; gitlinks point into other repositories
+        if seen is not None:
+            if (path, entry.sha) in seen:
+                continue
+            seen.add((path, entry.sha))
+        out += _scan(path, store.read_blob(entry.sha), rules)
     return _sorted(out)
+
+
+def resolve_plain(store: Store, rev: str) -> str:
+    """A commit id from a full id or a ref name (main, refs/heads/…, a tag) of
+    a plain repository, where flexgit's `latest~N` names mean nothing."""
+    from flexgit.errors import UsageError
+    from flexgit.store import object_kind
+
+    refs = store.all_refs()
+    for name in (rev, f"refs/heads/{rev}", f"refs/tags/{rev}"):
+        if name in refs:
+            return refs[name]
+    low = rev.lower()
+    if len(low) == 40 and all(c in "0123456789abcdef" for c in low) and \
+            object_kind(store, low) == "commit":
+        return low
+    raise UsageError(f"{rev!r} is no commit id or ref of {store.path}; give a full 40-digit "
+                     f"commit id or a ref name")
 
 
 def audit_file(path: Path, rules: sanitize.Rules, *, limits: Limits | None = None,
@@ -104,3 +135,15 @@ def audit_store(store: Store, rules: sanitize.Rules) -> list[Finding]:
         if kind == "blob" and paths.get(sha) not in _SKIP:
             out += _scan(paths.get(sha, ""), data, rules, obj=sha)
     return _sorted(out)
+
+
+def audit_plain(repo: Path, rev: str, rules: sanitize.Rules) -> tuple[list[Finding], str]:
+    """audit_commit on any bare repository (not a flexgit store); (findings, id)."""
+    from flexgit.store import open_plain
+
+    store = open_plain(repo)
+    try:
+        sha = resolve_plain(store, rev)
+        return audit_commit(store, sha, rules), sha
+    finally:
+        store.close()

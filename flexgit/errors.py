@@ -55,3 +55,22 @@ class Locked(FlexgitError):
 
 class Cancelled(FlexgitError):
     exit_code = CANCELLED
+
+
+class HookFailed(FlexgitError):
+    """A pre-* lifecycle hook said no; nothing was changed."""
+
+    exit_code = ERROR
+
+
+class RemoteError(FlexgitError):
+    """A git remote could not be reached, or refused what was pushed."""
+
+    exit_code = ERROR
+
+
+class CryptoError(FlexgitError):
+    """gpg could not encrypt or decrypt a backup file."""
+
+    exit_code = ERROR
+    damaged = False  # True: the key worked, the encrypted data did not (verify: a finding)

@@ -20,7 +20,8 @@ from flexgit.errors import UsageError
 from flexgit.formats.flx import NAME_RE
 
 ARCHIVE_DIR = "backups"
-LINK_NAMES = ("latest.flx", "latest.flx.gz", "latest.flxx", "latest.flxx.gz")
+LINK_NAMES = ("latest.flx", "latest.flx.gz", "latest.flxx", "latest.flxx.gz",
+              "latest.flx.gpg", "latest.flx.gz.gpg", "latest.flxx.gpg", "latest.flxx.gz.gpg")
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ def parse_name(name: str) -> Backup | None:
         when = datetime(y, mo, d, h, mi, sec)
     except ValueError:
         return None
-    kind, gz = m.group(8), m.group(9) or ""
-    return Backup(name, when, int(m.group(7) or 1), kind, f".{kind}{gz}")
+    kind, gz, gpg = m.group(8), m.group(9) or "", m.group(10) or ""
+    return Backup(name, when, int(m.group(7) or 1), kind, f".{kind}{gz}{gpg}")
 
 
 _PERIODS: tuple[tuple[str, Any], ...] = (

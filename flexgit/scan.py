@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from flexgit.profile import Category, Profile
+from flexgit.profile import Profile
 
 
 @dataclass(frozen=True)

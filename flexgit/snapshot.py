@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import multiprocessing as mp
 import os
 import socket
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from flexgit import faults, sanitize, scan
 from flexgit.errors import FlexgitError, UsageError
@@ -19,9 +21,6 @@ from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta, report_
 from flexgit.profile import TYPES, Profile
 from flexgit.statcache import StatCache
 from flexgit.store import BRANCH, EXEC, FILE, LINK, Entry, Files, PackWriter, Store, blob_id
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass
@@ -58,18 +57,6 @@ class Installation:
         for name, p in (("--home", self.home), ("--root", self.root)):
             if not p.is_dir():
                 raise UsageError(f"{name} {p} does not exist or is not a directory")
-
-
-def _bounded_map(fn: Callable[[T], R], items: Iterable[T], pool: ThreadPoolExecutor,
-                 ahead: int = 64) -> Iterator[R]:
-    """pool.map that keeps at most `ahead` results in memory."""
-    pending: list[Future[R]] = []
-    for item in items:
-        pending.append(pool.submit(fn, item))
-        if len(pending) >= ahead:
-            yield pending.pop(0).result()
-    for f in pending:
-        yield f.result()
 
 
 def read_nofollow(path: Path) -> bytes:
@@ -129,6 +116,74 @@ class Collected:
     cached: int = 0
 
 
+# Sanitizing is pure Python and holds the GIL: with many files to read, worker
+# processes do read + sanitize + hash + compress, one per core.
+PROCESS_THRESHOLD = 200
+_worker_rules: sanitize.Rules | None = None
+_worker_private = False
+
+
+def _init_worker(rules: sanitize.Rules, private: bool) -> None:
+    global _worker_rules, _worker_private
+    _worker_rules, _worker_private = rules, private
+
+
+def _digest_file(path: str, abspath: Path, packing: bool,
+                 keep_data: bool) -> tuple[str, Any, dict[str, int], Any, bytes | None]:
+    """In a worker: ("data", size, counts, prepared-or-blob-id, data if asked)."""
+    try:
+        raw = read_nofollow(abspath)
+    except OSError as e:
+        return "error", e.strerror or str(e), {}, None, None
+    if _worker_private:
+        data, counts = raw, {}
+    else:
+        res = sanitize.sanitize(path, raw, _worker_rules or sanitize.DEFAULT_RULES)
+        data, counts = res.data, res.counts
+    ready: Any = PackWriter.prepare_blob(data) if packing else blob_id(data)
+    return "data", len(data), counts, ready, data if keep_data else None
+
+
+def _digest_chunk(chunk: list[tuple[str, Path, bool, bool]]) -> list[Any]:
+    return [_digest_file(*args) for args in chunk]
+
+
+def _chunks(files: list[scan.Found], packing: bool,
+            limit: int = 1 << 22) -> Iterator[list[tuple[str, Path, bool, bool]]]:
+    """Tasks for the workers: a few MB of files each, so that the cost of
+    handing work to another process is paid per chunk, not per file."""
+    chunk: list[tuple[str, Path, bool, bool]] = []
+    size = 0
+    for f in files:
+        chunk.append((f.path, f.abspath, packing, f.path in _META_SOURCES))
+        size += f.st.st_size + 512
+        if size >= limit or len(chunk) >= 256:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _digest_all(files: list[scan.Found], profile: Profile,
+                packing: bool) -> Iterator[tuple[scan.Found, Any]]:
+    """Read, sanitize, hash (and compress) every file; in worker processes, one
+    per core, when there are many. Results come in the order of `files`."""
+    cores = os.cpu_count() or 1
+    _init_worker(profile.rules, profile.private)
+    if len(files) < PROCESS_THRESHOLD or cores < 2:
+        for f in files:
+            yield f, _digest_file(f.path, f.abspath, packing, f.path in _META_SOURCES)
+        return
+    # fork: the workers inherit the compiled rules and need no imports of their own.
+    with ProcessPoolExecutor(max_workers=cores, mp_context=mp.get_context("fork"),
+                             initializer=_init_worker,
+                             initargs=(profile.rules, profile.private)) as pool:
+        it = iter(files)
+        for results in pool.map(_digest_chunk, _chunks(files, packing)):
+            for r in results:
+                yield next(it), r
+
+
 def collect(store: Store, inst: Installation, profile: Profile, backup_type: str,
             cache: StatCache, writer: PackWriter | None,
             progress: Callable[[str, int, int], None] | None = None) -> Collected:
@@ -145,57 +200,53 @@ def collect(store: Store, inst: Installation, profile: Profile, backup_type: str
         else:
             found.append(item)
 
-    def work(f: scan.Found) -> tuple[scan.Found, Any]:
-        if f.kind == "dir":
-            return f, None
-        if f.kind == "link":
-            return f, ("data", os.readlink(f.abspath).encode("utf-8", "surrogateescape"), {})
+    def cached(f: scan.Found) -> Any:
+        if f.kind != "file" or f.path in _META_SOURCES:
+            return None
         hit = cache.get(f.path, f.st)
-        if hit is not None and f.path not in _META_SOURCES and store.has_object(hit.sha):
-            return f, ("hit", hit.sha, hit.counts)
-        try:
-            raw = read_nofollow(f.abspath)
-        except OSError as e:
-            return f, ("error", e.strerror or str(e), {})
-        if profile.private:
-            res = sanitize.Result(raw, {})  # the private store keeps data as it is
-        else:
-            res = sanitize.sanitize(f.path, raw, profile.rules)
-        # Hashing and zlib release the GIL: done here, they use the second core.
-        ready = writer.prepare_blob(res.data) if writer else blob_id(res.data)
-        return f, ("data", res.data, res.counts, ready)
+        return hit if hit is not None and store.has_object(hit.sha) else None
 
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        for n, (f, result) in enumerate(_bounded_map(work, found, pool)):
-            if progress and (n % 100 == 0 or n == len(found) - 1):
-                progress("snapshot", n + 1, len(found))
-            meta = Meta(stat.S_IMODE(f.st.st_mode) & 0o1777, scan.user_name(f.st.st_uid),
-                        scan.group_name(f.st.st_gid), f.category)
-            if result is None:
-                out.empty[f.path] = meta
-                continue
-            kind, value, counts = result[:3]
-            if kind == "error":
-                out.warnings.append(f"skipped {f.abspath}: {value}")
-                continue
-            if kind == "hit":
-                sha = value
-                out.cached += 1
-            else:
-                ready = result[3] if len(result) > 3 else None
-                if writer is not None:
-                    sha = writer.add_blob(value, ready)
-                else:
-                    sha = ready if isinstance(ready, str) else blob_id(value)
-                if f.kind == "file":
-                    cache.put(f.path, f.st, sha, counts)
-                if f.path in _META_SOURCES:
-                    out.meta_contents[f.path] = value
-            mode = LINK if f.kind == "link" else (EXEC if f.st.st_mode & 0o100 else FILE)
-            out.files[f.path] = Entry(mode, sha)
-            out.metas[f.path] = meta
-            if counts:
-                out.counts[f.path] = counts
+    done: list[tuple[scan.Found, Any]] = []  # resolved without reading content
+    todo: list[scan.Found] = []
+    for f in found:
+        if f.kind == "dir":
+            done.append((f, None))
+        elif f.kind == "link":
+            target = os.readlink(f.abspath).encode("utf-8", "surrogateescape")
+            done.append((f, ("data", len(target), {},
+                             writer.prepare_blob(target) if writer else blob_id(target),
+                             target)))
+        elif (hit := cached(f)) is not None:
+            done.append((f, ("hit", hit.sha, hit.counts, None, None)))
+        else:
+            todo.append(f)
+    results = itertools.chain(done, _digest_all(todo, profile, writer is not None))
+    for n, (f, result) in enumerate(results):
+        if progress and (n % 100 == 0 or n == len(found) - 1):
+            progress("snapshot", n + 1, len(found))
+        meta = Meta(stat.S_IMODE(f.st.st_mode) & 0o1777, scan.user_name(f.st.st_uid),
+                    scan.group_name(f.st.st_gid), f.category)
+        if result is None:
+            out.empty[f.path] = meta
+            continue
+        kind, value, counts, ready, data = result
+        if kind == "error":
+            out.warnings.append(f"skipped {f.abspath}: {value}")
+            continue
+        if kind == "hit":
+            sha = value
+            out.cached += 1
+        else:
+            sha = writer.add_prepared(value, *ready) if writer is not None else ready
+            if f.kind == "file":
+                cache.put(f.path, f.st, sha, counts)
+            if data is not None and f.path in _META_SOURCES:
+                out.meta_contents[f.path] = data
+        mode = LINK if f.kind == "link" else (EXEC if f.st.st_mode & 0o100 else FILE)
+        out.files[f.path] = Entry(mode, sha)
+        out.metas[f.path] = meta
+        if counts:
+            out.counts[f.path] = counts
     return out
 
 

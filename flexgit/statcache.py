@@ -51,6 +51,7 @@ class StatCache:
         sha, counts = e[4], e[5]
         if not isinstance(sha, str) or not isinstance(counts, dict):
             return None
+        self._new[path] = e  # still true: carried into the next cache
         return Hit(sha, counts)
 
     def put(self, path: str, st: os.stat_result, sha: str, counts: dict[str, int]) -> None:

@@ -107,10 +107,14 @@ class PackWriter:
              compressed: bytes | None = None) -> str:
         if binsha in self._seen or self._store.has_object(binsha.hex()):
             return binsha.hex()
+        return self._add_sized(type_num, len(data), binsha,
+                               zlib.compress(data, 1) if compressed is None else compressed)
+
+    def _add_sized(self, type_num: int, size: int, binsha: bytes, compressed: bytes) -> str:
+        if binsha in self._seen or self._store.has_object(binsha.hex()):
+            return binsha.hex()
         self._seen.add(binsha)
-        if compressed is None:
-            compressed = zlib.compress(data, 1)
-        record = _pack_header(type_num, len(data)) + compressed
+        record = _pack_header(type_num, size) + compressed
         if self._file is None:
             self._file = fsutil.open_temp(self._dir)
             self._file[1].write(b"PACK" + struct.pack(">LL", 2, 0))
@@ -130,6 +134,10 @@ class PackWriter:
         """(binary id, compressed data) for a blob; C code that releases the GIL,
         so callers may run it in worker threads."""
         return _object_id(_TYPE_BLOB, data), zlib.compress(data, 1)
+
+    def add_prepared(self, size: int, binsha: bytes, compressed: bytes) -> str:
+        """A blob whose id and zlib stream were computed elsewhere (a worker)."""
+        return self._add_sized(_TYPE_BLOB, size, binsha, compressed)
 
     def add_blob(self, data: bytes, prepared: tuple[bytes, bytes] | None = None) -> str:
         binsha, comp = prepared if prepared else (_object_id(_TYPE_BLOB, data), None)

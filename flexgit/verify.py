@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flexgit.errors import FlexgitError
+from flexgit.errors import CryptoError, FlexgitError
 from flexgit.formats import legacy
 from flexgit.formats.limits import Limits
 from flexgit.formats.reader import FileEntry, Invalid, Reader, Unreadable
@@ -57,6 +57,11 @@ def verify_file(path: Path, *, limits: Limits | None = None, name: str | None = 
         raise  # not a damaged backup file but a wrong argument: exit 1
     except Invalid as e:
         report.problems.append(Problem(e.file, e.problem))
+        return report
+    except CryptoError as e:
+        if not e.damaged:
+            raise  # no key here: nothing was checked, exit 1
+        report.problems.append(Problem(reader.name, e.message.removeprefix(f"{reader.name}: ")))
         return report
     if header.file_count is not None and header.file_count != header.entries:
         problem("file_count", f"says {header.file_count} but the file holds "

@@ -43,8 +43,11 @@ def gnupg(keyring: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.mark.parametrize(("head", "encrypted"), [
     (b"\x85\x01\x8c\x03", True),  # old-format public-key session key packet (gpg's default)
+    (b"\x85\x01\x8c\x07", False),  # the same with a version that does not exist
     (b"\xc1\x0c\x03", True),  # new-format public-key session key packet
     (b"\x8c\x0d\x04", True),  # symmetric (gpg -c)
+    (b"\xd2\x43\x01", True),  # new-format encrypted data with integrity protection
+    (b"\x90\x01\x02", False),  # a one-pass signature: not encrypted
     (b"-----BEGIN PGP MESSAGE-----\n", True),
     (b"{\n \"version\"", False),
     (b"\x1f\x8b\x08", False),
@@ -162,3 +165,17 @@ def test_damaged_encrypted_file_is_refused(env: Env, gnupg: Path, tmp_path: Path
     assert not other.exists()
     r = env.run("verify", str(bad))  # the key opened it: the file is what is wrong
     assert r.exit_code == 4 and f"{bad}: cannot decrypt: " in r.stdout
+
+
+def test_prune_rotates_encrypted_exports_too(tmp_path: Path) -> None:
+    from flexgit import retention
+
+    for day in range(1, 5):
+        (tmp_path / f"flexpbx-2025-03-0{day}_02-00-00.flx.gz.gpg").write_bytes(b"\x85\x01")
+    (tmp_path / "latest.flx.gz.gpg").symlink_to("flexpbx-2025-03-01_02-00-00.flx.gz.gpg")
+    res = retention.prune(tmp_path, retention.Policy(daily=2))
+    assert sorted(res.kept) == ["flexpbx-2025-03-03_02-00-00.flx.gz.gpg",
+                                "flexpbx-2025-03-04_02-00-00.flx.gz.gpg"]
+    assert os.readlink(tmp_path / "latest.flx.gz.gpg") == "flexpbx-2025-03-04_02-00-00.flx.gz.gpg"
+    assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == [
+        "flexpbx-2025-03-01_02-00-00.flx.gz.gpg", "flexpbx-2025-03-02_02-00-00.flx.gz.gpg"]

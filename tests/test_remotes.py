@@ -5,7 +5,9 @@ server's pre-receive audit, and the private store's double confirmation."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -295,3 +297,24 @@ def test_private_store_is_pushed_only_when_named_and_confirmed_twice(
     fsck(central)
 
 
+
+
+@pytest.mark.parametrize(("answers", "pushed"), [(("y", "n"), False), (("y", "y"), True)])
+def test_private_push_asks_twice_on_a_terminal(env: Env, central: Path, answers: tuple[str, str],
+                                               pushed: bool) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    assert env.run("snapshot", "--include-data").exit_code == 0
+    assert env.run("remote", "add", "central", str(central)).exit_code == 0
+    child = pexpect.spawn(sys.executable, ["-m", "flexgit", *env.args(), "-y", "push",
+                                           "--private", "central", *HOST_ARGS],
+                          env={**os.environ, "NO_COLOR": "1"},
+                          encoding="utf-8", timeout=60)
+    child.expect("holds UNSANITIZED data")
+    child.expect(r"Push it to central\? \[y/N\]")
+    child.sendline(answers[0])
+    child.expect(r"Really\? Anyone with access to that remote can read it \[y/N\]")
+    child.sendline(answers[1])
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == (0 if pushed else 130)
+    assert any("flexgit-private/" in ref for ref in refs(central)) is pushed

@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from flexgit import audit as audit_mod
-from flexgit import retention
+from flexgit import lifecycle, retention
 from flexgit import verify as verify_mod
 from flexgit.app import Context
 from flexgit.errors import INTEGRITY, OK, WARNINGS, UsageError
-from flexgit.formats import flx, importer
+from flexgit.formats import importer
 
 pass_ctx = click.make_pass_decorator(Context)
 
@@ -24,7 +24,7 @@ def _backup_dir(ctx: Context, given: str | None) -> Path:
 
 
 def _is_file_arg(arg: str) -> bool:
-    return os.path.lexists(arg) or arg.endswith((".flx", ".flxx", ".gz")) or "/" in arg
+    return os.path.lexists(arg) or arg.endswith((".flx", ".flxx", ".gz", ".gpg")) or "/" in arg
 
 
 @click.command("export")
@@ -34,25 +34,41 @@ def _is_file_arg(arg: str) -> bool:
 @click.option("-c", "--compress", is_flag=True, help="Compress with gzip (.gz).")
 @click.option("-o", "--output", "out_dir", metavar="DIR",
               help="Output directory [default: HOME/backup/].")
+@click.option("--encrypt", "recipients", multiple=True, metavar="RECIPIENT",
+              help="Encrypt with gpg to RECIPIENT (key id, fingerprint or email; repeatable): "
+                   "writes ….gpg, never a plaintext file.")
 @pass_ctx
 def export_cmd(ctx: Context, rev: str, backup_type: str | None, compress: bool,
-               out_dir: str | None) -> int:
+               out_dir: str | None, recipients: tuple[str, ...]) -> int:
     """Write a snapshot as a .flx/.flxx backup file and point latest.* at it.
+
+    The file is also copied into the profile's [copies] dirs and the store
+    pushed to its [copies] remotes; a failed copy or push is a warning (exit 3).
 
     \b
     Example:
       flexgit export latest -t flxx -c -o /srv/backups
+      flexgit export -c --encrypt backup@example.com
     """
-    store = ctx.open_store()
-    try:
-        res = flx.export(store, rev, profile=ctx.profile, out_dir=_backup_dir(ctx, out_dir),
-                         backup_type=backup_type, compress=compress, progress=ctx.out.progress)
-    finally:
-        store.close()
-        ctx.out.progress_done()
-    ctx.out.data(res.as_json())
-    ctx.out.success(f"exported snapshot {res.snapshot[:12]} to {res.path} ({res.files} files)")
-    return OK
+    done = lifecycle.export_backup(ctx, rev, backup_type=backup_type, compress=compress,
+                                   out_dir=_backup_dir(ctx, out_dir) if out_dir else None,
+                                   encrypt_to=recipients, progress=ctx.out.progress)
+    ctx.out.progress_done()
+    res = done.result
+    ctx.out.data(done.as_json())
+    ctx.summary = (f"export={res.path.name} files={res.files} copies={len(done.copies)} "
+                   f"warnings={len(done.warnings)}")
+    enc = f", encrypted to {', '.join(res.encrypted_to)}" if res.encrypted_to else ""
+    ctx.out.success(f"exported snapshot {res.snapshot[:12]} to {res.path} "
+                    f"({res.files} files{enc})")
+    for c in done.copies:
+        if c.ok:
+            ctx.out.info(f"copied to {c.path} (sha256 checked)")
+    for pushed in done.pushed:
+        ctx.out.info(f"pushed to {pushed.remote} ({pushed.branch})")
+    for w in done.warnings:
+        ctx.out.warn(w)
+    return WARNINGS if done.warnings else OK
 
 
 @click.command("import")
@@ -119,8 +135,11 @@ def verify(ctx: Context, target: str) -> int:
 @click.command()
 @click.argument("target", metavar="[REV|FILE]", required=False)
 @click.option("--all", "all_objects", is_flag=True, help="Every blob object in the store.")
+@click.option("--any-repo", is_flag=True,
+              help="--repo is any bare git repository (a central one): audit the commit "
+                   "REV (a full id or a ref name).")
 @pass_ctx
-def audit(ctx: Context, target: str | None, all_objects: bool) -> int:
+def audit(ctx: Context, target: str | None, all_objects: bool, any_repo: bool) -> int:
     """Look for secrets the sanitizer missed; prints where, never the value.
 
     Exits 4 when anything is found.
@@ -128,11 +147,17 @@ def audit(ctx: Context, target: str | None, all_objects: bool) -> int:
     \b
     Example:
       flexgit audit latest && flexgit audit --all
+      flexgit --repo /srv/git/pbx.git audit --any-repo refs/heads/flexgit/pbx1/flexpbx
     """
     rules = ctx.profile.rules
     if all_objects and target:
         raise UsageError("give either REV|FILE or --all, not both")
-    if target is not None and _is_file_arg(target):
+    if any_repo:
+        if not target or all_objects:
+            raise UsageError("--any-repo audits one commit: give its id or a ref name")
+        findings, sha = audit_mod.audit_plain(ctx.repo, target, rules)
+        what = f"commit {sha[:12]} of {ctx.repo}"
+    elif target is not None and _is_file_arg(target):
         findings = audit_mod.audit_file(Path(target), rules, name=target)
         what = target
     else:

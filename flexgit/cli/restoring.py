@@ -8,7 +8,7 @@ import click
 
 from flexgit import restore as restore_mod
 from flexgit.app import Context
-from flexgit.errors import OK, UsageError
+from flexgit.errors import OK, WARNINGS, UsageError
 from flexgit.output import Output
 from flexgit.restore.plan import Plan
 
@@ -50,19 +50,24 @@ def confirmer(ctx: Context, mode: str, user: str | None) -> object:
     return confirm
 
 
-def report(ctx: Context, outcome: restore_mod.Outcome) -> None:
+def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | None = None) -> int:
+    """Print what a restore did; the exit code (3 when a post-restore hook failed)."""
     applied = outcome.applied
     assert applied is not None
     plan = outcome.plan
+    hook_warnings = outcome.warnings if warnings is None else warnings
     ctx.summary = (f"restore mode={plan.mode} written={applied.written} "
                    f"deleted={applied.deleted} pre_restore={applied.pre_restore[:12]}")
     ctx.out.data({**plan.as_json(), "pre_restore": applied.pre_restore,
                   "written": applied.written, "deleted": applied.deleted,
-                  "secrets_file": str(applied.secrets_file) if applied.secrets_file else None})
+                  "secrets_file": str(applied.secrets_file) if applied.secrets_file else None,
+                  "warnings": hook_warnings})
     ctx.out.success(f"restored {plan.source} ({plan.mode}): {applied.written} written, "
                     f"{applied.deleted} deleted; `flexgit undo` puts back the previous state")
     for note in plan.notes:
         ctx.out.warn(note)
+    for w in hook_warnings:
+        ctx.out.warn(w)
     if plan.generated and not ctx.out.json_mode:
         # Shown once, on the terminal only; never logged.
         click.echo("New secrets (shown once; also saved, mode 0600, in "
@@ -70,6 +75,7 @@ def report(ctx: Context, outcome: restore_mod.Outcome) -> None:
         for g in plan.generated:
             where = f"{g.path}:{g.line}" if g.line else g.path
             click.echo(f"  {where}  {g.what}: {g.value}")
+    return WARNINGS if hook_warnings else OK
 
 
 @click.command("restore")
@@ -104,8 +110,7 @@ def restore_cmd(ctx: Context, source: str, mode: str, user: str | None, dry_run:
         ctx.out.data(outcome.plan.as_json())
         print_plan(ctx.out, outcome.plan, all_actions=ctx.out.verbose > 0)
         return OK
-    report(ctx, outcome)
-    return OK
+    return report(ctx, outcome)
 
 
 @click.command()
@@ -124,10 +129,10 @@ def rollback(ctx: Context, rev: str | None) -> int:
     res = restore_mod.rollback(ctx, rev, confirm=confirmer(ctx, "merge", None),  # type: ignore[arg-type]
                                progress=ctx.out.progress)
     ctx.out.progress_done()
-    report(ctx, res.outcome)
+    code = report(ctx, res.outcome, res.warnings)
     ctx.out.data({"rolled_back_to": res.target, "snapshot": res.snapshot})
     ctx.out.info(f"rolled back to {res.target[:12]}; new snapshot {(res.snapshot or '')[:12]}")
-    return OK
+    return code
 
 
 @click.command()

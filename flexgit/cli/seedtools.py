@@ -121,7 +121,7 @@ def restore(mode: str, user: str | None, verbose: bool, yes: bool, backup_file: 
                                   confirm=_prompt(ctx, mode, user, verbose),  # type: ignore[arg-type]
                                   progress=ctx.out.progress)
     ctx.out.progress_done()
-    report(ctx, outcome)
+    code = report(ctx, outcome)
     home = outcome.plan.target.home
     ctx.out.info("Next steps:")
     ctx.out.info("  - reload Asterisk: asterisk -rx 'core reload'")
@@ -129,7 +129,7 @@ def restore(mode: str, user: str | None, verbose: bool, yes: bool, backup_file: 
     if outcome.plan.generated:
         ctx.out.info("  - log in with the temporary admin password above and change it")
     ctx.out.info("  - not what you wanted? `flexgit undo` puts everything back")
-    return OK
+    return code
 
 
 @click.command(cls=HandledCommand, context_settings=SETTINGS)

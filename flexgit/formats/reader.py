@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import gzip
 import hashlib
 import json
@@ -24,6 +25,7 @@ from typing import Any
 
 import ijson
 
+from flexgit import crypto
 from flexgit.errors import BadInput
 from flexgit.formats.limits import Limits, PathSet, path_problem
 
@@ -126,6 +128,24 @@ class _Limited:
         return data
 
 
+class _Prefixed:
+    """`prefix`, then the rest of `inner`: a peek at a stream that cannot seek."""
+
+    def __init__(self, prefix: bytes, inner: Any) -> None:
+        self._prefix = prefix
+        self._inner = inner
+
+    def read(self, n: int = -1) -> bytes:
+        if self._prefix:
+            head = self._prefix if n is None or n < 0 else self._prefix[:n]
+            self._prefix = self._prefix[len(head):]
+            if n is None or n < 0:
+                return head + bytes(self._inner.read())
+            return head
+        data: bytes = self._inner.read(n)
+        return data
+
+
 def _first_line(e: BaseException) -> str:
     text = e.args[0] if e.args else str(e)
     if isinstance(text, bytes):
@@ -146,6 +166,7 @@ class Reader:
         self.name = name or str(path)
         self.limits = limits or Limits.from_env()
         self.compressed = False
+        self.encrypted = False
         self.header = Header()
         self._paths = PathSet()
 
@@ -161,10 +182,18 @@ class Reader:
             raise Unreadable(self.name, "is a directory, not a backup file") from None
         except OSError as e:
             raise Unreadable(self.name, f"cannot read: {e.strerror}") from None
-        with raw:
-            self.compressed = raw.read(2) == GZIP_MAGIC
-            raw.seek(0)
-            inner: Any = gzip.GzipFile(fileobj=raw, mode="rb") if self.compressed else raw
+        with raw, contextlib.ExitStack() as stack:
+            source: Any = raw
+            if crypto.looks_encrypted(raw.read(64)):
+                # gpg's plaintext streams in; nothing decrypted is written to disk.
+                source = stack.enter_context(crypto.decrypting(self.path, name=self.name))
+                self.encrypted = True
+            else:
+                raw.seek(0)
+            magic = source.read(2)
+            self.compressed = magic == GZIP_MAGIC
+            source = _Prefixed(magic, source)
+            inner: Any = gzip.GzipFile(fileobj=source, mode="rb") if self.compressed else source
             what = "the inflated content" if self.compressed else "the file"
             stream = _Limited(inner, self.limits.max_bytes, self.name, what)
             try:

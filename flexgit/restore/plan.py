@@ -22,10 +22,10 @@ import bcrypt
 from flexgit import diff as diff_mod
 from flexgit import paths, sanitize, scan
 from flexgit.errors import IntegrityError, UsageError
+from flexgit.manifest import Manifest
 from flexgit.profile import Profile
 from flexgit.restore import accounts, merge
 from flexgit.restore.source import USER_DATA_DIRS, Source
-from flexgit.manifest import Manifest
 from flexgit.snapshot import read_nofollow
 from flexgit.statcache import StatCache
 from flexgit.store import LINK, Entry, Files, Store, blob_id
@@ -137,8 +137,8 @@ def _fill_secrets(path: str, data: bytes, out: list[Generated]) -> bytes:
     """Replace each secret placeholder by a new strong secret (fresh, migrate,
     and new files in merge: a publicly known placeholder is no password)."""
     marker = sanitize.SECRET_PLACEHOLDER.encode()
-    if marker not in data:
-        return data
+    if marker not in data or diff_mod.is_binary(data):
+        return data  # the sanitizer never touches binary files: no placeholder there
     lines = data.split(b"\n")
     for i, line in enumerate(lines):
         while marker in line:
