@@ -7,12 +7,15 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flexgit import profile as profile_mod
 from flexgit.errors import UsageError
 from flexgit.output import Output
-from flexgit.snapshot import Installation
-from flexgit.store import Store
+
+if TYPE_CHECKING:  # imported where used: `flexgit --help` should not load git
+    from flexgit import profile as profile_mod
+    from flexgit.snapshot import Installation
+    from flexgit.store import Store
 
 
 def private_repo_of(home: Path, profile: profile_mod.Profile) -> Path:
@@ -46,10 +49,14 @@ class Context:
 
     @cached_property
     def profile(self) -> profile_mod.Profile:
+        from flexgit import profile as profile_mod
+
         return profile_mod.load(self.config)
 
     @property
     def installation(self) -> Installation:
+        from flexgit.snapshot import Installation
+
         return Installation(self.home, self.root)
 
     @property
@@ -59,9 +66,13 @@ class Context:
         return private_repo_of(self.home, self.profile)
 
     def open_store(self) -> Store:
+        from flexgit.store import Store
+
         return Store.open(self.repo)
 
     def open_or_init_store(self) -> Store:
+        from flexgit.store import Store
+
         if not (self.repo / "flexgit").exists():
             return Store.init(self.repo)
         return Store.open(self.repo)

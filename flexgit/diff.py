@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from flexgit.store import Entry, Files
 
 Reader = Callable[[str, Entry], bytes]
@@ -78,6 +76,8 @@ def json_changes(old: bytes, new: bytes) -> list[str] | None:
         a, b = json.loads(old or b"null"), json.loads(new or b"null")
     except ValueError:
         return None
+    from deepdiff import DeepDiff  # heavy: only when a JSON file is shown
+
     dd = DeepDiff(a, b, verbose_level=2)
     out: list[str] = []
     for kind, items in dd.items():

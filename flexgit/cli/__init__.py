@@ -63,8 +63,34 @@ def _log_run(argv: list[str] | None, prog: str, code: int) -> None:
                       ctx.summary)
 
 
+# Subcommands by module, imported only when used: a start-up that loads every
+# module (dulwich, deepdiff, the sanitizer) for `flexgit log` would cost more
+# than the work itself.
+LAZY_COMMANDS = {
+    "init": "snapshots", "snapshot": "snapshots", "status": "snapshots", "log": "snapshots",
+    "show": "snapshots", "diff": "snapshots", "tag": "snapshots", "profile": "snapshots",
+    "export": "files", "import": "files", "verify": "files", "audit": "files",
+    "prune": "files", "restore": "restoring", "rollback": "restoring", "undo": "restoring",
+    "completion": "misc", "demo": "misc", "check": "misc", "remote": "remotes",
+    "push": "remotes", "fetch": "remotes", "hooks": "hooks_cmd", "schedule": "schedule_cmd",
+}
+
+
 class HandledGroup(click.Group):
-    """A group whose main() reports errors the flexgit way, also under CliRunner."""
+    """A group whose main() reports errors the flexgit way, also under CliRunner,
+    and loads its subcommands lazily."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*LAZY_COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module = importlib.import_module(f"flexgit.cli.{LAZY_COMMANDS[cmd_name]}")
+            for cmd in module.COMMANDS:
+                self.commands.setdefault(cmd.name or "", cmd)
+        return self.commands.get(cmd_name)
 
     def main(self, args: Any = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -126,15 +152,6 @@ def cli(ctx: click.Context, repo: str | None, home: str | None, root: str | None
         _current.append(ctx.obj)
 
 
-def _register() -> None:
-    from flexgit.cli import files, hooks_cmd, misc, remotes, restoring, schedule_cmd, snapshots
-
-    for cmd in [*snapshots.COMMANDS, *files.COMMANDS, *restoring.COMMANDS, *misc.COMMANDS,
-                *remotes.COMMANDS, *hooks_cmd.COMMANDS, *schedule_cmd.COMMANDS]:
-        cli.add_command(cmd)
-
-
-_register()
 
 
 def main() -> None:

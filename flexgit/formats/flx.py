@@ -288,7 +288,8 @@ def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
         with (crypto.encrypting(f, recipients) if enc else contextlib.nullcontext(f)) as target:
             sink = _Hashing(target)
             if compress:
-                with gzip.GzipFile(filename="", fileobj=sink, mode="wb", mtime=int(when)) as gz:
+                with gzip.GzipFile(filename="", fileobj=sink, mode="wb", mtime=int(when),
+                               compresslevel=6) as gz:
                     for piece in _document(store, plan, profile, progress):
                         gz.write(piece)
             else:

@@ -17,8 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from flexgit import sanitize
 from flexgit.sanitize import is_placeholder
 
@@ -120,6 +118,8 @@ def merge_json(base: bytes | None, source: bytes, live: bytes,
         old = json.loads(base) if base is not None else cur_s
     except ValueError:
         return None
+    from deepdiff import DeepDiff  # heavy: only when a JSON file is merged
+
     result = json.loads(live)
     out = JsonMerge(b"")
     delta = DeepDiff(old, src, view="tree", ignore_order=False)

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import bcrypt
-
 from flexgit import diff as diff_mod
 from flexgit import paths, sanitize, scan
 from flexgit.errors import IntegrityError, UsageError
@@ -111,8 +109,14 @@ class Plan:
         return [a for a in self.actions if a.writes]
 
 
-def new_secret(n: int = 24) -> str:
-    return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(n))
+def new_secret(n: int = 24, alphabet: str = SECRET_ALPHABET) -> str:
+    """n characters drawn uniformly from alphabet, from one read of the OS
+    random source (rejection sampling keeps it unbiased)."""
+    limit = 256 - 256 % len(alphabet)
+    out: list[str] = []
+    while len(out) < n:
+        out.extend(alphabet[b % len(alphabet)] for b in secrets.token_bytes(2 * n) if b < limit)
+    return "".join(out[:n])
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*|\d+")
@@ -126,8 +130,7 @@ def _secret_for(prefix: str) -> tuple[str, str]:
     low = what.lower()
     mailbox = re.match(r"\s*\d+\s*=>\s*$", prefix) is not None
     if mailbox or low in ("pin", "vmsecret", "voicemail_pin") or low.endswith("_pin"):
-        return (f"PIN of mailbox {what}" if mailbox else what,
-                "".join(secrets.choice(string.digits) for _ in range(8)))
+        return (f"PIN of mailbox {what}" if mailbox else what, new_secret(8, string.digits))
     if low in ("md5_cred", "md5secret"):
         return what + " (set it from the new password)", secrets.token_hex(16)
     return what, new_secret()
@@ -391,6 +394,8 @@ def _fresh_extras(plan: Plan, source: Source, t: Target, profile: Profile) -> No
             plan.actions.append(Action(path, "create", "template", data=data, mode=0o640,
                                        uid=uid, gid=gid, sha256=_sha256(data)))
     if not source.has_user_data:
+        import bcrypt
+
         password = new_secret(16)
         hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(10)).decode()
         # PHP's password_verify() accepts $2y$; Python's bcrypt writes $2b$: same algorithm.

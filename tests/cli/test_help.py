@@ -14,7 +14,10 @@ from flexgit.cli import cli
 
 def _commands() -> list[tuple[str, click.Command]]:
     out: list[tuple[str, click.Command]] = [("flexgit", cli)]
-    for name, cmd in sorted(cli.commands.items()):
+    ctx = click.Context(cli)
+    for name in cli.list_commands(ctx):
+        cmd = cli.get_command(ctx, name)
+        assert cmd is not None, f"{name} is listed but does not load"
         out.append((name, cmd))
         if isinstance(cmd, click.Group):
             out.extend((f"{name} {sub}", c) for sub, c in sorted(cmd.commands.items()))

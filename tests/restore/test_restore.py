@@ -148,3 +148,15 @@ def test_json_settings_merge_local_edits_win(env: Env) -> None:
     assert merged["timezone"] == "Asia/Tokyo"  # local edit wins over the rollback
     assert "new_from_v2" not in merged
     assert "kept local values at root['timezone']" in r.stderr
+
+
+def test_new_secrets_are_long_varied_and_from_their_alphabet() -> None:
+    import string
+
+    from flexgit.restore.plan import new_secret
+    many = [new_secret() for _ in range(200)]
+    assert all(len(s) == 24 and s.isalnum() for s in many)
+    assert len(set(many)) == 200
+    assert set("".join(many)) == set(string.ascii_letters + string.digits)
+    pins = [new_secret(8, string.digits) for _ in range(50)]
+    assert all(len(p) == 8 and p.isdigit() for p in pins)
