@@ -172,6 +172,66 @@ def atomic_write_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644,
     os.fsync(dir_fd)
 
 
+def stage_at(dir_fd: int, data: bytes, *, mode: int = 0o644, uid: int | None = None,
+             gid: int | None = None, expect_sha256: str | None = None,
+             check: Callable[[str], None] | None = None) -> str:
+    """The first half of atomic_write_at, without the fsync: a finished temp
+    file in dir_fd, returned by name. The caller syncs many of them at once
+    (git's batch mode) and then renames each into place with commit_at."""
+    tmp = f"{TEMP_PREFIX}{secrets.token_hex(6)}"
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(tmp, flags, 0o600, dir_fd=dir_fd)
+    try:
+        faults.point("write")
+        view = memoryview(data)
+        while view:
+            n = os.write(fd, view)
+            view = view[n:]
+        if expect_sha256 is not None:
+            h = hashlib.sha256()
+            off = 0
+            while chunk := os.pread(fd, 1 << 20, off):
+                h.update(chunk)
+                off += len(chunk)
+            if h.hexdigest() != expect_sha256:
+                raise IntegrityError("written bytes do not match the expected sha256; "
+                                     "the file was not replaced")
+        if uid is not None or gid is not None:
+            os.fchown(fd, -1 if uid is None else uid, -1 if gid is None else gid)
+        os.fchmod(fd, mode)
+        if check is not None:
+            check(f"/proc/{os.getpid()}/fd/{dir_fd}/{tmp}")
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp, dir_fd=dir_fd)
+        raise
+    os.close(fd)
+    return tmp
+
+
+def stage_symlink_at(dir_fd: int, target: str, *, uid: int | None = None,
+                     gid: int | None = None) -> str:
+    tmp = f"{TEMP_PREFIX}{secrets.token_hex(6)}"
+    os.symlink(target, tmp, dir_fd=dir_fd)
+    if uid is not None or gid is not None:
+        os.chown(tmp, -1 if uid is None else uid, -1 if gid is None else gid,
+                 dir_fd=dir_fd, follow_symlinks=False)
+    return tmp
+
+
+def commit_at(dir_fd: int, tmp: str, name: str) -> None:
+    """Rename a staged temp over its final name (the caller fsyncs dir_fd)."""
+    faults.point("replace")
+    os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+
+
+def sync_all() -> None:
+    """Every staged byte on disk before any of them is renamed into place."""
+    faults.point("fsync")
+    os.sync()
+
+
 def symlink_at(dir_fd: int, name: str, target: str, *, uid: int | None = None,
                gid: int | None = None) -> None:
     """Atomically make `name` (in dir_fd) a symlink to `target`."""

@@ -60,6 +60,22 @@ def _read_current(base: Path, rel: str) -> tuple[bytes, str, os.stat_result] | N
     return None
 
 
+def _remove_staged(t: Target, tree_paths: list[str]) -> None:
+    """Temp files a restore killed between staging and renaming left behind."""
+    parents = set()
+    for path in tree_paths:
+        base, rel = t.abspath(path)
+        parents.add(base / rel.rpartition("/")[0])
+    for d in sorted(parents):
+        if d.is_symlink() or not d.is_dir():
+            continue
+        for entry in os.scandir(d):
+            if entry.name.startswith(fsutil.TEMP_PREFIX) and \
+                    not entry.is_dir(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
 def _missing_parents(base: Path, rel: str, path: str) -> list[str]:
     """Tree paths of the parent directories of rel that do not exist yet,
     outermost first."""
@@ -128,31 +144,99 @@ def apply(plan: Plan, private: Store, *, progress: Callable[[str, int, int], Non
     fsutil.atomic_write(_journal(private), json.dumps(
         {"pre_restore": pre, "home": str(plan.target.home), "started": time.time()}).encode(),
         mode=0o600)
-    written = deleted = 0
     changes = plan.changes
+    writes = [a for a in changes if a.kind != "dir" and a.action in ("create", "update", "merge")]
+    rest = [a for a in changes if a not in writes]
     # Directories first (parents before children), deletions last.
-    order = sorted(changes, key=lambda a: (a.action == "delete", a.kind != "dir",
-                                           a.path.count("/"), a.path))
-    for n, a in enumerate(order):
-        if progress and (n % 50 == 0 or n == len(order) - 1):
-            progress("restore", n + 1, len(order))
-        base, rel = plan.target.abspath(a.path)
-        check = None
-        if a.path in plan.sudoers:
-            def check(tmp: str, name: str = a.path) -> None:
-                accounts.check_sudoers(tmp, name)
-        try:
-            _apply_one(a, base, rel, plan.target, check, verify)
-        except (OSError, FlexgitError) as e:
-            raise _rolled_back(private, pre, base / rel, e) from None
-        if a.action == "delete":
-            deleted += 1
-        else:
-            written += 1
+    rest.sort(key=lambda a: (a.action == "delete", a.kind != "dir", a.path.count("/"), a.path))
+    dirs = [a for a in rest if a.kind == "dir"]
+    later = [a for a in rest if a.kind != "dir"]
+    total, done = len(changes), 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress and (done % 50 == 0 or done == total):
+            progress("restore", done, total)
+
+    current: Action | None = None
+    try:
+        for current in dirs:
+            base, rel = plan.target.abspath(current.path)
+            _apply_one(current, base, rel, plan.target, None, verify)
+            tick()
+        _write_batch(plan, writes, verify, tick)
+        for current in later:
+            base, rel = plan.target.abspath(current.path)
+            _apply_one(current, base, rel, plan.target, None, verify)
+            tick()
+    except (OSError, FlexgitError) as e:
+        where = plan.target.abspath(current.path) if current is not None else \
+            (plan.target.home, "")
+        raise _rolled_back(private, pre, where[0] / where[1], e) from None
+    written = len(writes) + sum(1 for a in later if a.action != "delete") + len(dirs)
+    deleted = sum(1 for a in later if a.action == "delete")
     secrets_file = _save_generated(private, plan)
     fsutil.remove_quietly(_journal(private))
     private.set_ref(UNDONE, None)
     return Applied(pre, written, deleted, secrets_file)
+
+
+def _write_batch(plan: Plan, writes: list[Action], verify: bool,
+                 tick: Callable[[], None]) -> None:
+    """Every file of the plan: staged as temp files directory by directory,
+    made durable with one sync, then renamed into place, each directory
+    fsynced once (git's batch fsync). A crash leaves each file old or new."""
+    by_dir: dict[tuple[Path, str], list[Action]] = {}
+    for a in writes:
+        base, rel = plan.target.abspath(a.path)
+        by_dir.setdefault((base, rel.rpartition("/")[0]), []).append(a)
+    staged: list[tuple[Path, str, list[tuple[Action, str]]]] = []
+    try:
+        for (base, parent), actions in sorted(by_dir.items()):
+            side_home = actions[0].path.startswith("home/")
+            uid, gid = (plan.target.account.uid, plan.target.account.gid) if (
+                plan.target.as_root and plan.target.account and side_home) else (None, None)
+            fd = paths.open_parent(base, f"{parent}/x" if parent else "x",
+                                   mode=0o750 if side_home else 0o755, uid=uid, gid=gid)
+            names: list[tuple[Action, str]] = []
+            staged.append((base, parent, names))
+            try:
+                for a in actions:
+                    if a.kind == "link":
+                        tmp = fsutil.stage_symlink_at(
+                            fd, (a.data or b"").decode("utf-8", "surrogateescape"),
+                            uid=a.uid, gid=a.gid)
+                    else:
+                        check = None
+                        if a.path in plan.sudoers:
+                            def check(t: str, name: str = a.path) -> None:
+                                accounts.check_sudoers(t, name)
+                        tmp = fsutil.stage_at(fd, a.data or b"", mode=a.mode or 0o644,
+                                              uid=a.uid, gid=a.gid,
+                                              expect_sha256=a.sha256 if verify else None,
+                                              check=check)
+                    names.append((a, tmp))
+            finally:
+                os.close(fd)
+        fsutil.sync_all()
+        for base, parent, names in staged:
+            fd = paths.open_parent(base, f"{parent}/x" if parent else "x", create=False)
+            try:
+                while names:
+                    a, tmp = names[0]
+                    fsutil.commit_at(fd, tmp, a.path.rsplit("/", 1)[-1])
+                    names.pop(0)
+                    tick()
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except BaseException:
+        for base, parent, names in staged:  # temp files not renamed yet go
+            for _a, tmp in names:
+                with contextlib.suppress(OSError):
+                    (base / parent / tmp).unlink()
+        raise
 
 
 def _rolled_back(private: Store, pre: str, where: Path, e: Exception) -> FlexgitError:
@@ -291,6 +375,7 @@ def undo_commit(private: Store, commit: str) -> Undone:
             _apply_one(Action(path, "delete"), base, rel, t, None, False)
         _apply_one(a, base, rel, t, None, False)
         restored += 1
+    _remove_staged(t, [*undo["created"], *undo["saved"]])
     for path in reversed(undo["created_dirs"]):
         base, rel = t.abspath(path)
         with contextlib.suppress(OSError):

@@ -169,6 +169,11 @@ def test_restore_crash_at_every_point(tmp_path: Path, afterwards: str) -> None:
         for p in set(now) | set(o) | set(n):
             assert now.get(p) == n.get(p) or same(p, now.get(p), o.get(p)), \
                 f"crash {k}: {p} is neither old nor new"
+        def no_temp_files_left() -> None:
+            left = [p for d in (h, r) for p in d.rglob(".flexgit-tmp-*")
+                    if "backup" not in p.parts]
+            assert left == [], f"crash {k}: {left}"
+
         if afterwards == "undo":
             res = flexgit(h, r, s, "undo")
             if res.returncode == 2 and "nothing to undo" in res.stderr:
@@ -176,11 +181,13 @@ def test_restore_crash_at_every_point(tmp_path: Path, afterwards: str) -> None:
             else:
                 assert res.returncode == 0, res.stderr
                 assert files_of(h, r) == n, f"crash {k}: undo did not give back the state"
+                no_temp_files_left()
         else:
             res = flexgit(h, r, s, "-y", "restore", "latest")
             assert res.returncode == 0, res.stderr
             after = files_of(h, r)
             for p, v in o.items():
                 assert same(p, after.get(p), v), f"crash {k}: {p} not restored"
+            no_temp_files_left()
 
     assert _every_crash_point(run_one, check_after) > 10
