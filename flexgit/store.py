@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dulwich.errors import NotGitRepository
-from dulwich.objects import Blob, Commit, Tree
+from dulwich.objects import Blob, Commit, ObjectID, Tree
 from dulwich.pack import write_pack_index
+from dulwich.refs import Ref
 from dulwich.repo import Repo
 
 from flexgit import faults, fsutil
@@ -61,6 +62,10 @@ class CommitInfo:
     @property
     def summary(self) -> str:
         return self.message.split("\n", 1)[0]
+
+
+def _oid(sha: str) -> ObjectID:
+    return ObjectID(sha.encode())
 
 
 def blob_id(data: bytes) -> str:
@@ -213,7 +218,7 @@ class Store:
             # Never let a C git run repack or prune behind our back.
             cfg.set((b"gc",), b"auto", b"0")
             cfg.write_to_path()
-            repo.refs.set_symbolic_ref(b"HEAD", BRANCH)
+            repo.refs.set_symbolic_ref(Ref(b"HEAD"), Ref(BRANCH))
             repo.close()
             kind = b"private" if private else b"shareable"
             fsutil.atomic_write(tmp / MARKER, b"flexgit store\nkind: %s\n" % kind, mode=0o644)
@@ -264,11 +269,11 @@ class Store:
     # --- objects ----------------------------------------------------------
 
     def has_object(self, sha: str) -> bool:
-        return sha.encode() in self._repo.object_store
+        return _oid(sha) in self._repo.object_store
 
     def read_blob(self, sha: str) -> bytes:
         try:
-            obj = self._repo.object_store[sha.encode()]
+            obj = self._repo.object_store[_oid(sha)]
         except KeyError:
             raise IntegrityError(f"object {sha} is missing from {self.path}; "
                                  f"run `flexgit check`") from None
@@ -304,7 +309,7 @@ class Store:
     def verify_object(self, sha: str) -> str | None:
         """None when the object reads back and hashes to its id, else the problem."""
         try:
-            obj = self._repo.object_store[sha.encode()]
+            obj = self._repo.object_store[_oid(sha)]
             raw = obj.as_raw_string()
         except KeyError:
             return "missing"
@@ -320,7 +325,7 @@ class Store:
         return sorted(sha.decode() for sha in self._repo.object_store)
 
     def object_type(self, sha: str) -> str:
-        return self._repo.object_store[sha.encode()].type_name.decode()
+        return self._repo.object_store[_oid(sha)].type_name.decode()
 
     def writer(self) -> PackWriter:
         return PackWriter(self)
@@ -344,10 +349,11 @@ class Store:
         ids: dict[str, str] = {}
         for d in sorted(dirs, key=lambda s: -s.count("/") if s else 1):
             tree = Tree()
-            for name, (mode, sha) in dirs[d].items():
+            for entry_name, (mode, child) in dirs[d].items():
                 if mode == 0o040000:
-                    sha = ids[f"{d}/{name.decode()}" if d else name.decode()]
-                tree.add(name, mode, sha.encode())
+                    sub = entry_name.decode()
+                    child = ids[f"{d}/{sub}" if d else sub]
+                tree.add(entry_name, mode, _oid(child))
             ids[d] = w.add_tree(tree)
         return ids[""]
 
@@ -358,7 +364,8 @@ class Store:
         stack = [("", tree_id.encode())]
         while stack:
             prefix, tid = stack.pop()
-            tree = store[tid]
+            tree = store[ObjectID(tid)]
+            assert isinstance(tree, Tree)
             for item in tree.iteritems():
                 name = prefix + item.path.decode("utf-8", "surrogateescape")
                 if item.mode == 0o040000:
@@ -373,7 +380,7 @@ class Store:
                     when: int | None = None) -> str:
         c = Commit()
         c.tree = tree.encode()
-        c.parents = [parent.encode()] if parent else []
+        c.parents = [_oid(parent)] if parent else []
         user = _login_name()
         ident = f"flexgit ({user}) <{user}@{socket.gethostname()}>".encode()
         c.author = c.committer = ident
@@ -385,7 +392,7 @@ class Store:
 
     def head(self, branch: bytes = BRANCH) -> str | None:
         try:
-            return self._repo.refs[branch].decode()
+            return self._repo.refs[Ref(branch)].decode()
         except KeyError:
             return None
 
@@ -394,8 +401,8 @@ class Store:
         """Compare-and-swap the branch: refuses if someone moved it meanwhile."""
         faults.point("ref")
         refs = self._repo.refs
-        ok = (refs.set_if_equals(branch, old.encode(), new.encode(), message=message.encode())
-              if old else refs.add_if_new(branch, new.encode(), message=message.encode()))
+        ok = (refs.set_if_equals(Ref(branch), _oid(old), _oid(new), message=message.encode())
+              if old else refs.add_if_new(Ref(branch), _oid(new), message=message.encode()))
         if not ok:
             raise FlexgitError(f"{branch.decode()} of {self.path} moved while this command "
                                f"was writing; run the command again")
@@ -407,13 +414,13 @@ class Store:
     def set_ref(self, ref: bytes, sha: str | None) -> None:
         """Point a bookkeeping ref (not a snapshot branch) at sha, or remove it."""
         if sha is None:
-            self._repo.refs.remove_if_equals(ref, None)
+            self._repo.refs.remove_if_equals(Ref(ref), None)
         else:
-            self._repo.refs.set_if_equals(ref, None, sha.encode())
+            self._repo.refs.set_if_equals(Ref(ref), None, _oid(sha))
 
     def commit_info(self, sha: str) -> CommitInfo:
         try:
-            c = self._repo.object_store[sha.encode()]
+            c = self._repo.object_store[_oid(sha)]
         except KeyError:
             raise IntegrityError(f"commit {sha} is missing from {self.path}") from None
         if not isinstance(c, Commit):
@@ -434,16 +441,16 @@ class Store:
 
     def tags(self) -> dict[str, str]:
         out = {}
-        for ref, sha in self._repo.refs.as_dict(b"refs/tags").items():
+        for ref, sha in self._repo.refs.as_dict(Ref(b"refs/tags")).items():
             out[ref.decode()] = sha.decode()
         return out
 
     def set_tag(self, name: str, sha: str) -> None:
         from dulwich.refs import check_ref_format
         ref = b"refs/tags/" + name.encode()
-        if not check_ref_format(ref) or name in ("latest",) or "~" in name:
+        if not check_ref_format(Ref(ref)) or name in ("latest",) or "~" in name:
             raise UsageError(f"invalid tag name {name!r}")
-        if not self._repo.refs.add_if_new(ref, sha.encode()):
+        if not self._repo.refs.add_if_new(Ref(ref), _oid(sha)):
             raise UsageError(f"tag {name!r} exists already")
 
     def resolve(self, rev: str) -> str:
@@ -466,9 +473,9 @@ class Store:
             if head is None:
                 raise UsageError(f"{self.path} has no snapshots yet; run `flexgit snapshot`")
             return head
-        tag = self._repo.refs.as_dict(b"refs/tags").get(name.encode())
+        tag = self._repo.refs.as_dict(Ref(b"refs/tags")).get(Ref(name.encode()))
         if tag is not None:
-            return tag.decode()
+            return str(tag.decode())
         low = name.lower()
         if 4 <= len(low) <= 40 and all(ch in "0123456789abcdef" for ch in low):
             matches = {s for s in self._commit_ids() if s.startswith(low)}
@@ -518,9 +525,7 @@ from collections.abc import Callable, Mapping  # noqa: E402
 from collections.abc import Set as AbstractSet  # noqa: E402
 
 from dulwich.client import GitClient  # noqa: E402
-from dulwich.objects import ObjectID  # noqa: E402
 from dulwich.pack import UnpackedObject  # noqa: E402
-from dulwich.refs import Ref  # noqa: E402
 
 from flexgit.errors import RemoteError  # noqa: E402
 

@@ -242,8 +242,12 @@ def _write_batch(plan: Plan, writes: list[Action], verify: bool,
 def _rolled_back(private: Store, pre: str, where: Path, e: Exception) -> FlexgitError:
     """A write failed half-way (full disk, read-only target, a check): put back
     what was already changed, so the installation is as it was before."""
-    what = e.message if isinstance(e, FlexgitError) else \
-        f"{e.filename or where}: {e.strerror or e}"
+    if isinstance(e, FlexgitError):
+        what = e.message
+    elif isinstance(e, OSError):
+        what = f"{e.filename or where}: {e.strerror or e}"
+    else:
+        what = f"{where}: {e}"
     try:
         undo_commit(private, pre)
     except (OSError, FlexgitError) as again:
