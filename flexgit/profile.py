@@ -23,6 +23,29 @@ SIDES = ("home", "system")
 TYPES = ("flx", "flxx")
 
 
+class Matcher:
+    """gitignore patterns as one compiled regex: the walk asks about every path,
+    and one `re` search beats pathspec's loop over each pattern by far.
+    Negated patterns ("!x") keep pathspec's own ordered matching."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        self._spec = pathspec.PathSpec.from_lines("gitignore", patterns)
+        parts = []
+        self._exact = True
+        for p in self._spec.patterns:
+            if p.include is None or p.regex is None:
+                continue
+            if not p.include:
+                self._exact = False
+            parts.append(re.sub(r"\(\?P<[^>]+>", "(?:", p.regex.pattern))
+        self._rx = re.compile("|".join(f"(?:{x})" for x in parts) if parts else "(?!)")
+
+    def match(self, path: str) -> bool:
+        if self._exact:
+            return self._rx.match(path) is not None
+        return bool(self._spec.match_file(path))
+
+
 @dataclass(frozen=True)
 class Category:
     name: str
@@ -126,29 +149,28 @@ class Profile:
                 if (backup_type == "flxx" or not c.flxx_only) and (side is None or c.side == side)]
 
     @cached_property
-    def _specs(self) -> dict[str, list[tuple[Category, pathspec.PathSpec[Any]]]]:
-        out: dict[str, list[tuple[Category, pathspec.PathSpec[Any]]]] = {s: [] for s in SIDES}
+    def _specs(self) -> dict[str, list[tuple[Category, Matcher]]]:
+        out: dict[str, list[tuple[Category, Matcher]]] = {s: [] for s in SIDES}
         for c in self.categories:
             # Includes are anchored at the side's base: "flexpbx-config.json" is the
             # file in the home, not any file of that name further down.
             anchored = ["/" + p.lstrip("/") for p in c.include]
-            out[c.side].append((c, pathspec.PathSpec.from_lines("gitignore", anchored)))
+            out[c.side].append((c, Matcher(anchored)))
         return out
 
     @cached_property
-    def _exclude_specs(self) -> dict[str, pathspec.PathSpec[Any]]:
+    def _exclude_specs(self) -> dict[str, Matcher]:
         never = [p for p in PRIVACY_EXCLUDES if p not in self.lifted]
-        return {side: pathspec.PathSpec.from_lines(
-            "gitignore", (*never, f"/{self.backup_dir}/", *self.excludes[side]))
-            for side in SIDES}
+        return {side: Matcher([*never, f"/{self.backup_dir}/", *self.excludes[side]])
+                for side in SIDES}
 
     def excluded(self, side: str, rel: str, *, is_dir: bool = False) -> bool:
-        return self._exclude_specs[side].match_file(rel + "/" if is_dir else rel)
+        return self._exclude_specs[side].match(rel + "/" if is_dir else rel)
 
     def category_of(self, side: str, rel: str, backup_type: str) -> Category | None:
         """The first category of this backup type that takes `rel`, None when none does."""
         for cat, spec in self._specs[side]:
-            if (backup_type == "flxx" or not cat.flxx_only) and spec.match_file(rel):
+            if (backup_type == "flxx" or not cat.flxx_only) and spec.match(rel):
                 return cat
         return None
 

@@ -125,3 +125,21 @@ def test_walk_plan_stays_in_literal_prefixes() -> None:
     assert home["public_html"] is None
     assert home[""] == 1  # flexpbx-config.json, *.md at the top
     assert home["templates"] == 1
+
+
+def test_matcher_agrees_with_pathspec() -> None:
+    import pathspec
+
+    pats = ["/public_html/**", "users/", "*.log", "/etc/asterisk/**", "/var/log/asterisk/cdr-*",
+            "sess_*", "/backup/", "templates/*.json", "/*.md", "error_log", "cache/"]
+    spec = pathspec.PathSpec.from_lines("gitignore", pats)
+    m = profile.Matcher(pats)
+    paths = ["public_html/a.php", "public_html/x/users/", "users/", "a/b/c.log", "c.log/x",
+             "etc/asterisk/pjsip.conf", "etc/asteriskx", "var/log/asterisk/cdr-csv/",
+             "sess_1", "x/sess_1", "backup/", "x/backup/", "templates/a.json",
+             "templates/x/a.json", "README.md", "x/README.md", "error_log", "x/error_logs",
+             "a/cache/", "cache", "public_html"]
+    for p in paths:
+        assert m.match(p) == bool(spec.match_file(p)), p
+    neg = profile.Matcher(["*.log", "!keep.log"])
+    assert neg.match("a.log") and not neg.match("keep.log")
