@@ -194,9 +194,14 @@ class PackWriter:
 class Store:
     """A bare flexgit repository."""
 
+    # Reading a large store through one Repo lets the pages of its packs pile
+    # up in memory; reopening now and then keeps an export's RSS flat.
+    REOPEN_BYTES = 64 << 20
+
     def __init__(self, path: Path, repo: Repo) -> None:
         self.path = path
         self._repo = repo
+        self._read_bytes = 0
 
     # --- opening ----------------------------------------------------------
 
@@ -272,6 +277,10 @@ class Store:
         return _oid(sha) in self._repo.object_store
 
     def read_blob(self, sha: str) -> bytes:
+        if self._read_bytes > self.REOPEN_BYTES:
+            self._repo.close()
+            self._repo = Repo(str(self.path))
+            self._read_bytes = 0
         try:
             obj = self._repo.object_store[_oid(sha)]
         except KeyError:
@@ -279,7 +288,9 @@ class Store:
                                  f"run `flexgit check`") from None
         if not isinstance(obj, Blob):
             raise IntegrityError(f"object {sha} in {self.path} is not a blob")
-        return obj.as_raw_string()
+        data: bytes = obj.as_raw_string()
+        self._read_bytes += len(data)
+        return data
 
     def iter_objects(self) -> Iterator[tuple[str, str, bytes]]:
         """(id, type, raw content) of every object in the store."""

@@ -205,14 +205,14 @@ def _write_batch(plan: Plan, writes: list[Action], verify: bool,
                 for a in actions:
                     if a.kind == "link":
                         tmp = fsutil.stage_symlink_at(
-                            fd, (a.data or b"").decode("utf-8", "surrogateescape"),
+                            fd, plan.data_of(a).decode("utf-8", "surrogateescape"),
                             uid=a.uid, gid=a.gid)
                     else:
                         check = None
                         if a.path in plan.sudoers:
                             def check(t: str, name: str = a.path) -> None:
                                 accounts.check_sudoers(t, name)
-                        tmp = fsutil.stage_at(fd, a.data or b"", mode=a.mode or 0o644,
+                        tmp = fsutil.stage_at(fd, plan.data_of(a), mode=a.mode or 0o644,
                                               uid=a.uid, gid=a.gid,
                                               expect_sha256=a.sha256 if verify else None,
                                               check=check)

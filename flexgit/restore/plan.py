@@ -12,7 +12,7 @@ import secrets
 import stat
 import string
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ class Action:
     gid: int | None = None
     sha256: str | None = None  # of data, checked on disk before the rename
     diff: str | None = None  # for -v
+    blob: str | None = None  # data is this source blob as it is: read when applied
 
     def as_json(self) -> dict[str, Any]:
         d: dict[str, Any] = {"path": self.path, "action": self.action}
@@ -93,6 +94,14 @@ class Plan:
     generated: list[Generated] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sudoers: list[str] = field(default_factory=list)  # paths to check with visudo
+    read_blob: Callable[[str], bytes] | None = None  # the source, for Action.blob
+
+    def data_of(self, a: Action) -> bytes:
+        if a.data is not None:
+            return a.data
+        if a.blob is not None and self.read_blob is not None:
+            return self.read_blob(a.blob)
+        return b""
 
     def as_json(self) -> dict[str, Any]:
         return {"mode": self.mode, "source": self.source,
@@ -189,6 +198,7 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
     if mode not in MODES:
         raise UsageError(f"Invalid mode: {mode} (use fresh, merge or migrate)")
     plan = Plan(mode, source.label, target)
+    plan.read_blob = lambda sha: source.store.read_blob(sha)
     man = source.manifest
     migrating = mode == "migrate"
     old_home = man.home
@@ -224,8 +234,13 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
         if path.startswith("system/etc/sudoers.d/"):
             fmode = 0o440
         uid, gid = _owner(meta.owner if meta else "", meta.group if meta else "", side, target)
-        plan.actions.append(_file_action(plan, path, entry, data, fmode, uid, gid, target,
-                                         mode, base, verbose))
+        action = _file_action(plan, path, entry, data, fmode, uid, gid, target, mode, base,
+                              verbose)
+        if action.data is not None and action.data is raw:
+            # Written as stored: read it again when applied instead of holding every
+            # file of the installation in memory at once.
+            action.data, action.blob = None, entry.sha
+        plan.actions.append(action)
     for path, meta in sorted(man.empty_dirs.items()):
         base_dir, rel = target.abspath(path)
         st = _lstat(base_dir / rel)
