@@ -107,3 +107,21 @@ def iter_diff(changes: list[diff_mod.Change], read_a: diff_mod.Reader,
         old = read_a(c.path, c.old) if c.old else b""
         new = read_b(c.path, c.new) if c.new else b""
         yield diff_mod.render(c, old, new, label_a=label_a, label_b=label_b)
+
+
+def split_revs_and_paths(args: tuple[str, ...]) -> tuple[list[str], tuple[str, ...]]:
+    """`diff` takes [REV_A [REV_B]] [PATH…] like git: a word with a slash, or
+    anything after `--`, is a path; at most two revisions come first."""
+    revs: list[str] = []
+    paths: list[str] = []
+    rest = list(args)
+    while rest:
+        word = rest.pop(0)
+        if word == "--":
+            paths.extend(rest)
+            break
+        if paths or "/" in word or len(revs) == 2:
+            paths.append(word)
+        else:
+            revs.append(word)
+    return revs, tuple(paths)

@@ -198,23 +198,27 @@ def show(ctx: Context, rev: str, path: str | None) -> int:
 
 
 @click.command()
-@click.argument("rev_a", required=False)
-@click.argument("rev_b", required=False)
+@click.argument("args", nargs=-1, metavar="[REV_A [REV_B]] [PATH]...")
 @click.option("--stat", "mode", flag_value="stat", help="Lines added/removed per file.")
 @click.option("--name-status", "mode", flag_value="name-status", help="Status letter and path.")
-@click.option("-p", "--path", "paths", multiple=True, help="Limit to PATH (repeatable).")
+@click.option("-p", "--path", "opt_paths", multiple=True, help="Limit to PATH (repeatable).")
 @pass_ctx
-def diff(ctx: Context, rev_a: str | None, rev_b: str | None, mode: str | None,
-         paths: tuple[str, ...]) -> int:
+def diff(ctx: Context, args: tuple[str, ...], mode: str | None,
+         opt_paths: tuple[str, ...]) -> int:
     """Compare two snapshots, or a snapshot with the installation on disk.
 
     REV_A defaults to latest; without REV_B the other side is the disk.
+    PATHs (home/…, system/…, or after `--`) limit the comparison.
     JSON files are compared key by key, text as unified diff.
 
     \b
     Example:
       flexgit diff latest~1 latest --stat
+      flexgit diff latest system/etc/asterisk
     """
+    revs, paths = history.split_revs_and_paths(args)
+    paths = (*paths, *opt_paths)
+    rev_a, rev_b = (revs + [None, None])[:2]
     store = ctx.open_store()
     try:
         a = store.resolve(rev_a or "latest")

@@ -178,3 +178,17 @@ def test_include_data_goes_to_private_store_only(env: Env) -> None:
     r = env.run("snapshot", "--include-voicemail")
     assert r.exit_code == 2
     assert r.stderr == "Error: --include-voicemail requires --include-data\n"
+
+
+def test_diff_positional_paths(env: Env) -> None:
+    env.run("snapshot")
+    f = env.root / "etc/asterisk/extensions.conf"
+    f.write_text(f.read_text() + "exten => 9999,1,Hangup()\n")
+    (env.home / "public_html/portal/new.php").write_text("<?php\n")
+    r = env.run("diff", "--name-status", "latest", "system/etc/asterisk")
+    assert r.stdout == "M\tsystem/etc/asterisk/extensions.conf\n"
+    r = env.run("diff", "--name-status", "--", "home/public_html")
+    assert r.stdout == "A\thome/public_html/portal/new.php\n"
+    env.run("snapshot")
+    r = env.run("diff", "--name-status", "latest~1", "latest", "system/etc")
+    assert r.stdout == "M\tsystem/etc/asterisk/extensions.conf\n"
