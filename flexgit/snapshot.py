@@ -123,7 +123,7 @@ _worker_rules: sanitize.Rules | None = None
 _worker_private = False
 
 
-def _init_worker(rules: sanitize.Rules, private: bool) -> None:
+def init_worker(rules: sanitize.Rules, private: bool) -> None:
     global _worker_rules, _worker_private
     _worker_rules, _worker_private = rules, private
 
@@ -142,6 +142,25 @@ def _digest_file(path: str, abspath: Path, packing: bool,
         data, counts = res.data, res.counts
     ready: Any = PackWriter.prepare_blob(data) if packing else blob_id(data)
     return "data", len(data), counts, ready, data if keep_data else None
+
+
+def resanitize_chunk(items: list[tuple[str, bytes]]) -> list[Any]:
+    """In a worker: sanitize content that arrived in a backup file, and prepare
+    its blob: (changed, size, counts, binary id, zlib stream) per item."""
+    out = []
+    for path, raw in items:
+        res = sanitize.sanitize(path, raw, _worker_rules or sanitize.DEFAULT_RULES)
+        binsha, comp = PackWriter.prepare_blob(res.data)
+        out.append((res.data != raw, len(res.data), res.counts, binsha, comp))
+    return out
+
+
+def worker_pool(profile: Profile) -> ProcessPoolExecutor:
+    """Worker processes that know the profile's sanitizer rules (fork: they
+    inherit the compiled rules and need no imports of their own)."""
+    return ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
+                               mp_context=mp.get_context("fork"), initializer=init_worker,
+                               initargs=(profile.rules, profile.private))
 
 
 def _digest_chunk(chunk: list[tuple[str, Path, bool, bool]]) -> list[Any]:
@@ -169,15 +188,12 @@ def _digest_all(files: list[scan.Found], profile: Profile,
     """Read, sanitize, hash (and compress) every file; in worker processes, one
     per core, when there are many. Results come in the order of `files`."""
     cores = os.cpu_count() or 1
-    _init_worker(profile.rules, profile.private)
+    init_worker(profile.rules, profile.private)
     if len(files) < PROCESS_THRESHOLD or cores < 2:
         for f in files:
             yield f, _digest_file(f.path, f.abspath, packing, f.path in _META_SOURCES)
         return
-    # fork: the workers inherit the compiled rules and need no imports of their own.
-    with ProcessPoolExecutor(max_workers=cores, mp_context=mp.get_context("fork"),
-                             initializer=_init_worker,
-                             initargs=(profile.rules, profile.private)) as pool:
+    with worker_pool(profile) as pool:
         it = iter(files)
         for results in pool.map(_digest_chunk, _chunks(files, packing)):
             for r in results:

@@ -10,8 +10,7 @@ from pathlib import Path
 import click
 import pytest
 
-from flexgit.cli import cli
-from flexgit.cli import seedtools
+from flexgit.cli import cli, seedtools
 
 README = Path(__file__).parent.parent / "README.md"
 TOOLS: dict[str, click.Command] = {

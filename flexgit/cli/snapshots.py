@@ -218,7 +218,7 @@ def diff(ctx: Context, args: tuple[str, ...], mode: str | None,
     """
     revs, paths = history.split_revs_and_paths(args)
     paths = (*paths, *opt_paths)
-    rev_a, rev_b = (revs + [None, None])[:2]
+    rev_a, rev_b = ([*revs, None, None])[:2]
     store = ctx.open_store()
     try:
         a = store.resolve(rev_a or "latest")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from flexgit.formats.limits import Limits
 from flexgit.formats.reader import FileEntry, Reader
 from flexgit.manifest import Meta
 from flexgit.profile import Profile
-from flexgit.snapshot import commit_files
+from flexgit.snapshot import commit_files, init_worker, resanitize_chunk, worker_pool
 from flexgit.store import BRANCH, EXEC, FILE, LINK, Entry, Files, Store
 
 SETTINGS_PATH = "home/templates/settings_template.json"
@@ -48,6 +49,7 @@ class ImportResult:
 
 
 IMPORTS = b"refs/heads/imports"
+BATCH_BYTES = 4 << 20
 
 
 def sensitive_error(name: str) -> BadInput:
@@ -75,6 +77,12 @@ class _Importer:
         self.metas: dict[str, Meta] = {}
         self.counts: dict[str, dict[str, int]] = {}
         self.resanitized: list[str] = []
+        # Entries waiting to be re-sanitized, and batches out at worker processes.
+        self.batch: list[tuple[str, int, dict[str, int], bytes]] = []
+        self.batch_bytes = 0
+        self.batches_seen = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.inflight: list[tuple[list[tuple[str, int, dict[str, int]]], Future[Any]]] = []
         self.skipped: list[str] = []
         self.warnings: list[str] = []
 
@@ -100,22 +108,60 @@ class _Importer:
             self.warnings.append(f"skipped {e.label}: private data is never imported into the "
                                  f"shareable store")
             return
-        data, counts = e.data, dict(e.sanitized)
-        if e.kind == "symlink":
-            mode = LINK  # a link target is stored as it is, as a snapshot does
-        else:
-            res = sanitize.sanitize(e.tree_path, e.data, self.profile.rules)
-            if res.data != e.data:
-                data = res.data
-                self.resanitized.append(e.tree_path)
-                for rule, n in res.counts.items():
-                    counts[rule] = counts.get(rule, 0) + n
-            perm = e.mode if e.mode is not None else legacy.default_mode(e)
-            mode = EXEC if perm & 0o100 else FILE
-        self.files[e.tree_path] = Entry(mode, self.writer.add_blob(data))
         self.metas[e.tree_path] = legacy.meta_for(self.profile, e)
-        if counts:
-            self.counts[e.tree_path] = counts
+        if e.kind == "symlink":
+            # A link target is stored as it is, as a snapshot does.
+            self.files[e.tree_path] = Entry(LINK, self.writer.add_blob(e.data))
+            if e.sanitized:
+                self.counts[e.tree_path] = dict(e.sanitized)
+            return
+        perm = e.mode if e.mode is not None else legacy.default_mode(e)
+        self.batch.append((e.tree_path, EXEC if perm & 0o100 else FILE, dict(e.sanitized),
+                           e.data))
+        self.batch_bytes += len(e.data)
+        if self.batch_bytes >= BATCH_BYTES or len(self.batch) >= 256:
+            self.flush()
+
+    def flush(self) -> None:
+        """Re-sanitize a batch: in worker processes once the file proves large."""
+        batch, self.batch, self.batch_bytes = self.batch, [], 0
+        if not batch:
+            return
+        items = [(path, data) for path, _mode, _counts, data in batch]
+        meta = [(path, mode, counts) for path, mode, counts, _data in batch]
+        if self.pool is None and self.batches_seen >= 1 and (os.cpu_count() or 1) > 1:
+            self.pool = worker_pool(self.profile)
+        self.batches_seen += 1
+        if self.pool is None:
+            init_worker(self.profile.rules, False)
+            self.settle(meta, resanitize_chunk(items))
+            return
+        self.inflight.append((meta, self.pool.submit(resanitize_chunk, items)))
+        while len(self.inflight) > 2 * (os.cpu_count() or 1):
+            m, fut = self.inflight.pop(0)
+            self.settle(m, fut.result())
+
+    def settle(self, meta: list[tuple[str, int, dict[str, int]]], results: list[Any]) -> None:
+        for (path, mode, counts), (changed, size, new_counts, binsha, comp) in \
+                zip(meta, results, strict=True):
+            if changed:
+                self.resanitized.append(path)
+                for rule, n in new_counts.items():
+                    counts[rule] = counts.get(rule, 0) + n
+            self.files[path] = Entry(mode, self.writer.add_prepared(size, binsha, comp))
+            if counts:
+                self.counts[path] = counts
+
+    def drain(self) -> None:
+        self.flush()
+        while self.inflight:
+            m, fut = self.inflight.pop(0)
+            self.settle(m, fut.result())
+
+    def close_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
     def sanitize_json(self, value: dict[str, Any], path: str) -> dict[str, Any]:
         if self.private:
@@ -135,7 +181,11 @@ class _Importer:
         return out
 
     def run(self, message: str | None) -> ImportResult:
-        header = self.reader.read(self.entry, self.problem)
+        try:
+            header = self.reader.read(self.entry, self.problem)
+            self.drain()
+        finally:
+            self.close_pool()
         if header.sensitive and not self.private:
             raise sensitive_error(self.name)
         if header.file_count is not None and header.file_count != header.entries:

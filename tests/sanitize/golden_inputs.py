@@ -62,14 +62,18 @@ def _bench_gen() -> ModuleType | None:
 
 
 def build_tree(home: Path, root: Path, *, extra_files: int, extra_mb: float) -> None:
-    """The large sample plus ``extra_files`` generated files (~``extra_mb`` MB)."""
-    gen = _bench_gen()
-    if gen is None or extra_files <= 0:
-        sample.build(home, root, size="large")
-        return
+    """The large sample plus ``extra_files`` generated files (~``extra_mb`` MB).
+
+    The same bytes whatever the temp dir: the sample is laid out again with a
+    fixed home path in its content, and the generator's byte budget is exact.
+    """
     sample.build(home, root, size="large")
-    files, size = gen.tree_size(home, root)
-    gen.build(home, root, files=files + extra_files, mb=size / 1e6 + extra_mb, seed=SEED)
+    gen = _bench_gen()
+    if gen is not None and extra_files > 0:
+        files, size = gen.tree_size(home, root)
+        mb = (size + int(extra_mb * 1e6) + 0.5) / 1e6  # int(mb * 1e6) == size + extra
+        gen.build(home, root, files=files + extra_files, mb=mb, seed=SEED)
+    sample.build(home, root, size="large", home_in_content="/home/flexpbx")
 
 
 def tree_files(home: Path, root: Path) -> Iterator[tuple[str, bytes]]:
