@@ -145,8 +145,11 @@ def apply(plan: Plan, private: Store, *, progress: Callable[[str, int, int], Non
         {"pre_restore": pre, "home": str(plan.target.home), "started": time.time()}).encode(),
         mode=0o600)
     changes = plan.changes
-    writes = [a for a in changes if a.kind != "dir" and a.action in ("create", "update", "merge")]
-    rest = [a for a in changes if a not in writes]
+    writes: list[Action] = []
+    rest: list[Action] = []
+    for a in changes:
+        is_write = a.kind != "dir" and a.action in ("create", "update", "merge")
+        (writes if is_write else rest).append(a)
     # Directories first (parents before children), deletions last.
     rest.sort(key=lambda a: (a.action == "delete", a.kind != "dir", a.path.count("/"), a.path))
     dirs = [a for a in rest if a.kind == "dir"]
