@@ -307,8 +307,9 @@ def lock(path: Path, *, what: str, command: str = "flexgit") -> Iterator[None]:
     except OSError as e:
         raise FlexgitError(f"cannot create lock {path}: {e.strerror}") from e
     try:
+        # No fsync: a lock only matters while its process lives; after a crash
+        # it is stale whatever is on disk.
         os.write(fd, json.dumps(info.__dict__).encode())
-        os.fsync(fd)
     finally:
         os.close(fd)
     try:
