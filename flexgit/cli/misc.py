@@ -48,6 +48,7 @@ def demo(ctx: Context, directory: str | None) -> int:
 
     from flexgit import demo as demo_mod
 
+    ctx.log_run = False  # the demo leaves the real home alone, its log included
     base = demo_mod.run(Path(directory) if directory else None, ctx.out.info)
     ctx.out.data({"directory": str(base)})
     return OK
