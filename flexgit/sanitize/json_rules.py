@@ -230,7 +230,12 @@ class JsonSanitizer:
                 self.scalar(value, kind, norm, admin)
 
     def decode(self, node: Node) -> str:
-        value: str = json.loads(self.text[node.start : node.end])
+        token = self.text[node.start : node.end]
+        if "\\" not in token:
+            # json.loads accepted the document, so the token holds no control
+            # characters: without an escape its contents are its value.
+            return token[1:-1]
+        value: str = json.loads(token)
         return value
 
     def is_subscription(self, node: Node) -> bool:
@@ -297,12 +302,14 @@ class JsonSanitizer:
 
     def string(self, node: Node, admin: bool) -> None:
         raw = self.text[node.start + 1 : node.end - 1]
-        value = self.decode(node)
-        if patterns.EMAIL.fullmatch(value):
+        value = raw if "\\" not in raw else self.decode(node)
+        if "@" in value and patterns.EMAIL.fullmatch(value):
             new = patterns.email_replacement(value, admin=admin)
             if new is not None:
                 self.editor.claim(node.start, node.end, _encode(new, raw), "json.email")
             return
+        if not patterns.could_match(value, self.rules):
+            return  # most strings: no pattern has its anchor in them
         inner = Editor(value, self.editor.disabled)
         patterns.apply(inner, self.rules, admin=admin)
         if inner.changes:

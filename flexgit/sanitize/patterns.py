@@ -66,7 +66,6 @@ _API_TOKEN = re.compile(
     r"|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})"
     r"(?![\w-])"
 )
-_API_TOKEN_NEEDLES = ("gh", "github_pat_", "xox", "k_live_", "k_test_", "AKIA", "AIza", "SG.")
 _URL_CREDENTIALS = re.compile(
     r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@?#'\"<>]*:([^\s@/?#'\"<>]+)@"
     r"|\bsips?:[^\s:@;/'\"<>]+:([^\s@;/'\"<>]+)@",
@@ -256,9 +255,50 @@ def _lines_with(text: str, needle: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Cheap gates in front of the slow regexes. Each regex below starts with a
+# lookbehind, "\b", an alternation or re.I, so `re` cannot skip ahead to a
+# literal and tries every position of the text; a substring test that every
+# match needs spares that scan for most files. The case-insensitive gates test
+# the lower-cased text, which is only exact for ASCII text (re.I also folds
+# "\u017f" to "s" and "\u212a" to "k"), so a non-ASCII text always runs the regex.
+_API_TOKEN_GATE = (
+    "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "k_live_", "k_test_", "AKIA",
+    "AIza", "SG.",
+)  # fmt: skip
+# Every _PASSWORD_PARAM name ends in one of these ("access_token" in "token").
+_PASSWORD_PARAM_GATE = (
+    "password=", "passwd=", "pwd=", "pass=", "secret=", "token=", "api_key=", "apikey=",
+)  # fmt: skip
+_URL_CREDENTIALS_GATE = ("://", "sip")
+_DIALSTRING_GATE = ("sip/", "iax/", "iax2/", "h323/", "mgcp/", "motif/", "jingle/")
+
+
+def _lower_ascii(text: str) -> str | None:
+    """text.lower() when case-insensitive gates are exact for it (ASCII), else None."""
+    return text.lower() if text.isascii() else None
+
+
+def _gate(low: str | None, needles: tuple[str, ...]) -> bool:
+    return low is None or any(needle in low for needle in needles)
+
+
+def could_match(text: str, rules: Rules) -> bool:
+    """False when apply() cannot claim anything in text (no anchor of any pattern).
+
+    Lets the JSON rules skip the pattern pass for the many strings that hold
+    none of "@", "$", "=", "eyJ", ... without building an Editor for each.
+    """
+    if rules.extra_patterns or "@" in text or "$" in text or "eyJ" in text:
+        return True
+    if "PRIVATE KEY" in text or any(needle in text for needle in _API_TOKEN_GATE):
+        return True
+    return "=" in text and _gate(_lower_ascii(text), _PASSWORD_PARAM_GATE)
+
+
 def apply(editor: Editor, rules: Rules, *, admin: bool = False) -> None:
     """Claim every pattern match in editor.text that is still free."""
     text = editor.text
+    low = _lower_ascii(text)
     # Substring tests and "@" lines first: most files hold none of the anchors,
     # and a regex scan of a large file costs milliseconds per pattern.
     _protect_placeholders(editor)
@@ -266,21 +306,24 @@ def apply(editor: Editor, rules: Rules, *, admin: bool = False) -> None:
     if "eyJ" in text:
         for m in _JWT.finditer(text):
             editor.claim(m.start(), m.end(), ph.SECRET_PLACEHOLDER, "pattern.jwt")
-    if any(needle in text for needle in _API_TOKEN_NEEDLES):
+    if any(needle in text for needle in _API_TOKEN_GATE):
         for m in _API_TOKEN.finditer(text):
             editor.claim(m.start(), m.end(), ph.SECRET_PLACEHOLDER, "pattern.api_token")
-    for m in _HASH.finditer(text):
-        scheme = _scheme(m)
-        rule = _HASH_RULES[m.lastgroup or "bcrypt"]
-        editor.claim(m.start(), m.end(), ph.HASH_PLACEHOLDERS[scheme], rule)
+    if "$" in text:
+        for m in _HASH.finditer(text):
+            scheme = _scheme(m)
+            rule = _HASH_RULES[m.lastgroup or "bcrypt"]
+            editor.claim(m.start(), m.end(), ph.HASH_PLACEHOLDERS[scheme], rule)
     at_lines = _lines_with(text, "@")
-    for start, end in at_lines:
-        for m in _URL_CREDENTIALS.finditer(text, start, end):
-            group = 1 if m.group(1) is not None else 2
-            _secret(editor, m.start(group), m.end(group), "pattern.url_credentials")
-    for start, end in at_lines:
-        _dialstrings(editor, start, end)
-    if "=" in text:
+    if at_lines and _gate(low, _URL_CREDENTIALS_GATE):
+        for start, end in at_lines:
+            for m in _URL_CREDENTIALS.finditer(text, start, end):
+                group = 1 if m.group(1) is not None else 2
+                _secret(editor, m.start(group), m.end(group), "pattern.url_credentials")
+    if at_lines and _gate(low, _DIALSTRING_GATE):
+        for start, end in at_lines:
+            _dialstrings(editor, start, end)
+    if "=" in text and _gate(low, _PASSWORD_PARAM_GATE):
         for m in _PASSWORD_PARAM.finditer(text):
             _secret(editor, m.start(1), m.end(1), "pattern.password_param")
     for name, regex in rules.compiled_patterns:

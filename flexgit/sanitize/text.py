@@ -31,6 +31,7 @@ import re
 
 from flexgit.sanitize import patterns
 from flexgit.sanitize import placeholders as ph
+from flexgit.sanitize.anchored import Anchored, anchored
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import (
     Kind,
@@ -48,6 +49,8 @@ def _lit(name: str) -> str:
     return rf"(?P<{name}_q>['\"])(?P<{name}>(?:(?!(?P={name}_q))[^\\\n]|\\.)*)(?P={name}_q)"
 
 
+Searcher = re.Pattern[str] | Anchored
+
 _LIT = _lit("v")
 _KEY = r"(?P<key>[A-Za-z_][\w.\-]*)"
 _IDENT = r"(?P<key>[A-Za-z_]\w*)"
@@ -55,7 +58,7 @@ _UNQUOTED = r"(?P<u>(?![$`(])[^\s;&|()<>'\"`]+)"
 
 # (rule, needle, regex) in priority order; a text without the needle cannot
 # match, which spares a regex scan of most files for most forms.
-_FORMS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+_FORMS_RE: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
     (rule, needle, re.compile(regex, re.M))
     for rule, needle, regex in (
         ("text.php_literal", "=>", rf"(?P<kq>['\"]){_KEY}(?P=kq)\s*=>\s*{_LIT}"),
@@ -80,6 +83,17 @@ _FORMS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
          rf"^[ \t]*env\[{_IDENT}\][ \t]*=[ \t]*(?:{_LIT}|{_UNQUOTED})"),
     )
 )  # fmt: skip
+# The forms that start with a key are searched from their separator (see
+# .anchored): the scans that dominated the time on PHP and JavaScript.
+_ANCHORS: dict[int, Anchored] = {
+    0: anchored(_FORMS_RE[0][2], r"=>\s*['\"]", "dotted", spaces=True, quoted=True),
+    5: anchored(_FORMS_RE[5][2], r"=(?<=[A-Z0-9_]=)", "upper", spaces=False),
+    6: anchored(_FORMS_RE[6][2], r":\s*['\"]", "dotted", spaces=True, quoted=True),
+    7: anchored(_FORMS_RE[7][2], r"(?::|=(?![=>]))\s*['\"]", "word", spaces=True),
+}
+_FORMS: tuple[tuple[str, str, Searcher], ...] = tuple(
+    (rule, needle, _ANCHORS.get(i, regex)) for i, (rule, needle, regex) in enumerate(_FORMS_RE)
+)
 
 _LITERAL_DOLLAR_EXTENSIONS = tuple(
     sorted(
@@ -96,6 +110,20 @@ _CONNECT = re.compile(
     re.I,
 )
 _CONNECT_NEEDLE = re.compile(r"(?i)pdo|mysql")
+
+
+def _may_connect(text: str) -> bool:
+    """Whether _CONNECT can match; its case-insensitive "\\b"-led scan is slow.
+
+    Substring tests on the lower-cased text are exact for ASCII only (re.I
+    folds some non-ASCII letters to ASCII ones), so other text takes the regex.
+    """
+    if not text.isascii():
+        return _CONNECT_NEEDLE.search(text) is not None
+    low = text.lower()
+    return ("new" in low and ("pdo" in low or "mysqli" in low)) or (
+        "mysql" in low and "_connect" in low
+    )
 _LIT_ONLY = re.compile(rf"\s*{_LIT}\s*")
 _INTERPOLATION = re.compile(r"\$[\w{(@*#?!$-]|`")
 
@@ -130,25 +158,29 @@ class TextSanitizer:
         for rule, needle, regex in _FORMS:
             if needle in self.text:
                 self.scan(regex, rule)
-        if _CONNECT_NEEDLE.search(self.text):
+        if _may_connect(self.text):
             self.connect_calls()
         if self.config:
             self.scan(_CONFIG_LINE, "text.config_value")
 
-    def scan(self, regex: re.Pattern[str], rule: str) -> None:
+    def scan(self, regex: Searcher, rule: str) -> None:
         # Matches may overlap: in `"email":\n "password": "x"` the value of the
         # first candidate is the key of the real one, so search again from the
         # value instead of after the match.
+        pattern = regex.regex if isinstance(regex, Anchored) else regex
+        groups = [g for g in ("v", "u", "u2") if g in pattern.groupindex]
         pos = 0
         while m := regex.search(self.text, pos):
-            group = next(g for g in ("v", "u", "u2") if m.groupdict().get(g) is not None)
+            group = next(g for g in groups if m.group(g) is not None)
             self.literal(m, group, rule)
             pos = max(m.start() + 1, m.start(group) - 1)
 
     def literal(self, m: re.Match[str], group: str, rule: str) -> None:
-        value = m.group(group)
         norm = normalize(m.group("key"))
-        quote = m.groupdict().get("v_q") if group == "v" else None
+        if classify(norm, self.extra) is None:
+            return  # most keys in code: nothing to do (value() would return too)
+        value = m.group(group)
+        quote = m.group("v_q") if group == "v" else None
         interpolates = self.interpolating and quote != "'"
         self.value(m.start(group), value, norm, rule, interpolates=interpolates)
 

@@ -1,0 +1,94 @@
+"""Faster ``regex.search`` for text-rule forms that start with a key.
+
+A form such as ``(?<![\\w$>\\-])(?P<key>[A-Za-z_]\\w*)\\s*[:=]\\s*'...'`` starts
+with a lookbehind and a character class, so ``re`` tries it at every position
+of the file: on code, where identifiers are everywhere, that is the sanitizer's
+most expensive scan. Every match holds a rare *separator* (``=``, ``=>``,
+``:`` before a quote) that a plain regex finds fast, and the key is the run of
+key characters just before it. So: find the next separator, walk back to where
+the match must start, and let the real regex ``match`` there.
+
+The result is exactly ``regex.search(text, pos)``: for these forms the key is
+the *whole* run of key characters before the separator (the lookbehind refuses
+a start inside a run, and what follows the key can never be a key character),
+so each separator fixes the one start a match through it can have, and the
+leftmost separator with a match gives the leftmost match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+def _is_word(char: str) -> bool:
+    # re's Unicode \w: str.isalnum() (alpha, decimal, digit, numeric) or "_".
+    return char.isalnum() or char == "_"
+
+
+def _is_upper_key(char: str) -> bool:
+    return char in _UPPER_KEY
+
+
+_UPPER_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_KEY_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+
+
+def _is_dotted_key(char: str) -> bool:
+    return _is_word(char) or char in ".-"
+
+
+@dataclass(frozen=True)
+class Anchored:
+    """``regex`` searched through the separators ``gate`` finds.
+
+    ``spaces``: whether whitespace may stand between the key and the separator;
+    ``key_char``: the characters of the key run; ``quoted``: the key sits in
+    quotes (the opening quote, same as the closing one, is where a match starts).
+    """
+
+    regex: re.Pattern[str]
+    gate: re.Pattern[str]
+    key_char: Callable[[str], bool]
+    spaces: bool
+    quoted: bool = False
+
+    def start_before(self, text: str, sep: int) -> int:
+        """Where a match through the separator at *sep* must start; -1 for none."""
+        end = sep
+        if self.spaces:
+            while end > 0 and text[end - 1].isspace():
+                end -= 1
+        if self.quoted:
+            if end == 0 or text[end - 1] not in "'\"":
+                return -1
+            quote = text[end - 1]
+            end -= 1
+        start = end
+        while start > 0 and self.key_char(text[start - 1]):
+            start -= 1
+        if start == end or text[start] not in _KEY_FIRST:
+            return -1
+        if self.quoted:
+            return start - 1 if start > 0 and text[start - 1] == quote else -1
+        return start
+
+    def search(self, text: str, pos: int) -> re.Match[str] | None:
+        at = pos
+        while gate := self.gate.search(text, at):
+            start = self.start_before(text, gate.start())
+            if start >= pos:
+                m = self.regex.match(text, start)
+                if m is not None:
+                    return m
+            at = gate.start() + 1
+        return None
+
+
+def anchored(
+    regex: re.Pattern[str], separator: str, key_char: str, *, spaces: bool, quoted: bool = False
+) -> Anchored:
+    """An Anchored for regex; key_char is "word", "upper" or "dotted"."""
+    chars = {"word": _is_word, "upper": _is_upper_key, "dotted": _is_dotted_key}[key_char]
+    return Anchored(regex, re.compile(separator), chars, spaces, quoted)
