@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flexgit import redact
 from flexgit.errors import RemoteError, UsageError
 from flexgit.store import (
     PushResult,
@@ -172,7 +173,7 @@ class Pushed:
     messages: list[str] = field(default_factory=list)  # what the remote said
 
     def as_json(self) -> dict[str, Any]:
-        return {"remote": self.remote, "url": self.url, "branch": self.branch,
+        return {"remote": self.remote, "url": redact.url(self.url), "branch": self.branch,
                 "updated": self.updated, "unchanged": self.unchanged, "skipped": self.skipped,
                 "refused": self.refused, "messages": self.messages}
 
@@ -286,7 +287,7 @@ class Fetched:
     removed: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"remote": self.remote, "url": self.url, "branches": self.branches,
+        return {"remote": self.remote, "url": redact.url(self.url), "branches": self.branches,
                 "tags": self.tags, "updated": self.updated, "removed": self.removed}
 
 

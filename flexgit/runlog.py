@@ -10,6 +10,8 @@ import shlex
 import time
 from pathlib import Path
 
+from flexgit import redact
+
 # Options whose values are not worth keeping in a log line.
 _REDACT_AFTER = {"--encrypt", "--passphrase"}
 
@@ -18,7 +20,12 @@ def append(home: Path, argv: list[str], code: int, summary: str = "") -> None:
     words = []
     hide = False
     for w in argv:
-        words.append("***" if hide else w)
+        opt, eq, _value = w.partition("=")
+        if hide:
+            w = "***"
+        elif eq and opt in _REDACT_AFTER:
+            w = f"{opt}=***"
+        words.append(redact.url(w))
         hide = w in _REDACT_AFTER
     line = (f"{time.strftime('%Y-%m-%d %H:%M:%S')} pid={os.getpid()} exit={code} "
             f"{shlex.join(words)}" + (f" :: {summary}" if summary else "") + "\n")

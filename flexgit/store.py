@@ -555,8 +555,10 @@ def _remote_error(url: str, e: BaseException) -> FlexgitError:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     first = str(text).strip().splitlines()[0] if str(text).strip() else type(e).__name__
-    return RemoteError(f"{url}: {first}; check the URL and that the server is reachable "
-                       f"(`flexgit remote list`)")
+    from flexgit import redact
+
+    return RemoteError(redact.url(f"{url}: {first}; check the URL and that the server is "
+                                  f"reachable (`flexgit remote list`)"))
 
 
 def remote_urls(store: Store) -> dict[str, str]:

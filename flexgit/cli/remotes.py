@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from flexgit import remotes
+from flexgit import redact, remotes
 from flexgit.app import Context
 from flexgit.errors import OK, WARNINGS, Cancelled, UsageError
 from flexgit.store import Store
@@ -39,8 +39,8 @@ def remote_add(ctx: Context, name: str, url: str) -> int:
     """
     with ctx.open_or_init_store() as store:
         url = remotes.add(store, name, url)
-    ctx.out.data({"name": name, "url": url})
-    ctx.out.success(f"added remote {name}: {url}")
+    ctx.out.data({"name": name, "url": redact.url(url)})
+    ctx.out.success(f"added remote {name}: {redact.url(url)}")
     return OK
 
 
@@ -75,9 +75,9 @@ def remote_list(ctx: Context) -> int:
     else:
         with ctx.open_store() as store:
             urls = remotes.listing(store)
-    ctx.out.data([{"name": n, "url": u} for n, u in urls.items()])
+    ctx.out.data([{"name": n, "url": redact.url(u)} for n, u in urls.items()])
     for n, u in urls.items():
-        ctx.out.info(f"{n}\t{u}")
+        ctx.out.info(f"{n}\t{redact.url(u)}")
     if not urls:
         ctx.out.info("no remotes; add one with `flexgit remote add NAME URL`")
     return OK

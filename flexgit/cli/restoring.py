@@ -50,7 +50,8 @@ def confirmer(ctx: Context, mode: str, user: str | None) -> object:
     return confirm
 
 
-def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | None = None) -> int:
+def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | None = None,
+           extra: dict[str, object] | None = None) -> int:
     """Print what a restore did; the exit code (3 when a post-restore hook failed)."""
     applied = outcome.applied
     assert applied is not None
@@ -61,7 +62,7 @@ def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | Non
     ctx.out.data({**plan.as_json(), "pre_restore": applied.pre_restore,
                   "written": applied.written, "deleted": applied.deleted,
                   "secrets_file": str(applied.secrets_file) if applied.secrets_file else None,
-                  "warnings": hook_warnings})
+                  "warnings": hook_warnings, **(extra or {})})
     ctx.out.success(f"restored {plan.source} ({plan.mode}): {applied.written} written, "
                     f"{applied.deleted} deleted; `flexgit undo` puts back the previous state")
     for note in plan.notes:
@@ -129,8 +130,8 @@ def rollback(ctx: Context, rev: str | None) -> int:
     res = restore_mod.rollback(ctx, rev, confirm=confirmer(ctx, "merge", None),  # type: ignore[arg-type]
                                progress=ctx.out.progress)
     ctx.out.progress_done()
-    code = report(ctx, res.outcome, res.warnings)
-    ctx.out.data({"rolled_back_to": res.target, "snapshot": res.snapshot})
+    code = report(ctx, res.outcome, res.warnings,
+                  extra={"rolled_back_to": res.target, "snapshot": res.snapshot})
     ctx.out.info(f"rolled back to {res.target[:12]}; new snapshot {(res.snapshot or '')[:12]}")
     return code
 

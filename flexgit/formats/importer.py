@@ -198,7 +198,8 @@ class _Importer:
         f = header.fields
         manifest.default_settings = self.sanitize_json(f.get("default_settings") or {},
                                                        SETTINGS_PATH)
-        templates = dict(extra_templates)
+        templates = {name: self.sanitize_json(value, f"home/templates/{name}.json")
+                     for name, value in extra_templates.items()}
         for key in TEMPLATE_FIELDS:
             if isinstance(f.get(key), dict):
                 templates[key] = self.sanitize_json(f[key], f"home/templates/{key}.json")

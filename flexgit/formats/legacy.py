@@ -3,6 +3,7 @@ original FlexPBX tools (no `flexgit` object), and the one our exports carry."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flexgit.errors import BadInput
@@ -13,6 +14,8 @@ from flexgit.profile import Profile
 UNKNOWN_VERSION = "unknown"
 IMPORTED_HOST = "imported"
 
+
+TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 def default_mode(entry: FileEntry) -> int:
     """The mode of an entry that names none: what the original restore set."""
@@ -68,6 +71,11 @@ def manifest_head(header: Header, name: str,
     extra = m.get("templates", {})
     if not isinstance(extra, dict):
         raise bad("'templates' must be an object")
+    for name, value in extra.items():
+        # A template name becomes templates/<name>.json on a fresh restore.
+        if not TEMPLATE_NAME.fullmatch(name) or not isinstance(value, dict):
+            raise bad(f"template {name!r}: names are letters, digits, '_' and '-', "
+                      f"values are objects")
     return Manifest(backup_type=header.kind, host=strings["host"], account=strings["account"],
                     home=strings["home"], flexpbx_version=version,
                     profile_digest=strings["profile_digest"], empty_dirs=empty), extra

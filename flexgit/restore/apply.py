@@ -141,6 +141,8 @@ def apply(plan: Plan, private: Store, *, progress: Callable[[str, int, int], Non
     """Carry out the plan. The caller holds the target lock."""
     finish_interrupted(private)
     pre = save_pre_restore(private, plan)
+    # The new secrets are safe on disk before any file that uses them is written.
+    secrets_file = _save_generated(private, plan)
     fsutil.atomic_write(_journal(private), json.dumps(
         {"pre_restore": pre, "home": str(plan.target.home), "started": time.time()}).encode(),
         mode=0o600)
@@ -176,10 +178,11 @@ def apply(plan: Plan, private: Store, *, progress: Callable[[str, int, int], Non
     except (OSError, FlexgitError) as e:
         where = plan.target.abspath(current.path) if current is not None else \
             (plan.target.home, "")
+        if secrets_file is not None:
+            fsutil.remove_quietly(secrets_file)  # never used: the restore is undone
         raise _rolled_back(private, pre, where[0] / where[1], e) from None
     written = len(writes) + sum(1 for a in later if a.action != "delete") + len(dirs)
     deleted = sum(1 for a in later if a.action == "delete")
-    secrets_file = _save_generated(private, plan)
     fsutil.remove_quietly(_journal(private))
     private.set_ref(UNDONE, None)
     return Applied(pre, written, deleted, secrets_file)

@@ -207,8 +207,16 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
     cache = StatCache(base[0].path, profile.digest + profile.rules.digest) \
         if base is not None and mode == "merge" and old_home == target.home_in_content \
         else None
+    # Only what the profile manages is ever written: a backup file naming
+    # home/.ssh/…, etc/sudoers or the private store gets a "skip", not a write.
+    manage = profile.with_data(voicemail=True) \
+        if man.sensitive or source.has_user_data else profile
     for path in sorted(source.files):
         entry = source.files[path]
+        why = _unmanaged(manage, path)
+        if why:
+            plan.actions.append(Action(path, "skip", why))
+            continue
         if cache is not None and _unchanged(cache, path, entry, man, target):
             plan.actions.append(Action(path, "keep"))
             continue
@@ -242,6 +250,8 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
             action.data, action.blob = None, entry.sha
         plan.actions.append(action)
     for path, meta in sorted(man.empty_dirs.items()):
+        if _unmanaged(manage, path + "/.keep"):
+            continue
         base_dir, rel = target.abspath(path)
         st = _lstat(base_dir / rel)
         uid, gid = _owner(meta.owner, meta.group, path.split("/", 1)[0], target)
@@ -252,6 +262,21 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
         _fresh_extras(plan, source, target, profile)
     _local_only(plan, source, target, profile)
     return plan
+
+
+def _unmanaged(profile: Profile, path: str) -> str | None:
+    """Why the profile does not let a restore write `path`, or None."""
+    side, _, rel = path.partition("/")
+    if side not in ("home", "system") or not rel:
+        return "not an installation path"
+    backup = profile.backup_dir
+    if side == "home" and (rel == backup or rel.startswith(backup + "/")):
+        return "the backup directory is never restored into"
+    if profile.excluded(side, rel):
+        return "excluded by the profile"
+    if profile.category_of(side, rel, "flxx") is None:
+        return "not part of a FlexPBX installation (see `flexgit profile`)"
+    return None
 
 
 def _unchanged(cache: StatCache, path: str, entry: Entry, man: Manifest, t: Target) -> bool:
@@ -403,6 +428,9 @@ def _fresh_extras(plan: Plan, source: Source, t: Target, profile: Profile) -> No
                                    data=data, mode=0o640, uid=uid, gid=gid,
                                    sha256=_sha256(data)))
     for name, doc in sorted(source.manifest.templates.items()):
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name) or not isinstance(doc, dict):
+            plan.notes.append(f"template {name[:40]!r} skipped: not a valid template name")
+            continue
         path = f"home/templates/{name}.json"
         if path not in have:
             data = json.dumps(doc, indent=2).encode() + b"\n"

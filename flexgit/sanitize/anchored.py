@@ -31,12 +31,17 @@ def _is_upper_key(char: str) -> bool:
     return char in _UPPER_KEY
 
 
-_UPPER_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-_KEY_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
-
-
 def _is_dotted_key(char: str) -> bool:
     return _is_word(char) or char in ".-"
+
+
+_UPPER_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_KEY_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_KEY_CHARS: dict[str, Callable[[str], bool]] = {
+    "word": _is_word,
+    "upper": _is_upper_key,
+    "dotted": _is_dotted_key,
+}
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,9 @@ class Anchored:
         """Where a match through the separator at *sep* must start; -1 for none."""
         end = sep
         if self.spaces:
-            while end > 0 and text[end - 1].isspace():
+            while end > 0 and text[end - 1].isspace():  # re's \s
                 end -= 1
+        quote = ""
         if self.quoted:
             if end == 0 or text[end - 1] not in "'\"":
                 return -1
@@ -90,5 +96,4 @@ def anchored(
     regex: re.Pattern[str], separator: str, key_char: str, *, spaces: bool, quoted: bool = False
 ) -> Anchored:
     """An Anchored for regex; key_char is "word", "upper" or "dotted"."""
-    chars = {"word": _is_word, "upper": _is_upper_key, "dotted": _is_dotted_key}[key_char]
-    return Anchored(regex, re.compile(separator), chars, spaces, quoted)
+    return Anchored(regex, re.compile(separator), _KEY_CHARS[key_char], spaces, quoted)

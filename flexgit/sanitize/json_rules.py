@@ -44,10 +44,6 @@ from flexgit.sanitize.rules import Rules
 
 _MAX_DEPTH = 200
 
-_WS = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
-_LITERAL = re.compile(r"true|false|null|NaN|-?Infinity")
 _NEWLINES = re.compile(r"\r?\n")
 _PHONE = re.compile(r"\+?[\d\s().\-/]{7,}")
 
@@ -78,55 +74,59 @@ class Node:
     items: list[Node] = field(default_factory=list)
 
 
-class _Parser:
-    """Positions of the tokens of text that json.loads has already accepted."""
+# One regex for every token of a document json.loads has already accepted:
+# string, container open, container close, or number/literal (separators and
+# whitespace are skipped; their place is known from the grammar).
+_TOKEN = re.compile(
+    r'[ \t\n\r,:]*(?:(?P<string>"(?:[^"\\]|\\.)*")|(?P<open>[{\[])|(?P<close>[}\]])'
+    r"|(?P<number>-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+    r"|(?P<literal>true|false|null|NaN|-?Infinity))",
+    re.S,
+)
 
-    def __init__(self, text: str) -> None:
-        self.text = text
 
-    def ws(self, pos: int) -> int:
-        m = _WS.match(self.text, pos)
-        return m.end() if m else pos
+def _tree(text: str, pos: int) -> Node:
+    """The token tree of valid JSON from pos, built with a stack, not recursion.
 
-    def value(self, pos: int, depth: int) -> Node:
-        if depth > _MAX_DEPTH:
-            raise NotJson
-        pos = self.ws(pos)
-        char = self.text[pos : pos + 1]
-        if char == "{":
-            return self.container(pos, depth, "object", "}")
-        if char == "[":
-            return self.container(pos, depth, "array", "]")
-        for kind, regex in (("string", _STRING), ("number", _NUMBER), ("literal", _LITERAL)):
-            m = regex.match(self.text, pos)
-            if m:
-                return Node(kind, pos, m.end())
-        raise NotJson
-
-    def container(self, start: int, depth: int, kind: str, close: str) -> Node:
-        node = Node(kind, start, start)
-        pos = self.ws(start + 1)
-        if self.text.startswith(close, pos):
-            node.end = pos + 1
-            return node
-        while True:
-            if kind == "object":
-                key = self.value(pos, depth + 1)
-                pos = self.ws(key.end)
-                if key.kind != "string" or not self.text.startswith(":", pos):
-                    raise NotJson
-                item = self.value(pos + 1, depth + 1)
-                node.members.append((key, item))
-            else:
-                item = self.value(pos, depth + 1)
-                node.items.append(item)
-            pos = self.ws(item.end)
-            if self.text.startswith(close, pos):
-                node.end = pos + 1
+    Like a recursive descent, refuses a value nested in more than _MAX_DEPTH
+    containers (NotJson). In an object, a key is the first string after "{" or
+    after the previous member.
+    """
+    root: Node | None = None
+    stack: list[Node] = []
+    key: Node | None = None  # the key of the member being read, in an object
+    for m in _TOKEN.finditer(text, pos):
+        kind = m.lastgroup or ""
+        if kind == "close":
+            node = stack.pop()
+            node.end = m.end()
+            key = None  # a container value ends its member
+            if not stack:
                 return node
-            if not self.text.startswith(",", pos):
-                raise NotJson
-            pos += 1
+            continue
+        if len(stack) > _MAX_DEPTH:
+            raise NotJson
+        if kind == "open":
+            node = Node("object" if m.group(kind) == "{" else "array", m.start(kind), 0)
+        else:
+            node = Node(kind, m.start(kind), m.end())
+        if not stack:
+            root = node
+        elif stack[-1].kind == "array":
+            stack[-1].items.append(node)
+        elif key is None:
+            key = node
+            continue
+        else:
+            stack[-1].members.append((key, node))
+            key = None
+        if kind == "open":
+            stack.append(node)
+        elif not stack:
+            return node
+    if root is None or stack:
+        raise NotJson
+    return root
 
 
 def parse(text: str) -> Node:
@@ -134,7 +134,7 @@ def parse(text: str) -> Node:
     offset = 1 if text.startswith("\ufeff") else 0
     try:
         json.loads(text[offset:])
-        root = _Parser(text).value(offset, 0)
+        root = _tree(text, offset)
     except (ValueError, RecursionError) as exc:
         raise NotJson from exc
     if text[root.end :].strip(" \t\n\r"):

@@ -266,6 +266,7 @@ _API_TOKEN_GATE = (
     "AIza", "SG.",
 )  # fmt: skip
 # Every _PASSWORD_PARAM name ends in one of these ("access_token" in "token").
+_API_TOKEN_HINT = re.compile("|".join(map(re.escape, _API_TOKEN_GATE)))
 _PASSWORD_PARAM_GATE = (
     "password=", "passwd=", "pwd=", "pass=", "secret=", "token=", "api_key=", "apikey=",
 )  # fmt: skip
@@ -290,7 +291,7 @@ def could_match(text: str, rules: Rules) -> bool:
     """
     if rules.extra_patterns or "@" in text or "$" in text or "eyJ" in text:
         return True
-    if "PRIVATE KEY" in text or any(needle in text for needle in _API_TOKEN_GATE):
+    if "PRIVATE KEY" in text or _API_TOKEN_HINT.search(text):
         return True
     return "=" in text and _gate(_lower_ascii(text), _PASSWORD_PARAM_GATE)
 
@@ -306,7 +307,7 @@ def apply(editor: Editor, rules: Rules, *, admin: bool = False) -> None:
     if "eyJ" in text:
         for m in _JWT.finditer(text):
             editor.claim(m.start(), m.end(), ph.SECRET_PLACEHOLDER, "pattern.jwt")
-    if any(needle in text for needle in _API_TOKEN_GATE):
+    if _API_TOKEN_HINT.search(text):
         for m in _API_TOKEN.finditer(text):
             editor.claim(m.start(), m.end(), ph.SECRET_PLACEHOLDER, "pattern.api_token")
     if "$" in text:
