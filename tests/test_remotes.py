@@ -318,3 +318,14 @@ def test_private_push_asks_twice_on_a_terminal(env: Env, central: Path, answers:
     child.close()
     assert child.exitstatus == (0 if pushed else 130)
     assert any("flexgit-private/" in ref for ref in refs(central)) is pushed
+
+
+def test_url_credentials_never_printed_or_logged(env: Env) -> None:
+    url = "https://alice:ghp_TOKENsecret123@git.example.net/x.git"
+    r = env.run("remote", "add", "central", url)
+    assert r.exit_code == 0, r.output
+    r = env.run("--json", "remote", "list")
+    assert "ghp_TOKENsecret123" not in r.stdout and "https://***@git.example.net" in r.stdout
+    assert "ghp_TOKENsecret123" not in env.run("remote", "list").stdout
+    log = (env.home / "logs" / "flexgit.log").read_text()
+    assert "ghp_TOKENsecret123" not in log and "https://***@git.example.net/x.git" in log

@@ -76,6 +76,36 @@ def _remove_staged(t: Target, tree_paths: list[str]) -> None:
                     os.unlink(entry.path)
 
 
+PRE_UNDO = b"refs/heads/pre-undo"
+
+
+def _save_current(private: Store, t: Target, paths: list[str], restore_commit: str) -> None:
+    w = private.writer()
+    files: Files = {}
+    try:
+        for path in paths:
+            base, rel = t.abspath(path)
+            cur = _read_current(base, rel)
+            if cur is None:
+                continue
+            data, kind, st = cur
+            mode = LINK if kind == "link" else (EXEC if st.st_mode & 0o100 else FILE)
+            files[path] = Entry(mode, w.add_blob(data))
+        if not files:
+            w.abort()
+            return
+        tree = private.write_tree(w, files)
+        prev = private.head(PRE_UNDO)
+        sha = private.make_commit(w, tree=tree, parent=prev,
+                                  message=f"pre-undo: state before undoing "
+                                          f"{restore_commit[:12]}\n")
+        w.finish()
+    except BaseException:
+        w.abort()
+        raise
+    private.move_head(prev, sha, branch=PRE_UNDO, message="pre-undo")
+
+
 def _missing_parents(base: Path, rel: str, path: str) -> list[str]:
     """Tree paths of the parent directories of rel that do not exist yet,
     outermost first."""
@@ -118,7 +148,10 @@ def save_pre_restore(private: Store, plan: Plan) -> str:
                            "gid": st.st_gid, "kind": kind}
         undo = {"home": str(t.home), "root": str(t.root), "mode": plan.mode,
                 "source": plan.source, "time": int(time.time()), "saved": saved,
-                "created": created, "created_dirs": created_dirs}
+                "created": created, "created_dirs": created_dirs,
+                # What the restore writes: undo puts back only these (user data
+                # it did not touch is saved, but later edits to it are kept).
+                "changed": sorted(by_path)}
         files[UNDO_PATH] = Entry(FILE, w.add_blob(json.dumps(undo, indent=1).encode()))
         tree = private.write_tree(w, files)
         prev = private.head(PRE_RESTORE)
@@ -365,6 +398,11 @@ def undo_commit(private: Store, commit: str) -> Undone:
     undo = json.loads(private.read_blob(tree[UNDO_PATH].sha))
     t = Target(Path(undo["home"]), Path(undo["root"]), None, undo["home"],
                as_root=os.geteuid() == 0)
+    changed = set(undo.get("changed", undo["saved"]))
+    put_back = {p: m for p, m in undo["saved"].items() if p in changed}
+    # Whatever undo overwrites or removes is saved first: edits made since the
+    # restore are never lost, only set aside (branch pre-undo of the private store).
+    _save_current(private, t, [*undo["created"], *put_back], commit)
     removed = restored = 0
     for path in undo["created"]:
         base, rel = t.abspath(path)
@@ -374,7 +412,7 @@ def undo_commit(private: Store, commit: str) -> Undone:
             removed += 1
         except FileNotFoundError:
             pass
-    for path, meta in undo["saved"].items():
+    for path, meta in put_back.items():
         base, rel = t.abspath(path)
         data = private.read_blob(tree[path].sha)
         own = t.as_root

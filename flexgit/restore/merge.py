@@ -12,6 +12,7 @@ never overwrites a live value.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,26 +35,43 @@ _TEXT_PLACEHOLDERS = tuple(v for v in sanitize.placeholders.PLACEHOLDERS.values(
 
 def keep_live_values(source: bytes, live: bytes, live_sanitized: bytes) -> tuple[bytes, int]:
     """Source text with each placeholder line replaced by the live line it came
-    from. Returns the text and how many placeholder lines found no live twin."""
+    from. Returns the text and how many placeholder lines found no live twin.
+
+    Lines are paired by aligning the source with the sanitized live text
+    (difflib), so `password=` of section [2001] takes [2001]'s live password
+    even when sections were added or removed around it; a line outside the
+    aligned blocks only takes a live value that is the one candidate."""
     try:
-        src = source.decode("utf-8")
+        src_lines = source.decode("utf-8").splitlines(keepends=True)
         raw_lines = live.decode("utf-8").splitlines(keepends=True)
         san_lines = live_sanitized.decode("utf-8").splitlines(keepends=True)
     except UnicodeDecodeError:
         return source, 0
     if len(raw_lines) != len(san_lines):
         return source, 0  # not a line-preserving sanitization: nothing to pair
-    twins: dict[str, list[str]] = defaultdict(list)
-    for raw, san in zip(raw_lines, san_lines, strict=True):
+    src_keys = [ln.rstrip("\r\n") for ln in src_lines]
+    san_keys = [ln.rstrip("\r\n") for ln in san_lines]
+    aligned: dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(None, src_keys, san_keys, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            aligned[block.a + k] = block.b + k
+    candidates: dict[str, list[int]] = defaultdict(list)
+    for j, (raw, san) in enumerate(zip(raw_lines, san_lines, strict=True)):
         if raw != san:
-            twins[san.rstrip("\r\n")].append(raw)
+            candidates[san_keys[j]].append(j)
+    used = set(aligned.values())
     out, missing = [], 0
-    for line in src.splitlines(keepends=True):
-        key = line.rstrip("\r\n")
+    for i, line in enumerate(src_lines):
+        key = src_keys[i]
         if has_placeholder(key):
-            if twins.get(key):
-                raw = twins[key].pop(0)
-                out.append(raw.rstrip("\r\n") + line[len(key):])
+            twin = aligned.get(i)
+            if twin is None:
+                free = [c for c in candidates.get(key, []) if c not in used]
+                twin = free[0] if len(free) == 1 else None
+            if twin is not None and raw_lines[twin] != san_lines[twin]:
+                out.append(raw_lines[twin].rstrip("\r\n") + line[len(key):])
+                used.add(twin)
                 continue
             missing += 1
         out.append(line)
@@ -100,8 +118,14 @@ def _set(doc: Any, path: list[Any], value: Any) -> bool:
     return False
 
 
-def _is_placeholder_value(v: Any) -> bool:
-    return isinstance(v, str) and is_placeholder(v)
+def _has_placeholder_value(v: Any) -> bool:
+    if isinstance(v, str):
+        return is_placeholder(v)
+    if isinstance(v, dict):
+        return any(_has_placeholder_value(x) for x in v.values())
+    if isinstance(v, list):
+        return any(_has_placeholder_value(x) for x in v)
+    return False
 
 
 def merge_json(base: bytes | None, source: bytes, live: bytes,
@@ -123,27 +147,37 @@ def merge_json(base: bytes | None, source: bytes, live: bytes,
     result = json.loads(live)
     out = JsonMerge(b"")
     delta = DeepDiff(old, src, view="tree", ignore_order=False)
+    changes: dict[tuple[Any, ...], Any] = {}
     for kind in sorted(delta):
         for level in delta[kind]:
             path = level.path(output_format="list")
-            new = level.t2 if kind not in ("dictionary_item_removed",
-                                           "iterable_item_removed") else _MISSING
-            if hasattr(new, "__class__") and new.__class__.__name__ == "NotPresent":
-                new = _MISSING
-            was = _get(old, path)
-            live_s_value = _get(cur_s, path)
-            shown = "root" + "".join(f"[{k!r}]" for k in path)
-            if _is_placeholder_value(new):
-                continue  # a placeholder never replaces what is live
-            if base is None and kind not in ("dictionary_item_added", "iterable_item_added"):
-                out.conflicts.append(shown)
-                continue
-            if live_s_value is not _MISSING and live_s_value != was and \
-                    live_s_value != (new if new is not _MISSING else was):
-                out.conflicts.append(shown)
-                continue
-            if _set(result, path, new):
-                out.applied.append(shown)
+            # A changed list is merged as one value: item by item, indices shift
+            # under each other and the wrong items go.
+            k = next((n for n, p in enumerate(path) if isinstance(p, int)), None)
+            if k is not None:
+                changes[tuple(path[:k])] = _get(src, path[:k])
+            elif kind in ("dictionary_item_removed", "iterable_item_removed"):
+                changes[tuple(path)] = _MISSING
+            else:
+                changes[tuple(path)] = level.t2
+    for key in sorted(changes, key=len):
+        if any(key[:n] in changes for n in range(len(key))):
+            continue  # inside a list or value already merged whole
+        path, new = list(key), changes[key]
+        was = _get(old, path)
+        live_s_value = _get(cur_s, path)
+        shown = "root" + "".join(f"[{k!r}]" for k in path)
+        if _has_placeholder_value(new):
+            continue  # a placeholder never replaces what is live
+        if base is None and was is not _MISSING:
+            out.conflicts.append(shown)  # no base: live values stay
+            continue
+        if live_s_value is not _MISSING and live_s_value != was and \
+                live_s_value != (new if new is not _MISSING else was):
+            out.conflicts.append(shown)
+            continue
+        if _set(result, path, new):
+            out.applied.append(shown)
     text = json.dumps(result, indent=_indent_of(live), ensure_ascii=False)
     out.data = (text + ("\n" if live.endswith(b"\n") else "")).encode("utf-8")
     if result == cur:

@@ -160,3 +160,74 @@ def test_new_secrets_are_long_varied_and_from_their_alphabet() -> None:
     assert set("".join(many)) == set(string.ascii_letters + string.digits)
     pins = [new_secret(8, string.digits) for _ in range(50)]
     assert all(len(p) == 8 and p.isdigit() for p in pins)
+
+
+def test_undo_keeps_edits_made_after_the_restore(env: Env) -> None:
+    _snap(env)
+    conf = env.root / "etc/asterisk/features.conf"
+    conf.write_text("; broken\n")
+    assert env.run("-y", "restore", "latest").exit_code == 0
+    user = env.home / "users" / "2001.json"
+    user.write_text('{"password_hash": "changed-after-the-restore"}\n')
+    conf.write_text("; edited after the restore\n")
+    r = env.run("undo")
+    assert r.exit_code == 0, r.output
+    assert user.read_text() == '{"password_hash": "changed-after-the-restore"}\n'
+    assert conf.read_text() == "; broken\n"
+    import subprocess
+    saved = subprocess.run(["git", "--git-dir", str(env.home / "backup/private.git"), "show",
+                            "pre-undo:system/etc/asterisk/features.conf"],
+                           capture_output=True, text=True, check=True).stdout
+    assert saved == "; edited after the restore\n"
+
+
+def test_a_backup_file_cannot_write_outside_what_the_profile_manages(env: Env) -> None:
+    import base64
+    import hashlib
+
+    _snap(env)
+    doc = json.loads(env.run("--json", "export").stdout)
+    data = json.loads(Path(doc["path"]).read_text())
+
+    def entry(path: str, root: str, content: bytes) -> dict[str, object]:
+        return {"path": path, "root": root, "size": len(content),
+                "hash": "sha256:" + hashlib.sha256(content).hexdigest(),
+                "content": base64.b64encode(content).decode(), "mode": "0644"}
+    data["files"] += [entry(".ssh/authorized_keys", "home", b"ssh-ed25519 AAAA evil\n"),
+                      entry("etc/sudoers", "system", b"ALL ALL=(ALL) NOPASSWD: ALL\n"),
+                      entry("backup/private.git/refs/heads/pre-restore", "home", b"0" * 40)]
+    data["file_count"] = len(data["files"])
+    evil = env.tmp / "evil.flx"
+    evil.write_text(json.dumps(data))
+    r = env.run("-y", "restore", str(evil))
+    assert r.exit_code == 0, r.output
+    assert not (env.home / ".ssh").exists()
+    assert not (env.root / "etc/sudoers").exists()
+    r = env.run("--json", "restore", "--dry-run", str(evil))
+    acts = {a["path"]: a for a in json.loads(r.stdout)["actions"]}
+    assert acts["home/.ssh/authorized_keys"]["action"] == "skip"
+    assert acts["home/backup/private.git/refs/heads/pre-restore"]["action"] == "skip"
+    assert env.run("undo").exit_code == 0
+
+
+def test_evil_template_names_are_refused(env: Env) -> None:
+    _snap(env)
+    doc = json.loads(env.run("--json", "export").stdout)
+    data = json.loads(Path(doc["path"]).read_text())
+    data["flexgit"]["manifest"]["templates"] = {"../../../PWNED": {"x": 1}}
+    evil = env.tmp / "evil.flx"
+    evil.write_text(json.dumps(data))
+    r = env.run("-y", "restore", "-m", "fresh", str(evil))
+    assert r.exit_code == 1 and "template '../../../PWNED'" in r.stderr
+    assert not list(env.tmp.rglob("PWNED*"))
+    r = env.run("import", str(evil))
+    assert r.exit_code == 1
+
+
+def test_rollback_json_is_one_document(env: Env) -> None:
+    _snap(env, "-m", "one")
+    (env.home / "public_html/portal/index.php").write_text("<?php echo 2;\n")
+    _snap(env, "-m", "two")
+    r = env.run("--json", "-y", "rollback")
+    doc = json.loads(r.stdout)
+    assert doc["mode"] == "merge" and doc["rolled_back_to"] and doc["snapshot"]
