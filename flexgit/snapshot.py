@@ -216,11 +216,15 @@ def collect(store: Store, inst: Installation, profile: Profile, backup_type: str
         else:
             found.append(item)
 
+    trusted = cache.head is not None and cache.head == store.head()
+
     def cached(f: scan.Found) -> Any:
         if f.kind != "file" or f.path in _META_SOURCES:
             return None
         hit = cache.get(f.path, f.st)
-        return hit if hit is not None and store.has_object(hit.sha) else None
+        if hit is None:
+            return None
+        return hit if trusted or store.has_object(hit.sha) else None
 
     done: list[tuple[scan.Found, Any]] = []  # resolved without reading content
     todo: list[scan.Found] = []
@@ -301,7 +305,7 @@ def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str
         raise
     result.warnings = c.warnings
     result.cached = c.cached
-    cache.save()
+    cache.save(store.head())
     return result
 
 

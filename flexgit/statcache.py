@@ -37,10 +37,14 @@ class StatCache:
         self._old: dict[str, list[object]] = {}
         self._new: dict[str, list[object]] = {}
         self._started = time.time_ns()
+        # The commit the cache was saved after: while it is still the branch
+        # head, every blob the cache names is known to be in the store.
+        self.head: str | None = None
         try:
             doc = json.loads(self._path.read_bytes())
             if doc.get("digest") == digest and isinstance(doc.get("entries"), dict):
                 self._old = doc["entries"]
+                self.head = doc.get("head") if isinstance(doc.get("head"), str) else None
         except (OSError, ValueError):
             pass  # no cache or a damaged one: read everything
 
@@ -61,10 +65,10 @@ class StatCache:
             return
         self._new[path] = [*_key(st), sha, counts]
 
-    def save(self) -> None:
-        if self._new == self._old:
+    def save(self, head: str | None = None) -> None:
+        if self._new == self._old and head == self.head:
             return
-        data = json.dumps({"digest": self._digest, "entries": self._new},
+        data = json.dumps({"digest": self._digest, "head": head, "entries": self._new},
                           separators=(",", ":")).encode()
         # A cache that cannot be written only costs speed next time.
         with contextlib.suppress(OSError):
