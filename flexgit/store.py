@@ -487,6 +487,15 @@ class Store:
         tag = self._repo.refs.as_dict(Ref(b"refs/tags")).get(Ref(name.encode()))
         if tag is not None:
             return str(tag.decode())
+        # A fetched host branch: `central/flexgit/pbx1/flexpbx` or its full ref
+        # name, as `flexgit log --remote` shows them (restoring another host's
+        # snapshots is what offsite copies are for).
+        for ref in (name, f"refs/remotes/{name}"):
+            if ref.startswith("refs/") and "\0" not in ref:
+                try:
+                    return str(self._repo.refs[Ref(ref.encode())].decode())
+                except KeyError:
+                    continue
         low = name.lower()
         if 4 <= len(low) <= 40 and all(ch in "0123456789abcdef" for ch in low):
             matches = {s for s in self._commit_ids() if s.startswith(low)}

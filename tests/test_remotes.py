@@ -135,6 +135,16 @@ def test_push_and_fetch_through_a_real_server(env: Env, central: Path, tmp_path:
     assert lines[2].endswith("(before-upgrade)")
     # The objects arrived: C git reads the fetched snapshot from this store.
     assert git(other, "show", f"{second}:system/etc/asterisk/features.conf").stdout == "; v2\n"
+    # Disaster recovery: a new machine shows and restores the other host's snapshot.
+    r = env.run(*args, "show", "central/flexgit/pbx1/flexpbx", "system/etc/asterisk/features.conf")
+    assert r.exit_code == 0 and r.stdout == "; v2\n"
+    newhome, newroot = tmp_path / "newhome", tmp_path / "newroot"
+    newhome.mkdir()
+    newroot.mkdir()
+    r = env.run(*args, "--home", str(newhome), "--root", str(newroot), "-y", "restore",
+                "-m", "fresh", "refs/remotes/central/flexgit/pbx1/flexpbx")
+    assert r.exit_code == 0, r.output
+    assert (newroot / "etc/asterisk/features.conf").read_text() == "; v2\n"
 
 
 def test_many_hosts_share_one_repository(env: Env, central: Path, tmp_path: Path) -> None:
