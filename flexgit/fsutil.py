@@ -48,6 +48,18 @@ def open_temp(directory: Path) -> tuple[Path, BinaryIO]:
     return tmp, os.fdopen(fd, "wb")
 
 
+def _discard(tmp: Path, f: BinaryIO, final: Path, e: BaseException) -> BaseException:
+    """Drop a temp file after a failed write; the error to raise, naming the
+    final path when the OS did not name one (a full disk, an I/O error)."""
+    with contextlib.suppress(OSError):
+        f.close()  # closing flushes: the disk may still be full
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+    if isinstance(e, OSError):
+        return OSError(e.errno, e.strerror, e.filename or str(final))
+    return e
+
+
 def commit_temp(
     tmp: Path,
     f: BinaryIO,
@@ -68,17 +80,8 @@ def commit_temp(
         f.close()
         faults.point("replace")
         os.replace(tmp, final)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            f.close()
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OSError(e.errno, e.strerror, e.filename or str(final)) from None
-    except BaseException:
-        f.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    except BaseException as e:
+        raise _discard(tmp, f, final, e) from None
     fsync_dir(final.parent)
 
 
@@ -94,17 +97,8 @@ def atomic_write(
     try:
         faults.point("write")
         f.write(data)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            f.close()
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OSError(e.errno, e.strerror, e.filename or str(final)) from None
-    except BaseException:
-        f.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    except BaseException as e:
+        raise _discard(tmp, f, final, e) from None
     commit_temp(tmp, f, final, mode=mode, uid=uid, gid=gid)
 
 

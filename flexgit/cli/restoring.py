@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -37,15 +38,19 @@ def print_plan(out: Output, plan: Plan, *, all_actions: bool = False) -> None:
         out.info(f"  note: {note}")
 
 
-def confirmer(ctx: Context, mode: str, user: str | None) -> object:
+def confirmer(ctx: Context, mode: str, user: str | None, *, prompts: dict[str, str] = PROMPTS,
+              show_plan: bool = True) -> Callable[[Plan], bool]:
+    """The question a restore asks before it writes; -y answers it, and with
+    no terminal to ask on it refuses rather than hang."""
     def confirm(plan: Plan) -> bool:
         if ctx.yes:
             return True
         if not sys.stdin.isatty():
             raise UsageError("refusing to restore without confirmation: no terminal to ask "
                              "on; pass -y to confirm")
-        print_plan(ctx.out, plan)
-        click.echo(PROMPTS[mode].format(home=plan.target.home, user=user), err=True)
+        if show_plan:
+            print_plan(ctx.out, plan)
+        click.echo(prompts[mode].format(home=plan.target.home, user=user), err=True)
         return click.confirm("Continue?", default=False, err=True)
     return confirm
 
@@ -104,7 +109,7 @@ def restore_cmd(ctx: Context, source: str, mode: str, user: str | None, dry_run:
     ctx.log_run = not dry_run
     outcome = restore_mod.restore(ctx, source, mode=mode, user=user, dry_run=dry_run,
                                   force=force, skip_sudoers=skip_sudoers,
-                                  confirm=confirmer(ctx, mode, user),  # type: ignore[arg-type]
+                                  confirm=confirmer(ctx, mode, user),
                                   progress=ctx.out.progress)
     ctx.out.progress_done()
     if dry_run:
@@ -127,7 +132,7 @@ def rollback(ctx: Context, rev: str | None) -> int:
     Example:
       flexgit rollback before-upgrade
     """
-    res = restore_mod.rollback(ctx, rev, confirm=confirmer(ctx, "merge", None),  # type: ignore[arg-type]
+    res = restore_mod.rollback(ctx, rev, confirm=confirmer(ctx, "merge", None),
                                progress=ctx.out.progress)
     ctx.out.progress_done()
     code = report(ctx, res.outcome, res.warnings,

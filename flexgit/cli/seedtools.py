@@ -14,10 +14,9 @@ from flexgit import restore as restore_mod
 from flexgit import seedtools
 from flexgit.app import Context
 from flexgit.cli import HandledCommand, _current
-from flexgit.cli.restoring import print_plan, report
+from flexgit.cli.restoring import confirmer, report
 from flexgit.errors import OK, WARNINGS, BadInput, UsageError
 from flexgit.output import Output
-from flexgit.restore.plan import Plan
 
 SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 MODES = ("fresh", "merge", "migrate")
@@ -79,18 +78,6 @@ def backup(backup_type: str, output: str | None, compress: bool, verbose: bool,
     return WARNINGS if b.warnings else OK
 
 
-def _prompt(ctx: Context, mode: str, user: str | None, verbose: bool) -> object:
-    def confirm(plan: Plan) -> bool:
-        if ctx.yes:
-            return True
-        if not sys.stdin.isatty():
-            raise UsageError("refusing to restore without confirmation: no terminal to ask "
-                             "on; pass -y to confirm")
-        if verbose:
-            print_plan(ctx.out, plan)
-        click.echo(WARNINGS_TEXT[mode].format(user=user), err=True)
-        return click.confirm("Continue?", default=False, err=True)
-    return confirm
 
 
 @click.command(cls=HandledCommand, context_settings=SETTINGS)
@@ -118,7 +105,8 @@ def restore(mode: str, user: str | None, verbose: bool, yes: bool, backup_file: 
         raise UsageError("migrate mode needs the target user: -u USERNAME")
     ctx = _context(verbose, yes)
     outcome = restore_mod.restore(ctx, str(path), mode=mode, user=user,
-                                  confirm=_prompt(ctx, mode, user, verbose),  # type: ignore[arg-type]
+                                  confirm=confirmer(ctx, mode, user, prompts=WARNINGS_TEXT,
+                                                    show_plan=verbose),
                                   progress=ctx.out.progress)
     ctx.out.progress_done()
     code = report(ctx, outcome)
