@@ -120,45 +120,19 @@ def atomic_write_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644,
                     uid: int | None = None, gid: int | None = None,
                     expect_sha256: str | None = None,
                     check: Callable[[str], None] | None = None) -> None:
-    """atomic_write relative to a directory descriptor (see paths.open_parent).
-
-    With `expect_sha256` the bytes are read back from the temp file and must
-    match before the rename. `check` gets a path to the finished temp file (for
-    external validators such as visudo); raising there leaves the final name
-    untouched.
-    """
-    tmp = f"{TEMP_PREFIX}{secrets.token_hex(6)}"
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(tmp, flags, 0o600, dir_fd=dir_fd)
+    """atomic_write relative to a directory descriptor (see paths.open_parent):
+    stage_at, fsync the temp file, rename it over `name`, fsync the directory."""
+    tmp = stage_at(dir_fd, data, mode=mode, uid=uid, gid=gid, expect_sha256=expect_sha256,
+                   check=check)
     try:
-        faults.point("write")
-        view = memoryview(data)
-        while view:
-            n = os.write(fd, view)
-            view = view[n:]
-        faults.point("fsync")
-        os.fsync(fd)
-        if expect_sha256 is not None:
-            h = hashlib.sha256()
-            off = 0
-            while chunk := os.pread(fd, 1 << 20, off):
-                h.update(chunk)
-                off += len(chunk)
-            if h.hexdigest() != expect_sha256:
-                raise IntegrityError(f"{name}: written bytes do not match the expected sha256; "
-                                     f"the file was not replaced")
-        if uid is not None or gid is not None:
-            os.fchown(fd, -1 if uid is None else uid, -1 if gid is None else gid)
-        os.fchmod(fd, mode)
-        if check is not None:
-            check(f"/proc/{os.getpid()}/fd/{dir_fd}/{tmp}")
-        os.close(fd)
-        fd = -1
-        faults.point("replace")
-        os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-    except BaseException:
-        if fd >= 0:
+        fd = os.open(tmp, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=dir_fd)
+        try:
+            faults.point("fsync")
+            os.fsync(fd)
+        finally:
             os.close(fd)
+        commit_at(dir_fd, tmp, name)
+    except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp, dir_fd=dir_fd)
         raise
