@@ -177,12 +177,3 @@ def _decrypt_error(label: str, msg: str, status: set[str]) -> CryptoError:
     # The session key opened (or the data is no OpenPGP at all): the file is bad.
     err.damaged = bool(status & {"BADMDC", "DECRYPTION_INFO", "NODATA"})
     return err
-
-
-def file_is_encrypted(path: Path) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return looks_encrypted(f.read(64))
-    except OSError:
-        return False
-

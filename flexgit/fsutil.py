@@ -9,7 +9,6 @@ writing, so a crash leaves either the old or the new bytes there.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
@@ -332,7 +331,3 @@ def _break_stale(path: Path, holder: LockInfo | None) -> None:
 def remove_quietly(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-
-
-def is_enospc(e: OSError) -> bool:
-    return e.errno == errno.ENOSPC

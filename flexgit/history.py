@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,8 +10,6 @@ from typing import Any
 
 from flexgit import diff as diff_mod
 from flexgit import sanitize
-from flexgit.errors import UsageError
-from flexgit.manifest import MANIFEST_PATH, Manifest
 from flexgit.profile import Profile
 from flexgit.snapshot import Installation, collect, read_nofollow
 from flexgit.statcache import StatCache
@@ -54,13 +53,6 @@ def snapshot_files(store: Store, rev: str) -> Files:
             if not p.startswith(".flexgit/")}
 
 
-def manifest_of(store: Store, commit: str) -> Manifest:
-    entry = store.read_tree(commit).get(MANIFEST_PATH)
-    if entry is None:
-        raise UsageError(f"snapshot {commit[:12]} has no manifest; it was not made by flexgit")
-    return Manifest.from_bytes(store.read_blob(entry.sha), f"{commit[:12]}:{MANIFEST_PATH}")
-
-
 class DiskSide:
     """The installation on disk as the snapshot would see it (sanitized)."""
 
@@ -75,7 +67,6 @@ class DiskSide:
     def read(self, path: str, entry: Entry) -> bytes:
         p = self._inst.abspath(path)
         if entry.mode == 0o120000:
-            import os
             return os.readlink(p).encode("utf-8", "surrogateescape")
         return sanitize.sanitize(path, read_nofollow(p), self._profile.rules).data
 

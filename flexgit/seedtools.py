@@ -5,7 +5,6 @@ sudoers and permissions, clean up). Their command lines are in cli/seedtools.py.
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import stat
 import tempfile
@@ -49,12 +48,6 @@ def backup(ctx: Context, *, backup_type: str = "flx", out_dir: Path | None = Non
                                   progress=progress, extras=extras)
     return Backup(exp.result.path, exp.result.files, snap.head, include_data,
                   snap.result.id is not None, snap.warnings + exp.warnings)
-
-
-@dataclass
-class Step:
-    n: int
-    text: str
 
 
 def _account_home(ctx: Context, name: str) -> tuple[accounts.Account, Path]:
@@ -141,7 +134,3 @@ def _readable_by(p: Path, acct: accounts.Account) -> bool:
     bits = stat.S_IRUSR if st.st_uid == acct.uid else (
         stat.S_IRGRP if st.st_gid == acct.gid else stat.S_IROTH)
     return bool(st.st_mode & bits)
-
-
-def current_user() -> str:
-    return pwd.getpwuid(os.geteuid()).pw_name

@@ -634,15 +634,6 @@ def _to_str_refs(refs: Mapping[Ref, ObjectID | None] | None) -> dict[str, str]:
     return out
 
 
-def list_remote_refs(url: str) -> dict[str, str]:
-    client, path = _transport(url)
-    try:
-        result = client.get_refs(path.encode())
-    except Exception as e:  # dulwich and the network raise many kinds
-        raise _remote_error(url, e) from None
-    return _to_str_refs(result.refs)
-
-
 class _Lines:
     """Collects a remote's side-band messages as whole lines."""
 

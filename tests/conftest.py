@@ -129,3 +129,21 @@ def tree_state(*dirs: Path) -> dict[str, tuple[str, int, bytes]]:
                 else:
                     out[str(p)] = ("file", st.st_mode & 0o7777, p.read_bytes())
     return out
+
+
+@pytest.fixture
+def two_users() -> Iterator[tuple[str, str]]:
+    """Two real Unix users for migrate tests (no home made: homes live under
+    the test's --root); removed afterwards. Needs root and useradd."""
+    if os.geteuid() != 0 or shutil.which("useradd") is None:
+        pytest.skip("needs root and useradd")
+    import secrets
+
+    tag = secrets.token_hex(3)
+    names = (f"fgsrc{tag}", f"fgdst{tag}")
+    for n in names:
+        subprocess.run(["useradd", "-M", "-d", f"/home/{n}", "-s", "/bin/false", n],
+                       check=True)
+    yield names
+    for n in names:
+        subprocess.run(["userdel", n], check=False)

@@ -131,12 +131,15 @@ def log(ctx: Context, limit: int | None, remote: str | None) -> int:
         store.close()
     ctx.out.data([e.as_json() for e in entries])
     for e in entries:
-        tags = f" ({', '.join(e.tags)})" if e.tags else ""
-        ctx.out.info(f"{e.id[:12]}  {e.created}  {e.type:<4} {e.files:>5} files  "
-                     f"{e.message}{tags}")
+        ctx.out.info(_log_line(e))
     if not entries:
         ctx.out.info("no snapshots yet; run `flexgit snapshot`")
     return OK
+
+
+def _log_line(e: history.LogEntry) -> str:
+    tags = f" ({', '.join(e.tags)})" if e.tags else ""
+    return f"{e.id[:12]}  {e.created}  {e.type:<4} {e.files:>5} files  {e.message}{tags}"
 
 
 def _remote_log(ctx: Context, remote: str | None, limit: int | None) -> int:
@@ -149,9 +152,7 @@ def _remote_log(ctx: Context, remote: str | None, limit: int | None) -> int:
     for b, entries in found:
         ctx.out.info(f"{b.remote}: {b.host}/{b.account}  ({b.ref})")
         for e in entries:
-            tags = f" ({', '.join(e.tags)})" if e.tags else ""
-            ctx.out.info(f"  {e.id[:12]}  {e.created}  {e.type:<4} {e.files:>5} files  "
-                         f"{e.message}{tags}")
+            ctx.out.info("  " + _log_line(e))
     if not found:
         ctx.out.info("no host branches fetched yet; run `flexgit fetch [REMOTE]`")
     return OK

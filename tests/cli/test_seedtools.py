@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 import os
 import pwd
-import secrets
 import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -172,31 +170,17 @@ def test_terminal_prompt_answered_yes_shows_progress(env: Env, tmp_path: Path) -
 # --- flexpbx-migrate ---------------------------------------------------------
 
 
-@pytest.fixture
-def accounts(tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
-    if os.geteuid() != 0 or shutil.which("useradd") is None:
-        pytest.skip("needs root and useradd")
-    tag = secrets.token_hex(3)
-    names = (f"fgsrc{tag}", f"fgdst{tag}")
-    for n in names:
-        subprocess.run(["useradd", "-M", "-d", f"/home/{n}", "-s", "/bin/false", n],
-                       check=True)
-    root = tmp_path / "root"
-    yield names[0], names[1], root
-    for n in names:
-        subprocess.run(["userdel", n], check=False)
-
-
 def _migrate(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     e = {**os.environ, "FLEXGIT_ROOT": str(root), "NO_COLOR": "1"}
     return subprocess.run([tool("flexpbx-migrate"), *args], capture_output=True, text=True,
                           env=e, timeout=120)
 
 
-def test_migrate_six_steps(accounts: tuple[str, str, Path], tmp_path: Path) -> None:
+def test_migrate_six_steps(two_users: tuple[str, str], tmp_path: Path) -> None:
     if shutil.which("visudo") is None:
         pytest.skip("visudo not installed")
-    src, dst, root = accounts
+    src, dst = two_users
+    root = tmp_path / "root"
     home = root / "home" / src
     home.mkdir(parents=True)
     sample.build(home, root, user=src)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,9 +26,18 @@ def _mount(path: Path, size: str) -> bool:
 
 
 @pytest.fixture
-def mounts() -> Iterator[list[Path]]:
+def mount() -> Iterator[Callable[[Path, str], bool]]:
+    """Mount a tmpfs of `size` at a path (True), or say it cannot (False: not
+    root); unmounted when the test ends."""
     made: list[Path] = []
-    yield made
+
+    def do(path: Path, size: str) -> bool:
+        if _mount(path, size):
+            made.append(path)
+            return True
+        return False
+
+    yield do
     for p in reversed(made):
         subprocess.run(["umount", "-l", str(p)], capture_output=True)
 
@@ -50,12 +59,10 @@ def _one_error_line(r: subprocess.CompletedProcess[str], *needles: str) -> None:
     assert "Traceback" not in r.stderr
 
 
-def test_enospc_during_snapshot(tmp_path: Path, mounts: list[Path]) -> None:
+def test_enospc_during_snapshot(tmp_path: Path, mount: Callable[[Path, str], bool]) -> None:
     home, root, _ = _installation(tmp_path / "i")
     disk = tmp_path / "disk"
-    real = _mount(disk, "2m")
-    if real:
-        mounts.append(disk)
+    real = mount(disk, "2m")
     repo = disk / "store.git"
     assert flexgit(home, root, repo, "snapshot").returncode == 0
     before = head(repo)
@@ -69,14 +76,12 @@ def test_enospc_during_snapshot(tmp_path: Path, mounts: list[Path]) -> None:
     fsck_clean(repo)
 
 
-def test_enospc_during_export(tmp_path: Path, mounts: list[Path]) -> None:
+def test_enospc_during_export(tmp_path: Path, mount: Callable[[Path, str], bool]) -> None:
     home, root, repo = _installation(tmp_path / "i")
     (home / "public_html/big.bin").write_bytes(os.urandom(1 << 20))
     assert flexgit(home, root, repo, "snapshot").returncode == 0
     out = tmp_path / "out"
-    real = _mount(out, "512k")
-    if real:
-        mounts.append(out)
+    real = mount(out, "512k")
     env = {} if real else {"FLEXGIT_FAIL_AT": "write:1:ENOSPC"}
     r = flexgit(home, root, repo, "export", "-o", str(out), extra_env=env)
     assert r.returncode == 1
@@ -85,11 +90,10 @@ def test_enospc_during_export(tmp_path: Path, mounts: list[Path]) -> None:
     assert [p.name for p in out.iterdir() if p.name.startswith(".flexgit")] == []
 
 
-def test_enospc_during_restore_is_rolled_back(tmp_path: Path, mounts: list[Path]) -> None:
+def test_enospc_during_restore_is_rolled_back(tmp_path: Path,
+                                              mount: Callable[[Path, str], bool]) -> None:
     base = tmp_path / "i"
-    real = _mount(base, "4m")
-    if real:
-        mounts.append(base)
+    real = mount(base, "4m")
     home, root, _ = _installation(base)
     repo = tmp_path / "store.git"
     (home / "public_html/a.bin").write_bytes(os.urandom(600 << 10))
@@ -125,11 +129,9 @@ def test_eio_on_read_names_the_file(tmp_path: Path) -> None:
     assert head(repo) is not None
 
 
-def test_read_only_target(tmp_path: Path, mounts: list[Path]) -> None:
+def test_read_only_target(tmp_path: Path, mount: Callable[[Path, str], bool]) -> None:
     base = tmp_path / "i"
-    real = _mount(base, "4m")
-    if real:
-        mounts.append(base)
+    real = mount(base, "4m")
     home, root, _ = _installation(base)
     repo = tmp_path / "store.git"
     assert flexgit(home, root, repo, "snapshot").returncode == 0

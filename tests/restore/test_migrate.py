@@ -1,13 +1,9 @@
 from __future__ import annotations
 
 import json
-import os
 import pwd
-import secrets
-import shutil
 import stat
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,22 +11,14 @@ from click.testing import CliRunner
 
 from flexgit import sample
 from flexgit.cli import cli
-from tests.conftest import requires_root, tree_state
+from tests.conftest import requires_root, tree_state, which_or_skip
 
 
-@pytest.fixture
-def users() -> Iterator[tuple[str, str]]:
-    """Two real Unix users (no home created: homes live under the test's --root)."""
-    if os.geteuid() != 0 or shutil.which("useradd") is None:
-        pytest.skip("needs root and useradd")
-    tag = secrets.token_hex(3)
-    names = (f"fgbob{tag}", f"fgalice{tag}")
-    for n in names:
-        subprocess.run(["useradd", "-M", "-d", f"/home/{n}", "-s", "/bin/false", n],
-                       check=True)
-    yield names
-    for n in names:
-        subprocess.run(["userdel", n], check=False)
+def _source_home(tmp_path: Path, user: str) -> tuple[Path, Path]:
+    root = tmp_path / "root"
+    home = root / "home" / user
+    home.mkdir(parents=True)
+    return root, home
 
 
 def _run(root: Path, home: Path, repo: Path, *args: str) -> tuple[int, str, str]:
@@ -40,13 +28,10 @@ def _run(root: Path, home: Path, repo: Path, *args: str) -> tuple[int, str, str]
 
 
 @requires_root
-def test_migrate_to_second_real_user(tmp_path: Path, users: tuple[str, str]) -> None:
-    if shutil.which("visudo") is None:
-        pytest.skip("visudo not installed")
-    bob, alice = users
-    root = tmp_path / "root"
-    home = root / "home" / bob
-    home.mkdir(parents=True)
+def test_migrate_to_second_real_user(tmp_path: Path, two_users: tuple[str, str]) -> None:
+    which_or_skip("visudo")
+    bob, alice = two_users
+    root, home = _source_home(tmp_path, bob)
     s = sample.build(home, root, user=bob)
     # A real installation's home belongs to its account: that is how the
     # snapshot learns the account name the sudoers file must be rebuilt from.
@@ -117,13 +102,10 @@ def test_missing_target_user(tmp_path: Path) -> None:
 
 @requires_root
 def test_migrate_keeps_symlink_to_shadow_untouched(tmp_path: Path,
-                                                   users: tuple[str, str]) -> None:
-    if shutil.which("visudo") is None:
-        pytest.skip("visudo not installed")
-    bob, alice = users
-    root = tmp_path / "root"
-    home = root / "home" / bob
-    home.mkdir(parents=True)
+                                                   two_users: tuple[str, str]) -> None:
+    which_or_skip("visudo")
+    bob, alice = two_users
+    root, home = _source_home(tmp_path, bob)
     sample.build(home, root, user=bob)
     victim = tmp_path / "shadow"
     victim.write_text("root:x:0:0\n")
