@@ -56,9 +56,9 @@ def open_parent(base: Path, rel: str, *, create: bool = True, mode: int = 0o755,
 def parents_safe(base: Path, rel: str) -> str | None:
     """None when every existing parent of base/rel is a real directory,
     otherwise the reason it is not."""
-    cur = base
+    cur = str(base)  # str, not Path: a restore asks this for every file
     for part in rel.split("/")[:-1]:
-        cur = cur / part
+        cur = f"{cur}/{part}"
         try:
             st = os.lstat(cur)
         except FileNotFoundError:

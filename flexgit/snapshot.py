@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import multiprocessing as mp
@@ -59,7 +60,7 @@ class Installation:
                 raise UsageError(f"{name} {p} does not exist or is not a directory")
 
 
-def read_nofollow(path: Path) -> bytes:
+def read_nofollow(path: str | Path) -> bytes:
     faults.check_read(path)
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as f:
@@ -128,7 +129,7 @@ def init_worker(rules: sanitize.Rules, private: bool) -> None:
     _worker_rules, _worker_private = rules, private
 
 
-def _digest_file(path: str, abspath: Path, packing: bool,
+def _digest_file(path: str, abspath: str, packing: bool,
                  keep_data: bool) -> tuple[str, Any, dict[str, int], Any, bytes | None]:
     """In a worker: ("data", size, counts, prepared-or-blob-id, data if asked)."""
     try:
@@ -163,15 +164,15 @@ def worker_pool(profile: Profile) -> ProcessPoolExecutor:
                                initargs=(profile.rules, profile.private))
 
 
-def _digest_chunk(chunk: list[tuple[str, Path, bool, bool]]) -> list[Any]:
+def _digest_chunk(chunk: list[tuple[str, str, bool, bool]]) -> list[Any]:
     return [_digest_file(*args) for args in chunk]
 
 
 def _chunks(files: list[scan.Found], packing: bool,
-            limit: int = 1 << 22) -> Iterator[list[tuple[str, Path, bool, bool]]]:
+            limit: int = 1 << 22) -> Iterator[list[tuple[str, str, bool, bool]]]:
     """Tasks for the workers: a few MB of files each, so that the cost of
     handing work to another process is paid per chunk, not per file."""
-    chunk: list[tuple[str, Path, bool, bool]] = []
+    chunk: list[tuple[str, str, bool, bool]] = []
     size = 0
     for f in files:
         chunk.append((f.path, f.abspath, packing, f.path in _META_SOURCES))
@@ -281,6 +282,25 @@ def build_manifest(c: Collected, inst: Installation, profile: Profile,
         sensitive=profile.private)
 
 
+def fingerprint(c: Collected, inst: Installation, profile: Profile, backup_type: str) -> str:
+    """A digest of everything the snapshot's tree is made of (files, metadata,
+    rule counts, and what build_manifest reads). Equal fingerprints give equal
+    trees, so a no-change snapshot can stop here instead of serialising the
+    manifest and hashing every tree again."""
+    h = hashlib.sha1()
+    head = [backup_type, socket.gethostname(), scan.user_name(inst.home.stat().st_uid),
+            str(inst.home), profile.digest, profile.rules.digest, profile.private]
+    h.update(json.dumps(head).encode())
+    h.update("".join(f"\n{p}\0{e.mode}\0{e.sha}\0{m.mode}\0{m.owner}\0{m.group}\0{m.category}"
+                     for p, e, m in sorted((p, e, c.metas[p]) for p, e in c.files.items())
+                     ).encode("utf-8", "surrogateescape"))
+    h.update(json.dumps({"empty": {p: m.as_json() for p, m in c.empty.items()},
+                         "counts": c.counts,
+                         "meta": {p: blob_id(d) for p, d in c.meta_contents.items()}},
+                        sort_keys=True).encode())
+    return h.hexdigest()
+
+
 def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str = "flx",
          message: str | None = None, allow_empty: bool = False,
          progress: Callable[[str, int, int], None] | None = None) -> Result:
@@ -296,17 +316,28 @@ def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str
     w = store.writer()
     try:
         c = collect(store, inst, profile, backup_type, cache, w, progress)
-        manifest = build_manifest(c, inst, profile, backup_type)
-        result = commit_files(store, w, c.files, manifest, c.counts, profile.rules.digest,
-                              parent=parent, message=message, allow_empty=allow_empty,
-                              summary=f"snapshot ({backup_type})")
+        fp = fingerprint(c, inst, profile, backup_type)
+        if parent is not None and not allow_empty and cache.head == parent \
+                and cache.fingerprint == fp:
+            w.abort()
+            result = Result(None, parent, len(c.files), 0, _now()[1], len(c.counts))
+        else:
+            manifest = build_manifest(c, inst, profile, backup_type)
+            result = commit_files(store, w, c.files, manifest, c.counts, profile.rules.digest,
+                                  parent=parent, message=message, allow_empty=allow_empty,
+                                  summary=f"snapshot ({backup_type})")
     except BaseException:
         w.abort()
         raise
     result.warnings = c.warnings
     result.cached = c.cached
-    cache.save(store.head())
+    cache.save(store.head(), fp)
     return result
+
+
+def _now() -> tuple[int, str]:
+    now = int(time.time())
+    return now, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
 
 
 def commit_files(store: Store, w: PackWriter, files: Files, manifest: Manifest,
@@ -324,8 +355,7 @@ def commit_files(store: Store, w: PackWriter, files: Files, manifest: Manifest,
                        (REPORT_PATH, report_bytes(rules_digest, counts))):
         all_files[path] = Entry(FILE, w.add_blob(data))
     tree = store.write_tree(w, all_files)
-    now = int(time.time())
-    created = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+    now, created = _now()
     old: Files = {}
     if parent is not None:
         info = store.commit_info(parent)

@@ -40,11 +40,16 @@ class StatCache:
         # The commit the cache was saved after: while it is still the branch
         # head, every blob the cache names is known to be in the store.
         self.head: str | None = None
+        # What the snapshot at `head` was made of (snapshot.fingerprint): equal
+        # now means the tree would be head's again, without building it.
+        self.fingerprint: str | None = None
         try:
             doc = json.loads(self._path.read_bytes())
             if doc.get("digest") == digest and isinstance(doc.get("entries"), dict):
                 self._old = doc["entries"]
                 self.head = doc.get("head") if isinstance(doc.get("head"), str) else None
+                fp = doc.get("fingerprint")
+                self.fingerprint = fp if isinstance(fp, str) else None
         except (OSError, ValueError):
             pass  # no cache or a damaged one: read everything
 
@@ -65,11 +70,11 @@ class StatCache:
             return
         self._new[path] = [*_key(st), sha, counts]
 
-    def save(self, head: str | None = None) -> None:
-        if self._new == self._old and head == self.head:
+    def save(self, head: str | None = None, fingerprint: str | None = None) -> None:
+        if self._new == self._old and head == self.head and fingerprint == self.fingerprint:
             return
-        data = json.dumps({"digest": self._digest, "head": head, "entries": self._new},
-                          separators=(",", ":")).encode()
+        data = json.dumps({"digest": self._digest, "head": head, "fingerprint": fingerprint,
+                           "entries": self._new}, separators=(",", ":")).encode()
         # A cache that cannot be written only costs speed next time.
         with contextlib.suppress(OSError):
             fsutil.atomic_write(self._path, data, mode=0o600)

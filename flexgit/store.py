@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from dulwich.errors import NotGitRepository
 from dulwich.objects import Blob, Commit, ObjectID, Tree
@@ -64,6 +64,9 @@ class CommitInfo:
         return self.message.split("\n", 1)[0]
 
 
+_recent_trees: dict[str, Files] = {}  # the last tree read_tree() read
+
+
 def _oid(sha: str) -> ObjectID:
     return ObjectID(sha.encode())
 
@@ -90,6 +93,18 @@ def _pack_header(type_num: int, size: int) -> bytes:
     return bytes(out)
 
 
+_PROBE = 1 << 14
+
+
+def _deflate(data: bytes) -> bytes:
+    """zlib at level 1, or stored (level 0) when a probe of the start shows the
+    data does not shrink: images, fonts and audio are compressed already, and
+    deflating them again costs most of a snapshot's zlib time for nothing."""
+    if len(data) > 2 * _PROBE and len(zlib.compress(data[:_PROBE], 1)) > _PROBE * 0.97:
+        return zlib.compress(data, 0)
+    return zlib.compress(data, 1)
+
+
 class PackWriter:
     """Writes new objects of one snapshot into a single pack.
 
@@ -113,7 +128,7 @@ class PackWriter:
         if binsha in self._seen or self._store.has_object(binsha.hex()):
             return binsha.hex()
         return self._add_sized(type_num, len(data), binsha,
-                               zlib.compress(data, 1) if compressed is None else compressed)
+                               _deflate(data) if compressed is None else compressed)
 
     def _add_sized(self, type_num: int, size: int, binsha: bytes, compressed: bytes) -> str:
         if binsha in self._seen or self._store.has_object(binsha.hex()):
@@ -138,7 +153,7 @@ class PackWriter:
     def prepare_blob(data: bytes) -> tuple[bytes, bytes]:
         """(binary id, compressed data) for a blob; C code that releases the GIL,
         so callers may run it in worker threads."""
-        return _object_id(_TYPE_BLOB, data), zlib.compress(data, 1)
+        return _object_id(_TYPE_BLOB, data), _deflate(data)
 
     def add_prepared(self, size: int, binsha: bytes, compressed: bytes) -> str:
         """A blob whose id and zlib stream were computed elsewhere (a worker)."""
@@ -202,6 +217,12 @@ class Store:
         self.path = path
         self._repo = repo
         self._read_bytes = 0
+        # has_object() runs once per new object: dulwich's own lookup lists
+        # the pack directory and stats a loose path every time, so keep the
+        # pack indexes, and whether any loose objects exist, until the next
+        # _refresh().
+        self._indexes: list[Any] | None = None
+        self._loose = True
 
     # --- opening ----------------------------------------------------------
 
@@ -264,6 +285,14 @@ class Store:
 
     def _refresh(self) -> None:
         self._repo.object_store._update_pack_cache()
+        self._indexes = None
+
+    def _pack_indexes(self) -> list[Any]:
+        if self._indexes is None:
+            self._indexes = [p.index for p in self._repo.object_store.packs]
+            objects = self.path / "objects"
+            self._loose = any(len(n) == 2 for n in os.listdir(objects))
+        return self._indexes
 
     @contextlib.contextmanager
     def locked(self, command: str) -> Iterator[None]:
@@ -274,12 +303,20 @@ class Store:
     # --- objects ----------------------------------------------------------
 
     def has_object(self, sha: str) -> bool:
-        return _oid(sha) in self._repo.object_store
+        binsha = bytes.fromhex(sha)
+        for index in self._pack_indexes():
+            try:
+                index.object_offset(binsha)
+                return True
+            except KeyError:
+                pass
+        return self._loose and self._repo.object_store.contains_loose(_oid(sha))
 
     def read_blob(self, sha: str) -> bytes:
         if self._read_bytes > self.REOPEN_BYTES:
             self._repo.close()
             self._repo = Repo(str(self.path))
+            self._indexes = None
             self._read_bytes = 0
         try:
             obj = self._repo.object_store[_oid(sha)]
@@ -370,6 +407,8 @@ class Store:
 
     def read_tree(self, rev_or_tree: str, *, is_tree: bool = False) -> Files:
         tree_id = rev_or_tree if is_tree else self.commit_info(rev_or_tree).tree
+        if tree_id in _recent_trees:
+            return dict(_recent_trees[tree_id])
         out: Files = {}
         store = self._repo.object_store
         stack = [("", tree_id.encode())]
@@ -383,7 +422,11 @@ class Store:
                     stack.append((name + "/", item.sha))
                 else:
                     out[name] = Entry(item.mode, item.sha.decode())
-        return out
+        # A restore reads the same snapshot as its source and as its base.
+        # Tree ids name their content, so the copy is valid in any store.
+        _recent_trees.clear()
+        _recent_trees[tree_id] = out
+        return dict(out)
 
     # --- commits and refs -------------------------------------------------
 

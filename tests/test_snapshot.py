@@ -126,6 +126,35 @@ def test_stat_cache_skips_unchanged_files(env: Env) -> None:
         store.commit_info(third.id or "").tree == store.commit_info(second.id or "").tree
 
 
+def test_no_change_shortcut_still_sees_metadata_and_moved_heads(env: Env) -> None:
+    # After a cached no-change snapshot the tree is not rebuilt; every kind of
+    # change that is not a file's content must still make a new snapshot.
+    for p in list(env.home.rglob("*")) + list(env.root.rglob("*")):
+        if not p.is_symlink():
+            os.utime(p, (1_600_000_000, 1_600_000_000))
+    first = _take(env)
+    assert _take(env).id is None
+    script = env.home / "public_html" / "api" / "login.php"
+    script.chmod(0o600)
+    moded = _take(env)
+    assert moded.id and moded.changed == 0
+    assert _take(env).id is None
+    (env.home / "public_html" / "newdir").mkdir()
+    dirred = _take(env)
+    assert dirred.id and "home/public_html/newdir" in \
+        json.loads(env.store().read_blob(env.store().read_tree(dirred.id)[MANIFEST_PATH].sha)
+                   )["empty_dirs"]
+    assert _take(env).id is None
+    # Someone else moved the branch back (a rollback, another tool): the
+    # cached fingerprint belongs to another head and must not be trusted.
+    store = env.store()
+    with store.locked("test"):
+        store.move_head(dirred.id, first.id or "", message="back")
+    back = _take(env)
+    assert back.id and back.parent == first.id
+    assert env.store().commit_info(back.id).tree == env.store().commit_info(dirred.id).tree
+
+
 def test_unreadable_file_is_skipped_with_warning(env: Env,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     bad = env.home / "public_html" / "api" / "login.php"

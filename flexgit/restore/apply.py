@@ -106,15 +106,21 @@ def _save_current(private: Store, t: Target, paths: list[str], restore_commit: s
     private.move_head(prev, sha, branch=PRE_UNDO, message="pre-undo")
 
 
-def _missing_parents(base: Path, rel: str, path: str) -> list[str]:
+def _missing_parents(base: Path, rel: str, path: str, known: dict[str, bool]) -> list[str]:
     """Tree paths of the parent directories of rel that do not exist yet,
-    outermost first."""
+    outermost first. `known` remembers each directory's answer: nothing is
+    created while the plan is saved, and most files share their parents."""
     parts = rel.split("/")[:-1]
     side = path.split("/", 1)[0]
     out = []
     for i in range(1, len(parts) + 1):
-        if not os.path.lexists(base.joinpath(*parts[:i])):
-            out.append(f"{side}/" + "/".join(parts[:i]))
+        sub = "/".join(parts[:i])
+        key = f"{side}/{sub}"
+        missing = known.get(key)
+        if missing is None:
+            missing = known[key] = not os.path.lexists(f"{base}/{sub}")
+        if missing:
+            out.append(key)
     return out
 
 
@@ -126,7 +132,8 @@ def save_pre_restore(private: Store, plan: Plan) -> str:
     files: Files = {}
     saved: dict[str, dict[str, int | str]] = {}
     created: list[str] = []
-    created_dirs: list[str] = []
+    created_dirs: dict[str, None] = {}  # ordered, outermost first
+    known: dict[str, bool] = {}
     by_path = {a.path: a for a in plan.changes}
     wanted = [a.path for a in plan.changes] + list(_user_data_files(t.home))
     try:
@@ -136,10 +143,11 @@ def save_pre_restore(private: Store, plan: Plan) -> str:
             if cur is None:
                 action = by_path.get(path)
                 if action is not None and action.action == "create":
-                    for parent in _missing_parents(base, rel, path):
-                        if parent not in created_dirs:
-                            created_dirs.append(parent)
-                    (created_dirs if action.kind == "dir" else created).append(path)
+                    created_dirs.update(dict.fromkeys(_missing_parents(base, rel, path, known)))
+                    if action.kind == "dir":
+                        created_dirs[path] = None
+                    else:
+                        created.append(path)
                 continue
             data, kind, st = cur
             mode = LINK if kind == "link" else (EXEC if st.st_mode & 0o100 else FILE)
@@ -148,7 +156,7 @@ def save_pre_restore(private: Store, plan: Plan) -> str:
                            "gid": st.st_gid, "kind": kind}
         undo = {"home": str(t.home), "root": str(t.root), "mode": plan.mode,
                 "source": plan.source, "time": int(time.time()), "saved": saved,
-                "created": created, "created_dirs": created_dirs,
+                "created": created, "created_dirs": list(created_dirs),
                 # What the restore writes: undo puts back only these (user data
                 # it did not touch is saved, but later edits to it are kept).
                 "changed": sorted(by_path)}

@@ -33,6 +33,10 @@ class Editor:
     changes: list[Change] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
     _ends: list[int] = field(default_factory=list)
+    # A refused claim that reaches past the span that beat it means the two
+    # rules disagree on where a value ends; only then can a second pass over
+    # the output find more (see sanitize()).
+    disputed: bool = False
 
     def is_free(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self._starts, end)
@@ -43,7 +47,11 @@ class Editor:
         counts: Mapping[str, int] = {rule: 1} if isinstance(rule, str) else rule
         if isinstance(rule, str) and rule in self.disabled:
             return False
-        if start >= end or not self.is_free(start, end):
+        if start >= end:
+            return False
+        if not self.is_free(start, end):
+            if not self.disputed and not self._inside_claim(start, end):
+                self.disputed = True
             return False
         i = bisect.bisect_left(self._starts, start)
         self._starts.insert(i, start)
@@ -52,6 +60,10 @@ class Editor:
         if replacement != original and counts:
             self.changes.append(Change(start, end, _keep_lines(original, replacement), counts))
         return True
+
+    def _inside_claim(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._starts, start) - 1
+        return i >= 0 and self._ends[i] >= end
 
     def protect(self, start: int, end: int) -> None:
         """Claim a span for no rule (an existing placeholder)."""

@@ -312,6 +312,7 @@ class JsonSanitizer:
             return  # most strings: no pattern has its anchor in them
         inner = Editor(value, self.editor.disabled)
         patterns.apply(inner, self.rules, admin=admin)
+        self.editor.disputed |= inner.disputed
         if inner.changes:
             new_value = inner.result()
             self.editor.claim(node.start, node.end, _encode(new_value, raw), inner.counts())
