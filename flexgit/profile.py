@@ -38,7 +38,13 @@ class Matcher:
             if not p.include:
                 self._exact = False
             parts.append(re.sub(r"\(\?P<[^>]+>", "(?:", p.regex.pattern))
-        self._rx = re.compile("|".join(f"(?:{x})" for x in parts) if parts else "(?!)")
+        self.source = "|".join(f"(?:{x})" for x in parts) if parts else "(?!)"
+        self._rx = re.compile(self.source)
+
+    @property
+    def exact(self) -> bool:
+        """Whether the one regex (`source`) decides alone (no negations)."""
+        return self._exact
 
     def match(self, path: str) -> bool:
         if self._exact:
@@ -169,10 +175,33 @@ class Profile:
 
     def category_of(self, side: str, rel: str, backup_type: str) -> Category | None:
         """The first category of this backup type that takes `rel`, None when none does."""
+        combined = self._combined.get((side, backup_type))
+        if combined is not None:
+            m = combined[0].match(rel)
+            return None if m is None else combined[1][m.lastgroup or ""]
         for cat, spec in self._specs[side]:
             if (backup_type == "flxx" or not cat.flxx_only) and spec.match(rel):
                 return cat
         return None
+
+    @cached_property
+    def _combined(self) -> dict[tuple[str, str], tuple[re.Pattern[str], dict[str, Category]]]:
+        """Per side and type, every category's patterns in one regex, a group a
+        category: alternatives are tried in order, so the group that matched
+        is the first category that takes the path, as in the loop above. Not
+        for sides with negated patterns (they need pathspec's order)."""
+        out = {}
+        for side in SIDES:
+            specs = self._specs[side]
+            if not all(spec.exact for _, spec in specs):
+                continue
+            for backup_type in TYPES:
+                chosen = [(c, spec) for c, spec in specs
+                          if backup_type == "flxx" or not c.flxx_only]
+                rx = re.compile("|".join(f"(?P<c{i}>{spec.source})"
+                                         for i, (_, spec) in enumerate(chosen)) or "(?!)")
+                out[(side, backup_type)] = (rx, {f"c{i}": c for i, (c, _) in enumerate(chosen)})
+        return out
 
     def walk_plan(self, side: str) -> dict[str, int | None]:
         """Directories (relative to the side's base, "" for the base) a walk must

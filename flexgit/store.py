@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from dulwich.errors import NotGitRepository
-from dulwich.objects import Blob, Commit, ObjectID, Tree
+from dulwich.objects import Commit, ObjectID, Tree
 from dulwich.pack import write_pack_index
 from dulwich.refs import Ref
 from dulwich.repo import Repo
@@ -221,7 +221,7 @@ class Store:
         # the pack directory and stats a loose path every time, so keep the
         # pack indexes, and whether any loose objects exist, until the next
         # _refresh().
-        self._indexes: list[Any] | None = None
+        self._indexes: list[Any] | None = None  # the packs, see _packs()
         self._loose = True
 
     # --- opening ----------------------------------------------------------
@@ -287,9 +287,9 @@ class Store:
         self._repo.object_store._update_pack_cache()
         self._indexes = None
 
-    def _pack_indexes(self) -> list[Any]:
+    def _packs(self) -> list[Any]:
         if self._indexes is None:
-            self._indexes = [p.index for p in self._repo.object_store.packs]
+            self._indexes = list(self._repo.object_store.packs)
             objects = self.path / "objects"
             self._loose = any(len(n) == 2 for n in os.listdir(objects))
         return self._indexes
@@ -304,9 +304,9 @@ class Store:
 
     def has_object(self, sha: str) -> bool:
         binsha = bytes.fromhex(sha)
-        for index in self._pack_indexes():
+        for pack in self._packs():
             try:
-                index.object_offset(binsha)
+                pack.index.object_offset(binsha)
                 return True
             except KeyError:
                 pass
@@ -318,16 +318,25 @@ class Store:
             self._repo = Repo(str(self.path))
             self._indexes = None
             self._read_bytes = 0
-        try:
-            obj = self._repo.object_store[_oid(sha)]
-        except KeyError:
-            raise IntegrityError(f"object {sha} is missing from {self.path}; "
-                                 f"run `flexgit check`") from None
-        if not isinstance(obj, Blob):
+        # Straight from the pack that has it (dulwich's object store would
+        # list the pack directory and build a Blob object for every read).
+        binsha = bytes.fromhex(sha)
+        for pack in self._packs():
+            try:
+                type_num, data = pack.get_raw(binsha)
+                break
+            except KeyError:
+                continue
+        else:
+            try:
+                type_num, data = self._repo.object_store.get_raw(_oid(sha))
+            except KeyError:
+                raise IntegrityError(f"object {sha} is missing from {self.path}; "
+                                     f"run `flexgit check`") from None
+        if type_num != _TYPE_BLOB:
             raise IntegrityError(f"object {sha} in {self.path} is not a blob")
-        data: bytes = obj.as_raw_string()
         self._read_bytes += len(data)
-        return data
+        return bytes(data)
 
     def iter_objects(self) -> Iterator[tuple[str, str, bytes]]:
         """(id, type, raw content) of every object in the store."""

@@ -6,6 +6,7 @@ import pytest
 
 from flexgit import profile
 from flexgit.errors import BadInput
+from tests.conftest import Env
 
 
 @pytest.mark.parametrize(("side", "rel", "category"), [
@@ -143,3 +144,25 @@ def test_matcher_agrees_with_pathspec() -> None:
         assert m.match(p) == bool(spec.match_file(p)), p
     neg = profile.Matcher(["*.log", "!keep.log"])
     assert neg.match("a.log") and not neg.match("keep.log")
+
+
+def test_category_of_is_the_first_category_pathspec_matches(env: Env) -> None:
+    # category_of asks one combined regex; the oracle asks pathspec category
+    # by category, in order, as the profile's comment says it must.
+    import os
+
+    import pathspec
+
+    prof = profile.Profile()
+    paths = [(side, os.path.relpath(os.path.join(d, n), base))
+             for side, base in (("home", env.home), ("system", env.root))
+             for d, dirs, names in os.walk(base) for n in names + dirs]
+    paths += [("system", "etc/asterisk/x/y.conf"), ("home", "templates/user_template.json"),
+              ("home", "nowhere.txt"), ("system", "usr/local/bin/flexpbx-x")]
+    assert len(paths) > 100
+    for backup_type in profile.TYPES:
+        cats = prof.categories_for(backup_type)
+        for side, rel in paths:
+            want = next((c for c in cats if c.side == side and pathspec.PathSpec.from_lines(
+                "gitignore", ["/" + p.lstrip("/") for p in c.include]).match_file(rel)), None)
+            assert prof.category_of(side, rel, backup_type) == want, (side, rel, backup_type)

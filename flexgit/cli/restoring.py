@@ -78,9 +78,8 @@ def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | Non
         # Shown once, on the terminal only; never logged.
         click.echo("New secrets (shown once; also saved, mode 0600, in "
                    f"{applied.secrets_file}):", err=False)
-        for g in plan.generated:
-            where = f"{g.path}:{g.line}" if g.line else g.path
-            click.echo(f"  {where}  {g.what}: {g.value}")
+        click.echo("\n".join(f"  {g.path}:{g.line}  {g.what}: {g.value}" if g.line
+                              else f"  {g.path}  {g.what}: {g.value}" for g in plan.generated))
     return WARNINGS if hook_warnings else OK
 
 

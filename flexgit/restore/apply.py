@@ -232,58 +232,59 @@ def apply(plan: Plan, private: Store, *, progress: Callable[[str, int, int], Non
 def _write_batch(plan: Plan, writes: list[Action], verify: bool,
                  tick: Callable[[], None]) -> None:
     """Every file of the plan: staged as temp files directory by directory,
-    made durable with one sync, then renamed into place, each directory
-    fsynced once (git's batch fsync). A crash leaves each file old or new."""
+    made durable with one sync, then renamed into place and synced once more
+    (git's batch fsync). A crash leaves each file old or new."""
     by_dir: dict[tuple[Path, str], list[Action]] = {}
     for a in writes:
         base, rel = plan.target.abspath(a.path)
         by_dir.setdefault((base, rel.rpartition("/")[0]), []).append(a)
     staged: list[tuple[Path, str, list[tuple[Action, str]]]] = []
+    dirs = {base: paths.ParentDirs(base) for base, _ in by_dir}
     try:
         for (base, parent), actions in sorted(by_dir.items()):
             side_home = actions[0].path.startswith("home/")
             uid, gid = (plan.target.account.uid, plan.target.account.gid) if (
                 plan.target.as_root and plan.target.account and side_home) else (None, None)
-            fd = paths.open_parent(base, f"{parent}/x" if parent else "x",
-                                   mode=0o750 if side_home else 0o755, uid=uid, gid=gid)
+            fd = dirs[base].open(f"{parent}/x" if parent else "x",
+                                 mode=0o750 if side_home else 0o755, uid=uid, gid=gid)
             names: list[tuple[Action, str]] = []
             staged.append((base, parent, names))
-            try:
-                for a in actions:
-                    if a.kind == "link":
-                        tmp = fsutil.stage_symlink_at(
-                            fd, plan.data_of(a).decode("utf-8", "surrogateescape"),
-                            uid=a.uid, gid=a.gid)
-                    else:
-                        check = None
-                        if a.path in plan.sudoers:
-                            def check(t: str, name: str = a.path) -> None:
-                                accounts.check_sudoers(t, name)
-                        tmp = fsutil.stage_at(fd, plan.data_of(a), mode=a.mode or 0o644,
-                                              uid=a.uid, gid=a.gid,
-                                              expect_sha256=a.sha256 if verify else None,
-                                              check=check)
-                    names.append((a, tmp))
-            finally:
-                os.close(fd)
+            for a in actions:
+                if a.kind == "link":
+                    tmp = fsutil.stage_symlink_at(
+                        fd, plan.data_of(a).decode("utf-8", "surrogateescape"),
+                        uid=a.uid, gid=a.gid)
+                else:
+                    check = None
+                    if a.path in plan.sudoers:
+                        def check(t: str, name: str = a.path) -> None:
+                            accounts.check_sudoers(t, name)
+                    tmp = fsutil.stage_at(fd, plan.data_of(a), mode=a.mode or 0o644,
+                                          uid=a.uid, gid=a.gid,
+                                          expect_sha256=a.sha256 if verify else None,
+                                          check=check)
+                names.append((a, tmp))
+        for d in dirs.values():
+            d.close()
         fsutil.sync_all()
+        dirs = {base: paths.ParentDirs(base, create=False) for base in dirs}
         for base, parent, names in staged:
-            fd = paths.open_parent(base, f"{parent}/x" if parent else "x", create=False)
-            try:
-                while names:
-                    a, tmp = names[0]
-                    fsutil.commit_at(fd, tmp, a.path.rsplit("/", 1)[-1])
-                    names.pop(0)
-                    tick()
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            fd = dirs[base].open(f"{parent}/x" if parent else "x")
+            while names:
+                a, tmp = names[0]
+                fsutil.commit_at(fd, tmp, a.path.rsplit("/", 1)[-1])
+                names.pop(0)
+                tick()
+        fsutil.sync_all()  # the renames, every directory at once
     except BaseException:
         for base, parent, names in staged:  # temp files not renamed yet go
             for _a, tmp in names:
                 with contextlib.suppress(OSError):
                     (base / parent / tmp).unlink()
         raise
+    finally:
+        for d in dirs.values():
+            d.close()
 
 
 def _rolled_back(private: Store, pre: str, where: Path, e: Exception) -> FlexgitError:

@@ -162,15 +162,23 @@ def _fill_secrets(path: str, data: bytes, out: list[Generated]) -> bytes:
     marker = sanitize.SECRET_PLACEHOLDER.encode()
     if marker not in data or diff_mod.is_binary(data):
         return data  # the sanitizer never touches binary files: no placeholder there
-    lines = data.split(b"\n")
-    for i, line in enumerate(lines):
+    parts: list[bytes] = []
+    pos, line_no = 0, 1  # data[:pos] is done; pos is at the start of line line_no
+    while (i := data.find(marker, pos)) != -1:
+        start = data.rfind(b"\n", 0, i) + 1
+        end = data.find(b"\n", i)
+        end = len(data) if end == -1 else end
+        line_no += data.count(b"\n", pos, start)
+        line = data[start:end]
         while marker in line:
             prefix = line.split(marker, 1)[0].decode("utf-8", "replace")
             what, value = _secret_for(prefix)
-            out.append(Generated(path, i + 1, what, value))
+            out.append(Generated(path, line_no, what, value))
             line = line.replace(marker, value.encode(), 1)
-        lines[i] = line
-    return b"\n".join(lines)
+        parts += (data[pos:start], line)
+        pos = end
+    parts.append(data[pos:])
+    return b"".join(parts)
 
 
 def _sha256(data: bytes) -> str:

@@ -140,13 +140,17 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> Result:
     # output normally changes nothing. When two rules disagree on where a value
     # ends (``secret=>#0``: one stops at ">", another at "#"), the next pass
     # redacts what the first left, and the loop stops at the fixed point: the
-    # output is what find_secrets() finds nothing in.
+    # output is what find_secrets() finds nothing in. A pass whose changes
+    # cannot have moved anything another rule looks at (Editor.settled) is
+    # known to end there already; that saves the second pass for most files.
     for _ in range(_MAX_PASSES):
         editor = _run(path, text, rules)
         if not editor.changes:
             break
         counts.update(editor.counts())
         text = editor.result()
+        if editor.settled():
+            break
     if not counts:
         return Result(data, {})
     return Result(text.encode("utf-8"), dict(sorted(counts.items())))

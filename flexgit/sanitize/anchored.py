@@ -92,6 +92,33 @@ class Anchored:
         return None
 
 
+@dataclass(frozen=True)
+class LineStart:
+    """``regex.search`` for a form that starts with ``^`` under ``re.M``.
+
+    ``re`` tries such a regex at every position of the text; ``gate`` is a
+    newline followed by a leading part of the regex, which ``re`` finds with
+    a fast scan for the newline, so the real regex only runs at the few line
+    starts that can match. Same result as ``regex.search(text, pos)``: a match
+    at line start s is a gate match at s - 1, and line starts are tried in
+    order.
+    """
+
+    regex: re.Pattern[str]
+    gate: re.Pattern[str]
+
+    def search(self, text: str, pos: int) -> re.Match[str] | None:
+        if pos == 0 and (m := self.regex.match(text, 0)) is not None:
+            return m
+        at = max(pos - 1, 0)
+        while gate := self.gate.search(text, at):
+            m = self.regex.match(text, gate.start() + 1)
+            if m is not None:
+                return m
+            at = gate.start() + 1
+        return None
+
+
 def anchored(
     regex: re.Pattern[str], separator: str, key_char: str, *, spaces: bool, quoted: bool = False
 ) -> Anchored:

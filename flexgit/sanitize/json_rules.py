@@ -191,7 +191,10 @@ class JsonSanitizer:
         )
         has_p256dh = "p256dh" in norms
         for (key, value), norm, kind in zip(node.members, norms, kinds, strict=True):
+            before = len(self.editor.changes)
             self.string(key, ctx.admin)
+            if len(self.editor.changes) != before:
+                self.editor.unsettled = True  # keys decide what their values are
             admin = ctx.admin or is_admin_context(norm)
             if value.kind in ("object", "array"):
                 if kind is Kind.PUSH:
@@ -312,7 +315,7 @@ class JsonSanitizer:
             return  # most strings: no pattern has its anchor in them
         inner = Editor(value, self.editor.disabled)
         patterns.apply(inner, self.rules, admin=admin)
-        self.editor.disputed |= inner.disputed
+        self.editor.unsettled |= inner.unsettled
         if inner.changes:
             new_value = inner.result()
             self.editor.claim(node.start, node.end, _encode(new_value, raw), inner.counts())

@@ -31,7 +31,7 @@ import re
 
 from flexgit.sanitize import patterns
 from flexgit.sanitize import placeholders as ph
-from flexgit.sanitize.anchored import Anchored, anchored
+from flexgit.sanitize.anchored import Anchored, LineStart, anchored
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import (
     Kind,
@@ -49,12 +49,14 @@ def _lit(name: str) -> str:
     return rf"(?P<{name}_q>['\"])(?P<{name}>(?:(?!(?P={name}_q))[^\\\n]|\\.)*)(?P={name}_q)"
 
 
-Searcher = re.Pattern[str] | Anchored
+Searcher = re.Pattern[str] | Anchored | LineStart
 
 _LIT = _lit("v")
 _KEY = r"(?P<key>[A-Za-z_][\w.\-]*)"
 _IDENT = r"(?P<key>[A-Za-z_]\w*)"
 _UNQUOTED = r"(?P<u>(?![$`(])[^\s;&|()<>'\"`]+)"
+_SHELL_PREFIX = r"[ \t]*(?:(?:export|local|readonly|typeset|declare(?:[ \t]+-\w+)*)[ \t]+)?"
+_SHELL_LINE = _SHELL_PREFIX + _IDENT + "="
 
 # (rule, needle, regex) in priority order; a text without the needle cannot
 # match, which spares a regex scan of most files for most forms.
@@ -67,9 +69,7 @@ _FORMS_RE: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("text.php_literal", "$", rf"(?:\$|->|::\$){_IDENT}\s*=(?![=>])\s*{_LIT}"),
         ("text.php_literal", "[",
          rf"\[\s*(?P<kq>['\"]){_KEY}(?P=kq)\s*\]\s*=(?![=>])\s*{_LIT}"),
-        ("text.shell_assign", "=",
-         rf"^[ \t]*(?:(?:export|local|readonly|typeset|declare(?:[ \t]+-\w+)*)[ \t]+)?"
-         rf"{_IDENT}=(?:{_LIT}|{_UNQUOTED})"),
+        ("text.shell_assign", "=", rf"^{_SHELL_LINE}(?:{_LIT}|{_UNQUOTED})"),
         ("text.shell_assign", "=",
          rf"(?<![\w$.\-/])(?P<key>[A-Z_][A-Z0-9_]*)=(?:{_LIT}|{_UNQUOTED})"),
         ("text.js_literal", ":", rf"(?P<kq>['\"]){_KEY}(?P=kq)\s*:\s*{_LIT}"),
@@ -91,8 +91,12 @@ _ANCHORS: dict[int, Anchored] = {
     6: anchored(_FORMS_RE[6][2], r":\s*['\"]", "dotted", spaces=True, quoted=True),
     7: anchored(_FORMS_RE[7][2], r"(?::|=(?![=>]))\s*['\"]", "word", spaces=True),
 }
+_LINE_STARTS: dict[int, LineStart] = {
+    4: LineStart(_FORMS_RE[4][2], re.compile(rf"\n{_SHELL_PREFIX}[A-Za-z_]\w*=")),
+}
 _FORMS: tuple[tuple[str, str, Searcher], ...] = tuple(
-    (rule, needle, _ANCHORS.get(i, regex)) for i, (rule, needle, regex) in enumerate(_FORMS_RE)
+    (rule, needle, _ANCHORS.get(i) or _LINE_STARTS.get(i) or regex)
+    for i, (rule, needle, regex) in enumerate(_FORMS_RE)
 )
 
 _LITERAL_DOLLAR_EXTENSIONS = tuple(
@@ -167,7 +171,7 @@ class TextSanitizer:
         # Matches may overlap: in `"email":\n "password": "x"` the value of the
         # first candidate is the key of the real one, so search again from the
         # value instead of after the match.
-        pattern = regex.regex if isinstance(regex, Anchored) else regex
+        pattern = regex if isinstance(regex, re.Pattern) else regex.regex
         groups = [g for g in ("v", "u", "u2") if g in pattern.groupindex]
         pos = 0
         while m := regex.search(self.text, pos):

@@ -241,3 +241,22 @@ def test_rollback_json_is_one_document(env: Env) -> None:
     r = env.run("--json", "-y", "rollback")
     doc = json.loads(r.stdout)
     assert doc["mode"] == "merge" and doc["rolled_back_to"] and doc["snapshot"]
+
+
+def test_fill_secrets_names_each_line_and_keeps_every_other_byte() -> None:
+    from flexgit.restore.plan import Generated, _fill_secrets
+    from flexgit.sanitize import SECRET_PLACEHOLDER as P
+
+    data = (f"[trunk]\r\nsecret={P}\n\n; none here\n1234 => {P},Jo\n"
+            f"dsn=mysql://u:{P}@h/{P}\nlast={P}").encode()
+    out: list[Generated] = []
+    filled = _fill_secrets("system/etc/asterisk/x.conf", data, out)
+    assert [(g.line, g.what) for g in out] == [
+        (2, "secret"), (5, "PIN of mailbox 1234"), (6, "u"), (6, "h"), (7, "last")]
+    assert P.encode() not in filled
+    expect = data
+    for g in out:
+        expect = expect.replace(P.encode(), g.value.encode(), 1)
+    assert filled == expect
+    assert len(out[1].value) == 8 and out[1].value.isdigit()
+    assert _fill_secrets("a.bin", b"\0" + P.encode(), []) == b"\0" + P.encode()
