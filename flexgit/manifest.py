@@ -4,6 +4,7 @@ snapshot an export needs (type, host, settings, templates)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ REPORT_PATH = ".flexgit/sanitize.json"
 FORMAT = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meta:
     mode: int  # permission bits only; setuid/setgid are never recorded
     owner: str
@@ -88,7 +89,15 @@ def _meta(v: dict[str, str]) -> Meta:
     mode = int(v["mode"], 8)
     if mode & ~0o1777:
         raise ValueError(f"mode {v['mode']} has bits other than permissions")
-    return Meta(mode, str(v["owner"]), str(v["group"]), str(v["category"]))
+    return shared_meta(mode, str(v["owner"]), str(v["group"]), str(v["category"]))
+
+
+@functools.lru_cache(maxsize=4096)
+def shared_meta(mode: int, owner: str, group: str, category: str) -> Meta:
+    """One shared Meta per distinct value: thousands of files have the same
+    mode, owner, group and category, and an export or import of a large
+    installation keeps one per file."""
+    return Meta(mode, owner, group, category)
 
 
 def report_bytes(rules_digest: str, counts: dict[str, dict[str, int]]) -> bytes:

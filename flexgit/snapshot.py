@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import multiprocessing as mp
 import os
+import signal
 import socket
 import stat
 import time
@@ -18,7 +20,14 @@ from typing import Any
 
 from flexgit import faults, sanitize, scan
 from flexgit.errors import FlexgitError, UsageError
-from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta, report_bytes
+from flexgit.manifest import (
+    MANIFEST_PATH,
+    REPORT_PATH,
+    Manifest,
+    Meta,
+    report_bytes,
+    shared_meta,
+)
 from flexgit.profile import TYPES, Profile
 from flexgit.statcache import StatCache
 from flexgit.store import BRANCH, EXEC, FILE, LINK, Entry, Files, PackWriter, Store, blob_id
@@ -124,9 +133,27 @@ _worker_rules: sanitize.Rules | None = None
 _worker_private = False
 
 
-def init_worker(rules: sanitize.Rules, private: bool) -> None:
+def init_worker(rules: sanitize.Rules, private: bool, parent: int | None = None) -> None:
     global _worker_rules, _worker_private
     _worker_rules, _worker_private = rules, private
+    if parent is not None:
+        _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Make this worker process end when flexgit does. Killed with -9, flexgit
+    cannot shut its pool down, and a worker would wait for work forever
+    (its own copy of the task pipe never reports the end)."""
+    import ctypes  # here: only worker processes need it
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # Linux; elsewhere a no-op
+    if os.getppid() != parent:  # flexgit died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _digest_file(path: str, abspath: str, packing: bool,
@@ -161,7 +188,7 @@ def worker_pool(profile: Profile) -> ProcessPoolExecutor:
     inherit the compiled rules and need no imports of their own)."""
     return ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
                                mp_context=mp.get_context("fork"), initializer=init_worker,
-                               initargs=(profile.rules, profile.private))
+                               initargs=(profile.rules, profile.private, os.getpid()))
 
 
 def _digest_chunk(chunk: list[tuple[str, str, bool, bool]]) -> list[Any]:
@@ -245,8 +272,8 @@ def collect(store: Store, inst: Installation, profile: Profile, backup_type: str
     for n, (f, result) in enumerate(results):
         if progress and (n % 100 == 0 or n == len(found) - 1):
             progress("snapshot", n + 1, len(found))
-        meta = Meta(stat.S_IMODE(f.st.st_mode) & 0o1777, scan.user_name(f.st.st_uid),
-                    scan.group_name(f.st.st_gid), f.category)
+        meta = shared_meta(stat.S_IMODE(f.st.st_mode) & 0o1777, scan.user_name(f.st.st_uid),
+                           scan.group_name(f.st.st_gid), f.category)
         if result is None:
             out.empty[f.path] = meta
             continue

@@ -40,7 +40,7 @@ _TYPE_NAMES = {_TYPE_BLOB: b"blob", _TYPE_TREE: b"tree", _TYPE_COMMIT: b"commit"
 MARKER = "flexgit"  # a file in the repository that says: this is ours
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     mode: int  # FILE, EXEC or LINK
     sha: str  # hex blob id
@@ -211,7 +211,7 @@ class Store:
 
     # Reading a large store through one Repo lets the pages of its packs pile
     # up in memory; reopening now and then keeps an export's RSS flat.
-    REOPEN_BYTES = 64 << 20
+    REOPEN_BYTES = 16 << 20
 
     def __init__(self, path: Path, repo: Repo) -> None:
         self.path = path

@@ -8,7 +8,7 @@ from typing import Any
 
 from flexgit.errors import BadInput
 from flexgit.formats.reader import FileEntry, Header, parse_mode
-from flexgit.manifest import Manifest, Meta
+from flexgit.manifest import Manifest, Meta, shared_meta
 from flexgit.profile import Profile
 
 UNKNOWN_VERSION = "unknown"
@@ -35,7 +35,7 @@ def category(profile: Profile, entry: FileEntry) -> str:
 
 def meta_for(profile: Profile, entry: FileEntry) -> Meta:
     mode = entry.mode if entry.mode is not None else default_mode(entry)
-    return Meta(mode, entry.owner or "", entry.group or "", category(profile, entry))
+    return shared_meta(mode, entry.owner or "", entry.group or "", category(profile, entry))
 
 
 def manifest_head(header: Header, name: str,

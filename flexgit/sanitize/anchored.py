@@ -80,16 +80,30 @@ class Anchored:
             return start - 1 if start > 0 and text[start - 1] == quote else -1
         return start
 
-    def search(self, text: str, pos: int) -> re.Match[str] | None:
+    def search(self, text: str, pos: int,
+               wanted: Callable[[str], bool] | None = None) -> re.Match[str] | None:
+        """The first match from pos; with `wanted`, the first whose key it
+        accepts. Skipping a match here finds the same next match as searching
+        again from its value would: no other key can start inside a key, its
+        separator or the spaces before the value's quote."""
         at = pos
         while gate := self.gate.search(text, at):
             start = self.start_before(text, gate.start())
-            if start >= pos:
+            if start >= pos and (wanted is None or wanted(self._key(text, start, gate.start()))):
                 m = self.regex.match(text, start)
                 if m is not None:
                     return m
             at = gate.start() + 1
         return None
+
+    def _key(self, text: str, start: int, sep: int) -> str:
+        """The key of a match at start through the separator at sep."""
+        if self.quoted:
+            return text[start + 1 : text.index(text[start], start + 1)]
+        end = start
+        while end < sep and self.key_char(text[end]):
+            end += 1
+        return text[start:end]
 
 
 @dataclass(frozen=True)

@@ -174,10 +174,15 @@ class TextSanitizer:
         pattern = regex if isinstance(regex, re.Pattern) else regex.regex
         groups = [g for g in ("v", "u", "u2") if g in pattern.groupindex]
         pos = 0
-        while m := regex.search(self.text, pos):
+        while m := (regex.search(self.text, pos, self.wanted) if isinstance(regex, Anchored)
+                    else regex.search(self.text, pos)):
             group = next(g for g in groups if m.group(g) is not None)
             self.literal(m, group, rule)
             pos = max(m.start() + 1, m.start(group) - 1)
+
+    def wanted(self, key: str) -> bool:
+        """Whether literals under this key can change: the rest need no match."""
+        return classify(normalize(key), self.extra) is not None
 
     def literal(self, m: re.Match[str], group: str, rule: str) -> None:
         norm = normalize(m.group("key"))

@@ -28,6 +28,27 @@ def _popen(home: Path, root: Path, repo: Path, *args: str) -> subprocess.Popen[b
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
 
+def _survivors(repo: Path) -> list[str]:
+    """flexgit processes (workers included) still working on `repo`."""
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            cmd = (Path("/proc") / pid / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if str(repo).encode() in cmd and b"flexgit" in cmd:
+            found.append(cmd.decode(errors="replace"))
+    return found
+
+
+def _no_survivors(repo: Path) -> None:
+    # The kernel reaps orphaned workers asynchronously: allow it a moment.
+    deadline = time.monotonic() + 5
+    while _survivors(repo) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _survivors(repo) == [], "worker processes outlived a killed flexgit"
+
+
 def _large(base: Path) -> tuple[Path, Path, Path]:
     home, root = base / "home" / "flexpbx", base / "root"
     home.mkdir(parents=True)
@@ -58,6 +79,7 @@ def test_kill_during_large_snapshot(tmp_path: Path) -> None:
         time.sleep(rng.uniform(0.05, 0.8))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        _no_survivors(repo)
         now = head(repo)
         assert now in known or now is not None
         fsck_clean(repo)
