@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import gzip
 import hashlib
 import json
 import os
-import queue
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -25,6 +22,7 @@ from typing import Any, BinaryIO
 
 from flexgit import crypto, fsutil
 from flexgit.errors import FlexgitError, UsageError
+from flexgit.formats.pgzip import ParallelGzip
 from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta
 from flexgit.profile import Profile
 from flexgit.store import LINK, Entry, Store
@@ -264,52 +262,6 @@ def _free_name(out_dir: Path, when: float, backup_type: str, compress: bool,
         n += 1
 
 
-class _Background:
-    """Writes to `out` from a second thread, in 1 MiB pieces: deflate releases
-    the GIL, so compressing runs beside reading and encoding the next files."""
-
-    def __init__(self, out: Any) -> None:
-        self._out = out
-        self._q: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
-        self._buf: list[bytes] = []
-        self._size = 0
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> _Background:
-        self._thread.start()
-        return self
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        if exc_type is None:
-            self._flush()
-        self._q.put(None)
-        self._thread.join()
-        if exc_type is None and self._error is not None:
-            raise self._error
-
-    def _run(self) -> None:
-        while (item := self._q.get()) is not None:
-            if self._error is None:
-                try:
-                    self._out.write(item)
-                except BaseException as e:  # handed to the writing thread
-                    self._error = e
-
-    def write(self, data: bytes) -> None:
-        self._buf.append(data)
-        self._size += len(data)
-        if self._size >= 1 << 20:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._error is not None:
-            raise self._error
-        if self._buf:
-            self._q.put(b"".join(self._buf))
-            self._buf, self._size = [], 0
-
-
 def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
            backup_type: str | None = None, compress: bool = False,
            now: float | None = None,
@@ -336,10 +288,10 @@ def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
         with (crypto.encrypting(f, recipients) if enc else contextlib.nullcontext(f)) as target:
             sink = _Hashing(target)
             if compress:
-                with gzip.GzipFile(filename="", fileobj=sink, mode="wb", mtime=int(when),
-                                   compresslevel=6) as gz, _Background(gz) as out:
+                # gzip -6, as tar czf, on every core (see pgzip).
+                with ParallelGzip(sink.write, level=6, mtime=int(when)) as gz:
                     for piece in _document(store, plan, profile, progress):
-                        out.write(piece)
+                        gz.write(piece)
             else:
                 for piece in _document(store, plan, profile, progress):
                     sink.write(piece)
