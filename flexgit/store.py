@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from dulwich.errors import NotGitRepository
-from dulwich.objects import Commit, ObjectID, Tree
+from dulwich.objects import Commit, ObjectID, Tree, parse_tree
 from dulwich.pack import write_pack_index
 from dulwich.refs import Ref
 from dulwich.repo import Repo
@@ -313,13 +313,20 @@ class Store:
         return self._loose and self._repo.object_store.contains_loose(_oid(sha))
 
     def read_blob(self, sha: str) -> bytes:
+        type_num, data = self._raw(sha)
+        if type_num != _TYPE_BLOB:
+            raise IntegrityError(f"object {sha} in {self.path} is not a blob")
+        return data
+
+    def _raw(self, sha: str) -> tuple[int, bytes]:
+        """(type, content) of an object, straight from the pack that has it:
+        dulwich's object store would list the pack directory and build an
+        object for every read."""
         if self._read_bytes > self.REOPEN_BYTES:
             self._repo.close()
             self._repo = Repo(str(self.path))
             self._indexes = None
             self._read_bytes = 0
-        # Straight from the pack that has it (dulwich's object store would
-        # list the pack directory and build a Blob object for every read).
         binsha = bytes.fromhex(sha)
         for pack in self._packs():
             try:
@@ -333,10 +340,8 @@ class Store:
             except KeyError:
                 raise IntegrityError(f"object {sha} is missing from {self.path}; "
                                      f"run `flexgit check`") from None
-        if type_num != _TYPE_BLOB:
-            raise IntegrityError(f"object {sha} in {self.path} is not a blob")
         self._read_bytes += len(data)
-        return bytes(data)
+        return type_num, bytes(data)
 
     def iter_objects(self) -> Iterator[tuple[str, str, bytes]]:
         """(id, type, raw content) of every object in the store."""
@@ -419,18 +424,18 @@ class Store:
         if tree_id in _recent_trees:
             return dict(_recent_trees[tree_id])
         out: Files = {}
-        store = self._repo.object_store
-        stack = [("", tree_id.encode())]
+        stack = [("", tree_id)]
         while stack:
             prefix, tid = stack.pop()
-            tree = store[ObjectID(tid)]
-            assert isinstance(tree, Tree)
-            for item in tree.iteritems():
-                name = prefix + item.path.decode("utf-8", "surrogateescape")
-                if item.mode == 0o040000:
-                    stack.append((name + "/", item.sha))
+            type_num, raw = self._raw(tid)
+            if type_num != _TYPE_TREE:
+                raise IntegrityError(f"object {tid} in {self.path} is not a tree")
+            for name_b, mode, sha_b in parse_tree(raw, 20):
+                name = prefix + name_b.decode("utf-8", "surrogateescape")
+                if mode == 0o040000:
+                    stack.append((name + "/", sha_b.decode()))
                 else:
-                    out[name] = Entry(item.mode, item.sha.decode())
+                    out[name] = Entry(mode, sha_b.decode())
         # A restore reads the same snapshot as its source and as its base.
         # Tree ids name their content, so the copy is valid in any store.
         _recent_trees.clear()

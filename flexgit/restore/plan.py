@@ -230,13 +230,18 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
     # home/.ssh/…, etc/sudoers or the private store gets a "skip", not a write.
     manage = profile.with_data(voicemail=True) \
         if man.sensitive or source.has_user_data else profile
+    # What the profile manages on disk now: the files the source lacks, and
+    # the stat results the stat cache compares (one stat per file, not two).
+    live = [item for item in scan.walk(profile, target.home, target.root, man.backup_type)
+            if isinstance(item, scan.Found)]
+    stats = {item.path: item.st for item in live}
     for path in sorted(source.files):
         entry = source.files[path]
         why = _unmanaged(manage, path)
         if why:
             plan.actions.append(Action(path, "skip", why))
             continue
-        if cache is not None and _unchanged(cache, path, entry, man, target):
+        if cache is not None and _unchanged(cache, path, entry, man, target, stats.get(path)):
             plan.actions.append(Action(path, "keep"))
             continue
         raw = source.read(entry)
@@ -279,7 +284,7 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
                                        mode=meta.mode & 0o1777, uid=uid, gid=gid))
     if mode in ("fresh", "migrate"):
         _fresh_extras(plan, source, target, profile)
-    _local_only(plan, source, target, profile)
+    _local_only(plan, source, target, live)
     return plan
 
 
@@ -298,11 +303,15 @@ def _unmanaged(profile: Profile, path: str) -> str | None:
     return None
 
 
-def _unchanged(cache: StatCache, path: str, entry: Entry, man: Manifest, t: Target) -> bool:
+def _unchanged(cache: StatCache, path: str, entry: Entry, man: Manifest, t: Target,
+               st: os.stat_result | None) -> bool:
+    """Whether the file on disk is the source's, by the stat cache; `st` is
+    the walk's stat of it (None: the walk did not see it, ask the disk)."""
     if entry.mode == LINK or path.startswith("system/etc/sudoers.d/"):
         return False
-    base_dir, rel = t.abspath(path)
-    st = _lstat(f"{base_dir}/{rel}")
+    if st is None:
+        base_dir, rel = t.abspath(path)
+        st = _lstat(f"{base_dir}/{rel}")
     if st is None or not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
         return False
     hit = cache.get(path, st)
@@ -411,12 +420,12 @@ def _user_data_files(home: Path) -> Iterator[str]:
                 yield "home/" + rel.replace(os.sep, "/")
 
 
-def _local_only(plan: Plan, source: Source, t: Target, profile: Profile) -> None:
+def _local_only(plan: Plan, source: Source, t: Target, live: list[scan.Found]) -> None:
     """Managed files on disk that the source does not have, and user data."""
     taken = {a.path for a in plan.actions}
     fresh = plan.mode in ("fresh", "migrate")
-    for item in scan.walk(profile, t.home, t.root, source.manifest.backup_type):
-        if isinstance(item, scan.Skipped) or item.path in taken or item.kind == "dir":
+    for item in live:
+        if item.path in taken or item.kind == "dir":
             continue
         if fresh:
             plan.actions.append(Action(item.path, "delete", "not in the source"))
