@@ -64,7 +64,7 @@ class CommitInfo:
         return self.message.split("\n", 1)[0]
 
 
-_recent_trees: dict[str, Files] = {}  # the last tree read_tree() read
+_recent_trees: dict[tuple[str, str], Files] = {}  # (store, tree id) -> the last tree read
 
 
 def _oid(sha: str) -> ObjectID:
@@ -421,8 +421,9 @@ class Store:
 
     def read_tree(self, rev_or_tree: str, *, is_tree: bool = False) -> Files:
         tree_id = rev_or_tree if is_tree else self.commit_info(rev_or_tree).tree
-        if tree_id in _recent_trees:
-            return dict(_recent_trees[tree_id])
+        key = (str(self.path), tree_id)
+        if key in _recent_trees:
+            return dict(_recent_trees[key])
         out: Files = {}
         stack = [("", tree_id)]
         while stack:
@@ -437,9 +438,9 @@ class Store:
                 else:
                     out[name] = Entry(mode, sha_b.decode())
         # A restore reads the same snapshot as its source and as its base.
-        # Tree ids name their content, so the copy is valid in any store.
+        # Per store: another store's copy would hide a tree missing here.
         _recent_trees.clear()
-        _recent_trees[tree_id] = out
+        _recent_trees[key] = out
         return dict(out)
 
     # --- commits and refs -------------------------------------------------

@@ -114,6 +114,10 @@ def _run(path: str, text: str, rules: Rules) -> Editor:
     editor = Editor(text, rules.disabled)
     if _looks_like_json(path, text) and sanitize_json(editor, rules, path):
         return editor  # every JSON value was seen by key or by pattern
+    # Text rules decide by context another rule may change in the same pass
+    # (a comment read as a label until a word in it is replaced, a key that a
+    # pattern swallows): their output is only known settled after a second pass.
+    editor.unsettled = True
     patterns.private_keys(editor)
     if _is_sudoers(path):
         pass

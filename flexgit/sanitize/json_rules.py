@@ -191,10 +191,7 @@ class JsonSanitizer:
         )
         has_p256dh = "p256dh" in norms
         for (key, value), norm, kind in zip(node.members, norms, kinds, strict=True):
-            before = len(self.editor.changes)
-            self.string(key, ctx.admin)
-            if len(self.editor.changes) != before:
-                self.editor.unsettled = True  # keys decide what their values are
+            self.string(key, ctx.admin)  # a changed key leaves the editor unsettled
             admin = ctx.admin or is_admin_context(norm)
             if value.kind in ("object", "array"):
                 if kind is Kind.PUSH:
@@ -304,6 +301,15 @@ class JsonSanitizer:
         return self.editor.claim(node.start, node.end, _encode(replacement, ""), rule)
 
     def string(self, node: Node, admin: bool) -> None:
+        before = len(self.editor.changes)
+        self._string(node, admin)
+        if len(self.editor.changes) != before:
+            # Decided by the string's own content, which this changed: the
+            # next pass may decide otherwise (a value no longer kept as a
+            # label or an address gets its key's placeholder), so let it run.
+            self.editor.unsettled = True
+
+    def _string(self, node: Node, admin: bool) -> None:
         raw = self.text[node.start + 1 : node.end - 1]
         value = raw if "\\" not in raw else self.decode(node)
         if "@" in value and patterns.EMAIL.fullmatch(value):

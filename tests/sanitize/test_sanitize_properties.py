@@ -120,7 +120,7 @@ def test_config_like_lines(path: str, text: str) -> None:
 
 json_scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-    st.text(max_size=12), st.sampled_from(FRAGMENTS),
+    st.text(max_size=12), st.sampled_from(FRAGMENTS), values,
 )  # fmt: skip
 json_keys = st.one_of(
     st.sampled_from(
