@@ -121,14 +121,19 @@ class LineStart:
     regex: re.Pattern[str]
     gate: re.Pattern[str]
 
-    def search(self, text: str, pos: int) -> re.Match[str] | None:
-        if pos == 0 and (m := self.regex.match(text, 0)) is not None:
+    def search(self, text: str, pos: int,
+               wanted: Callable[[str], bool] | None = None) -> re.Match[str] | None:
+        """As Anchored.search; the gate's group "key" is the match's key (the
+        key ends at the first "=" of the line, so both parse it alike)."""
+        if pos == 0 and (m := self.regex.match(text, 0)) is not None \
+                and (wanted is None or wanted(m.group("key"))):
             return m
         at = max(pos - 1, 0)
         while gate := self.gate.search(text, at):
-            m = self.regex.match(text, gate.start() + 1)
-            if m is not None:
-                return m
+            if wanted is None or wanted(gate.group("key")):
+                m = self.regex.match(text, gate.start() + 1)
+                if m is not None:
+                    return m
             at = gate.start() + 1
         return None
 

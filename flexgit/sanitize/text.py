@@ -92,7 +92,7 @@ _ANCHORS: dict[int, Anchored] = {
     7: anchored(_FORMS_RE[7][2], r"(?::|=(?![=>]))\s*['\"]", "word", spaces=True),
 }
 _LINE_STARTS: dict[int, LineStart] = {
-    4: LineStart(_FORMS_RE[4][2], re.compile(rf"\n{_SHELL_PREFIX}[A-Za-z_]\w*=")),
+    4: LineStart(_FORMS_RE[4][2], re.compile(rf"\n{_SHELL_PREFIX}{_IDENT}=")),
 }
 _FORMS: tuple[tuple[str, str, Searcher], ...] = tuple(
     (rule, needle, _ANCHORS.get(i) or _LINE_STARTS.get(i) or regex)
@@ -174,8 +174,8 @@ class TextSanitizer:
         pattern = regex if isinstance(regex, re.Pattern) else regex.regex
         groups = [g for g in ("v", "u", "u2") if g in pattern.groupindex]
         pos = 0
-        while m := (regex.search(self.text, pos, self.wanted) if isinstance(regex, Anchored)
-                    else regex.search(self.text, pos)):
+        while m := (regex.search(self.text, pos) if isinstance(regex, re.Pattern)
+                    else regex.search(self.text, pos, self.wanted)):
             group = next(g for g in groups if m.group(g) is not None)
             self.literal(m, group, rule)
             pos = max(m.start() + 1, m.start(group) - 1)
