@@ -31,23 +31,18 @@ class Matcher:
     def __init__(self, patterns: list[str]) -> None:
         self._spec = pathspec.PathSpec.from_lines("gitignore", patterns)
         parts = []
-        self._exact = True
+        self.exact = True  # the one regex (`source`) decides alone: no negations
         for p in self._spec.patterns:
             if p.include is None or p.regex is None:
                 continue
             if not p.include:
-                self._exact = False
+                self.exact = False
             parts.append(re.sub(r"\(\?P<[^>]+>", "(?:", p.regex.pattern))
         self.source = "|".join(f"(?:{x})" for x in parts) if parts else "(?!)"
         self._rx = re.compile(self.source)
 
-    @property
-    def exact(self) -> bool:
-        """Whether the one regex (`source`) decides alone (no negations)."""
-        return self._exact
-
     def match(self, path: str) -> bool:
-        if self._exact:
+        if self.exact:
             return self._rx.match(path) is not None
         return bool(self._spec.match_file(path))
 

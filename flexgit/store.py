@@ -219,9 +219,9 @@ class Store:
         self._read_bytes = 0
         # has_object() runs once per new object: dulwich's own lookup lists
         # the pack directory and stats a loose path every time, so keep the
-        # pack indexes, and whether any loose objects exist, until the next
-        # _refresh().
-        self._indexes: list[Any] | None = None  # the packs, see _packs()
+        # list of packs, and whether any loose objects exist, until the next
+        # _refresh() or reopen.
+        self._pack_list: list[Any] | None = None
         self._loose = True
 
     # --- opening ----------------------------------------------------------
@@ -285,14 +285,14 @@ class Store:
 
     def _refresh(self) -> None:
         self._repo.object_store._update_pack_cache()
-        self._indexes = None
+        self._pack_list = None
 
     def _packs(self) -> list[Any]:
-        if self._indexes is None:
-            self._indexes = list(self._repo.object_store.packs)
+        if self._pack_list is None:
+            self._pack_list = list(self._repo.object_store.packs)
             objects = self.path / "objects"
             self._loose = any(len(n) == 2 for n in os.listdir(objects))
-        return self._indexes
+        return self._pack_list
 
     @contextlib.contextmanager
     def locked(self, command: str) -> Iterator[None]:
@@ -325,7 +325,7 @@ class Store:
         if self._read_bytes > self.REOPEN_BYTES:
             self._repo.close()
             self._repo = Repo(str(self.path))
-            self._indexes = None
+            self._pack_list = None
             self._read_bytes = 0
         binsha = bytes.fromhex(sha)
         for pack in self._packs():

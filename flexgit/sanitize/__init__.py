@@ -144,9 +144,9 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> Result:
     # output normally changes nothing. When two rules disagree on where a value
     # ends (``secret=>#0``: one stops at ">", another at "#"), the next pass
     # redacts what the first left, and the loop stops at the fixed point: the
-    # output is what find_secrets() finds nothing in. A pass whose changes
-    # cannot have moved anything another rule looks at (Editor.settled) is
-    # known to end there already; that saves the second pass for most files.
+    # output is what find_secrets() finds nothing in. JSON whose changes
+    # cannot have moved anything a rule looks at (Editor.settled) is known to
+    # end there already, which spares most JSON files the confirming pass.
     for _ in range(_MAX_PASSES):
         editor = _run(path, text, rules)
         if not editor.changes:

@@ -59,8 +59,9 @@ class Anchored:
     spaces: bool
     quoted: bool = False
 
-    def start_before(self, text: str, sep: int) -> int:
-        """Where a match through the separator at *sep* must start; -1 for none."""
+    def locate(self, text: str, sep: int) -> tuple[int, str]:
+        """Where a match through the separator at *sep* must start (-1 for
+        none), and its key."""
         end = sep
         if self.spaces:
             while end > 0 and text[end - 1].isspace():  # re's \s
@@ -68,17 +69,17 @@ class Anchored:
         quote = ""
         if self.quoted:
             if end == 0 or text[end - 1] not in "'\"":
-                return -1
+                return -1, ""
             quote = text[end - 1]
             end -= 1
         start = end
         while start > 0 and self.key_char(text[start - 1]):
             start -= 1
         if start == end or text[start] not in _KEY_FIRST:
-            return -1
-        if self.quoted:
-            return start - 1 if start > 0 and text[start - 1] == quote else -1
-        return start
+            return -1, ""
+        if self.quoted and not (start > 0 and text[start - 1] == quote):
+            return -1, ""
+        return start - 1 if self.quoted else start, text[start:end]
 
     def search(self, text: str, pos: int,
                wanted: Callable[[str], bool] | None = None) -> re.Match[str] | None:
@@ -88,22 +89,13 @@ class Anchored:
         separator or the spaces before the value's quote."""
         at = pos
         while gate := self.gate.search(text, at):
-            start = self.start_before(text, gate.start())
-            if start >= pos and (wanted is None or wanted(self._key(text, start, gate.start()))):
+            start, key = self.locate(text, gate.start())
+            if start >= pos and (wanted is None or wanted(key)):
                 m = self.regex.match(text, start)
                 if m is not None:
                     return m
             at = gate.start() + 1
         return None
-
-    def _key(self, text: str, start: int, sep: int) -> str:
-        """The key of a match at start through the separator at sep."""
-        if self.quoted:
-            return text[start + 1 : text.index(text[start], start + 1)]
-        end = start
-        while end < sep and self.key_char(text[end]):
-            end += 1
-        return text[start:end]
 
 
 @dataclass(frozen=True)
