@@ -134,7 +134,7 @@ class PackWriter:
         if binsha in self._seen or self._store.has_object(binsha.hex()):
             return binsha.hex()
         self._seen.add(binsha)
-        record = _pack_header(type_num, size) + compressed
+        header = _pack_header(type_num, size)
         if self._file is None:
             self._file = fsutil.open_temp(self._dir)
             self._file[1].write(b"PACK" + struct.pack(">LL", 2, 0))
@@ -142,11 +142,12 @@ class PackWriter:
         offset = f.tell()
         try:
             faults.point("write")
-            f.write(record)
+            f.write(header)
+            f.write(compressed)  # not header + compressed: no copy of a large blob
         except OSError as e:
             raise OSError(e.errno, e.strerror, str(self._store.path)) from None
-        self.bytes_written += len(record)
-        self._entries.append((binsha, offset, zlib.crc32(record)))
+        self.bytes_written += len(header) + len(compressed)
+        self._entries.append((binsha, offset, zlib.crc32(compressed, zlib.crc32(header))))
         return binsha.hex()
 
     @staticmethod

@@ -116,6 +116,14 @@ class _Importer:
                 self.counts[e.tree_path] = dict(e.sanitized)
             return
         perm = e.mode if e.mode is not None else legacy.default_mode(e)
+        if sanitize.is_binary(e.data):
+            # Nothing to re-sanitize: store it here rather than send it to a
+            # worker and have its (incompressible) zlib stream sent back.
+            self.files[e.tree_path] = Entry(EXEC if perm & 0o100 else FILE,
+                                            self.writer.add_blob(e.data))
+            if e.sanitized:
+                self.counts[e.tree_path] = dict(e.sanitized)
+            return
         self.batch.append((e.tree_path, EXEC if perm & 0o100 else FILE, dict(e.sanitized),
                            e.data))
         self.batch_bytes += len(e.data)

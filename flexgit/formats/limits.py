@@ -95,6 +95,8 @@ class PathSet:
         """Record the leaf `path` (a file, symlink or empty directory); a problem
         when it clashes with one recorded before."""
         key = fold(path)
+        if key == path:
+            key = path  # one string for both (most paths): memory per file counts
         other = self._files.get(key)
         if other is not None:
             if other == path:
@@ -102,8 +104,14 @@ class PathSet:
             return f"duplicate of {other!r} after case-folding or Unicode normalisation"
         if key in self._dirs:
             return f"is also a directory ({self._dirs[key]!r} is below it)"
-        parts = path.split("/")
-        prefixes = [fold("/".join(parts[:i])) for i in range(1, len(parts))]
+        # Folding never adds, drops or moves a "/" (casefold maps characters one
+        # by one, NFC composes nothing with "/"), so the folded prefixes are the
+        # prefixes of the folded path.
+        prefixes = []
+        at = key.find("/")
+        while at != -1:
+            prefixes.append(key[:at])
+            at = key.find("/", at + 1)
         for prefix in prefixes:
             clash = self._files.get(prefix)
             if clash is not None:

@@ -9,7 +9,6 @@ what a problem means (import refuses, verify lists them all).
 
 from __future__ import annotations
 
-import base64
 import binascii
 import contextlib
 import gzip
@@ -337,7 +336,7 @@ class Reader:
                 raise _Bad("content is not valid base64")
             raise _Bad(f"content does not decode to {size} bytes (size)")
         try:
-            data = base64.b64decode(content, validate=True)
+            data = _b64decode(content)
         except (binascii.Error, ValueError):
             raise _Bad("content is not valid base64") from None
         if len(data) != size:
@@ -402,9 +401,15 @@ class Reader:
         return path_problem(rel, self.limits) or self._paths.add(tree_path)
 
 
+def _b64decode(text: str) -> bytes:
+    """Strict base64 (only the alphabet, padding only at the end): what
+    b64decode(validate=True) accepts, checked in C rather than by a regex."""
+    return binascii.a2b_base64(text, strict_mode=True)
+
+
 def _is_base64(text: str) -> bool:
     try:
-        base64.b64decode(text, validate=True)
+        _b64decode(text)
     except (binascii.Error, ValueError):
         return False
     return True

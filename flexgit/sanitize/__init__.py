@@ -69,6 +69,7 @@ __all__ = [
     "Result",
     "Rules",
     "find_secrets",
+    "is_binary",
     "is_placeholder",
     "sanitize",
 ]
@@ -89,8 +90,13 @@ class Finding:
     line: int  # 1-based
 
 
+def is_binary(data: bytes) -> bool:
+    """A NUL near the start: sanitize() returns such data unchanged, unread."""
+    return b"\0" in data[:_BINARY_PROBE]
+
+
 def _decode(data: bytes) -> str | None:
-    if b"\0" in data[:_BINARY_PROBE]:
+    if is_binary(data):
         return None
     try:
         return data.decode("utf-8")

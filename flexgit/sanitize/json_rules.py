@@ -1,8 +1,11 @@
 """JSON: walked by key, rewritten in place token by token.
 
-The text is never re-serialised: a small parser records where every token is,
-and only the tokens that hold personal data are replaced, so formatting, key
-order and the line count survive. Decisions where the brief left room:
+The text is never re-serialised. json.loads (in C) parses it and the rules
+decide on the parsed values; only when something is to be replaced does a small
+tokenizer find where those tokens are, and only they are replaced, so
+formatting, key order and the line count survive (and a file with nothing to
+replace, such as every file sanitized before, costs one parse and one walk).
+Decisions where the brief left room:
 
 * A numeric secret (``"pin": 1234``) becomes the number ``0`` and a numeric
   phone ``15555550100``: the JSON type is kept, ``0`` and ``15555550100`` are
@@ -27,7 +30,9 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flexgit.sanitize import patterns
 from flexgit.sanitize import placeholders as ph
@@ -65,6 +70,38 @@ class NotJson(Exception):
     """The text is not JSON this module can rewrite; use the text rules."""
 
 
+class _Object(list[tuple[str, Any]]):
+    """A parsed JSON object: its members in order, duplicate keys kept."""
+
+    __slots__ = ()
+
+
+class _Number(str):
+    """A parsed JSON number, as written (``-0``, ``1e5``): the rules read its digits."""
+
+    __slots__ = ()
+
+
+class _Constant(str):
+    """``NaN``, ``Infinity`` or ``-Infinity``: a literal, never a number to replace."""
+
+    __slots__ = ()
+
+
+_CONTAINERS = (_Object, list)
+
+
+def _load(text: str) -> Any:
+    """The parsed document (objects as _Object, numbers as _Number); NotJson when
+    json.loads refuses it (also when nested past the C parser's recursion limit)."""
+    offset = 1 if text.startswith("\ufeff") else 0
+    try:
+        return json.loads(text[offset:], object_pairs_hook=_Object, parse_int=_Number,
+                          parse_float=_Number, parse_constant=_Constant)
+    except (ValueError, RecursionError) as exc:
+        raise NotJson from exc
+
+
 @dataclass(slots=True)
 class Node:
     kind: str  # object, array, string, number, literal
@@ -86,12 +123,9 @@ _TOKEN = re.compile(
 
 
 def _tree(text: str, pos: int) -> Node:
-    """The token tree of valid JSON from pos, built with a stack, not recursion.
-
-    Like a recursive descent, refuses a value nested in more than _MAX_DEPTH
-    containers (NotJson). In an object, a key is the first string after "{" or
-    after the previous member.
-    """
+    """Where every token of valid JSON from pos is: the same tree as _load's
+    value, built with a stack. In an object, a key is the first string after
+    "{" or after the previous member."""
     root: Node | None = None
     stack: list[Node] = []
     key: Node | None = None  # the key of the member being read, in an object
@@ -104,8 +138,6 @@ def _tree(text: str, pos: int) -> Node:
             if not stack:
                 return node
             continue
-        if len(stack) > _MAX_DEPTH:
-            raise NotJson
         if kind == "open":
             node = Node("object" if m.group(kind) == "{" else "array", m.start(kind), 0)
         else:
@@ -129,19 +161,6 @@ def _tree(text: str, pos: int) -> Node:
     return root
 
 
-def parse(text: str) -> Node:
-    """The token tree of a JSON document; NotJson when json.loads refuses it."""
-    offset = 1 if text.startswith("\ufeff") else 0
-    try:
-        json.loads(text[offset:])
-        root = _tree(text, offset)
-    except (ValueError, RecursionError) as exc:
-        raise NotJson from exc
-    if text[root.end :].strip(" \t\n\r"):
-        raise NotJson
-    return root
-
-
 def _encode(value: str, raw: str) -> str:
     encoded = json.dumps(value, ensure_ascii=False)
     try:
@@ -160,29 +179,72 @@ class _Context:
     person: bool = False  # this object is a person record
 
 
+# Where a value sits: from the root, per container the member's 2*i (its
+# key) or 2*i+1 (its value) in an object, the item's index in an array.
+Steps = tuple[int, ...]
+
+
+@dataclass(slots=True)
+class _Claim:
+    path: Steps
+    replacement: str | Callable[[str], str]  # text, or made from the token as written
+    rule: str | dict[str, int]
+    by_content: bool = False  # decided by the value itself (see JsonSanitizer.string)
+
+
 class JsonSanitizer:
+    """Decides on the parsed document what to replace; `claims` says where."""
+
     def __init__(self, editor: Editor, rules: Rules, path: str) -> None:
         self.editor = editor
-        self.text = editor.text
         self.rules = rules
         self.extra = rules.secret_keys
         self.admin = "admin" in posixpath.basename(path).lower()
+        self.path: list[int] = []  # steps to the container being walked
+        self.claims: list[_Claim] = []
 
-    def run(self, root: Node) -> None:
-        self.walk(root, _Context(admin=self.admin))
+    def run(self, root: Any) -> None:
+        self.walk(root, _Context(admin=self.admin), None)
 
-    def walk(self, node: Node, ctx: _Context) -> None:
-        if node.kind == "object":
-            self.object(node, ctx)
-        elif node.kind == "array":
+    def claim(self, step: int | None, replacement: str | Callable[[str], str],
+              rule: str | dict[str, int]) -> bool:
+        """Note a replacement of the value at `step` in the current container
+        (None: the container itself); False when the rule is off."""
+        if isinstance(rule, str) and rule in self.editor.disabled:
+            return False
+        path = tuple(self.path) if step is None else (*self.path, step)
+        self.claims.append(_Claim(path, replacement, rule))
+        return True
+
+    def walk(self, value: Any, ctx: _Context, step: int | None) -> None:
+        """Visit `value`, found at `step` of the current container (None: the root)."""
+        kind = type(value)
+        if kind is str:
+            self.string(value, ctx.admin, step)
+            return
+        if kind is not _Object and kind is not list:
+            return  # numbers and literals count only under a key (scalar())
+        if step is not None:
+            if len(self.path) >= _MAX_DEPTH:
+                raise NotJson  # the walk recurses once per level
+            self.path.append(step)
+        if kind is _Object:
+            self.object(value, ctx)
+        else:  # inline, not a method: one stack frame per nested array
             inner = _Context(ctx.admin, person=ctx.person_items)
-            for item in node.items:
-                self.walk(item, inner)
-        elif node.kind == "string":
-            self.string(node, ctx.admin)
+            for j, item in enumerate(value):
+                self.walk(item, inner, j)
+        if step is not None:
+            self.path.pop()
 
-    def object(self, node: Node, ctx: _Context) -> None:
-        norms = [normalize(self.decode(key)) for key, _ in node.members]
+    def enter(self, step: int) -> None:
+        """Step into the container at `step`, for a loop over its values here."""
+        if len(self.path) >= _MAX_DEPTH:
+            raise NotJson
+        self.path.append(step)
+
+    def object(self, members: _Object, ctx: _Context) -> None:
+        norms = [normalize(key) for key, _ in members]
         kinds = [classify(n, self.extra) for n in norms]
         person = (
             ctx.person
@@ -190,85 +252,81 @@ class JsonSanitizer:
             or (any(n in _EXTENSION_KEYS for n in norms) and any(k is Kind.SECRET for k in kinds))
         )
         has_p256dh = "p256dh" in norms
-        for (key, value), norm, kind in zip(node.members, norms, kinds, strict=True):
-            self.string(key, ctx.admin)  # a changed key leaves the editor unsettled
+        for i, ((key, value), norm, kind) in enumerate(zip(members, norms, kinds, strict=True)):
+            self.string(key, ctx.admin, 2 * i)  # a changed key leaves the editor unsettled
             admin = ctx.admin or is_admin_context(norm)
-            if value.kind in ("object", "array"):
+            step = 2 * i + 1
+            vtype = type(value)
+            if vtype is _Object or vtype is list:
                 if kind is Kind.PUSH:
-                    self.replace_container(value, "{}" if value.kind == "object" else "[]")
-                elif value.kind == "object" and self.is_subscription(value):
-                    self.replace_container(value, "null")
-                elif kind is not None and kind is not Kind.MAYBE_NAME and value.kind == "array":
-                    for item in value.items:
-                        if item.kind in ("object", "array"):
-                            self.walk(item, _Context(admin))
+                    self.replace_container(step, "{}" if vtype is _Object else "[]")
+                elif vtype is _Object and self.is_subscription(value):
+                    self.replace_container(step, "null")
+                elif kind is not None and kind is not Kind.MAYBE_NAME and vtype is list:
+                    self.enter(step)
+                    for j, item in enumerate(value):
+                        if isinstance(item, _CONTAINERS):
+                            self.walk(item, _Context(admin), j)
                         else:
-                            self.scalar(item, kind, norm, admin)
-                elif kind in (Kind.SECRET, Kind.TOKEN) and value.kind == "object":
+                            self.scalar(item, kind, norm, admin, j)
+                    self.path.pop()
+                elif kind in (Kind.SECRET, Kind.TOKEN) and vtype is _Object:
                     # A table of secrets: its parent key says what every value is.
-                    for sub_key, item in value.members:
-                        self.string(sub_key, admin)
-                        if item.kind in ("object", "array"):
-                            self.walk(item, _Context(admin))
+                    self.enter(step)
+                    for j, (sub_key, item) in enumerate(value):
+                        self.string(sub_key, admin, 2 * j)
+                        if isinstance(item, _CONTAINERS):
+                            self.walk(item, _Context(admin), 2 * j + 1)
                         else:
-                            self.scalar(item, kind, norm, admin)
+                            self.scalar(item, kind, norm, admin, 2 * j + 1)
+                    self.path.pop()
                 else:
                     child = _Context(
                         admin,
                         person_items=norm in _PERSON_PLURAL,
                         person=norm in _PERSON_SINGULAR or ctx.person_items,
                     )
-                    self.walk(value, child)
+                    self.walk(value, child, step)
                 continue
             if norm == "auth" and has_p256dh:
                 kind = Kind.TOKEN
             if kind is Kind.MAYBE_NAME:
                 kind = Kind.NAME if person else None
-            if kind is None:
-                self.walk(value, _Context(admin))
-            else:
-                self.scalar(value, kind, norm, admin)
+            if kind is not None:
+                self.scalar(value, kind, norm, admin, step)
+            elif vtype is str:
+                self.string(value, admin, step)
 
-    def decode(self, node: Node) -> str:
-        token = self.text[node.start : node.end]
-        if "\\" not in token:
-            # json.loads accepted the document, so the token holds no control
-            # characters: without an escape its contents are its value.
-            return token[1:-1]
-        value: str = json.loads(token)
-        return value
-
-    def is_subscription(self, node: Node) -> bool:
-        norms = {normalize(self.decode(key)) for key, _ in node.members}
+    def is_subscription(self, members: _Object) -> bool:
+        norms = {normalize(key) for key, _ in members}
         return "endpoint" in norms and bool(norms & {"keys", "expiration_time"})
 
-    def replace_container(self, node: Node, empty: str) -> None:
-        original = self.text[node.start : node.end]
-        breaks = _NEWLINES.findall(original)
-        last = original.rsplit("\n", 1)[-1] if breaks else ""
-        indent = last[: len(last) - len(last.lstrip(" \t"))]
-        if empty == "null":
-            replacement = "null" + "".join(breaks) + indent if breaks else "null"
-        else:
-            replacement = empty[0] + "".join(breaks) + indent + empty[1]
-        self.editor.claim(node.start, node.end, replacement, "json.push_subscription")
+    def replace_container(self, step: int, empty: str) -> None:
+        def replacement(original: str) -> str:
+            breaks = _NEWLINES.findall(original)
+            last = original.rsplit("\n", 1)[-1] if breaks else ""
+            indent = last[: len(last) - len(last.lstrip(" \t"))]
+            if empty == "null":
+                return "null" + "".join(breaks) + indent if breaks else "null"
+            return empty[0] + "".join(breaks) + indent + empty[1]
 
-    def scalar(self, node: Node, kind: Kind, norm: str, admin: bool) -> None:
-        if node.kind == "number":
-            self.number(node, kind)
-        elif node.kind == "string" and not self.keyed_string(node, kind, norm, admin):
-            self.string(node, admin)
+        self.claim(step, replacement, "json.push_subscription")
 
-    def number(self, node: Node, kind: Kind) -> None:
-        token = self.text[node.start : node.end]
+    def scalar(self, value: Any, kind: Kind, norm: str, admin: bool, step: int) -> None:
+        vtype = type(value)
+        if vtype is _Number:
+            self.number(value, kind, step)
+        elif vtype is str and not self.keyed_string(value, kind, norm, admin, step):
+            self.string(value, admin, step)
+
+    def number(self, token: str, kind: Kind, step: int) -> None:
         if kind is Kind.SECRET:
-            self.editor.claim(node.start, node.end, ph.NUMBER_PLACEHOLDER, "json.password")
+            self.claim(step, ph.NUMBER_PLACEHOLDER, "json.password")
         elif kind is Kind.PHONE and len(token.lstrip("-")) >= 7 and token.isdigit():
-            self.editor.claim(node.start, node.end, ph.PHONE_NUMBER_PLACEHOLDER, "json.phone")
+            self.claim(step, ph.PHONE_NUMBER_PLACEHOLDER, "json.phone")
 
-    def keyed_string(self, node: Node, kind: Kind, norm: str, admin: bool) -> bool:
+    def keyed_string(self, value: str, kind: Kind, norm: str, admin: bool, step: int) -> bool:
         """Replace a string by what its key says it is; False to fall back to patterns."""
-        value = self.decode(node)
         if patterns.keep_value(value):
             return False
         replacement: str | None = None
@@ -298,24 +356,22 @@ class JsonSanitizer:
             rule = "json.email"
         if replacement is None:
             return False
-        return self.editor.claim(node.start, node.end, _encode(replacement, ""), rule)
+        return self.claim(step, _encode(replacement, ""), rule)
 
-    def string(self, node: Node, admin: bool) -> None:
-        before = len(self.editor.changes)
-        self._string(node, admin)
-        if len(self.editor.changes) != before:
-            # Decided by the string's own content, which this changed: the
-            # next pass may decide otherwise (a value no longer kept as a
-            # label or an address gets its key's placeholder), so let it run.
-            self.editor.unsettled = True
+    def string(self, value: str, admin: bool, step: int | None) -> None:
+        before = len(self.claims)
+        self._string(value, admin, step)
+        if len(self.claims) != before:
+            # Decided by the string's own content: when this changes it, the
+            # next pass may decide otherwise (a value no longer kept as a label
+            # or an address gets its key's placeholder), so let it run.
+            self.claims[-1].by_content = True
 
-    def _string(self, node: Node, admin: bool) -> None:
-        raw = self.text[node.start + 1 : node.end - 1]
-        value = raw if "\\" not in raw else self.decode(node)
+    def _string(self, value: str, admin: bool, step: int | None) -> None:
         if "@" in value and patterns.EMAIL.fullmatch(value):
             new = patterns.email_replacement(value, admin=admin)
             if new is not None:
-                self.editor.claim(node.start, node.end, _encode(new, raw), "json.email")
+                self.claim(step, lambda token: _encode(new, token[1:-1]), "json.email")
             return
         if not patterns.could_match(value, self.rules):
             return  # most strings: no pattern has its anchor in them
@@ -324,14 +380,36 @@ class JsonSanitizer:
         self.editor.unsettled |= inner.unsettled
         if inner.changes:
             new_value = inner.result()
-            self.editor.claim(node.start, node.end, _encode(new_value, raw), inner.counts())
+            self.claim(step, lambda token: _encode(new_value, token[1:-1]), inner.counts())
+
+
+def _apply(editor: Editor, claims: list[_Claim]) -> None:
+    """Find the claimed tokens in the text and claim their spans in order."""
+    text = editor.text
+    root = _tree(text, 1 if text.startswith("\ufeff") else 0)
+    for c in claims:
+        node = root
+        for step in c.path:
+            if node.kind == "object":
+                key, value = node.members[step >> 1]
+                node = value if step & 1 else key
+            else:
+                node = node.items[step]
+        original = text[node.start : node.end]
+        replacement = c.replacement if isinstance(c.replacement, str) else c.replacement(original)
+        before = len(editor.changes)
+        editor.claim(node.start, node.end, replacement, c.rule)
+        if c.by_content and len(editor.changes) != before:
+            editor.unsettled = True
 
 
 def sanitize_json(editor: Editor, rules: Rules, path: str) -> bool:
     """Apply the JSON rules; False (and nothing claimed) when the text is not JSON."""
     try:
-        root = parse(editor.text)
+        walker = JsonSanitizer(editor, rules, path)
+        walker.run(_load(editor.text))
+        if walker.claims:
+            _apply(editor, walker.claims)
     except NotJson:
         return False
-    JsonSanitizer(editor, rules, path).run(root)
     return True

@@ -222,6 +222,32 @@ def test_deep_nesting_does_not_raise() -> None:
     assert "FLEXGIT-REDACTED" in out and '"p"' not in out
 
 
+def test_a_number_too_long_for_int_is_still_a_pin() -> None:
+    # json.loads refuses to convert >4,300 digits to int; the rules read the
+    # digits as written, so such a PIN is not waved through as "not JSON".
+    out, counts = run('{"pin": ' + "7" * 5000 + "}")
+    assert out == '{"pin": 0}' and counts == {"json.password": 1}
+
+
+def test_deep_nesting_inside_a_replaced_container() -> None:
+    # What a push-subscription container holds is replaced, never walked, so
+    # its depth does not send the document to the text rules.
+    text = '{"password": "hunter22x", "push_subscriptions": ' + "[" * 300 + "]" * 300 + "}"
+    out, counts = run(text)
+    assert out == '{"password": "FLEXGIT-REDACTED", "push_subscriptions": []}'
+    assert counts == {"json.password": 1, "json.push_subscription": 1}
+
+
+def test_nested_arrays_cost_one_frame_per_level() -> None:
+    import sys
+
+    def deep(n: int) -> tuple[str, dict[str, int]]:
+        # Called with most of the stack already used, as from a deep caller.
+        return run("[" * 200 + '{"pin": 1234}' + "]" * 200) if n == 0 else deep(n - 1)
+
+    assert deep(sys.getrecursionlimit() - 450)[1] == {"json.password": 1}
+
+
 def test_utf8_bom() -> None:
     out, _ = run('\ufeff{"password": "p"}')
     assert out == '\ufeff{"password": "FLEXGIT-REDACTED"}'
