@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
-from flexgit.errors import IntegrityError
+from flexgit.errors import FlexgitError, IntegrityError
 
 MANIFEST_PATH = ".flexgit/manifest.json"
 REPORT_PATH = ".flexgit/sanitize.json"
@@ -124,18 +124,16 @@ def _map_text(pairs: Iterable[tuple[str, Hashable]], render: Callable[[Any], Any
     key = encode_basestring_ascii if ascii else encode_basestring
     rendered: dict[Hashable, str] = {}
     out = io.StringIO()
-    sep = "{\n  "
     for name, value in pairs:
         text = rendered.get(value)
         if text is None:
             text = json.dumps(render(value), indent=1, sort_keys=True, ensure_ascii=ascii)
             text = rendered[value] = text.replace("\n", "\n  ")  # two levels deeper
-        out.write(sep)
+        out.write(",\n  " if out.tell() else "{\n  ")
         out.write(key(name))
         out.write(": ")
         out.write(text)
-        sep = ",\n  "
-    if sep == "{\n  ":
+    if not out.tell():
         return "{}"
     out.write("\n }")
     return out.getvalue()
@@ -149,7 +147,10 @@ def _dumps(doc: dict[str, Any], maps: dict[str, str], *, ascii: bool) -> bytes:
     text = json.dumps(doc | {k: {} for k in maps}, indent=1, sort_keys=True,
                       ensure_ascii=ascii)
     for name, value in maps.items():
-        text = text.replace(f'\n "{name}": {{}}', f'\n "{name}": {value}', 1)
+        marker = f'\n "{name}": {{}}'
+        if marker not in text:
+            raise FlexgitError(f"internal: no place for {name!r} in the JSON text")
+        text = text.replace(marker, f'\n "{name}": {value}', 1)
     return text.encode() + b"\n"
 
 

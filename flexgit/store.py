@@ -96,13 +96,16 @@ def _pack_header(type_num: int, size: int) -> bytes:
 _PROBE = 1 << 14
 
 
-def _deflate(data: bytes) -> bytes:
-    """zlib at level 1, or stored (level 0) when a probe of the start shows the
-    data does not shrink: images, fonts and audio are compressed already, and
-    deflating them again costs most of a snapshot's zlib time for nothing."""
-    if len(data) > 2 * _PROBE and len(zlib.compress(data[:_PROBE], 1)) > _PROBE * 0.97:
-        return zlib.compress(data, 0)
-    return zlib.compress(data, 1)
+def incompressible(data: bytes) -> bool:
+    """Whether a probe of the start shows the data does not shrink: images,
+    fonts and audio are compressed already, and deflating them again costs
+    most of a snapshot's zlib time for nothing."""
+    return len(data) > 2 * _PROBE and len(zlib.compress(data[:_PROBE], 1)) > _PROBE * 0.97
+
+
+def _deflate(data: bytes, stored: bool = False) -> bytes:
+    """zlib at level 1, or stored (level 0) for incompressible data."""
+    return zlib.compress(data, 0 if stored or incompressible(data) else 1)
 
 
 class PackWriter:
@@ -151,10 +154,11 @@ class PackWriter:
         return binsha.hex()
 
     @staticmethod
-    def prepare_blob(data: bytes) -> tuple[bytes, bytes]:
+    def prepare_blob(data: bytes, stored: bool = False) -> tuple[bytes, bytes]:
         """(binary id, compressed data) for a blob; C code that releases the GIL,
-        so callers may run it in worker threads."""
-        return _object_id(_TYPE_BLOB, data), _deflate(data)
+        so callers may run it in worker threads. `stored`: the caller knows
+        the data to be incompressible()."""
+        return _object_id(_TYPE_BLOB, data), _deflate(data, stored)
 
     def add_prepared(self, size: int, binsha: bytes, compressed: bytes) -> str:
         """A blob whose id and zlib stream were computed elsewhere (a worker)."""

@@ -25,7 +25,7 @@ from flexgit.formats.reader import FileEntry, Reader
 from flexgit.manifest import Meta
 from flexgit.profile import Profile
 from flexgit.snapshot import commit_files, init_worker, resanitize_chunk, worker_pool
-from flexgit.store import BRANCH, EXEC, FILE, LINK, Entry, Files, Store
+from flexgit.store import BRANCH, EXEC, FILE, LINK, Entry, Files, PackWriter, Store, incompressible
 
 SETTINGS_PATH = "home/templates/settings_template.json"
 
@@ -116,16 +116,17 @@ class _Importer:
                 self.counts[e.tree_path] = dict(e.sanitized)
             return
         perm = e.mode if e.mode is not None else legacy.default_mode(e)
-        if sanitize.is_binary(e.data):
-            # Nothing to re-sanitize: store it here rather than send it to a
-            # worker and have its (incompressible) zlib stream sent back.
-            self.files[e.tree_path] = Entry(EXEC if perm & 0o100 else FILE,
-                                            self.writer.add_blob(e.data))
+        mode = EXEC if perm & 0o100 else FILE
+        if sanitize.is_binary(e.data) and incompressible(e.data):
+            # Nothing to re-sanitize or deflate (images, fonts, audio): stored
+            # here, not sent to a worker only to have a zlib stream as large
+            # as the data sent back. Compressible binaries go to the workers.
+            prepared = PackWriter.prepare_blob(e.data, stored=True)
+            self.files[e.tree_path] = Entry(mode, self.writer.add_blob(e.data, prepared))
             if e.sanitized:
                 self.counts[e.tree_path] = dict(e.sanitized)
             return
-        self.batch.append((e.tree_path, EXEC if perm & 0o100 else FILE, dict(e.sanitized),
-                           e.data))
+        self.batch.append((e.tree_path, mode, dict(e.sanitized), e.data))
         self.batch_bytes += len(e.data)
         if self.batch_bytes >= BATCH_BYTES or len(self.batch) >= 256:
             self.flush()

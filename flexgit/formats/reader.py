@@ -402,8 +402,8 @@ class Reader:
 
 
 def _b64decode(text: str) -> bytes:
-    """Strict base64 (only the alphabet, padding only at the end): what
-    b64decode(validate=True) accepts, checked in C rather than by a regex."""
+    """Strict base64 (only the alphabet, padding only at the end): the check
+    b64decode(validate=True) makes, without its ASCII copy of the content."""
     return binascii.a2b_base64(text, strict_mode=True)
 
 

@@ -4,7 +4,7 @@ The text is never re-serialised. json.loads (in C) parses it and the rules
 decide on the parsed values; only when something is to be replaced does a small
 tokenizer find where those tokens are, and only they are replaced, so
 formatting, key order and the line count survive (and a file with nothing to
-replace, such as every file sanitized before, costs one parse and one walk).
+replace, such as most files sanitized before, costs one parse and one walk).
 Decisions where the brief left room:
 
 * A numeric secret (``"pin": 1234``) becomes the number ``0`` and a numeric
@@ -86,9 +86,6 @@ class _Constant(str):
     """``NaN``, ``Infinity`` or ``-Infinity``: a literal, never a number to replace."""
 
     __slots__ = ()
-
-
-_CONTAINERS = (_Object, list)
 
 
 def _load(text: str) -> Any:
@@ -181,12 +178,12 @@ class _Context:
 
 # Where a value sits: from the root, per container the member's 2*i (its
 # key) or 2*i+1 (its value) in an object, the item's index in an array.
-Steps = tuple[int, ...]
+_Steps = tuple[int, ...]
 
 
 @dataclass(slots=True)
 class _Claim:
-    path: Steps
+    path: _Steps
     replacement: str | Callable[[str], str]  # text, or made from the token as written
     rule: str | dict[str, int]
     by_content: bool = False  # decided by the value itself (see JsonSanitizer.string)
@@ -225,9 +222,7 @@ class JsonSanitizer:
         if kind is not _Object and kind is not list:
             return  # numbers and literals count only under a key (scalar())
         if step is not None:
-            if len(self.path) >= _MAX_DEPTH:
-                raise NotJson  # the walk recurses once per level
-            self.path.append(step)
+            self.enter(step)
         if kind is _Object:
             self.object(value, ctx)
         else:  # inline, not a method: one stack frame per nested array
@@ -238,9 +233,9 @@ class JsonSanitizer:
             self.path.pop()
 
     def enter(self, step: int) -> None:
-        """Step into the container at `step`, for a loop over its values here."""
+        """Step into the container at `step` (walk, or a loop over its values)."""
         if len(self.path) >= _MAX_DEPTH:
-            raise NotJson
+            raise NotJson  # the walk recurses once or twice per level
         self.path.append(step)
 
     def object(self, members: _Object, ctx: _Context) -> None:
@@ -258,14 +253,18 @@ class JsonSanitizer:
             step = 2 * i + 1
             vtype = type(value)
             if vtype is _Object or vtype is list:
-                if kind is Kind.PUSH:
-                    self.replace_container(step, "{}" if vtype is _Object else "[]")
-                elif vtype is _Object and self.is_subscription(value):
-                    self.replace_container(step, "null")
-                elif kind is not None and kind is not Kind.MAYBE_NAME and vtype is list:
+                # Replaced whole, unless the rule is off: then walked like any
+                # other container, so the keys and patterns still see inside.
+                if kind is Kind.PUSH and self.replace_container(
+                        step, "{}" if vtype is _Object else "[]"):
+                    continue
+                if vtype is _Object and self.is_subscription(value) and \
+                        self.replace_container(step, "null"):
+                    continue
+                if kind is not None and kind is not Kind.MAYBE_NAME and vtype is list:
                     self.enter(step)
                     for j, item in enumerate(value):
-                        if isinstance(item, _CONTAINERS):
+                        if isinstance(item, list):  # _Object is a list too
                             self.walk(item, _Context(admin), j)
                         else:
                             self.scalar(item, kind, norm, admin, j)
@@ -275,7 +274,7 @@ class JsonSanitizer:
                     self.enter(step)
                     for j, (sub_key, item) in enumerate(value):
                         self.string(sub_key, admin, 2 * j)
-                        if isinstance(item, _CONTAINERS):
+                        if isinstance(item, list):
                             self.walk(item, _Context(admin), 2 * j + 1)
                         else:
                             self.scalar(item, kind, norm, admin, 2 * j + 1)
@@ -301,7 +300,7 @@ class JsonSanitizer:
         norms = {normalize(key) for key, _ in members}
         return "endpoint" in norms and bool(norms & {"keys", "expiration_time"})
 
-    def replace_container(self, step: int, empty: str) -> None:
+    def replace_container(self, step: int, empty: str) -> bool:
         def replacement(original: str) -> str:
             breaks = _NEWLINES.findall(original)
             last = original.rsplit("\n", 1)[-1] if breaks else ""
@@ -310,7 +309,7 @@ class JsonSanitizer:
                 return "null" + "".join(breaks) + indent if breaks else "null"
             return empty[0] + "".join(breaks) + indent + empty[1]
 
-        self.claim(step, replacement, "json.push_subscription")
+        return self.claim(step, replacement, "json.push_subscription")
 
     def scalar(self, value: Any, kind: Kind, norm: str, admin: bool, step: int) -> None:
         vtype = type(value)
@@ -320,9 +319,12 @@ class JsonSanitizer:
             self.string(value, admin, step)
 
     def number(self, token: str, kind: Kind, step: int) -> None:
-        if kind is Kind.SECRET:
+        # A placeholder already there is left unclaimed: no other rule can
+        # take a JSON token, and a claim would cost the token tree for nothing.
+        if kind is Kind.SECRET and token != ph.NUMBER_PLACEHOLDER:
             self.claim(step, ph.NUMBER_PLACEHOLDER, "json.password")
-        elif kind is Kind.PHONE and len(token.lstrip("-")) >= 7 and token.isdigit():
+        elif kind is Kind.PHONE and len(token.lstrip("-")) >= 7 and token.isdigit() \
+                and token != ph.PHONE_NUMBER_PLACEHOLDER:
             self.claim(step, ph.PHONE_NUMBER_PLACEHOLDER, "json.phone")
 
     def keyed_string(self, value: str, kind: Kind, norm: str, admin: bool, step: int) -> bool:

@@ -238,6 +238,33 @@ def test_deep_nesting_inside_a_replaced_container() -> None:
     assert counts == {"json.password": 1, "json.push_subscription": 1}
 
 
+@pytest.mark.parametrize("depth", [1, 300])
+@pytest.mark.parametrize("holder", ['{"push_subscriptions": %s}',
+                                    '{"device": {"endpoint": "https://push.example.net/x", '
+                                    '"keys": {}, "p": %s}}'])
+def test_push_rule_off_still_sanitizes_inside(holder: str, depth: int) -> None:
+    # Found in review: with json.push_subscription disabled a container that
+    # is not replaced must still be walked, or whatever it holds is kept.
+    from flexgit.sanitize import Rules
+
+    inner = "[" * depth + '{"password": "hunter22x", "e": "bob@corp.io"}' + "]" * depth
+    rules = Rules(disabled=frozenset({"json.push_subscription"}))
+    out = sanitize(CONFIG, (holder % inner).encode(), rules)
+    assert b"hunter22x" not in out.data and b"bob@corp.io" not in out.data
+    assert "json.push_subscription" not in out.counts
+
+
+def test_placeholders_already_there_cost_no_token_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flexgit.sanitize import json_rules
+
+    def no_tree(*args: object) -> None:
+        raise AssertionError("the token tree was built for a document that stays as it is")
+
+    monkeypatch.setattr(json_rules, "_tree", no_tree)
+    text = '{"pin": 0, "mobile": 15555550100, "password": "FLEXGIT-REDACTED"}'
+    assert run(text) == (text, {})
+
+
 def test_nested_arrays_cost_one_frame_per_level() -> None:
     import sys
 
