@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import io
 import json
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
@@ -59,9 +59,8 @@ class Manifest:
             "templates": self.templates,
         }
         return _dumps(doc, {
-            "files": _map_text(sorted(self.files.items()), Meta.as_json, ascii=False),
-            "empty_dirs": _map_text(sorted(self.empty_dirs.items()), Meta.as_json,
-                                    ascii=False),
+            "empty_dirs": (_sorted_pairs(self.empty_dirs), Meta.as_json),
+            "files": (_sorted_pairs(self.files), Meta.as_json),
         }, ascii=False)
 
     @classmethod
@@ -107,51 +106,60 @@ def shared_meta(mode: int, owner: str, group: str, category: str) -> Meta:
 
 def report_bytes(rules_digest: str, counts: dict[str, dict[str, int]]) -> bytes:
     """The sanitize report: per file, which rules fired how often. Never values."""
-    pairs = [(p, tuple(sorted(c.items()))) for p, c in sorted(counts.items()) if c]
-    return _dumps({"rules_digest": rules_digest}, {"files": _map_text(pairs, dict, ascii=True)},
-                  ascii=True)
+    pairs = ((p, tuple(sorted(counts[p].items()))) for p in sorted(counts) if counts[p])
+    return _dumps({"rules_digest": rules_digest}, {"files": (pairs, dict)}, ascii=True)
 
 
-def _map_text(pairs: Iterable[tuple[str, Hashable]], render: Callable[[Any], Any], *,
-              ascii: bool) -> str:
-    """What json.dumps(doc, indent=1, sort_keys=True) writes for the map of the
-    sorted `pairs` (value rendered as render(value)) when the map is a value of
-    the top level of doc: byte for byte, so snapshots keep their tree ids.
+Pairs = Iterator[tuple[str, Hashable]]
+
+
+def _sorted_pairs(values: dict[str, Meta]) -> Pairs:
+    return ((p, values[p]) for p in sorted(values))
+
+
+def _dumps(doc: dict[str, Any], maps: dict[str, tuple[Pairs, Callable[[Any], Any]]], *,
+           ascii: bool) -> bytes:
+    """json.dumps(doc | maps, indent=1, sort_keys=True) + newline, byte for
+    byte (snapshots keep their tree ids), where each map is given as its
+    sorted (key, value) pairs and how to render a value as JSON.
 
     Written here because indent makes json use its pure-Python encoder, which
-    builds a string per token: at 20,000 files that was a snapshot's and an
-    import's memory peak (30 MB). Each distinct value is rendered once."""
-    key = encode_basestring_ascii if ascii else encode_basestring
-    rendered: dict[Hashable, str] = {}
-    out = io.StringIO()
-    for name, value in pairs:
-        text = rendered.get(value)
-        if text is None:
-            text = json.dumps(render(value), indent=1, sort_keys=True, ensure_ascii=ascii)
-            text = rendered[value] = text.replace("\n", "\n  ")  # two levels deeper
-        out.write(",\n  " if out.tell() else "{\n  ")
-        out.write(key(name))
-        out.write(": ")
-        out.write(text)
-    if not out.tell():
-        return "{}"
-    out.write("\n }")
-    return out.getvalue()
-
-
-def _dumps(doc: dict[str, Any], maps: dict[str, str], *, ascii: bool) -> bytes:
-    """json.dumps(doc | maps, indent=1, sort_keys=True) + newline, with the
-    maps' text from _map_text. Each goes where the line of its key holds an
-    empty map: only top-level keys start a line with a single space, and a
-    newline inside a JSON string is always escaped."""
+    builds a string per token: at 20,000 files the manifest was a snapshot's
+    and an import's memory peak (30 MB). Now the text goes straight into one
+    buffer and each distinct value is rendered once. The rest of doc is
+    dumped with its maps empty; only top-level keys start a line with a single
+    space (a newline inside a JSON string is always escaped), so each map goes
+    where the line of its key holds `{}`."""
     text = json.dumps(doc | {k: {} for k in maps}, indent=1, sort_keys=True,
                       ensure_ascii=ascii)
-    for name, value in maps.items():
-        marker = f'\n "{name}": {{}}'
-        if marker not in text:
+    key = encode_basestring_ascii if ascii else encode_basestring
+    out = io.BytesIO()
+    pos = 0
+    for name in sorted(maps):  # the order sort_keys put them in
+        marker = f'\n "{name}": '
+        at = text.find(marker + "{}", pos)
+        if at < 0:
             raise FlexgitError(f"internal: no place for {name!r} in the JSON text")
-        text = text.replace(marker, f'\n "{name}": {value}', 1)
-    return text.encode() + b"\n"
+        out.write(text[pos:at + len(marker)].encode())
+        pos = at + len(marker) + 2
+        pairs, render = maps[name]
+        rendered: dict[Hashable, bytes] = {}
+        first = True
+        for k, value in pairs:
+            block = rendered.get(value)
+            if block is None:
+                block = json.dumps(render(value), indent=1, sort_keys=True,
+                                   ensure_ascii=ascii).replace("\n", "\n  ").encode()
+                rendered[value] = block  # two levels deeper than dumped alone
+            out.write(b"{\n  " if first else b",\n  ")
+            out.write(key(k).encode())
+            out.write(b": ")
+            out.write(block)
+            first = False
+        out.write(b"{}" if first else b"\n }")
+    out.write(text[pos:].encode())
+    out.write(b"\n")
+    return out.getvalue()
 
 
 def parse_report(data: bytes, where: str) -> dict[str, dict[str, int]]:
