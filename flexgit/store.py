@@ -400,29 +400,32 @@ class Store:
     # --- trees ------------------------------------------------------------
 
     def write_tree(self, w: PackWriter, files: Files) -> str:
-        """Build nested trees for the flat `files` mapping, return the root id."""
-        dirs: dict[str, dict[bytes, tuple[int, str]]] = {"": {}}
-        for path in files:
-            parts = path.split("/")
-            for i in range(1, len(parts)):
-                d = "/".join(parts[:i])
-                if d not in dirs:
-                    dirs[d] = {}
-                    parent = "/".join(parts[: i - 1])
-                    dirs[parent][parts[i - 1].encode()] = (0o040000, "")
-        for path, e in files.items():
+        """Build nested trees for the flat `files` mapping, return the root id.
+
+        In sorted order the paths below one directory come in one run, so a
+        directory is finished (and written) when the run ends: only the open
+        chain of directories is in memory, not a tree per directory."""
+        open_dirs: list[tuple[str, Tree]] = [("", Tree())]  # the root first
+
+        def close() -> None:
+            d, tree = open_dirs.pop()
+            open_dirs[-1][1].add(d.rpartition("/")[2].encode(), 0o040000,
+                                 _oid(w.add_tree(tree)))
+
+        for path in sorted(files):
             parent, _, name = path.rpartition("/")
-            dirs[parent][name.encode()] = (e.mode, e.sha)
-        ids: dict[str, str] = {}
-        for d in sorted(dirs, key=lambda s: -s.count("/") if s else 1):
-            tree = Tree()
-            for entry_name, (mode, child) in dirs[d].items():
-                if mode == 0o040000:
-                    sub = entry_name.decode()
-                    child = ids[f"{d}/{sub}" if d else sub]
-                tree.add(entry_name, mode, _oid(child))
-            ids[d] = w.add_tree(tree)
-        return ids[""]
+            while len(open_dirs) > 1 and not (parent + "/").startswith(open_dirs[-1][0] + "/"):
+                close()
+            top = open_dirs[-1][0]
+            below = parent[len(top) + 1:] if top else parent
+            for part in below.split("/") if below else ():
+                top = f"{top}/{part}" if top else part
+                open_dirs.append((top, Tree()))
+            e = files[path]
+            open_dirs[-1][1].add(name.encode(), e.mode, _oid(e.sha))
+        while len(open_dirs) > 1:
+            close()
+        return w.add_tree(open_dirs[0][1])
 
     def read_tree(self, rev_or_tree: str, *, is_tree: bool = False) -> Files:
         tree_id = rev_or_tree if is_tree else self.commit_info(rev_or_tree).tree

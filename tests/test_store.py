@@ -97,6 +97,30 @@ def test_modes_and_symlinks_roundtrip(tmp_path: Path) -> None:
     fsck(tmp_path / "s.git")
 
 
+def test_write_tree_gives_the_tree_c_git_writes(tmp_path: Path) -> None:
+    # Names whose order differs between plain and git sorting ("a" is a
+    # directory, compared as "a/"), deep and shallow runs, unicode, modes.
+    names = ["a/x", "a/b/c", "a.b", "a-b/y", "a0", "a!b", "b/c/d/e", "é/f", "z", "A/q"]
+    store = Store.init(tmp_path / "s.git")
+    request_close(store)
+    w = store.writer()
+    files = {f"home/{n}": Entry(EXEC if i % 3 == 0 else FILE, w.add_blob(n.encode()))
+             for i, n in enumerate(names)}
+    files["home/l"] = Entry(LINK, w.add_blob(b"z"))
+    ours = store.write_tree(w, files)
+    w.finish()
+    env = {"GIT_DIR": str(tmp_path / "s.git"), "GIT_INDEX_FILE": str(tmp_path / "index")}
+    info = "".join(f"{e.mode:o} {e.sha}\t{p}\n" for p, e in files.items())
+    subprocess.run(["git", "update-index", "--add", "--index-info"], input=info.encode(),
+                   env=env, check=True)
+    theirs = subprocess.run(["git", "write-tree"], env=env, check=True, capture_output=True,
+                            text=True).stdout.strip()
+    assert ours == theirs
+    w = store.writer()
+    assert store.write_tree(w, {}) == "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's empty
+    w.abort()
+
+
 def test_move_head_is_compare_and_swap(tmp_path: Path) -> None:
     store = Store.init(tmp_path / "s.git")
     request_close(store)
