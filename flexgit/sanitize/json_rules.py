@@ -23,6 +23,12 @@ Decisions where the brief left room:
   removed line breaks so the line count stays.
 * Emails become ``admin@example.com`` under a key, an ancestor key or in a file
   whose name says ``admin``, else ``user@example.com``.
+* In a table of secrets (an object under a secret or token key, such as
+  ``"api_keys": {"portal": "..."}``) a value is what its own key says it is;
+  when that says nothing or replaces nothing, what the table's key says.
+* A rule that is off stops only its own replacements: a push container it
+  would have emptied is walked, a table still lets its values' own keys
+  decide, an address it would have replaced still meets the patterns.
 """
 
 from __future__ import annotations
@@ -174,6 +180,9 @@ class _Context:
     admin: bool = False
     person_items: bool = False  # objects directly inside are person records
     person: bool = False  # this object is a person record
+    # In a table of secrets ({"api_keys": {"portal": ...}}): the kind and key
+    # of the table, for the values whose own key says nothing.
+    table: tuple[Kind, str] | None = None
 
 
 # Where a value sits: from the root, per container the member's 2*i (its
@@ -249,6 +258,9 @@ class JsonSanitizer:
         has_p256dh = "p256dh" in norms
         for i, ((key, value), norm, kind) in enumerate(zip(members, norms, kinds, strict=True)):
             self.string(key, ctx.admin, 2 * i)  # a changed key leaves the editor unsettled
+            fallback = ctx.table  # in a table of secrets: the table's kind and key
+            if fallback is not None and kind in (None, Kind.MAYBE_NAME):
+                (kind, norm), fallback = fallback, None
             admin = ctx.admin or is_admin_context(norm)
             step = 2 * i + 1
             vtype = type(value)
@@ -267,18 +279,14 @@ class JsonSanitizer:
                         if isinstance(item, list):  # _Object is a list too
                             self.walk(item, _Context(admin), j)
                         else:
-                            self.scalar(item, kind, norm, admin, j)
+                            self.scalar(item, kind, norm, admin, j, fallback)
                     self.path.pop()
                 elif kind in (Kind.SECRET, Kind.TOKEN) and vtype is _Object:
-                    # A table of secrets: its parent key says what every value is.
-                    self.enter(step)
-                    for j, (sub_key, item) in enumerate(value):
-                        self.string(sub_key, admin, 2 * j)
-                        if isinstance(item, list):
-                            self.walk(item, _Context(admin), 2 * j + 1)
-                        else:
-                            self.scalar(item, kind, norm, admin, 2 * j + 1)
-                    self.path.pop()
+                    # A table of secrets: its key says what a value is, unless
+                    # the value's own key does (which also holds with the
+                    # table's rule off: a review found the table hiding
+                    # passwords and hashes from their own rules then).
+                    self.walk(value, _Context(admin, table=(kind, norm)), step)
                 else:
                     child = _Context(
                         admin,
@@ -292,7 +300,7 @@ class JsonSanitizer:
             if kind is Kind.MAYBE_NAME:
                 kind = Kind.NAME if person else None
             if kind is not None:
-                self.scalar(value, kind, norm, admin, step)
+                self.scalar(value, kind, norm, admin, step, fallback)
             elif vtype is str:
                 self.string(value, admin, step)
 
@@ -311,21 +319,29 @@ class JsonSanitizer:
 
         return self.claim(step, replacement, "json.push_subscription")
 
-    def scalar(self, value: Any, kind: Kind, norm: str, admin: bool, step: int) -> None:
+    def scalar(self, value: Any, kind: Kind, norm: str, admin: bool, step: int,
+               fallback: tuple[Kind, str] | None = None) -> None:
+        """A value under a key of this kind; what the key of an enclosing table
+        of secrets says (`fallback`) decides when the own key's rule does not."""
         vtype = type(value)
         if vtype is _Number:
-            self.number(value, kind, step)
-        elif vtype is str and not self.keyed_string(value, kind, norm, admin, step):
+            if not self.number(value, kind, step) and fallback is not None:
+                self.number(value, fallback[0], step)
+        elif vtype is str and not self.keyed_string(value, kind, norm, admin, step) and not (
+                fallback is not None and self.keyed_string(value, *fallback, admin, step)):
             self.string(value, admin, step)
 
-    def number(self, token: str, kind: Kind, step: int) -> None:
+    def number(self, token: str, kind: Kind, step: int) -> bool:
+        """Replace a number by what its key says it is; False when it does not."""
+        if kind is Kind.SECRET:
+            placeholder, rule = ph.NUMBER_PLACEHOLDER, "json.password"
+        elif kind is Kind.PHONE and len(token.lstrip("-")) >= 7 and token.isdigit():
+            placeholder, rule = ph.PHONE_NUMBER_PLACEHOLDER, "json.phone"
+        else:
+            return False
         # A placeholder already there is left unclaimed: no other rule can
         # take a JSON token, and a claim would cost the token tree for nothing.
-        if kind is Kind.SECRET and token != ph.NUMBER_PLACEHOLDER:
-            self.claim(step, ph.NUMBER_PLACEHOLDER, "json.password")
-        elif kind is Kind.PHONE and len(token.lstrip("-")) >= 7 and token.isdigit() \
-                and token != ph.PHONE_NUMBER_PLACEHOLDER:
-            self.claim(step, ph.PHONE_NUMBER_PLACEHOLDER, "json.phone")
+        return token == placeholder or self.claim(step, placeholder, rule)
 
     def keyed_string(self, value: str, kind: Kind, norm: str, admin: bool, step: int) -> bool:
         """Replace a string by what its key says it is; False to fall back to patterns."""
@@ -372,9 +388,11 @@ class JsonSanitizer:
     def _string(self, value: str, admin: bool, step: int | None) -> None:
         if "@" in value and patterns.EMAIL.fullmatch(value):
             new = patterns.email_replacement(value, admin=admin)
-            if new is not None:
-                self.claim(step, lambda token: _encode(new, token[1:-1]), "json.email")
-            return
+            if new is not None and self.claim(step, lambda token: _encode(new, token[1:-1]),
+                                              "json.email"):
+                return
+            # Kept (a reserved domain) or json.email is off: the patterns
+            # still look, for a token posing as the address's local part.
         if not patterns.could_match(value, self.rules):
             return  # most strings: no pattern has its anchor in them
         inner = Editor(value, self.editor.disabled)

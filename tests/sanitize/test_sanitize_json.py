@@ -254,6 +254,36 @@ def test_push_rule_off_still_sanitizes_inside(holder: str, depth: int) -> None:
     assert "json.push_subscription" not in out.counts
 
 
+@pytest.mark.parametrize(("off", "text", "gone"), [
+    # Found in review: a table of secrets hid its values' own keys from their
+    # rules, so with the table's rule off nothing looked at them.
+    ("json.token", '{"secrets": {"db_password": "hunter2", '
+                   '"password_hash": "5f4dcc3b5aa765d61d28f8b2b9c5b0a1"}}',
+     ["hunter2", "5f4dcc3b5aa765d61d28f8b2b9c5b0a1"]),
+    ("json.password", '{"credentials": {"full_name": "Bob Smith", "phone": "+1 202 555 0199", '
+                      '"api_token": "tok_abcdef123456"}}',
+     ["Bob Smith", "202 555 0199", "tok_abcdef123456"]),
+    # An address that json.email may not replace still goes past the patterns.
+    ("json.email", '{"remote_user": "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB@github.com"}',
+     ["ghp_abcdefghijklmnopqrstuvwxyz0123456789AB"]),
+    (None, '{"note": "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB@example.com"}',
+     ["ghp_abcdefghijklmnopqrstuvwxyz0123456789AB"]),
+])
+def test_one_rule_off_leaves_the_others_working(off: str | None, text: str,
+                                                gone: list[str]) -> None:
+    from flexgit.sanitize import Rules
+
+    out = sanitize(CONFIG, text.encode(), Rules(disabled=frozenset({off} if off else ())))
+    assert not [g for g in gone if g.encode() in out.data], out.data
+
+
+def test_table_of_secrets_reaches_lists_and_own_keys() -> None:
+    out, _ = run('{"api_keys": {"portal": ["abc123portal"], "pin": 1234}, '
+                 '"secrets": {"db_password": ["hunter2"], "mobile": "not a phone"}}')
+    for kept in ("abc123portal", "1234", "hunter2", "not a phone"):
+        assert kept not in out, out
+
+
 def test_placeholders_already_there_cost_no_token_tree(monkeypatch: pytest.MonkeyPatch) -> None:
     from flexgit.sanitize import json_rules
 
