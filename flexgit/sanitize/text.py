@@ -130,6 +130,8 @@ def _may_connect(text: str) -> bool:
     )
 _LIT_ONLY = re.compile(rf"\s*{_LIT}\s*")
 _INTERPOLATION = re.compile(r"\$[\w{(@*#?!$-]|`")
+# Asterisk expands only ${VAR} and $[expr]: "Pa$sw0rd" in sip.conf is a password.
+_ASTERISK_INTERPOLATION = re.compile(r"\$[{\[]")
 
 
 def _replacement(kind: Kind | None, norm: str, value: str, admin: bool) -> str | None:
@@ -157,6 +159,8 @@ class TextSanitizer:
         # "$x" inside double quotes is a variable in PHP and shell only; in JS or
         # JSON it is part of the literal and must be redacted with the rest.
         self.interpolating = not name.endswith(_LITERAL_DOLLAR_EXTENSIONS)
+        self.interpolation = _ASTERISK_INTERPOLATION if path.startswith(
+            "system/etc/asterisk/") else _INTERPOLATION
 
     def run(self) -> None:
         for rule, needle, regex in _FORMS:
@@ -200,7 +204,7 @@ class TextSanitizer:
         replacement = _replacement(kind, norm, value, is_admin_context(norm))
         if (
             patterns.keep_value(value)
-            or (interpolates and _INTERPOLATION.search(value))
+            or (interpolates and self.interpolation.search(value))
             or (replacement is None and kind in (Kind.SECRET, Kind.TOKEN))
         ):
             # Recognised and deliberately kept: claim it unchanged so a looser

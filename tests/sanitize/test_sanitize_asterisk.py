@@ -145,3 +145,17 @@ def test_any_conf_outside_asterisk() -> None:
     assert out == f"SetEnv DB_PASS {R}\n"
     result = sanitize("system/etc/php-fpm.d/flexpbx.conf", b"env[DB_PASS] = fpmpw\n")
     assert result.data == f"env[DB_PASS] = {R}\n".encode()
+
+
+def test_a_dollar_in_an_asterisk_value_is_not_interpolation() -> None:
+    # Found in review: the text rules read "Pa$sw0rd" as shell interpolation
+    # and kept it, which with asterisk.secret off hid it from every rule.
+    # Asterisk itself expands only ${VAR} and $[expr].
+    from flexgit.sanitize import Rules
+
+    src = b"[1000]\nsecret=Pa$sw0rd\n[1001]\nsecret=${SECRET_1001}\n"
+    out = sanitize("system/etc/asterisk/sip.conf", src,
+                   Rules(disabled=frozenset({"asterisk.secret"})))
+    assert b"Pa$sw0rd" not in out.data and b"secret=${SECRET_1001}" in out.data
+    shell = b"DB_PASS=\"$prefix\"\n"  # still interpolation in a shell script
+    assert sanitize("home/bin/backup.sh", shell).data == shell
