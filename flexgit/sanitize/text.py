@@ -108,6 +108,16 @@ _CONFIG_EXTENSIONS = (".ini", ".cnf", ".env", ".properties", ".cfg", ".toml", ".
 _CONFIG_LINE = re.compile(
     rf"^[ \t]*{_KEY}[ \t]*[=:][ \t]*(?P<u>[^\s#;'\"][^\n#;]*?)[ \t\r]*(?:[#;].*)?$", re.M
 )
+# A .env line, as dotenv reads it: an unquoted value runs to the end of the
+# line or a " #" comment, spaces and "#" inside included ("correct horse
+# battery", "a#b"); the shell form alone would stop at the first space. A
+# commented-out line is read the same way: it still holds a password. A
+# value with "$" or "`" (interpolation) is left to the shell forms.
+_ENV_LINE = re.compile(
+    rf"^[ \t]*(?:#[ \t]*)?(?:export[ \t]+)?{_IDENT}[ \t]*=[ \t]*"
+    r"(?P<u>[^\s'\"#$`](?:[^\n#$`]|(?<=\S)#)*?)(?:[ \t]+#.*)?[ \t\r]*$",
+    re.M,
+)
 _CONNECT = re.compile(
     r"(?:\bnew\s+\\?(?P<pdo>PDO|mysqli)|\b(?P<fn>mysqli_connect|mysql_connect|"
     r"mysqli_real_connect))\s*\(",
@@ -155,7 +165,8 @@ class TextSanitizer:
         self.text = editor.text
         self.extra = rules.secret_keys
         name = posixpath.basename(path).lower()
-        self.config = name.endswith(_CONFIG_EXTENSIONS) or name.startswith(".env")
+        self.env = name.startswith(".env")
+        self.config = name.endswith(_CONFIG_EXTENSIONS) or self.env
         # "$x" inside double quotes is a variable in PHP and shell only; in JS or
         # JSON it is part of the literal and must be redacted with the rest.
         self.interpolating = not name.endswith(_LITERAL_DOLLAR_EXTENSIONS)
@@ -163,6 +174,8 @@ class TextSanitizer:
             "system/etc/asterisk/") else _INTERPOLATION
 
     def run(self) -> None:
+        if self.env:  # first: the shell forms' shorter bites must not win
+            self.scan(_ENV_LINE, "text.shell_assign")
         for rule, needle, regex in _FORMS:
             if needle in self.text:
                 self.scan(regex, rule)

@@ -74,6 +74,13 @@ def run(path: str, text: str) -> tuple[str, dict[str, int]]:
         (MD, "Use `curl https://api.acme.io/v1?token=tkn123&x=1`.",
          f"Use `curl https://api.acme.io/v1?token={R}&x=1`.", "pattern.password_param"),
         ("home/.env", "APP_KEY=base64:abc=", f"APP_KEY={R}", "text.shell_assign"),
+        # dotenv reads an unquoted value to the end of the line (found in
+        # review: the shell form kept "horse battery"), "#" inside included.
+        ("home/.env", "DB_PASSWORD=correct horse battery", f"DB_PASSWORD={R}",
+         "text.shell_assign"),
+        ("home/.env", "DB_PASSWORD=a#b # old", f"DB_PASSWORD={R} # old", "text.shell_assign"),
+        ("home/.env.local", "# DB_PASSWORD=former pw", f"# DB_PASSWORD={R}",
+         "text.shell_assign"),
         ("home/.my.cnf", "[client]\npassword = my cnf pw", f"[client]\npassword = {R}",
          "text.config_value"),
         ("home/config.yml", "smtp:\n  password: yamlpw # provider",
