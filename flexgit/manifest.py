@@ -110,14 +110,14 @@ def report_bytes(rules_digest: str, counts: dict[str, dict[str, int]]) -> bytes:
     return _dumps({"rules_digest": rules_digest}, {"files": (pairs, dict)}, ascii=True)
 
 
-Pairs = Iterator[tuple[str, Hashable]]
+_Pairs = Iterator[tuple[str, Hashable]]
 
 
-def _sorted_pairs(values: dict[str, Meta]) -> Pairs:
+def _sorted_pairs(values: dict[str, Meta]) -> _Pairs:
     return ((p, values[p]) for p in sorted(values))
 
 
-def _dumps(doc: dict[str, Any], maps: dict[str, tuple[Pairs, Callable[[Any], Any]]], *,
+def _dumps(doc: dict[str, Any], maps: dict[str, tuple[_Pairs, Callable[[Any], Any]]], *,
            ascii: bool) -> bytes:
     """json.dumps(doc | maps, indent=1, sort_keys=True) + newline, byte for
     byte (snapshots keep their tree ids), where each map is given as its

@@ -165,7 +165,7 @@ class TextSanitizer:
         self.text = editor.text
         self.extra = rules.secret_keys
         name = posixpath.basename(path).lower()
-        self.env = name.startswith(".env")
+        self.env = name.startswith(".env") or name.endswith(".env")
         self.config = name.endswith(_CONFIG_EXTENSIONS) or self.env
         # "$x" inside double quotes is a variable in PHP and shell only; in JS or
         # JSON it is part of the literal and must be redacted with the rest.
