@@ -30,7 +30,7 @@ with open(sys.argv[1], "rb") as raw:
         data = base64.b64decode(item["content"])
         if hashlib.sha256(data).hexdigest() != item["hash"].removeprefix("sha256:"):
             sys.exit(f"{item['path']}: hash mismatch")
-        entries.append((f"{item['root']}/{item['path']}", data))
+        entries.append((f"{item.get('root', 'home')}/{item['path']}", data))
 read = time.perf_counter() - start
 
 start = time.process_time()

@@ -181,7 +181,8 @@ class _Context:
     person_items: bool = False  # objects directly inside are person records
     person: bool = False  # this object is a person record
     # In a table of secrets ({"api_keys": {"portal": ...}}): the kind and key
-    # of the table, for the values whose own key says nothing.
+    # of the table, for the values whose own key says nothing or replaces
+    # nothing (object() and scalar()).
     table: tuple[Kind, str] | None = None
 
 
