@@ -87,6 +87,7 @@ def run(directory: Path | None, say: Say) -> Path:
     out = restore.restore(ctx, "latest", mode="merge")
     assert out.applied is not None
     say(f"  plan: {_counts(out.plan)}")
+    _skipped(say, out.plan)
     say(f"  pjsip.conf repaired: {victim.read_bytes() == live} (the snapshot has only "
         f"placeholders; the live SIP passwords were kept)")
     say("  everything it changed was saved first to the private store: `flexgit undo`")
@@ -94,6 +95,7 @@ def run(directory: Path | None, say: Say) -> Path:
     _step(say, 6, "rollback: back to the first snapshot, recorded as a new snapshot")
     rb = restore.rollback(ctx, "latest~1")
     say(f"  rolled back to {rb.target[:12]}; new snapshot {(rb.snapshot or '')[:12]}")
+    _skipped(say, rb.outcome.plan)
     say(f"  dial plan change gone: {'7777' not in ext.read_text()}")
     with Store.open(repo) as store:
         for e in history.log(store):
@@ -109,6 +111,12 @@ def _leaks(store: Store, secrets: tuple[str, ...]) -> int:
             if s.encode() in data:
                 found.add(s)
     return len(found)
+
+
+def _skipped(say: Say, plan: restore.Plan) -> None:
+    """What the restore left out on this machine (no sudo: the sudoers file)."""
+    for w in plan.warnings:
+        say(f"  skipped: {w}")
 
 
 def _counts(plan: restore.Plan) -> str:

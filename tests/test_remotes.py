@@ -16,7 +16,7 @@ import pytest
 
 from flexgit import remotes
 from tests import gitservers
-from tests.conftest import Env
+from tests.conftest import RESTORED, Env
 from tests.gitservers import bare_repo, fsck, git, refs
 
 HOST_ARGS = ("--host", "pbx1", "--account", "flexpbx")
@@ -143,7 +143,7 @@ def test_push_and_fetch_through_a_real_server(env: Env, central: Path, tmp_path:
     newroot.mkdir()
     r = env.run(*args, "--home", str(newhome), "--root", str(newroot), "-y", "restore",
                 "-m", "fresh", "refs/remotes/central/flexgit/pbx1/flexpbx")
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == RESTORED, r.output
     assert (newroot / "etc/asterisk/features.conf").read_text() == "; v2\n"
 
 

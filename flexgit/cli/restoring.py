@@ -36,6 +36,8 @@ def print_plan(out: Output, plan: Plan, *, all_actions: bool = False) -> None:
             out.detail(a.diff.rstrip("\n"))
     for note in plan.notes:
         out.info(f"  note: {note}")
+    for w in plan.warnings:
+        out.warn(w)
 
 
 def confirmer(ctx: Context, mode: str, user: str | None, *, prompts: dict[str, str] = PROMPTS,
@@ -72,7 +74,7 @@ def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | Non
                     f"{applied.deleted} deleted; `flexgit undo` puts back the previous state")
     for note in plan.notes:
         ctx.out.warn(note)
-    for w in hook_warnings:
+    for w in plan.warnings + hook_warnings:
         ctx.out.warn(w)
     if plan.generated and not ctx.out.json_mode:
         # Shown once, on the terminal only; never logged.
@@ -80,7 +82,7 @@ def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | Non
                    f"{applied.secrets_file}):", err=False)
         click.echo("\n".join(f"  {g.path}:{g.line}  {g.what}: {g.value}" if g.line
                               else f"  {g.path}  {g.what}: {g.value}" for g in plan.generated))
-    return WARNINGS if hook_warnings else OK
+    return WARNINGS if hook_warnings or plan.warnings else OK
 
 
 @click.command("restore")
@@ -91,7 +93,7 @@ def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | Non
 @click.option("-u", "--user", help="Target user for migrate.")
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
 @click.option("--force", is_flag=True, help="Restore files whose checksum does not match.")
-@click.option("--skip-sudoers", is_flag=True, help="Leave the sudoers file alone (migrate).")
+@click.option("--skip-sudoers", is_flag=True, help="Leave the sudoers file alone.")
 @pass_ctx
 def restore_cmd(ctx: Context, source: str, mode: str, user: str | None, dry_run: bool,
                 force: bool, skip_sudoers: bool) -> int:

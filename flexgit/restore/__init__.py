@@ -164,9 +164,6 @@ def _locked_restore(ctx: Context, source: Source, target: Target, mode: str,
         _finish_interrupted(ctx, target)
         plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
                      verbose=ctx.out.verbose > 0, force=force)
-        if plan.sudoers and accounts.visudo() is None and not skip_sudoers:
-            raise FlexgitError("visudo not found: it checks the sudoers file before it is "
-                               "installed; install the sudo package or pass --skip-sudoers")
         if confirm is not None and not confirm(plan):
             raise Cancelled("restore cancelled; nothing was changed")
         # After the question, before the pre-restore save and any write.

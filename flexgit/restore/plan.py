@@ -94,6 +94,8 @@ class Plan:
     actions: list[Action] = field(default_factory=list)
     generated: list[Generated] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What the restore could not do as asked (it still runs; exit 3 says so).
+    warnings: list[str] = field(default_factory=list)
     sudoers: list[str] = field(default_factory=list)  # paths to check with visudo
     read_blob: Callable[[str], bytes] | None = None  # the source, for Action.blob
 
@@ -106,7 +108,8 @@ class Plan:
 
     def as_json(self) -> dict[str, Any]:
         return {"mode": self.mode, "source": self.source,
-                "actions": [a.as_json() for a in self.actions], "notes": self.notes}
+                "actions": [a.as_json() for a in self.actions], "notes": self.notes,
+                "warnings": self.warnings}
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -255,10 +258,10 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
             if old_home and old_home != target.home_in_content:
                 data, _ = accounts.rewrite_home(data, old_home, target.home_in_content)
             if path.startswith("system/etc/sudoers.d/"):
+                if skip_sudoers:
+                    plan.actions.append(Action(path, "skip", "--skip-sudoers"))
+                    continue
                 if migrating and target.account is not None:
-                    if skip_sudoers:
-                        plan.actions.append(Action(path, "skip", "--skip-sudoers"))
-                        continue
                     data = accounts.rewrite_user(data, man.account, target.account.name)
                 plan.sudoers.append(path)
         # Permission bits only: setuid/setgid never come back from a backup.
@@ -268,6 +271,13 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
         uid, gid = _owner(meta.owner if meta else "", meta.group if meta else "", side, target)
         action = _file_action(plan, path, entry, data, fmode, uid, gid, target, mode, base,
                               verbose)
+        if path in plan.sudoers and action.writes and accounts.visudo() is None:
+            # A sudoers file is installed only once visudo has checked it; a
+            # machine without sudo gets the rest of the restore.
+            plan.sudoers.remove(path)
+            action = Action(path, "skip", "visudo not found")
+            plan.warnings.append(f"{path} was not restored: visudo is not installed to "
+                                 f"check it (install the sudo package and restore again)")
         if action.data is not None and action.data is raw:
             # Written as stored: read it again when applied instead of holding every
             # file of the installation in memory at once.

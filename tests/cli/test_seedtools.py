@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from flexgit import sample
-from tests.conftest import Env, tree_state
+from tests.conftest import RESTORED, Env, tree_state
 
 BIN = Path(sys.executable).parent
 
@@ -106,7 +106,7 @@ def test_restore_gz_fresh_into_new_home(env: Env, tmp_path: Path) -> None:
     root.mkdir()
     r = run(env, "flexpbx-restore", "-m", "fresh", "-y",
             str(env.home / "backup" / "latest.flx.gz"), home=home, root=root)
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == RESTORED, r.stderr
     assert "Next steps:" in r.stdout
     assert (home / "public_html" / "service-worker.js").is_file()
     assert (root / "etc/asterisk/pjsip.conf").is_file()
@@ -163,7 +163,7 @@ def test_terminal_prompt_answered_yes_shows_progress(env: Env, tmp_path: Path) -
     child.expect("Next steps:")
     child.expect(_pexpect().EOF)
     child.close()
-    assert child.exitstatus == 0
+    assert child.exitstatus == RESTORED
     assert (home / "flexpbx-config.json").is_file()
 
 

@@ -6,8 +6,9 @@ import stat
 from pathlib import Path
 
 import bcrypt
+import pytest
 
-from tests.conftest import Env, tree_state
+from tests.conftest import RESTORED, Env, tree_state
 
 
 def _snap(env: Env, *extra: str) -> str:
@@ -46,7 +47,7 @@ def test_fresh_into_empty_target(env: Env, tmp_path: Path) -> None:
 
     from flexgit.cli import cli
     r = CliRunner().invoke(cli, [*args, "-y", "restore", "-m", "fresh", sha])
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == RESTORED, r.output
     home, root = tmp_path / "newhome", tmp_path / "newroot"
     store = env.store()
     tree = store.read_tree(sha)
@@ -54,6 +55,9 @@ def test_fresh_into_empty_target(env: Env, tmp_path: Path) -> None:
     for path, meta in manifest["files"].items():
         base = home if path.startswith("home/") else root
         p = base / path.split("/", 1)[1]
+        if RESTORED and path.startswith("system/etc/sudoers.d/"):
+            assert not os.path.lexists(p), "installed a sudoers file visudo never checked"
+            continue
         assert os.path.lexists(p), path
         if not p.is_symlink():
             assert oct(stat.S_IMODE(p.stat().st_mode)) == oct(int(meta["mode"], 8)), path
@@ -260,3 +264,31 @@ def test_fill_secrets_names_each_line_and_keeps_every_other_byte() -> None:
     assert filled == expect
     assert len(out[1].value) == 8 and out[1].value.isdigit()
     assert _fill_secrets("a.bin", b"\0" + P.encode(), []) == b"\0" + P.encode()
+
+
+def test_restore_without_visudo_skips_the_sudoers_file_with_a_warning(
+        env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without sudo: everything else is restored, the sudoers file
+    is left out with one warning naming it, exit 3."""
+    from tests.conftest import path_without
+
+    sha = _snap(env, "-t", "flxx")
+    monkeypatch.setenv("PATH", path_without(tmp_path, "visudo"))
+    args = _fresh_target(env, tmp_path)
+    from click.testing import CliRunner
+
+    from flexgit.cli import cli
+    r = CliRunner().invoke(cli, [*args, "-y", "restore", "-m", "fresh", sha])
+    assert r.exit_code == 3, r.output
+    warnings = [line for line in r.stderr.splitlines() if "sudoers" in line]
+    assert warnings == ["warning: system/etc/sudoers.d/flexpbx-asterisk was not restored: "
+                        "visudo is not installed to check it (install the sudo package and "
+                        "restore again)"]
+    root = tmp_path / "newroot"
+    assert not (root / "etc/sudoers.d/flexpbx-asterisk").exists()
+    assert (root / "etc/asterisk/pjsip.conf").exists()
+    r = CliRunner().invoke(cli, [*args, "--json", "restore", "--dry-run", "-m", "fresh", sha])
+    doc = json.loads(r.stdout)
+    acts = {a["path"]: a for a in doc["actions"]}
+    assert acts["system/etc/sudoers.d/flexpbx-asterisk"]["action"] == "skip"
+    assert doc["warnings"] and "visudo" in doc["warnings"][0]
