@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flexgit import content
+from flexgit.content import is_binary
 from flexgit.store import Entry, Files
 
 Reader = Callable[[str, Entry], bytes]
@@ -44,18 +46,9 @@ def changes(a: Files, b: Files, paths: tuple[str, ...] = ()) -> list[Change]:
     return out
 
 
-def is_binary(data: bytes) -> bool:
-    if b"\0" in data[:8192]:
-        return True
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
 def _lines(data: bytes) -> list[str]:
-    return data.decode("utf-8").splitlines(keepends=True)
+    text = content.decode(data)
+    return text.text.splitlines(keepends=True) if text is not None else []
 
 
 def line_stat(old: bytes, new: bytes) -> tuple[int, int]:

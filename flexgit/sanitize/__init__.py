@@ -15,9 +15,10 @@ second (DESIGN.md "Sanitization principles"):
 * Everything else textual: secret-named literals (:mod:`.text`).
 * Then everywhere: value patterns (:mod:`.patterns`).
 
-Binary files (a NUL in the first 8 KiB, or not UTF-8) are returned unchanged;
-so is a text file in another encoding (Latin-1), which the profile should
-exclude or the audit cannot see either. Every replacement keeps the file's line
+Bytes in: every text is sanitized whatever its encoding (Latin-1 bytes,
+invalid UTF-8, NULs, UTF-16/32) and written back in it (:mod:`flexgit.content`);
+only binary files are returned unchanged, and the snapshot decides what to do
+with them by kind. Every replacement keeps the file's line
 count; no value ever appears in counts, findings or exceptions. Kept on purpose:
 empty values, documentation stand-ins (``YOUR_PASSWORD_HERE``, ``<password>``,
 ``xxxx``, ``${VAR}``), addresses at example.com/.org/.net and RFC 2606 TLDs,
@@ -51,13 +52,29 @@ import posixpath
 from collections import Counter
 from dataclasses import dataclass
 
-from flexgit.sanitize import patterns
+from flexgit import content
+from flexgit.content import is_binary
+from flexgit.sanitize import (
+    commands,
+    hashes,
+    http,
+    js,
+    labels,
+    patterns,
+    personal,
+    php,
+    vendor,
+)
 from flexgit.sanitize.asterisk import sanitize_conf
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.json_rules import sanitize_json
 from flexgit.sanitize.placeholders import PLACEHOLDERS, SECRET_PLACEHOLDER, is_placeholder
 from flexgit.sanitize.rules import DEFAULT_RULES, RULE_NAMES, RULES_VERSION, Rules
 from flexgit.sanitize.text import sanitize_text
+
+# Each layer is one module with one ``apply(editor, rules, path)``.
+LAYERS = (php.apply, js.apply, commands.apply, http.apply, vendor.apply, hashes.apply,
+          labels.apply, personal.apply)
 
 __all__ = [
     "DEFAULT_RULES",
@@ -74,7 +91,6 @@ __all__ = [
     "sanitize",
 ]
 
-_BINARY_PROBE = 8192
 _MAX_PASSES = 4
 
 
@@ -88,20 +104,6 @@ class Result:
 class Finding:
     rule: str
     line: int  # 1-based
-
-
-def is_binary(data: bytes) -> bool:
-    """A NUL near the start: sanitize() returns such data unchanged, unread."""
-    return b"\0" in data[:_BINARY_PROBE]
-
-
-def _decode(data: bytes) -> str | None:
-    if is_binary(data):
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
 
 
 def _is_conf(path: str) -> bool:
@@ -132,6 +134,11 @@ def _run(path: str, text: str, rules: Rules) -> Editor:
         sanitize_text(editor, rules, path)
     else:
         sanitize_text(editor, rules, path)
+    if not _is_sudoers(path):
+        # The layers over every text file, most specific first: each claims
+        # what it understands, and catches what the ones before it missed.
+        for layer in LAYERS:
+            layer(editor, rules, path)
     patterns.apply(editor, rules, admin="admin" in posixpath.basename(path).lower())
     return editor
 
@@ -142,9 +149,10 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> Result:
     >>> sanitize("system/etc/asterisk/manager.conf", b"[admin]\\nsecret = s3cr3t\\n").data
     b'[admin]\\nsecret = FLEXGIT-REDACTED\\n'
     """
-    text = _decode(data)
-    if text is None:
+    decoded = content.decode(data)
+    if decoded is None:
         return Result(data, {})
+    text = decoded.text
     counts: Counter[str] = Counter()
     # Rules claim spans first come first served, so a second pass over the
     # output normally changes nothing. When two rules disagree on where a value
@@ -163,7 +171,7 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> Result:
             break
     if not counts:
         return Result(data, {})
-    return Result(text.encode("utf-8"), dict(sorted(counts.items())))
+    return Result(decoded.encode(text), dict(sorted(counts.items())))
 
 
 def find_secrets(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> list[Finding]:
@@ -172,9 +180,9 @@ def find_secrets(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> list[F
     The detectors are sanitize()'s own, so ``find_secrets(p, sanitize(p, d).data)``
     is always empty and anything reported is something sanitize would replace.
     """
-    text = _decode(data)
-    if text is None:
+    decoded = content.decode(data)
+    if decoded is None:
         return []
-    editor = _run(path, text, rules)
+    editor = _run(path, decoded.text, rules)
     found = {Finding(rule, line) for rule, line in editor.findings()}
     return sorted(found, key=lambda f: (f.line, f.rule))

@@ -13,7 +13,7 @@ from flexgit.sanitize.keys import normalize
 
 # Bump whenever a built-in rule changes what it replaces, so the profile digest
 # (and with it every snapshot's record of how it was sanitized) changes too.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 RULE_NAMES: frozenset[str] = frozenset(
     {
@@ -26,6 +26,16 @@ RULE_NAMES: frozenset[str] = frozenset(
         "pattern.argon2", "pattern.sha_crypt", "pattern.md5_crypt", "pattern.phpass",
         "pattern.yescrypt", "pattern.url_credentials", "pattern.password_param",
         "pattern.email",
+        # The layers over every text file (one module each, see sanitize/__init__).
+        "label.value", "label.table",
+        "command.credential",
+        "http.authorization", "http.query_token", "http.webhook",
+        "vendor.token",
+        "hash.ldap", "hash.des_crypt", "hash.pbkdf2", "hash.mysql", "hash.md5_hex",
+        "php.binding", "js.binding",
+        "asterisk.app_pin",
+        "personal.name", "personal.phone",
+        "sweep.secret", "sweep.personal",
     }
 )  # fmt: skip
 

@@ -119,14 +119,27 @@ def test_extra_patterns() -> None:
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "expected"),
     [
-        b"secret=abc\x00\n",
-        b"\xff\xfesecret=abc\n",
-        "password=abc\n".encode("utf-16"),
-        b"\x89PNG\r\n\x1a\n\x00\x00",
+        (b"secret=abc\n\x00\n", b"secret=FLEXGIT-REDACTED\n\x00\n"),
+        (b"\xff\xfesecret=abc\n", b"\xff\xfesecret=FLEXGIT-REDACTED\n"),  # torn UTF-16
+        ("; Caf\xe9\nsecret=abc\n".encode("latin-1"), b"; Caf\xe9\nsecret=FLEXGIT-REDACTED\n"),
+        (b"secret=abc\xff\xfe\n", b"secret=FLEXGIT-REDACTED\n"),
+        ("password=abc\r\n".encode("utf-16"), "password=FLEXGIT-REDACTED\r\n".encode("utf-16")),
+        ("password=abc\n".encode("utf-16-be"), "password=FLEXGIT-REDACTED\n".encode("utf-16-be")),
+        ("password=abc\n".encode("utf-32"), "password=FLEXGIT-REDACTED\n".encode("utf-32")),
+        (b"\xef\xbb\xbfsecret=abc\n", b"\xef\xbb\xbfsecret=FLEXGIT-REDACTED\n"),
     ],
 )
+def test_every_encoding_is_sanitized_and_written_back_in_it(data: bytes,
+                                                           expected: bytes) -> None:
+    """Bytes in: the encoding never decides whether a file is sanitized."""
+    assert sanitize(CONF, data).data == expected
+    assert find_secrets(CONF, expected) == []
+
+
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00secret=abc",
+                                  b"SQLite format 3\x00secret=abc", bytes(range(256)) * 4])
 def test_binary_is_returned_unchanged(data: bytes) -> None:
     result = sanitize(CONF, data)
     assert result.data is data and result.counts == {}

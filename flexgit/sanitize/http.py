@@ -1,0 +1,10 @@
+"""HTTP credentials: Authorization and API-key headers, query-string tokens, webhook URLs."""
+
+from __future__ import annotations
+
+from flexgit.sanitize.engine import Editor
+from flexgit.sanitize.rules import Rules
+
+
+def apply(editor: Editor, rules: Rules, path: str) -> None:
+    """Claim what this layer finds in editor.text (see the module docstring)."""

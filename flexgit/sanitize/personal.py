@@ -1,0 +1,10 @@
+"""Personal data: person names by key and label, Name <email>, phone numbers (phonenumbers)."""
+
+from __future__ import annotations
+
+from flexgit.sanitize.engine import Editor
+from flexgit.sanitize.rules import Rules
+
+
+def apply(editor: Editor, rules: Rules, path: str) -> None:
+    """Claim what this layer finds in editor.text (see the module docstring)."""
