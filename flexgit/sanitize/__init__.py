@@ -74,7 +74,10 @@ from flexgit.sanitize.text import sanitize_text
 
 # Each layer is one module with one ``apply(editor, rules, path)``.
 LAYERS = (php.apply, js.apply, commands.apply, http.apply, vendor.apply, hashes.apply,
-          labels.apply, personal.apply)
+          personal.apply)
+# After the value patterns: a label takes whatever follows it, so every rule
+# that knows a value's shape (a DSN, a query string, a hash) goes first.
+CATCH_ALL = (labels.apply,)
 
 __all__ = [
     "DEFAULT_RULES",
@@ -140,6 +143,9 @@ def _run(path: str, text: str, rules: Rules) -> Editor:
         for layer in LAYERS:
             layer(editor, rules, path)
     patterns.apply(editor, rules, admin="admin" in posixpath.basename(path).lower())
+    if not _is_sudoers(path):
+        for layer in CATCH_ALL:
+            layer(editor, rules, path)
     return editor
 
 

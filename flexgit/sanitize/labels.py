@@ -1,10 +1,230 @@
-"""Label -> value in any syntax: prose, Markdown, tables, comments, heredocs."""
+"""Label -> value in any syntax: prose, Markdown, tables, comments, heredocs.
+
+The structure rules know where a value stands in JSON, Asterisk files and
+code. People also write credentials down wherever they are: in a setup guide
+(``- **SIP password:** X``), a table (``| pbx1 | root | X |`` under a
+*password* column), a comment (``// old password: X``), a string written to
+a socket (``"Secret: X\\r\\n"``), a heredoc, a README (``login: admin / X``).
+This layer finds a credential *label* and takes the value that follows it:
+
+* ``label.value``: a label (password, passwd, pass, pwd, passphrase, passcode,
+  secret, PIN, token, API/access/secret/license/private key, credentials),
+  then ``:``, ``=``, ``=>``, ``->``, ``|``, ``is``/``was``/``to``, with Markdown
+  emphasis or backticks around either side, then the value: backticked,
+  quoted (outside code) or a bare word. A ``user / pass`` or ``user:pass``
+  pair after a login/credentials label loses its second half.
+* ``label.table``: Markdown and CSV tables: every cell under a column whose
+  header is a credential label.
+
+Kept: variables and code (``$x``, ``${X}``, ``%s``, ``{{x}}``, calls, subscripts,
+``$_POST[...]``), placeholders and documentation stand-ins, words that say
+something *about* a password (``required``, ``hidden``, ``stored``...), and after
+``is``/``was``/``to`` anything that does not look like a credential (prose).
+Values already claimed by a structure rule (kept on purpose or replaced) are
+never taken again: the first claim wins.
+"""
 
 from __future__ import annotations
 
+import posixpath
+import re
+
+from flexgit.sanitize import patterns
+from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
+from flexgit.sanitize.keys import words
 from flexgit.sanitize.rules import Rules
+
+_LABEL = (
+    r"(?:(?:api|access|secret|license|licence|private|app|auth|master|encryption)[ _-]?key"
+    r"|(?:auth|access|api|bearer|bot|refresh)[ _-]?token"
+    r"|pass(?:word|wd|phrase|code)?|pwd|secret|pin(?:[ _-]?code)?|token|credentials?)"
+)
+_EMPHASIS = r"(?:\*\*|__|\*|_|`)?"
+# The label must stand as a word: "password_min_length", "pinned", "spin",
+# "$password" (a variable), "'password' =>" (a key in code) and the "password"
+# of a format example ("user:password:authuser@host") are not labels.
+_LABEL_VALUE = re.compile(
+    # ...but "\r\nSecret:" in a string written to a socket is.
+    rf"(?:(?<![\w$@>.:/-])|(?<=\\[nrt])){_EMPHASIS}(?P<label>{_LABEL})s?{_EMPHASIS}"
+    r"(?:[ \t]*\([^)\n]{0,40}\))?"  # "Password (admin):"
+    rf"[ \t]*(?P<sep>:|=>|=(?!=)|->|\bis\b|\bwas\b|\bto\b)[ \t]*{_EMPHASIS}[ \t]*"
+    r"(?P<value>`[^`\n]+`|\"[^\"\n]+\"|'[^'\n]+'|[^\s`'\"\\|<>]+)",
+    re.I,
+)
+_PAIR_LABEL = re.compile(
+    r"(?<![\w$@>.-])(?:log[ _-]?in|credentials?|creds|account|user(?:name)?[ \t]*/[ \t]*"
+    r"pass(?:word)?)\**[ \t]*[:=][ \t]*\**[ \t]*`?(?P<user>[\w.@+-]+)[ \t]*(?:/|:|,)[ \t]*"
+    r"(?!/)`?(?P<value>[^\s`'\"\\|<>]+)",
+    re.I,
+)
+_HINTS = ("pass", "pwd", "secret", "pin", "token", "key", "cred", "login", "account")
+
+_CODE_EXTENSIONS = (".php", ".phtml", ".inc", ".js", ".mjs", ".cjs", ".ts", ".py", ".rb",
+                    ".pl", ".lua", ".java", ".go", ".c", ".h")
+# Words that say something about a credential instead of being one.
+_ABOUT = words(
+    "required optional string text hidden none null nil true false yes no empty unset set "
+    "see same default unknown n/a na tbd redacted your the a an is not must should will "
+    "can field input type value length min max characters chars digits policy reset "
+    "change changed expired expires expiry strength weak strong protected encrypted "
+    "hashed stored enabled disabled auth authentication prompt below above here there this "
+    "that it ok on off only if when from for and or with without of in by via using "
+    "given needed missing invalid incorrect wrong correct valid generated random new old "
+    "current confirm confirmation mismatch sent changes updated saved used file forgot "
+    "forgotten protect please enter provide supply use"
+)
+# After "is"/"was"/"to" the value is prose unless it has the shape of a credential.
+_CREDENTIAL_SHAPE = re.compile(r"(?=.*\d)(?=.*[A-Za-z])|(?=.*[^\w\s])(?=.*\w)|[a-z]+[A-Z]")
+_TRAILING = ".,;:)]}!?*_`"
+# A reference, not a value: a variable, a template, a format. In code also a
+# call, a subscript or a member (outside code a password may hold brackets).
+_REFERENCE = re.compile(r"^(?:[$%@&{<]|!\w)|\$\{|\{\{")
+_CODE_REFERENCE = re.compile(r"^[$%@!&{\[(<#]|[(\[]|::|->|\$\{|\{\{")
+_TABLE_ROW = re.compile(r"^[ \t]*\|(?P<cells>.*)\|[ \t]*\r?$", re.M)
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
+_HEADER_LABEL = re.compile(rf"(?i)^\W*(?:\w+[ _-])?{_LABEL}s?\W*$")
+
+
+def _is_code(path: str) -> bool:
+    return posixpath.basename(path).lower().endswith(_CODE_EXTENSIONS)
+
+
+def _keep(value: str, sep: str, label: str, code: bool = False) -> bool:
+    """Whether a value after a label is not a credential (see module doc)."""
+    reference = _CODE_REFERENCE if code else _REFERENCE
+    if (not value or patterns.keep_value(value) or ph.is_placeholder(value)
+            or ph.is_redacted(value) or reference.search(value)):
+        return True
+    low = value.lower()
+    if low in _ABOUT or low == label.lower() or set(value) <= set("*x•.-#?"):
+        return True
+    if label.lower().startswith("pin") and len(value) < 4:
+        return True
+    if sep.lower() in ("is", "was", "to"):
+        return len(value) < 6 or _CREDENTIAL_SHAPE.match(value) is None
+    return False
+
+
+def _value_span(m: re.Match[str]) -> tuple[int, int, str]:
+    """The span of the credential itself: inside quotes/backticks, without
+    sentence punctuation after a bare word."""
+    start, end = m.span("value")
+    value = m.group("value")
+    if value[:1] in "`\"'" and len(value) >= 2:
+        return start + 1, end - 1, value[1:-1]
+    stripped = value.rstrip(_TRAILING)
+    return start, start + len(stripped), stripped
+
+
+def _claim_value(editor: Editor, start: int, end: int, value: str, rule: str) -> None:
+    editor.claim(start, end, patterns.hash_placeholder(value) or ph.SECRET_PLACEHOLDER, rule)
+
+
+def _label_values(editor: Editor, code: bool) -> None:
+    text = editor.text
+    for m in _PAIR_LABEL.finditer(text):
+        start, end = m.span("value")
+        value = m.group("value").rstrip(_TRAILING)
+        end = start + len(value)
+        if m.group("user").lower() in ("http", "https", "sip", "sips", "ftp"):
+            continue
+        if not _keep(value, ":", "password", code) and editor.is_free(start, end):
+            _claim_value(editor, start, end, value, "label.value")
+    for m in _LABEL_VALUE.finditer(text):
+        quoted = m.group("value")[:1] in "'\""
+        if quoted and code:
+            continue  # a literal in code: the PHP/JS rules decide by binding
+        start, end, value = _value_span(m)
+        if not _keep(value, m.group("sep"), m.group("label"), code) and editor.is_free(start, end):
+            _claim_value(editor, start, end, value, "label.value")
+
+
+def _cells(row: str, offset: int) -> list[tuple[int, int]]:
+    """Spans of the cells of a Markdown row (between its outer pipes)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for cell in row.split("|"):
+        lead = len(cell) - len(cell.lstrip())
+        body = cell.strip()
+        spans.append((offset + pos + lead, offset + pos + lead + len(body)))
+        pos += len(cell) + 1
+    return spans
+
+
+def _claim_cell(editor: Editor, span: tuple[int, int]) -> None:
+    s, e = span
+    cell = editor.text[s:e]
+    value = cell.strip("`*")
+    if value and not _keep(value, "|", "password"):
+        s += cell.index(value)
+        _claim_value(editor, s, s + len(value), value, "label.table")
+
+
+def _next_line(text: str, end: int) -> str:
+    nl = text.find("\n", end + 1)
+    return text[end + 1 : nl if nl != -1 else len(text)].strip()
+
+
+def _markdown_tables(editor: Editor) -> None:
+    """Columns under a credential header; in a two-column "setting | value"
+    table, the cell right of a credential label."""
+    text = editor.text
+    columns: list[int] = []
+    header = False  # the last row was a header with credential columns
+    prev_end = -1
+    for m in _TABLE_ROW.finditer(text):
+        if m.start() != prev_end + 1 and m.start() != 0:
+            columns, header = [], False  # a new table
+        prev_end = m.end()
+        spans = _cells(m.group("cells"), m.start("cells"))
+        if header:
+            header = False
+            if _TABLE_RULE.match(m.group().strip()):
+                continue
+            columns = []
+        labelled = [i for i, (s, e) in enumerate(spans) if _HEADER_LABEL.match(text[s:e])]
+        if not columns and labelled and _TABLE_RULE.match(_next_line(text, m.end())):
+            columns, header = labelled, True
+            continue
+        for i in columns:
+            if i < len(spans):
+                _claim_cell(editor, spans[i])
+        if not columns:
+            for i in labelled:
+                if i + 1 < len(spans):
+                    _claim_cell(editor, spans[i + 1])
+
+
+def _csv_table(editor: Editor) -> None:
+    """A CSV file whose header names a credential column."""
+    text = editor.text
+    first = text.split("\n", 1)[0]
+    sep = max(",;\t", key=first.count)
+    header = [h.strip().strip("\"'") for h in first.rstrip("\r").split(sep)]
+    columns = [i for i, h in enumerate(header) if _HEADER_LABEL.match(h)]
+    if not columns:
+        return
+    pos = len(first) + 1
+    for line in text[pos:].split("\n"):
+        offset = 0
+        for i, cell in enumerate(line.rstrip("\r").split(sep)):
+            value = cell.strip().strip("\"'")
+            if i in columns and value and not _keep(value, "|", "password"):
+                s = pos + offset + cell.index(value)
+                _claim_value(editor, s, s + len(value), value, "label.table")
+            offset += len(cell) + 1
+        pos += len(line) + 1
 
 
 def apply(editor: Editor, rules: Rules, path: str) -> None:
-    """Claim what this layer finds in editor.text (see the module docstring)."""
+    """Claim credentials written after a label, and table columns of them."""
+    text = editor.text
+    low = text.lower() if text.isascii() else None
+    if low is not None and not any(h in low for h in _HINTS):
+        return
+    _label_values(editor, _is_code(path))
+    if "|" in text:
+        _markdown_tables(editor)
+    if path.lower().endswith(".csv"):
+        _csv_table(editor)

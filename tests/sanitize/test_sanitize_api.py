@@ -92,7 +92,8 @@ def test_disabled_rule_does_not_fire() -> None:
     one = Rules(disabled=frozenset({"asterisk.secret"}))
     assert sanitize(CONF, b"secret=abc\n", one).counts == {"text.shell_assign": 1}
     every = Rules(
-        disabled=frozenset({"asterisk.secret", "text.shell_assign", "pattern.password_param"})
+        disabled=frozenset({"asterisk.secret", "text.shell_assign", "pattern.password_param",
+                            "label.value"})
     )
     assert sanitize(CONF, b"secret=abc\n", every).data == b"secret=abc\n"
     assert find_secrets(CONF, b"secret=abc\n", every) == []
