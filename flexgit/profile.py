@@ -26,9 +26,14 @@ TYPES = ("flx", "flxx")
 class Matcher:
     """gitignore patterns as one compiled regex: the walk asks about every path,
     and one `re` search beats pathspec's loop over each pattern by far.
-    Negated patterns ("!x") keep pathspec's own ordered matching."""
+    Negated patterns ("!x") keep pathspec's own ordered matching.
+    With ignore_case, letters match either case (patterns and paths are
+    compared in lower case)."""
 
-    def __init__(self, patterns: list[str]) -> None:
+    def __init__(self, patterns: list[str], *, ignore_case: bool = False) -> None:
+        self.ignore_case = ignore_case
+        if ignore_case:
+            patterns = [p.lower() for p in patterns]
         self._spec = pathspec.PathSpec.from_lines("gitignore", patterns)
         parts = []
         self.exact = True  # the one regex (`source`) decides alone: no negations
@@ -42,6 +47,8 @@ class Matcher:
         self._rx = re.compile(self.source)
 
     def match(self, path: str) -> bool:
+        if self.ignore_case:
+            path = path.lower()
         if self.exact:
             return self._rx.match(path) is not None
         return bool(self._spec.match_file(path))
@@ -96,15 +103,51 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
              description="helper scripts"),
 )
 
-# Never read into the shareable store, on either side, whatever a profile says
-# (the seed's "What NEVER Gets Backed Up"). A TOML file can add excludes but not
-# remove these.
+# Never read into the shareable store, on either side and at any depth,
+# whatever a profile says (the seed's "What NEVER Gets Backed Up"). A TOML file
+# can add excludes but not remove these. A pattern without a slash but a
+# trailing one matches a name anywhere (gitignore), and these match without
+# regard to case (`Logs/`, `*.WAV`): user data is user data by its kind, not
+# by where an application happened to put it.
+USER_RECORD_EXCLUDES: tuple[str, ...] = (
+    "users/", "admins/", "temp_passwords/", "push_subscriptions/",
+)
+VOICEMAIL_EXCLUDES: tuple[str, ...] = (
+    "voicemail/", "/var/spool/asterisk/voicemail/", "**/spool/asterisk/voicemail/",
+)
+# Voicemail messages are audio files: a --include-voicemail snapshot needs both
+# lifted (see with_data).
+AUDIO_EXCLUDES: tuple[str, ...] = (
+    "*.wav", "*.wav49", "*.gsm", "*.mp3", "*.ulaw", "*.alaw", "*.g722", "*.g729", "*.sln*",
+    "*.ogg", "*.opus", "*.flac", "*.m4a",
+)
 PRIVACY_EXCLUDES: tuple[str, ...] = (
-    "users/", "admins/", "temp_passwords/", "push_subscriptions/", "sessions/", "sess_*",
-    "cache/", "*.log", "error_log", "logs/", "temp/", "tmp/",
+    *USER_RECORD_EXCLUDES, *VOICEMAIL_EXCLUDES, *AUDIO_EXCLUDES,
+    # Sessions, caches and scratch space. Not `tmp*/`: Joomla-style `tmpl/`
+    # directories hold view templates, which are code.
+    "sessions*/", "sess_*", "cache*/", ".cache/", "temp/", "tmp/", "tmp[!l]*/", ".tmp/",
+    # Logs, rotated and compressed ones too.
+    "*.log", "*.log.[0-9]*", "*.log.gz", "*.log.bz2", "*.log.xz", "*.log.zst", "*.log-[0-9]*",
+    "error_log", "error_log.[0-9]*", "error_log-[0-9]*", "error_log.gz",
+    "log/", "logs/", "logs.*/", "logs-*/", "logs_*/", "/var/log/",
+    # Recordings of calls.
+    "recordings/", "call_recordings/", "monitor/", "/var/spool/asterisk/monitor/",
+    "**/spool/asterisk/monitor/",
+    # CDR and call reports (who called whom, when). Report *files* and their
+    # directories: a PHP page that renders reports (call_report.php) is code.
+    "Master.csv", "cdr*.csv", "cdr-csv/", "cdr-custom/", "cdr_csv/", "cdr_custom/",
+    "/var/log/asterisk/cdr-*", "call_report*.csv", "call_report*.txt", "call_report*.json",
+    "call_report*.xls", "call_report*.xlsx", "call_report*.pdf", "call_reports/",
+    # What users uploaded. The directory itself is the portal's structure
+    # (kept as an empty directory); only what is in it is theirs.
+    "**/uploads/*", "**/avatars/*",
+    # Databases, with SQLite's journal and WAL files.
+    "*.sqlite", "*.sqlite3", "*.sqlite-*", "*.sqlite3-*", "*.db", "*.db-journal", "*.db-wal",
+    "*.db-shm", "*.mdb", "*.accdb",
+    # Backups and editor leftovers: a copy of a file from before it was
+    # sanitized is the file unsanitized.
+    "*.bak", "*.bak[0-9._-]*", "*.backup", "*.old", "*.orig", "*.save", "*~", "*.swp", "*.swo",
     "/backup/",
-    "/var/spool/asterisk/voicemail/", "/var/spool/asterisk/monitor/", "/var/log/asterisk/cdr-*",
-    "/var/log/",
     ".flexgit-tmp-*",
 )
 
@@ -119,8 +162,8 @@ VOICEMAIL_CATEGORIES: tuple[Category, ...] = (
     Category("voicemail_recordings", "system", ("var/spool/asterisk/voicemail/**",),
              description="voicemail messages"),
 )
-_DATA_EXCLUDES = {"users/", "admins/", "temp_passwords/", "push_subscriptions/"}
-_VOICEMAIL_EXCLUDES = {"/var/spool/asterisk/voicemail/"}
+_DATA_EXCLUDES = frozenset(USER_RECORD_EXCLUDES)
+_VOICEMAIL_EXCLUDES = frozenset(VOICEMAIL_EXCLUDES + AUDIO_EXCLUDES)
 
 
 @dataclass(frozen=True)
@@ -160,13 +203,23 @@ class Profile:
         return out
 
     @cached_property
+    def _never(self) -> Matcher:
+        return Matcher([p for p in PRIVACY_EXCLUDES if p not in self.lifted], ignore_case=True)
+
+    @cached_property
     def _exclude_specs(self) -> dict[str, Matcher]:
-        never = [p for p in PRIVACY_EXCLUDES if p not in self.lifted]
-        return {side: Matcher([*never, f"/{self.backup_dir}/", *self.excludes[side]])
-                for side in SIDES}
+        # Apart from the privacy excludes: a "!pattern" of a TOML file must not
+        # bring back what they leave out.
+        return {side: Matcher([f"/{self.backup_dir}/", *self.excludes[side]]) for side in SIDES}
 
     def excluded(self, side: str, rel: str, *, is_dir: bool = False) -> bool:
-        return self._exclude_specs[side].match(rel + "/" if is_dir else rel)
+        """Whether `rel` stays out of the snapshot. `dir/.keep` stands for the
+        directory itself (how the walk and the restore ask about an empty one):
+        `uploads/` is kept as a directory, only what is in it is user data."""
+        if rel.endswith("/.keep") and not is_dir:
+            rel, is_dir = rel[:-len("/.keep")], True
+        path = rel + "/" if is_dir else rel
+        return self._never.match(path) or self._exclude_specs[side].match(path)
 
     def category_of(self, side: str, rel: str, backup_type: str) -> Category | None:
         """The first category of this backup type that takes `rel`, None when none does."""
