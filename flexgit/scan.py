@@ -3,6 +3,9 @@
 Yields what belongs to a backup of one type, as tree paths (`home/…`,
 `system/…`) with the stat result, without reading any content. Reading and
 sanitizing is the snapshot's job; the stat result lets it skip unchanged files.
+What the profile excludes is never entered; a file or directory whose name
+holds personal data (an email address, a phone number) is a `Skipped` with its
+reason, outside the private store.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from flexgit import names
 from flexgit.profile import Profile
 
 
@@ -117,12 +121,18 @@ def _walk_dir(profile: Profile, side: str, base: str, start: Path, prefix: str,
                 if (depth is None or level + 1 < depth) and \
                         not profile.excluded(side, rel, is_dir=True) and \
                         (est.st_dev, est.st_ino) not in avoid:
+                    if (why := _personal_name(profile, ent.name)) is not None:
+                        yield Skipped(Path(ent.path), why)
+                        continue
                     subdirs.append((rel, level + 1))
                 continue
             if f"{side}/{rel}" in seen or profile.excluded(side, rel):
                 continue
             found = profile.category_of(side, rel, backup_type)
             if found is None:
+                continue
+            if (why := _personal_name(profile, ent.name)) is not None:
+                yield Skipped(Path(ent.path), why)
                 continue
             seen.add(f"{side}/{rel}")
             if stat.S_ISREG(est.st_mode):
@@ -132,6 +142,19 @@ def _walk_dir(profile: Profile, side: str, base: str, start: Path, prefix: str,
             else:
                 yield Skipped(Path(ent.path), "not a regular file or symlink")
         stack.extend(reversed(subdirs))
+
+
+def _personal_name(profile: Profile, name: str) -> str | None:
+    """Why a name keeps its file or directory out of a shareable snapshot: a
+    tree entry is a name anyone with the backup reads (an avatar named after
+    its owner's address). The private store keeps such files."""
+    if profile.private:
+        return None
+    found = names.personal_in_name(name)
+    if found is None:
+        return None
+    return (f"its name holds {found} (personal data), so it never enters a shareable "
+            f"snapshot; rename it to back it up")
 
 
 def _utf8(name: str) -> bool:

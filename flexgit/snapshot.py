@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flexgit import faults, sanitize, scan
+from flexgit import content, faults, names, sanitize, scan
 from flexgit.errors import FlexgitError, UsageError
 from flexgit.manifest import (
     MANIFEST_PATH,
@@ -156,15 +156,41 @@ def _die_with(parent: int) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
+# What a binary of each kind is, for the one line that says why it was left out.
+_BINARY_KINDS = {
+    "database": "a database (user data)",
+    "audio": "audio (recordings and voicemail are user data)",
+    "archive": "an archive (what it holds cannot be sanitized)",
+    "document": "a document (PDF or Office files cannot be sanitized)",
+    "program": "a compiled program",
+    "keystore": "a key store (keys and certificates are secrets)",
+    "data": "binary data of an unknown kind",
+}
+
+
+def binary_problem(data: bytes) -> str | None:
+    """Why `data` never enters a shareable snapshot, or None: text is
+    sanitized and static web assets (content.ASSET_KINDS) cannot hold the
+    installation's secrets, but any other binary cannot be read for them."""
+    kind = content.binary_kind(data)
+    if kind is None or kind in content.ASSET_KINDS:
+        return None
+    return (f"{_BINARY_KINDS.get(kind, kind)}; binaries other than images and fonts never "
+            f"enter a shareable snapshot")
+
+
 def _digest_file(path: str, abspath: str, packing: bool,
                  keep_data: bool) -> tuple[str, Any, dict[str, int], Any, bytes | None]:
-    """In a worker: ("data", size, counts, prepared-or-blob-id, data if asked)."""
+    """In a worker: ("data", size, counts, prepared-or-blob-id, data if asked),
+    or ("error", why, ...) for a file that stays out."""
     try:
         raw = read_nofollow(abspath)
     except OSError as e:
         return "error", e.strerror or str(e), {}, None, None
     if _worker_private:
         data, counts = raw, {}
+    elif (why := binary_problem(raw)) is not None:
+        return "error", why, {}, None, None
     else:
         res = sanitize.sanitize(path, raw, _worker_rules or sanitize.DEFAULT_RULES)
         data, counts = res.data, res.counts
@@ -260,7 +286,11 @@ def collect(store: Store, inst: Installation, profile: Profile, backup_type: str
         if f.kind == "dir":
             done.append((f, None))
         elif f.kind == "link":
-            target = os.readlink(f.abspath).encode("utf-8", "surrogateescape")
+            text = os.readlink(f.abspath)
+            if not profile.private and (why := names.link_problem(text, profile.rules)):
+                done.append((f, ("error", why, {}, None, None)))
+                continue
+            target = text.encode("utf-8", "surrogateescape")
             done.append((f, ("data", len(target), {},
                              writer.prepare_blob(target) if writer else blob_id(target),
                              target)))

@@ -1,0 +1,97 @@
+"""Names and messages bound for a shareable store.
+
+File content is the sanitizer's job; what names things is this module's:
+file and directory names, symlink targets, snapshot messages and tag names.
+A name cannot be rewritten the way content is (a renamed file is a broken
+installation), so a name that holds personal data keeps its file out of the
+snapshot, and a tag name is refused. Messages are free text: they are
+sanitized as a text file would be and stored sanitized.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from flexgit.errors import UsageError
+from flexgit.sanitize import DEFAULT_RULES, Rules, sanitize
+
+# Any address form, documentation domains included: in content an address at
+# example.org may be a stand-in, but a file is named after a real person.
+# Not `logo@2x.png` (retina images) nor `jquery@3.7.1` (pinned versions): the
+# first label of the domain has a letter and is not a scale such as 2x/1.5x.
+_EMAIL = re.compile(
+    r"[\w.%+-]+@(?!\d+(?:\.\d+)?x\b)(?=[a-z0-9-]*[a-z])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}",
+    re.IGNORECASE)
+_DIGITS = re.compile(r"\d")
+# Fewer digits than this is never a phone number (extensions, versions, dates
+# are the names that have some); the matcher costs ~50 µs a name.
+_MIN_PHONE_DIGITS = 7
+_PHONE_REGIONS = (None, "US")  # international (+...) everywhere; national as NANP
+
+
+@lru_cache(maxsize=4096)
+def personal_in_name(name: str) -> str | None:
+    """What personal datum one file or directory name holds ("an email
+    address", "a phone number"), or None."""
+    if "@" in name and _EMAIL.search(name):
+        return "an email address"
+    if len(_DIGITS.findall(name)) >= _MIN_PHONE_DIGITS and _has_phone(name):
+        return "a phone number"
+    return None
+
+
+def personal_in_path(path: str) -> str | None:
+    """personal_in_name of the first component of `path` that holds one."""
+    for part in path.split("/"):
+        found = personal_in_name(part)
+        if found:
+            return found
+    return None
+
+
+def _has_phone(text: str) -> bool:
+    import phonenumbers  # here: only names with many digits need it
+
+    for region in _PHONE_REGIONS:
+        for _ in phonenumbers.PhoneNumberMatcher(text, region,
+                                                  leniency=phonenumbers.Leniency.VALID):
+            return True
+    return False
+
+
+def clean_message(text: str, rules: Rules = DEFAULT_RULES) -> tuple[str, dict[str, int]]:
+    """`text` (a snapshot or import message) as the sanitizer leaves it, and
+    what it replaced (rule -> count; empty when nothing)."""
+    res = sanitize("message.txt", text.encode("utf-8", "surrogateescape"), rules)
+    if not res.counts:
+        return text, {}
+    return res.data.decode("utf-8", "surrogateescape"), res.counts
+
+
+def message_warning(what: str, counts: dict[str, int]) -> str:
+    rules = ", ".join(f"{rule} x{n}" for rule, n in sorted(counts.items()))
+    return f"{what} was sanitized before it was stored ({rules})"
+
+
+def check_tag_name(name: str, rules: Rules = DEFAULT_RULES) -> None:
+    """Refuse a tag name that could not be shared as it is (UsageError)."""
+    if name.startswith("-"):
+        raise UsageError(f"invalid tag name {name!r}: a tag name cannot start with '-'")
+    found = personal_in_name(name)
+    if found is None and clean_message(name, rules)[1]:
+        found = "what the sanitizer replaces (a secret or personal data)"
+    if found:
+        # The name itself is not repeated: it is what must not be shown.
+        raise UsageError(f"refused the tag name: it holds {found}; tags are shared with the "
+                         f"snapshots, choose a name without it")
+
+
+def link_problem(target: str, rules: Rules = DEFAULT_RULES) -> str | None:
+    """Why a symlink with this target cannot enter a shareable snapshot, or None."""
+    found = personal_in_path(target)
+    if found:
+        return f"its target holds {found}"
+    if clean_message(target, rules)[1]:
+        return "its target holds what the sanitizer replaces (credentials, a token, an email)"
+    return None
