@@ -83,6 +83,20 @@ _PASSWORD_PARAM = re.compile(
     r"|auth_token|client_secret)=(?![$%{<\[=])([^\s;&'\"`<>(),\[\]{}|]+)",
     re.I,
 )
+def password_param_end(text: str, start: int) -> int | None:
+    """Where pattern.password_param's value ends when one starts at *start*, else None.
+
+    The layers that also know ``--password=X`` leave such a value to this rule.
+    """
+    name = start - 1
+    if name < 1 or text[name] != "=":
+        return None
+    while name > 0 and (text[name - 1].isalnum() or text[name - 1] == "_"):
+        name -= 1
+    m = _PASSWORD_PARAM.match(text, name)
+    return m.end(1) if m and m.start(1) == start else None
+
+
 # Unicode-aware: internationalised addresses (café@bücher.de) are personal too.
 EMAIL = re.compile(
     r"(?<![\w.%+-])([\w.%+-]+)@((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+([^\W\d_]{2,63}))(?![\w-])"
