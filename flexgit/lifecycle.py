@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flexgit import copies, hooks, remotes, snapshot
+from flexgit import copies, hooks, names, remotes, snapshot
 from flexgit.app import Context
 from flexgit.errors import FlexgitError, UsageError
 from flexgit.formats import flx
@@ -41,7 +41,15 @@ def take_snapshot(ctx: Context, *, backup_type: str = "flx", message: str | None
     -> tag -> post-snapshot hooks."""
     if include_voicemail and not include_data:
         raise UsageError("--include-voicemail requires --include-data")
+    if tag:
+        names.check_tag_name(tag, ctx.profile.rules)  # before a snapshot is taken for it
     ctx.installation.check()
+    cleaned: list[str] = []
+    if message and not include_data:
+        # A message is shared with the snapshot: sanitized like any text.
+        message, counts = names.clean_message(message, ctx.profile.rules)
+        if counts:
+            cleaned.append(names.message_warning("the snapshot message", counts))
     runner = runner or hooks.for_context(ctx)
     where = ctx.private_repo if include_data else ctx.repo
     runner.pre("pre-snapshot", type=backup_type, private=include_data, store=where)
@@ -51,8 +59,9 @@ def take_snapshot(ctx: Context, *, backup_type: str = "flx", message: str | None
         with store.locked(command):
             res = snapshot.take(store, ctx.installation, prof, backup_type=backup_type,
                                 message=message, allow_empty=allow_empty, progress=progress)
+            res.warnings[:0] = cleaned
             if tag:
-                store.set_tag(tag, res.id or store.head() or "")
+                store.set_tag(tag, res.id or store.head() or "", rules=ctx.profile.rules)
             head = res.id or store.head() or ""
     finally:
         store.close()

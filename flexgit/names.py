@@ -74,12 +74,12 @@ def message_warning(what: str, counts: dict[str, int]) -> str:
     return f"{what} was sanitized before it was stored ({rules})"
 
 
-def check_tag_name(name: str, rules: Rules = DEFAULT_RULES) -> None:
+def check_tag_name(name: str, rules: Rules | None = None) -> None:
     """Refuse a tag name that could not be shared as it is (UsageError)."""
     if name.startswith("-"):
         raise UsageError(f"invalid tag name {name!r}: a tag name cannot start with '-'")
     found = personal_in_name(name)
-    if found is None and clean_message(name, rules)[1]:
+    if found is None and clean_message(name, rules or DEFAULT_RULES)[1]:
         found = "what the sanitizer replaces (a secret or personal data)"
     if found:
         # The name itself is not repeated: it is what must not be shown.

@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dulwich.errors import NotGitRepository
 from dulwich.objects import Commit, ObjectID, Tree, parse_tree
@@ -30,6 +30,9 @@ from dulwich.repo import Repo
 
 from flexgit import faults, fsutil
 from flexgit.errors import FlexgitError, IntegrityError, NoRepository, UsageError
+
+if TYPE_CHECKING:
+    from flexgit.sanitize import Rules
 
 BRANCH = b"refs/heads/main"
 FILE = 0o100644
@@ -522,8 +525,14 @@ class Store:
             out[ref.decode()] = sha.decode()
         return out
 
-    def set_tag(self, name: str, sha: str) -> None:
+    def set_tag(self, name: str, sha: str, *, rules: Rules | None = None) -> None:
+        """Tag `sha` as `name`; a name that is not a valid ref, or that holds
+        what the sanitizer (with `rules`) would replace, is refused."""
         from dulwich.refs import check_ref_format
+
+        from flexgit import names  # here: it brings the sanitizer, which opening a store needs not
+
+        names.check_tag_name(name, rules)
         ref = b"refs/tags/" + name.encode()
         if not check_ref_format(Ref(ref)) or name in ("latest",) or "~" in name:
             raise UsageError(f"invalid tag name {name!r}")

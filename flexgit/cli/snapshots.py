@@ -272,7 +272,7 @@ def tag(ctx: Context, name: str, rev: str) -> int:
     store = ctx.open_store()
     try:
         sha = store.resolve(rev)
-        store.set_tag(name, sha)
+        store.set_tag(name, sha, rules=ctx.profile.rules)
     finally:
         store.close()
     ctx.out.data({"tag": name, "id": sha})

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flexgit import sanitize
+from flexgit import names, sanitize
 from flexgit.errors import BadInput, FlexgitError
 from flexgit.formats import legacy
 from flexgit.formats.flx import TEMPLATE_FIELDS
@@ -24,7 +24,13 @@ from flexgit.formats.limits import Limits
 from flexgit.formats.reader import FileEntry, Reader
 from flexgit.manifest import Meta
 from flexgit.profile import Profile
-from flexgit.snapshot import commit_files, init_worker, resanitize_chunk, worker_pool
+from flexgit.snapshot import (
+    binary_problem,
+    commit_files,
+    init_worker,
+    resanitize_chunk,
+    worker_pool,
+)
 from flexgit.store import BRANCH, EXEC, FILE, LINK, Entry, Files, PackWriter, Store, incompressible
 
 SETTINGS_PATH = "home/templates/settings_template.json"
@@ -108,9 +114,23 @@ class _Importer:
             self.warnings.append(f"skipped {e.label}: private data is never imported into the "
                                  f"shareable store")
             return
+        # What a snapshot leaves out, an import leaves out too: a name with
+        # personal data, a link target with credentials, a non-asset binary.
+        why = names.personal_in_path(e.path)
+        if why is not None:
+            why = f"its name holds {why} (personal data)"
+        elif e.kind == "symlink":
+            why = names.link_problem(e.data.decode("utf-8", "surrogateescape"),
+                                     self.profile.rules)
+        else:
+            why = binary_problem(e.data)
+        if why is not None:
+            self.skipped.append(e.tree_path)
+            self.warnings.append(f"skipped {e.label}: {why}")
+            return
         self.metas[e.tree_path] = legacy.meta_for(self.profile, e)
         if e.kind == "symlink":
-            # A link target is stored as it is, as a snapshot does.
+            # A link target is stored as it is (checked above), as a snapshot does.
             self.files[e.tree_path] = Entry(LINK, self.writer.add_blob(e.data))
             if e.sanitized:
                 self.counts[e.tree_path] = dict(e.sanitized)
@@ -118,7 +138,7 @@ class _Importer:
         perm = e.mode if e.mode is not None else legacy.default_mode(e)
         mode = EXEC if perm & 0o100 else FILE
         if sanitize.is_binary(e.data) and incompressible(e.data):
-            # Nothing to re-sanitize or deflate (images, fonts, audio): stored
+            # Nothing to re-sanitize or deflate (images, fonts): stored
             # here, not sent to a worker only to have a zlib stream as large
             # as the data sent back. Compressible binaries go to the workers.
             prepared = PackWriter.prepare_blob(e.data, stored=True)
@@ -222,6 +242,14 @@ class _Importer:
                                  f"file(s) or settings (see -v)")
         # Name the file itself, not the latest.* link that led to it.
         base = _one_line(os.path.basename(os.path.realpath(self.reader.path)))
+        if not self.private:
+            base, counts = names.clean_message(base, self.profile.rules)
+            if counts:
+                self.warnings.append(names.message_warning("the backup file's name", counts))
+            if message:
+                message, counts = names.clean_message(message, self.profile.rules)
+                if counts:
+                    self.warnings.append(names.message_warning("the import message", counts))
         branch = IMPORTS if self.private else BRANCH
         parent = self.store.head(branch)
         res = commit_files(self.store, self.writer, self.files, manifest, self.counts, digest,
