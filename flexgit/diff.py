@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flexgit import content
-from flexgit.content import is_binary
+from flexgit.content import is_binary as is_binary
 from flexgit.store import Entry, Files
 
 Reader = Callable[[str, Entry], bytes]

@@ -11,7 +11,7 @@ from typing import Any
 from flexgit import diff as diff_mod
 from flexgit import sanitize
 from flexgit.profile import Profile
-from flexgit.snapshot import Installation, collect, read_nofollow
+from flexgit.snapshot import Installation, collect, known_for, read_nofollow
 from flexgit.statcache import StatCache
 from flexgit.store import CommitInfo, Entry, Files, Store
 
@@ -59,7 +59,10 @@ class DiskSide:
     def __init__(self, store: Store, inst: Installation, profile: Profile,
                  backup_type: str) -> None:
         cache = StatCache(store.path, profile.digest + profile.rules.digest)
-        self.collected = collect(store, inst, profile, backup_type, cache, None)
+        # The same sweep as the next snapshot's, so unchanged files compare equal.
+        self._sweep = None if profile.private else known_for(inst, profile).sweep
+        self.collected = collect(store, inst, profile, backup_type, cache, None,
+                                 known=self._sweep)
         self.files = self.collected.files
         self._inst = inst
         self._profile = profile
@@ -68,7 +71,7 @@ class DiskSide:
         p = self._inst.abspath(path)
         if entry.mode == 0o120000:
             return os.readlink(p).encode("utf-8", "surrogateescape")
-        return sanitize.sanitize(path, read_nofollow(p), self._profile.rules).data
+        return sanitize.sanitize(path, read_nofollow(p), self._profile.rules, self._sweep).data
 
 
 def store_reader(store: Store) -> diff_mod.Reader:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from flexgit import content, faults, names, sanitize, scan
+from flexgit import known as known_mod
 from flexgit.errors import FlexgitError, UsageError
 from flexgit.manifest import (
     MANIFEST_PATH,
@@ -124,6 +125,9 @@ class Collected:
     meta_contents: dict[str, bytes] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     cached: int = 0
+    # What the rules removed per file read this time (the sweep's memory).
+    removed: dict[str, frozenset[str]] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)  # tree paths read and sanitized now
 
 
 # Sanitizing is pure Python and holds the GIL: with many files to read, worker
@@ -131,11 +135,13 @@ class Collected:
 PROCESS_THRESHOLD = 200
 _worker_rules: sanitize.Rules | None = None
 _worker_private = False
+_worker_known: sanitize.Sweep | None = None
 
 
-def init_worker(rules: sanitize.Rules, private: bool, parent: int | None = None) -> None:
-    global _worker_rules, _worker_private
-    _worker_rules, _worker_private = rules, private
+def init_worker(rules: sanitize.Rules, private: bool, parent: int | None = None,
+                known: sanitize.Sweep | None = None) -> None:
+    global _worker_rules, _worker_private, _worker_known
+    _worker_rules, _worker_private, _worker_known = rules, private, known
     if parent is not None:
         _die_with(parent)
 
@@ -180,22 +186,25 @@ def binary_problem(data: bytes) -> str | None:
 
 
 def _digest_file(path: str, abspath: str, packing: bool,
-                 keep_data: bool) -> tuple[str, Any, dict[str, int], Any, bytes | None]:
-    """In a worker: ("data", size, counts, prepared-or-blob-id, data if asked),
-    or ("error", why, ...) for a file that stays out."""
+                 keep_data: bool) -> tuple[str, Any, dict[str, int], Any, bytes | None,
+                                           frozenset[str]]:
+    """In a worker: ("data", size, counts, prepared-or-blob-id, data if asked,
+    values the rules removed), or ("error", why, ...) for a file that stays out."""
     try:
         raw = read_nofollow(abspath)
     except OSError as e:
-        return "error", e.strerror or str(e), {}, None, None
+        return "error", e.strerror or str(e), {}, None, None, frozenset()
+    removed: frozenset[str] = frozenset()
     if _worker_private:
         data, counts = raw, {}
     elif (why := binary_problem(raw)) is not None:
-        return "error", why, {}, None, None
+        return "error", why, {}, None, None, frozenset()
     else:
-        res = sanitize.sanitize(path, raw, _worker_rules or sanitize.DEFAULT_RULES)
-        data, counts = res.data, res.counts
+        res = sanitize.sanitize(path, raw, _worker_rules or sanitize.DEFAULT_RULES,
+                                _worker_known)
+        data, counts, removed = res.data, res.counts, res.removed
     ready: Any = PackWriter.prepare_blob(data) if packing else blob_id(data)
-    return "data", len(data), counts, ready, data if keep_data else None
+    return "data", len(data), counts, ready, data if keep_data else None, removed
 
 
 def resanitize_chunk(items: list[tuple[str, bytes]]) -> list[Any]:
@@ -209,12 +218,12 @@ def resanitize_chunk(items: list[tuple[str, bytes]]) -> list[Any]:
     return out
 
 
-def worker_pool(profile: Profile) -> ProcessPoolExecutor:
-    """Worker processes that know the profile's sanitizer rules (fork: they
-    inherit the compiled rules and need no imports of their own)."""
+def worker_pool(profile: Profile, known: sanitize.Sweep | None = None) -> ProcessPoolExecutor:
+    """Worker processes that know the profile's sanitizer rules and the sweep
+    (fork: they inherit the compiled rules and need no imports of their own)."""
     return ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
                                mp_context=mp.get_context("fork"), initializer=init_worker,
-                               initargs=(profile.rules, profile.private, os.getpid()))
+                               initargs=(profile.rules, profile.private, os.getpid(), known))
 
 
 def _digest_chunk(chunk: list[tuple[str, str, bool, bool]]) -> list[Any]:
@@ -237,17 +246,17 @@ def _chunks(files: list[scan.Found], packing: bool,
         yield chunk
 
 
-def _digest_all(files: list[scan.Found], profile: Profile,
-                packing: bool) -> Iterator[tuple[scan.Found, Any]]:
+def _digest_all(files: list[scan.Found], profile: Profile, packing: bool,
+                known: sanitize.Sweep | None) -> Iterator[tuple[scan.Found, Any]]:
     """Read, sanitize, hash (and compress) every file; in worker processes, one
     per core, when there are many. Results come in the order of `files`."""
     cores = os.cpu_count() or 1
-    init_worker(profile.rules, profile.private)
+    init_worker(profile.rules, profile.private, None, known)
     if len(files) < PROCESS_THRESHOLD or cores < 2:
         for f in files:
             yield f, _digest_file(f.path, f.abspath, packing, f.path in _META_SOURCES)
         return
-    with worker_pool(profile) as pool:
+    with worker_pool(profile, known) as pool:
         it = iter(files)
         for results in pool.map(_digest_chunk, _chunks(files, packing)):
             for r in results:
@@ -256,9 +265,13 @@ def _digest_all(files: list[scan.Found], profile: Profile,
 
 def collect(store: Store, inst: Installation, profile: Profile, backup_type: str,
             cache: StatCache, writer: PackWriter | None,
-            progress: Callable[[str, int, int], None] | None = None) -> Collected:
-    """Walk and sanitize the installation. With a writer, new blobs go into its
-    pack; without one (status, diff) only their ids are computed."""
+            progress: Callable[[str, int, int], None] | None = None, *,
+            known: sanitize.Sweep | None = None,
+            forced: frozenset[str] = frozenset()) -> Collected:
+    """Walk and sanitize the installation, sweeping the `known` values from
+    every file read. With a writer, new blobs go into its pack; without one
+    (status, diff) only their ids are computed. `forced` paths are read even
+    when the stat cache knows them (a value they hold was learnt since)."""
     if backup_type not in TYPES:
         raise UsageError(f"backup type must be flx or flxx, not {backup_type!r}")
     inst.check()
@@ -273,7 +286,7 @@ def collect(store: Store, inst: Installation, profile: Profile, backup_type: str
     trusted = cache.head is not None and cache.head == store.head()
 
     def cached(f: scan.Found) -> Any:
-        if f.kind != "file" or f.path in _META_SOURCES:
+        if f.kind != "file" or f.path in _META_SOURCES or f.path in forced:
             return None
         hit = cache.get(f.path, f.st)
         if hit is None:
@@ -288,17 +301,18 @@ def collect(store: Store, inst: Installation, profile: Profile, backup_type: str
         elif f.kind == "link":
             text = os.readlink(f.abspath)
             if not profile.private and (why := names.link_problem(text, profile.rules)):
-                done.append((f, ("error", why, {}, None, None)))
+                done.append((f, ("error", why, {}, None, None, frozenset())))
                 continue
             target = text.encode("utf-8", "surrogateescape")
             done.append((f, ("data", len(target), {},
                              writer.prepare_blob(target) if writer else blob_id(target),
-                             target)))
+                             target, frozenset())))
         elif (hit := cached(f)) is not None:
-            done.append((f, ("hit", hit.sha, hit.counts, None, None)))
+            done.append((f, ("hit", hit.sha, hit.counts, None, None, frozenset())))
         else:
             todo.append(f)
-    results = itertools.chain(done, _digest_all(todo, profile, writer is not None))
+    out.read = {f.path for f in todo}
+    results = itertools.chain(done, _digest_all(todo, profile, writer is not None, known))
     for n, (f, result) in enumerate(results):
         if progress and (n % 100 == 0 or n == len(found) - 1):
             progress("snapshot", n + 1, len(found))
@@ -307,7 +321,9 @@ def collect(store: Store, inst: Installation, profile: Profile, backup_type: str
         if result is None:
             out.empty[f.path] = meta
             continue
-        kind, value, counts, ready, data = result
+        kind, value, counts, ready, data, removed = result
+        if removed:
+            out.removed[f.path] = removed
         if kind == "error":
             out.warnings.append(f"skipped {f.abspath}: {value}")
             continue
@@ -370,9 +386,27 @@ def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str
                          f"the shareable store")
     cache = StatCache(store.path, profile.digest + profile.rules.digest)
     parent = store.head()
-    w = store.writer()
+    knowing = None if profile.private else known_for(inst, profile)
+    sweep = knowing.sweep if knowing is not None else None
+    forced: frozenset[str] = frozenset()
+    for _ in range(_SWEEP_ROUNDS):
+        w = store.writer()
+        try:
+            c = collect(store, inst, profile, backup_type, cache, w, progress,
+                        known=sweep, forced=forced)
+        except BaseException:
+            w.abort()
+            raise
+        if knowing is None or sweep is None:
+            break
+        learnt, redo = _learnt(c, inst, knowing, sweep)
+        if not redo:
+            break
+        # A value learnt only now stands in a file already packed: nothing of
+        # this round may stay in the store, so start again knowing it.
+        w.abort()
+        sweep, forced = sweep | learnt, forced | redo
     try:
-        c = collect(store, inst, profile, backup_type, cache, w, progress)
         fp = fingerprint(c, inst, profile, backup_type)
         if parent is not None and not allow_empty and cache.head == parent \
                 and cache.fingerprint == fp:
@@ -389,7 +423,47 @@ def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str
     result.warnings = c.warnings
     result.cached = c.cached
     cache.save(store.head(), fp)
+    if knowing is not None:
+        for path in c.read:
+            knowing.removed[path] = sorted(c.removed.get(path, ()))
+        knowing.save(set(c.files))
     return result
+
+
+# A value can be learnt in a round only from a file that holds it, so rounds
+# end quickly; the bound keeps a pathological installation from looping.
+_SWEEP_ROUNDS = 4
+
+
+def known_for(inst: Installation, profile: Profile) -> known_mod.Known:
+    """The sweep's knowledge of this installation (kept in its private store)."""
+    return known_mod.load(inst.home, inst.root, profile,
+                          state_dir=inst.home / profile.backup_dir / "private.git")
+
+
+def _learnt(c: Collected, inst: Installation, knowing: known_mod.Known,
+            sweep: sanitize.Sweep) -> tuple[frozenset[str], frozenset[str]]:
+    """Values the rules removed in this round that the sweep did not know, and
+    the files that hold one of them unswept: a file read now is checked for
+    the values learnt now; a file the stat cache answered for, for every value
+    its blob was made without (all not swept by the last snapshot)."""
+    learnt = sanitize.Sweep(frozenset().union(*c.removed.values())).values - sweep.values
+    unseen = (sweep.values | learnt) - knowing.previous
+    if not learnt and not unseen:
+        return learnt, frozenset()
+    fresh, old = sanitize.Sweep(learnt), sanitize.Sweep(unseen)
+    redo = set()
+    for path, entry in c.files.items():
+        look = fresh if path in c.read else old
+        if entry.mode == LINK or not look:
+            continue
+        try:
+            text = content.decode(read_nofollow(inst.abspath(path)))
+        except OSError:
+            continue
+        if text is not None and look.present(text.text) - c.removed.get(path, frozenset()):
+            redo.add(path)
+    return learnt, frozenset(redo)
 
 
 def _now() -> tuple[int, str]:

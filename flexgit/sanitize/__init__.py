@@ -70,6 +70,7 @@ from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.json_rules import sanitize_json
 from flexgit.sanitize.placeholders import PLACEHOLDERS, SECRET_PLACEHOLDER, is_placeholder
 from flexgit.sanitize.rules import DEFAULT_RULES, RULE_NAMES, RULES_VERSION, Rules
+from flexgit.sanitize.sweep import Sweep
 from flexgit.sanitize.text import sanitize_text
 
 # Each layer is one module with one ``apply(editor, rules, path)``.
@@ -88,6 +89,7 @@ __all__ = [
     "Finding",
     "Result",
     "Rules",
+    "Sweep",
     "find_secrets",
     "is_binary",
     "is_placeholder",
@@ -101,6 +103,9 @@ _MAX_PASSES = 4
 class Result:
     data: bytes  # sanitized content (the same object when nothing changed)
     counts: dict[str, int]  # rule name -> replacements; never values
+    # The values the rules removed that are distinctive enough to sweep from
+    # every other file (sweep.sweepable); kept in memory, never stored shareably.
+    removed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -149,8 +154,10 @@ def _run(path: str, text: str, rules: Rules) -> Editor:
     return editor
 
 
-def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> Result:
-    """Replace secrets and personal data in one snapshot file.
+def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES,
+             known: Sweep | None = None) -> Result:
+    """Replace secrets and personal data in one snapshot file; `known` are the
+    values swept from every file (:mod:`.sweep`).
 
     >>> sanitize("system/etc/asterisk/manager.conf", b"[admin]\\nsecret = s3cr3t\\n").data
     b'[admin]\\nsecret = FLEXGIT-REDACTED\\n'
@@ -160,6 +167,7 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> Result:
         return Result(data, {})
     text = decoded.text
     counts: Counter[str] = Counter()
+    removed: set[str] = set()
     # Rules claim spans first come first served, so a second pass over the
     # output normally changes nothing. When two rules disagree on where a value
     # ends (``secret=>#0``: one stops at ">", another at "#"), the next pass
@@ -172,12 +180,23 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> Result:
         if not editor.changes:
             break
         counts.update(editor.counts())
+        removed.update(editor.removed())
         text = editor.result()
         if editor.settled():
             break
+    # Last, the sweep: the known values and what this file's own rules removed
+    # (a password labelled once and repeated bare further down).
+    local = Sweep(removed)
+    swept = known | local.values if known is not None else local
+    if swept and "sweep.secret" not in rules.disabled:
+        editor = Editor(text, rules.disabled)
+        swept.apply(editor)
+        if editor.changes:
+            counts.update(editor.counts())
+            text = editor.result()
     if not counts:
-        return Result(data, {})
-    return Result(decoded.encode(text), dict(sorted(counts.items())))
+        return Result(data, {}, local.values)
+    return Result(decoded.encode(text), dict(sorted(counts.items())), local.values)
 
 
 def find_secrets(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> list[Finding]:

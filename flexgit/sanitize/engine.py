@@ -102,6 +102,11 @@ class Editor:
             total.update(change.counts)
         return dict(sorted(total.items()))
 
+    def removed(self) -> Iterator[str]:
+        """The original text of every change (what the sweep looks for elsewhere)."""
+        for change in self.changes:
+            yield self.text[change.start : change.end]
+
     def findings(self) -> Iterator[tuple[str, int]]:
         """(rule, 1-based line) of every change."""
         line_starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]

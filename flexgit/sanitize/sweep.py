@@ -1,0 +1,191 @@
+"""The sweep: every secret and personal value the installation is known to
+hold, removed from every file wherever it occurs, in all its encodings.
+
+The rules find a value by where it stands. The sweep finds it by what it is:
+once any rule removed a trunk password from ``pjsip.conf``, or the
+installation's own records (``users/``, ``admins/``, ``temp_passwords/``, the
+Asterisk auth sections, voicemail mailboxes, ``flexpbx-config.json``) hold it,
+the same string is removed from a setup guide, a comment or a script where no
+rule would have recognised it. Each value is looked for plain, base64 (at each
+of the three byte alignments, so it is found inside a longer ``user:pass``
+blob), URL-encoded, JSON-escaped and HTML-escaped, with one Aho-Corasick pass
+(pyahocorasick) over the text.
+
+Never swept, because they are short or common and would take functional text
+with them: values under 6 characters; numbers under 7 digits (extensions,
+PINs, ports: the rules handle those where they stand); lower-case words under
+10 letters and common words (``password``, ``asterisk``, ``default``...); anything
+with a line break or over 256 characters (a key block is the rules' job);
+placeholders. Names and emails are matched case-insensitively and only as
+whole words; secrets exactly, anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+import urllib.parse
+from collections.abc import Iterable
+from functools import cached_property
+
+import ahocorasick
+
+from flexgit.sanitize import placeholders as ph
+from flexgit.sanitize.engine import Editor
+from flexgit.sanitize.keys import words
+
+MIN_LENGTH = 6
+MIN_DIGITS = 7
+MAX_LENGTH = 256
+# Base64 of a value inside a longer blob cannot hold "-": an alphanumeric marker.
+_B64_PLACEHOLDER = "FLEXGITREDACTED"
+_COMMON = words(
+    "password passwd secret default asterisk flexpbx changeme admin administrator "
+    "welcome letmein qwerty abc123 123456 1234567 12345678 monkey dragon master "
+    "public private localhost example testing support office reception operator "
+    "voicemail extension internal external"
+)
+_LOWER_WORD = re.compile(r"[a-z]+")
+_DIGITS = re.compile(r"\+?[\d\s().-]+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def sweepable(value: str) -> bool:
+    """Whether `value` is distinctive enough to remove wherever it occurs."""
+    v = value.strip()
+    if len(v) < MIN_LENGTH or len(v) > MAX_LENGTH or "\n" in v or "\r" in v:
+        return False
+    if v.lower() in _COMMON or ph.is_placeholder(v) or ph.is_redacted(v):
+        return False
+    if ph.SECRET_PLACEHOLDER in v or "FLEXGITREDACTED" in v:
+        return False
+    if _DIGITS.fullmatch(v) and sum(c.isdigit() for c in v) < MIN_DIGITS:
+        return False
+    return not (_LOWER_WORD.fullmatch(v) and len(v) < 10)
+
+
+def _is_personal(value: str) -> bool:
+    return "@" in value or " " in value.strip()
+
+
+def _base64_forms(value: str) -> list[str]:
+    """The base64 text that encodes `value` at each byte offset, without the
+    characters that depend on the bytes around it."""
+    raw = value.encode("utf-8", "surrogateescape")
+    out = []
+    for k in range(3):
+        enc = base64.b64encode(b"\0" * k + raw).decode().rstrip("=")
+        first = -(-8 * k // 6)  # the first character made of value bits only
+        last = (8 * (k + len(raw))) // 6  # characters wholly inside the value
+        form = enc[first:last]
+        if len(form) >= 8:
+            out.append(form)
+    return out
+
+
+def variants(value: str) -> dict[str, str]:
+    """Each encoded form of `value` -> the placeholder it becomes."""
+    marker = ph.EMAIL_PLACEHOLDER if "@" in value else (
+        ph.NAME_PLACEHOLDER if _is_personal(value) else ph.SECRET_PLACEHOLDER)
+    forms = {value: marker}
+    for form in (urllib.parse.quote(value, safe=""), urllib.parse.quote_plus(value),
+                 json.dumps(value)[1:-1], json.dumps(value)[1:-1].replace("/", "\\/"),
+                 html.escape(value), html.escape(value).replace("&#x27;", "&#39;")):
+        forms.setdefault(form, marker)
+    if not _is_personal(value):
+        for form in _base64_forms(value):
+            forms.setdefault(form, _B64_PLACEHOLDER)
+    return forms
+
+
+class Sweep:
+    """A set of values to sweep, compiled once (pickled to worker processes
+    as the values alone)."""
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
+        self.values = frozenset(v.strip() for v in values if sweepable(v))
+
+    def __reduce__(self) -> tuple[type[Sweep], tuple[tuple[str, ...]]]:
+        return Sweep, (tuple(sorted(self.values)),)
+
+    def __or__(self, other: Iterable[str]) -> Sweep:
+        return Sweep(self.values | frozenset(other))
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    @property
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for v in sorted(self.values):
+            h.update(v.encode("utf-8", "surrogateescape") + b"\0")
+        return h.hexdigest()
+
+    @cached_property
+    def _exact(self) -> ahocorasick.Automaton | None:
+        return _automaton({f: (len(f), r) for v in self.values if not _is_personal(v)
+                           for f, r in variants(v).items()})
+
+    @cached_property
+    def _folded(self) -> ahocorasick.Automaton | None:
+        return _automaton({f.lower(): (len(f), r) for v in self.values if _is_personal(v)
+                           for f, r in variants(v).items()})
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, placeholder) of every occurrence, longest first where
+        two overlap."""
+        found: list[tuple[int, int, str]] = []
+        if self._exact is not None:
+            for end, (length, repl) in self._exact.iter(text):
+                found.append((end + 1 - length, end + 1, repl))
+        if self._folded is not None:
+            low = text.lower()
+            if len(low) == len(text):  # lower() kept every index (nearly all text)
+                for end, (length, repl) in self._folded.iter(low):
+                    start = end + 1 - length
+                    if _whole_word(text, start, end + 1):
+                        found.append((start, end + 1, repl))
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        return found
+
+    def apply(self, editor: Editor, personal_rule: str = "sweep.personal") -> None:
+        for start, end, repl in self.matches(editor.text):
+            rule = "sweep.secret" if repl in (ph.SECRET_PLACEHOLDER, _B64_PLACEHOLDER) \
+                else personal_rule
+            editor.claim(start, end, repl, rule)
+
+    def present(self, text: str) -> set[str]:
+        """Which of the values occur in `text`, in any form (for the check
+        that decides which files a new value forces to be sanitized again)."""
+        if not self.values:
+            return set()
+        low = text.lower()
+        return {v for (s, e, _r) in self.matches(text)
+                for v in (self._by_form.get(text[s:e]), self._by_form.get(low[s:e])) if v}
+
+    @cached_property
+    def _by_form(self) -> dict[str, str]:
+        by_form: dict[str, str] = {}
+        for v in self.values:
+            for form in variants(v):
+                by_form.setdefault(form.lower() if _is_personal(v) else form, v)
+        return by_form
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return not (_WORD_CHAR.match(before) or _WORD_CHAR.match(after))
+
+
+def _automaton(forms: dict[str, tuple[int, str]]) -> ahocorasick.Automaton | None:
+    if not forms:
+        return None
+    a = ahocorasick.Automaton()
+    for form, payload in forms.items():
+        a.add_word(form, payload)
+    a.make_automaton()
+    return a
