@@ -40,7 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flexgit.sanitize import patterns
+from flexgit.sanitize import patterns, personal
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import (
@@ -394,9 +394,12 @@ class JsonSanitizer:
                 return
             # Kept (a reserved domain) or json.email is off: the patterns
             # still look, for a token posing as the address's local part.
-        if not patterns.could_match(value, self.rules):
+        people = personal.could_match(value)  # a phone number or a name label in prose
+        if not people and not patterns.could_match(value, self.rules):
             return  # most strings: no pattern has its anchor in them
         inner = Editor(value, self.editor.disabled)
+        if people:
+            personal.apply(inner, self.rules, "")
         patterns.apply(inner, self.rules, admin=admin)
         self.editor.unsettled |= inner.unsettled
         if inner.changes:

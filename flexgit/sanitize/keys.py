@@ -70,11 +70,20 @@ _EXACT: dict[Kind, frozenset[str]] = {
     Kind.EMAIL: words("email e_mail mail email_address emailaddress emails"),
     Kind.PHONE: words(
         "phone mobile cell cellphone sms telephone tel fax msisdn phone_number phonenumber "
-        "mobile_number sms_number"
+        "mobile_number sms_number "
+        # Numbers a person is reached at (a DID is the company's public number
+        # and routes inbound calls: kept, like extensions).
+        "emergency_number emergency_phone followme followme_number follow_me forward_to "
+        "forward_number forwarding_number callback_number callback cell_number home_phone "
+        "work_phone whatsapp"
     ),
     Kind.NAME: words(
         "full_name fullname display_name displayname callerid_name caller_id_name cid_name "
-        "real_name realname contact_name owner_name middle_name nickname membername"
+        "real_name realname contact_name owner_name middle_name nickname membername "
+        # The person a site, a package or mail is from ("contact" is kept out:
+        # pjsip contact= and JSON "contact" hold SIP URIs).
+        "admin_name administrator_name owner author maintainer manager manager_name "
+        "author_name maintainer_name sender_name from_name mail_from_name contact_person"
     ),
     Kind.FIRST_NAME: words("first_name firstname given_name givenname forename"),
     Kind.LAST_NAME: words("last_name lastname surname family_name familyname"),
@@ -96,8 +105,10 @@ _SUFFIXES: dict[Kind, tuple[str, ...]] = {
         "_auth_key", "_salt", "_session_id", "_api_keys", "_tokens", "_secrets",
     ),
     Kind.EMAIL: ("_email", "_mail", "_email_address", "_emails"),
-    Kind.PHONE: ("_phone", "_mobile", "_cell", "_sms", "_fax", "_phone_number", "_tel"),
-    Kind.NAME: ("_full_name", "_fullname", "_display_name"),
+    Kind.PHONE: ("_phone", "_mobile", "_cell", "_sms", "_fax", "_phone_number", "_tel",
+                 "_emergency_number", "_callback_number", "_forward_to"),
+    Kind.NAME: ("_full_name", "_fullname", "_display_name", "_from_name", "_sender_name",
+                "_admin_name", "_owner_name", "_contact_name", "_author_name", "_manager_name"),
     Kind.FIRST_NAME: ("_first_name",),
     Kind.LAST_NAME: ("_last_name",),
     Kind.PUSH: ("_push_subscription", "_push_subscriptions"),

@@ -86,7 +86,7 @@ def run(path: str, text: str) -> tuple[str, dict[str, int]]:
         ("sip.conf", 'callerid="Jane Doe" <2001>\n', 'callerid="FlexPBX User" <2001>\n',
          "asterisk.callerid"),
         ("pjsip.conf", "callerid = Jane Doe <+12125551234>\n",
-         "callerid = FlexPBX User <+12125551234>\n", "asterisk.callerid"),
+         "callerid = FlexPBX User <+15555550100>\n", "asterisk.callerid"),
         ("pjsip_wizard.conf", "endpoint/callerid = Jane <2001>\n",
          "endpoint/callerid = FlexPBX User <2001>\n", "asterisk.callerid"),
         ("users.conf", "[2001]\nfullname = Jane Doe\nemail = jane@acme.net\nvmsecret = 1234\n",

@@ -47,7 +47,7 @@ PLANTS: dict[str, list[tuple[int, list[tuple[str, str]]]]] = {
         ("secret = Pl4ntedSipSecret   ; from the provider portal",
          f"secret = {R}   ; from the provider portal"),
         ("md5secret=Pl4ntedMd5", f"md5secret={R}"),
-        ("callerid=Jane Planted <2125550147>", "callerid=FlexPBX User <2125550147>"),
+        ("callerid=Jane Planted <2125550147>", "callerid=FlexPBX User <+15555550100>"),
     ])],
     "iax.conf": [(13, [
         ("register => acmeiax:Pl4ntedIaxReg@iax.acme-voip.net",
@@ -97,7 +97,7 @@ PRISTINE_CHANGES: dict[str, set[int]] = {
     "iax.conf": {305, 484, 526, 543, 560, 604, 610, 617, 629, 630, 631, 645},
     "manager.conf": {96},
     "musiconhold.conf": set(),
-    "pjsip.conf": {235, 315, 383, 428, 597, 604, 625, 631, 1122},
+    "pjsip.conf": {235, 315, 383, 428, 597, 604, 625, 630, 631, 1122},
     "queues.conf": {571, 572, 573, 574, 575},
     "sip.conf": {51, 52, 798, 819, 824, 1400, 1423, 1424, 1471, 1473, 1475, 1486, 1519, 1531,
                  1550, 1563, 1594, 1614},
