@@ -66,8 +66,10 @@ _API_TOKEN = re.compile(
     r"|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})"
     r"(?![\w-])"
 )
+# A password may hold "@" (p@ss@host): the authority ends at its last "@".
 _URL_CREDENTIALS = re.compile(
-    r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@?#'\"<>]*:([^\s@/?#'\"<>]+)@"
+    r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@?#'\"<>]*:"
+    r"((?:[^\s@/?#'\"<>]|@(?=[^\s/?#'\"<>]*@))+)@"
     r"|\bsips?:[^\s:@;/'\"<>]+:([^\s@;/'\"<>]+)@",
     re.I,
 )
@@ -187,10 +189,13 @@ def _secret(editor: Editor, start: int, end: int, rule: str) -> None:
 
 
 def _redact_lines(body: str) -> str:
-    """Each non-blank line of a key body becomes the marker; line breaks stay."""
+    """Each non-blank line of a key body becomes the marker; line breaks and
+    indentation stay (a key in a YAML block scalar must stay inside it)."""
     parts = re.split(r"(\r?\n)", body)
     return "".join(
-        part if i % 2 or not part.strip() else ph.SECRET_PLACEHOLDER for i, part in enumerate(parts)
+        part if i % 2 or not part.strip()
+        else part[: len(part) - len(part.lstrip())] + ph.SECRET_PLACEHOLDER
+        for i, part in enumerate(parts)
     )
 
 
@@ -295,6 +300,17 @@ def _lower_ascii(text: str) -> str | None:
 
 def _gate(low: str | None, needles: tuple[str, ...]) -> bool:
     return low is None or any(needle in low for needle in needles)
+
+
+# The same helpers for the layers over every text file.
+lower_ascii = _lower_ascii
+lower_gate = _gate
+lines_with = _lines_with
+
+
+def is_pattern_token(value: str) -> bool:
+    """Whether pattern.api_token or pattern.jwt takes *value* whole (layers leave it)."""
+    return bool(_API_TOKEN.fullmatch(value) or _JWT.fullmatch(value))
 
 
 def could_match(text: str, rules: Rules) -> bool:
