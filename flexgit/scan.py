@@ -4,8 +4,8 @@ Yields what belongs to a backup of one type, as tree paths (`home/…`,
 `system/…`) with the stat result, without reading any content. Reading and
 sanitizing is the snapshot's job; the stat result lets it skip unchanged files.
 What the profile excludes is never entered; a file or directory whose name
-holds personal data (an email address, a phone number) is a `Skipped` with its
-reason, outside the private store.
+holds personal data (an email address, a phone number), or a symlink whose
+target does, is a `Skipped` with its reason, outside the private store.
 """
 
 from __future__ import annotations
@@ -138,6 +138,9 @@ def _walk_dir(profile: Profile, side: str, base: str, start: Path, prefix: str,
             if stat.S_ISREG(est.st_mode):
                 yield Found(f"{side}/{rel}", ent.path, "file", est, found.name)
             elif stat.S_ISLNK(est.st_mode):
+                if (why := _link_problem(profile, ent.path)) is not None:
+                    yield Skipped(Path(ent.path), why)
+                    continue
                 yield Found(f"{side}/{rel}", ent.path, "link", est, found.name)
             else:
                 yield Skipped(Path(ent.path), "not a regular file or symlink")
@@ -155,6 +158,21 @@ def _personal_name(profile: Profile, name: str) -> str | None:
         return None
     return (f"its name holds {found} (personal data), so it never enters a shareable "
             f"snapshot; rename it to back it up")
+
+
+def _link_problem(profile: Profile, path: str) -> str | None:
+    """Why a symlink stays out of a shareable snapshot: its target is stored
+    as it is, so one that holds credentials or an address cannot be.
+    Decided here, not when the snapshot reads it, so that a restore, which
+    walks the same way, does not take the link for one it manages."""
+    if profile.private:
+        return None
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return None  # the snapshot's own read reports it
+    why = names.link_problem(target, profile.rules)
+    return None if why is None else f"{why}, so it never enters a shareable snapshot"
 
 
 def _utf8(name: str) -> bool:

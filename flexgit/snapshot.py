@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flexgit import content, faults, names, sanitize, scan
+from flexgit import content, faults, sanitize, scan
 from flexgit import known as known_mod
 from flexgit.errors import FlexgitError, UsageError
 from flexgit.manifest import (
@@ -299,11 +299,8 @@ def collect(store: Store, inst: Installation, profile: Profile, backup_type: str
         if f.kind == "dir":
             done.append((f, None))
         elif f.kind == "link":
-            text = os.readlink(f.abspath)
-            if not profile.private and (why := names.link_problem(text, profile.rules)):
-                done.append((f, ("error", why, {}, None, None, frozenset())))
-                continue
-            target = text.encode("utf-8", "surrogateescape")
+            # The scan left out links whose target holds a secret (names.link_problem).
+            target = os.readlink(f.abspath).encode("utf-8", "surrogateescape")
             done.append((f, ("data", len(target), {},
                              writer.prepare_blob(target) if writer else blob_id(target),
                              target, frozenset())))

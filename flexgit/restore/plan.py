@@ -25,7 +25,7 @@ from flexgit.manifest import Manifest
 from flexgit.profile import Profile
 from flexgit.restore import accounts, merge
 from flexgit.restore.source import USER_DATA_DIRS, Source
-from flexgit.snapshot import read_nofollow
+from flexgit.snapshot import binary_problem, read_nofollow
 from flexgit.statcache import StatCache
 from flexgit.store import LINK, Entry, Files, Store, blob_id
 
@@ -434,13 +434,17 @@ def _local_only(plan: Plan, source: Source, t: Target, live: list[scan.Found]) -
     """Managed files on disk that the source does not have, and user data."""
     taken = {a.path for a in plan.actions}
     fresh = plan.mode in ("fresh", "migrate")
+    shareable = not (source.manifest.sensitive or source.has_user_data)
     for item in live:
         if item.path in taken or item.kind == "dir":
             continue
-        if fresh:
-            plan.actions.append(Action(item.path, "delete", "not in the source"))
-        else:
+        if not fresh:
             plan.actions.append(Action(item.path, "preserve", "not in the source"))
+        elif shareable and _never_shared(item):
+            plan.actions.append(Action(item.path, "preserve",
+                                       "a binary a shareable snapshot never holds"))
+        else:
+            plan.actions.append(Action(item.path, "delete", "not in the source"))
     for path in _user_data_files(t.home):
         if path in taken:
             continue
@@ -448,6 +452,19 @@ def _local_only(plan: Plan, source: Source, t: Target, live: list[scan.Found]) -
             plan.actions.append(Action(path, "delete", "user data (saved to the private store)"))
         elif not fresh:
             plan.actions.append(Action(path, "preserve", "user data"))
+
+
+def _never_shared(item: scan.Found) -> bool:
+    """A file on disk that a sanitized source cannot hold (a database, an
+    archive: snapshot.binary_problem), so its absence there says nothing."""
+    if item.kind != "file":
+        return False
+    try:
+        with open(item.abspath, "rb") as f:
+            # content.binary_kind decides on the first 8 KiB.
+            return binary_problem(f.read(1 << 16)) is not None
+    except OSError:
+        return False
 
 
 def _fresh_extras(plan: Plan, source: Source, t: Target, profile: Profile) -> None:
