@@ -10,6 +10,7 @@ number stays a number.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from types import MappingProxyType
 from typing import Final
@@ -45,6 +46,42 @@ def _argon2(variant: str) -> str:
     return f"${variant}$v=19$m=65536,t=4,p=1${_B64_SALT}${_B64_HASH}"
 
 
+def _b64(n: int, *, adapted: bool = False) -> str:
+    """n bytes of the marker in base64 (passlib's adapted form: "." for "+", unpadded)."""
+    text = base64.b64encode((b"FLEXGIT-REDACTED-" * 5)[:n]).decode()
+    return text.replace("+", ".").rstrip("=") if adapted else text
+
+
+# Hex digests cannot spell a marker: they are digests *of* the marker, so they
+# never occur by chance and the MySQL one is PASSWORD('FLEXGIT-REDACTED').
+_HEX = {name: hashlib.new(name, b"FLEXGIT-REDACTED").hexdigest() for name in ("md5", "sha1",
+                                                                              "sha256", "sha512")}
+_MYSQL = hashlib.sha1(hashlib.sha1(b"FLEXGIT-REDACTED").digest()).hexdigest().upper()
+_DJANGO_SALT = "FLEXGITREDACTEDPLACEHO"
+_OTHER_HASHES = {
+    # LDAP/htpasswd/Dovecot {SCHEME}base64: digest (+ 8 salt bytes when salted).
+    **{f"ldap_{s.lower()}": f"{{{s}}}" + _b64(n) for s, n in (
+        ("MD5", 16), ("SMD5", 24), ("SHA", 20), ("SSHA", 28), ("SHA256", 32), ("SSHA256", 40),
+        ("SHA384", 48), ("SSHA384", 56), ("SHA512", 64), ("SSHA512", 72))},
+    # 13 crypt characters; the last one's two low bits are zero, as DES leaves them.
+    "des_crypt": "FLEXGITREDACE",
+    "pbkdf2": f"$pbkdf2$131000${_b64(16, adapted=True)}${_b64(20, adapted=True)}",
+    "pbkdf2_sha256": f"$pbkdf2-sha256$29000${_b64(16, adapted=True)}${_b64(32, adapted=True)}",
+    "pbkdf2_sha512": f"$pbkdf2-sha512$25000${_b64(16, adapted=True)}${_b64(64, adapted=True)}",
+    "scrypt": f"$scrypt$ln=16,r=8,p=1${_b64(16, adapted=True)}${_b64(32, adapted=True)}",
+    "scrypt7": "$7$CU..../....FLEXGITREDACTED$" + _CRYPT_BODY[:43],
+    "sha1crypt": "$sha1$40000$FLEXGITR$" + _CRYPT_BODY[:28],
+    "django_pbkdf2_sha256": f"pbkdf2_sha256$870000${_DJANGO_SALT}${_b64(32)}",
+    "django_pbkdf2_sha1": f"pbkdf2_sha1$870000${_DJANGO_SALT}${_b64(20)}",
+    "django_scrypt": f"scrypt$16384${_DJANGO_SALT}$8$1${_b64(64)}",
+    "django_sha1": f"sha1$FLEXGIT${_HEX['sha1']}",
+    "django_md5": f"md5$FLEXGIT${_HEX['md5']}",
+    "werkzeug_pbkdf2": f"pbkdf2:sha256:600000$FLEXGITREDACTED${_HEX['sha256']}",
+    "werkzeug_scrypt": f"scrypt:32768:8:1$FLEXGITREDACTED${_HEX['sha512']}",
+    "mysql_native": "*" + _MYSQL,
+    "md5_hex": _HEX["md5"],  # Asterisk md5secret/md5_cred, Kamailio ha1
+}  # fmt: skip
+
 HASH_PLACEHOLDERS: Final = MappingProxyType(
     {
         # 22 salt chars ending in "O" and 31 digest chars ending in "." keep the
@@ -60,6 +97,7 @@ HASH_PLACEHOLDERS: Final = MappingProxyType(
         "phpass": "$P$BFLEXGITR" + _CRYPT_BODY[:22],
         "phpass_h": "$H$BFLEXGITR" + _CRYPT_BODY[:22],
         "yescrypt": "$y$j9T$FLEXGITREDACTEDPLACEHO$" + _CRYPT_BODY[:43],
+        **_OTHER_HASHES,
         "unknown": LEGACY_HASH_PLACEHOLDER,
     }
 )
