@@ -57,9 +57,73 @@ def test_flxx_adds_templates() -> None:
     ("system", "var/spool/asterisk/voicemail", True),
     ("system", "var/spool/asterisk/monitor", True),
     ("system", "var/log/asterisk/cdr-csv", True),
+    # user data by kind, at any depth and in any case
+    ("home", "public_html/api/app.log.1", False), ("home", "public_html/a/php.log.2.gz", False),
+    ("home", "public_html/access.log-20240101", False), ("home", "public_html/x.log.gz", False),
+    ("home", "public_html/error_log.1", False), ("home", "public_html/logs.old", True),
+    ("home", "public_html/log", True), ("system", "etc/asterisk/Logs", True),
+    ("home", "public_html/cache_v2", True), ("home", "public_html/.cache", True),
+    ("home", "public_html/tmp2", True), ("home", "public_html/tmp_upload", True),
+    ("home", "public_html/sessions_old", True), ("home", "public_html/voicemail", True),
+    ("system", "opt/spool/asterisk/voicemail", True), ("home", "public_html/recordings", True),
+    ("home", "public_html/monitor", True), ("home", "public_html/call_recordings", True),
+    ("home", "public_html/reports/Master.csv", False), ("home", "public_html/cdr-2024.csv", False),
+    ("home", "public_html/CDR_export.CSV", False), ("home", "public_html/cdr-custom", True),
+    ("home", "public_html/call_report_2024.csv", False),
+    ("home", "public_html/uploads/cv.pdf", False), ("home", "public_html/img/avatars/a.png", False),
+    ("home", "public_html/db/app.sqlite", False), ("home", "public_html/db/app.sqlite3", False),
+    ("home", "public_html/db/app.sqlite-wal", False), ("home", "public_html/x.db", False),
+    ("home", "public_html/x.mdb", False), ("home", "public_html/config.php.bak", False),
+    ("system", "etc/asterisk/sip.conf.bak2", False), ("home", "public_html/a.old", False),
+    ("home", "public_html/a.orig", False), ("home", "public_html/a.php~", False),
+    ("home", "public_html/.a.php.swp", False), ("home", "public_html/s/a.wav", False),
+    ("home", "public_html/s/a.WAV", False), ("home", "public_html/s/a.gsm", False),
+    ("home", "public_html/s/a.mp3", False), ("system", "etc/asterisk/moh/a.ulaw", False),
+    ("home", "public_html/s/a.alaw", False), ("home", "public_html/s/a.g722", False),
+    ("home", "public_html/s/a.sln16", False),
 ])
 def test_privacy_excludes(side: str, rel: str, is_dir: bool) -> None:
     assert profile.Profile().excluded(side, rel, is_dir=is_dir)
+
+
+@pytest.mark.parametrize(("side", "rel", "is_dir"), [
+    # near the patterns above, and what a FlexPBX installation is made of
+    ("home", "public_html/tmpl", True), ("home", "public_html/templates", True),
+    ("home", "public_html/api/call_report.php", False),
+    ("home", "public_html/includes/db.php", False),
+    ("home", "public_html/js/console.log.js", False), ("home", "public_html/changelog.md", False),
+    ("home", "public_html/api/temp-password.php", False), ("home", "public_html/logo.png", False),
+    ("home", "public_html/api/sip-status.php", False), ("home", "public_html/cdr.php", False),
+    ("system", "etc/asterisk/voicemail.conf", False),
+    ("system", "etc/asterisk/cdr_custom.conf", False),
+    ("system", "etc/asterisk/cdr.conf", False), ("home", "schema/flexpbx.sql", False),
+    # an upload directory is the portal's structure; its files are the users'
+    ("home", "public_html/uploads", True), ("home", "public_html/uploads/.keep", False),
+])
+def test_not_user_data(side: str, rel: str, is_dir: bool) -> None:
+    assert not profile.Profile().excluded(side, rel, is_dir=is_dir)
+
+
+def test_toml_negation_cannot_bring_back_privacy_excludes(tmp_path: Path) -> None:
+    cfg = tmp_path / "p.toml"
+    cfg.write_text('[exclude]\nhome = ["public_html/big/", "!*.sqlite", "!users/", "!*.log"]\n')
+    p = profile.load(cfg)
+    assert p.excluded("home", "public_html/db/app.sqlite")
+    assert p.excluded("home", "users", is_dir=True)
+    assert p.excluded("home", "public_html/x.log")
+    assert p.excluded("home", "public_html/big", is_dir=True)
+
+
+def test_include_voicemail_lifts_voicemail_and_its_audio_only() -> None:
+    p = profile.Profile().with_data(voicemail=True)
+    assert not p.excluded("system", "var/spool/asterisk/voicemail", is_dir=True)
+    assert not p.excluded("system", "var/spool/asterisk/voicemail/default/2001/INBOX/m.wav")
+    assert not p.excluded("home", "users", is_dir=True)
+    assert p.excluded("home", "public_html/db/app.sqlite")
+    assert p.excluded("home", "public_html/cache", is_dir=True)
+    data_only = profile.Profile().with_data()
+    assert data_only.excluded("system", "var/spool/asterisk/voicemail", is_dir=True)
+    assert data_only.excluded("home", "public_html/s/a.wav")
 
 
 def test_toml_cannot_remove_privacy_excludes(tmp_path: Path) -> None:

@@ -192,3 +192,60 @@ def test_diff_positional_paths(env: Env) -> None:
     env.run("snapshot")
     r = env.run("diff", "--name-status", "latest~1", "latest", "system/etc")
     assert r.stdout == "M\tsystem/etc/asterisk/extensions.conf\n"
+
+
+def _store_text(repo: Path) -> bytes:
+    """Every object as C git prints it, and every plain file of the store
+    (refs, reflogs, config): where a message or a name could be kept."""
+    objects = subprocess.run(["git", "--git-dir", str(repo), "cat-file", "--batch-all-objects",
+                              "--batch"], check=True, capture_output=True).stdout
+    plain = b"".join(p.read_bytes() for p in repo.rglob("*")
+                     if p.is_file() and "objects" not in p.parts)
+    return objects + plain
+
+
+def test_snapshot_message_is_sanitized_before_it_is_stored(env: Env) -> None:
+    secret, email = "Xy7kq9Lm2Tw", "bob.jones@acme-corp.com"
+    r = env.run("snapshot", "-m", f"trunk password={secret} as {email} asked")
+    assert r.exit_code == 3
+    assert r.stderr == ("warning: the snapshot message was sanitized before it was stored "
+                        "(pattern.email x1, pattern.password_param x1)\n")
+    head = subprocess.run(["git", "--git-dir", str(env.repo), "log", "-1", "--format=%s"],
+                          check=True, capture_output=True, text=True).stdout
+    assert head == "trunk password=FLEXGIT-REDACTED as user@example.com asked\n"
+    text = _store_text(env.repo)
+    assert secret.encode() not in text and b"acme-corp" not in text
+    r = env.run("snapshot", "--allow-empty", "-m", "before the upgrade")
+    assert r.exit_code == 0 and r.stderr == ""
+    fsck(env.repo)
+
+
+@pytest.mark.parametrize(("name", "error"), [
+    ("bob.jones@acme-corp.com", "Error: refused the tag name: it holds an email address; tags "
+                                "are shared with the snapshots, choose a name without it\n"),
+    ("call-2125550142", "Error: refused the tag name: it holds a phone number; tags are shared "
+                        "with the snapshots, choose a name without it\n"),
+    ("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+     "Error: refused the tag name: it holds what the sanitizer replaces (a secret or personal "
+     "data); tags are shared with the snapshots, choose a name without it\n"),
+    ("-rf", "Error: invalid tag name '-rf': a tag name cannot start with '-'\n"),
+])
+def test_tag_names_that_cannot_be_shared_are_refused(env: Env, name: str, error: str) -> None:
+    assert env.run("snapshot").exit_code == 0
+    r = env.run("tag", "--", name, "latest")
+    assert (r.exit_code, r.stderr) == (2, error)
+    # --tag is checked before the snapshot is taken: no snapshot, no tag.
+    (env.home / "public_html/new.php").write_text("<?php\n")
+    before = env.git("rev-parse", "main")
+    r = env.run("snapshot", f"--tag={name}")
+    assert (r.exit_code, r.stderr) == (2, error)
+    assert env.git("rev-parse", "main") == before
+    assert env.git("tag", "-l") == b""
+    if not name.startswith("-"):
+        assert name.encode() not in _store_text(env.repo)
+
+
+def test_a_plain_tag_name_is_taken(env: Env) -> None:
+    r = env.run("snapshot", "-m", "first", "--tag", "pre-1.1")
+    assert r.exit_code == 0, r.output
+    assert env.git("tag", "-l") == b"pre-1.1\n"
