@@ -44,14 +44,28 @@ class Matcher:
                 self.exact = False
             parts.append(re.sub(r"\(\?P<[^>]+>", "(?:", p.regex.pattern))
         self.source = "|".join(f"(?:{x})" for x in parts) if parts else "(?!)"
-        self._rx = re.compile(self.source)
+        # A pattern for a name at any depth reads `^(?:.+/)?NAME`: as one regex
+        # of such alternatives, `re` retries every one after every "/" it
+        # backtracks to (~27 µs a path for the privacy excludes). Searched as
+        # `(?:^|/)(?:NAME|...)` they are tried only where a component starts
+        # (~6 µs), with the same answers for any path that does not start
+        # with "/" (and a name after a newline is found too).
+        anywhere = [x[len(_ANYWHERE):] for x in parts if x.startswith(_ANYWHERE)]
+        anchored = [x for x in parts if not x.startswith(_ANYWHERE)]
+        self._anywhere = re.compile("(?:^|/)(?:" + "|".join(anywhere) + ")" if anywhere
+                                    else "(?!)")
+        self._anchored = re.compile("|".join(f"(?:{x})" for x in anchored) or "(?!)")
 
     def match(self, path: str) -> bool:
         if self.ignore_case:
             path = path.lower()
         if self.exact:
-            return self._rx.match(path) is not None
+            return (self._anywhere.search(path) is not None
+                    or self._anchored.match(path) is not None)
         return bool(self._spec.match_file(path))
+
+
+_ANYWHERE = "^(?:.+/)?"
 
 
 @dataclass(frozen=True)

@@ -210,6 +210,29 @@ def test_matcher_agrees_with_pathspec() -> None:
     assert neg.match("a.log") and not neg.match("keep.log")
 
 
+def test_privacy_matcher_agrees_with_pathspec(env: Env) -> None:
+    # The privacy excludes are searched per component, not matched as
+    # pathspec's regexes: same answers on every path of an installation, as
+    # a file and as a directory, and on names built from the patterns.
+    import os
+
+    import pathspec
+
+    pats = [p.lower() for p in profile.PRIVACY_EXCLUDES]
+    spec = pathspec.PathSpec.from_lines("gitignore", pats)
+    m = profile.Matcher(pats)
+    paths = [os.path.relpath(os.path.join(d, n), base).lower()
+             for base in (env.home, env.root) for d, dirs, names in os.walk(base)
+             for n in names + dirs]
+    made = [p.strip("/").replace("**/", "").replace("*", "x").replace("[0-9]", "1")
+            .replace("[!l]", "m") for p in pats]
+    paths += [f"{pre}{name}{post}" for name in made for pre in ("", "a/", "a/b/")
+              for post in ("", "/", "/f", ".php")]
+    assert len(paths) > 1000
+    for p in paths:
+        assert m.match(p) == bool(spec.match_file(p)), p
+
+
 def test_category_of_is_the_first_category_pathspec_matches(env: Env) -> None:
     # category_of asks one combined regex; the oracle asks pathspec category
     # by category, in order, as the profile's comment says it must.
