@@ -41,6 +41,12 @@ Rule names (``Rules.disabled`` takes them; counts and findings report them):
   ``pattern.argon2`` ``pattern.sha_crypt`` ``pattern.md5_crypt`` ``pattern.phpass``
   ``pattern.yescrypt`` ``pattern.url_credentials`` ``pattern.password_param``
   (``password=...`` in DSNs and query strings) ``pattern.email``
+* ``personal.name`` (a person under a person-name key in any syntax, after an
+  ``Owner:``/``Maintainer:``/``maintained by`` label, before ``<email>``, in
+  ``CALLERID(name)=``) ``personal.phone`` (libphonenumber, leniency VALID,
+  region US: a valid number written with ``+`` or separators or on a line that
+  names a phone; extensions, short codes, dialplan patterns, DIDs, trunk
+  accounts and ``number@`` URIs kept; :mod:`.personal`, :mod:`.phones`)
 * a profile's extra patterns under their own names; its extra secret keys count
   under the secret rule of the file kind (``json.password``, ``asterisk.secret``,
   ``text.*``).

@@ -37,10 +37,14 @@ PHONE_RULE = "personal.phone"
 
 # -- names -------------------------------------------------------------------
 
-_HIT = re.compile(
-    r"(?i)name|owner|author|maintainer|manager|contact|sender"
-    r"|(?<![\w-])(?:maintain|manag|own|writt|creat|authored|edit)ed[ \t]+by[ \t]+"
+# Where a name may follow: key words (found with str.find on the lower-cased
+# text, far faster than a case-insensitive regex) and "<verb> by ".
+_KEY_WORDS = ("name", "owner", "author", "maintainer", "manager", "contact", "sender")
+_BY_VERBS = words(
+    "maintained managed owned written created authored edited run operated administered"
 )
+_HIT = re.compile(r"(?i)" + "|".join(_KEY_WORDS) + r"|[ \t]by[ \t]")
+_LAST_WORD = re.compile(r"[A-Za-z]+\Z")
 _KEY_CHAR = re.compile(r"[\w.\-]")
 _AFTER_KEY = re.compile(
     r"""(?P<kq>['"]?\]?)[*_]{0,2}[ \t]*(?P<op>=>|=(?![=>~])|:(?!:)|,|>)[ \t]*[*_]{0,2}[ \t]*"""
@@ -69,6 +73,7 @@ _PERSON_HINT = re.compile(
     r"(?i)e[-_]?mail|phone|mobile|extension|\bext\b|first_?name|last_?name|surname|staff"
     r"|\busers\b|contacts|members|employees|\bteam\b|people|agents"
 )
+_ADDRESS = re.compile(r"<[^<>\s@]+@|\([^()\n@]*@")  # linear: no class overlaps "@"
 _EMAIL_AFTER = re.compile(r"[ \t]*(?:<(?P<a>[^<>\s@]+@[^<>\s]+)>|\((?P<p>[^()\n]*)\))")
 _NAME_BEFORE = re.compile(
     r"""(?:"(?P<q>[^"\n]{1,80})"|(?P<n>[^\W\d_][\w'\u2019.\- \t]{0,80}?))[ \t]*\Z"""
@@ -123,12 +128,14 @@ class _Names:
 
     def run(self) -> None:
         text = self.text
-        for m in _HIT.finditer(text):
-            if m.group().endswith((" ", "\t")):  # "maintained by "
-                self.prose(m.end(), 1)
+        for start, end in _hits(text):
+            if text[start] in " \t":  # "maintained by "
+                verb = _LAST_WORD.search(text, max(0, start - 20), start)
+                if verb is not None and verb.group().lower() in _BY_VERBS:
+                    self.prose(end, 1)
             else:
-                self.key(m.start(), m.end())
-        if "@" in text or "(" in text:
+                self.key(start, end)
+        if "@" in text:
             self.name_before_address()
         low = text.lower()
         if "callerid" in low:
@@ -154,7 +161,7 @@ class _Names:
             return
         m = _AFTER_KEY.match(text, end)
         if m is None:
-            if norm in _LABELS and text[end : end + 1] in (" ", "\t"):  # "contact Alice Jones"
+            if norm == "contact" and text[end : end + 1] in (" ", "\t"):  # "contact Alice Jones"
                 self.prose(end, 2)
             return
         op = m.group("op")
@@ -203,15 +210,14 @@ class _Names:
     def name_before_address(self) -> None:
         """``Alice Jones <alice@acme.io>``, ``"Jones, Alice" <…>``, ``Alice Jones (a@…, +1…)``."""
         text = self.text
-        for m in re.finditer(r"[<(]", text):
+        for m in _ADDRESS.finditer(text):
             after = _EMAIL_AFTER.match(text, m.start())
             if after is None:
                 continue
             if after.group("a") is not None:
                 if patterns.email_replacement(after.group("a")) is None:
                     continue
-            elif not text[m.start() - 1 : m.start()].isspace() or (
-                    "@" not in after.group("p") and not phones.has_digits(after.group("p"))):
+            elif not text[m.start() - 1 : m.start()].isspace():
                 continue  # Dial(PJSIP/2001@host) is a call, not "Name (address)"
             line_start = text.rfind("\n", 0, m.start()) + 1
             before = _NAME_BEFORE.search(text, max(line_start, m.start() - 80), m.start())
@@ -255,20 +261,34 @@ class _Names:
                   placeholder=ph.NAME_PLACEHOLDER)
 
 
+def _hits(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every key word and " by ", in text order."""
+    if not text.isascii():  # lower() may change lengths: the (slower) regex
+        return [m.span() for m in _HIT.finditer(text)]
+    low = text.lower()
+    found: list[tuple[int, int]] = []
+    for needle in (*_KEY_WORDS, " by "):
+        i = low.find(needle)
+        while i >= 0:
+            found.append((i, i + len(needle)))
+            i = low.find(needle, i + 1)
+    found.sort()
+    return found
+
+
 def _leading_person(rest: str) -> tuple[int, int, int] | None:
-    """(start, end, words) of the longest run of up to four name words opening *rest*."""
-    best = None
-    words_ = list(re.finditer(r"[^\s,;:()<>\[\]]+", rest))
-    for n in range(1, min(4, len(words_)) + 1):
-        if words_[n - 1].start() - words_[0].start() > 60:
+    """(start, end, words) of the run of up to four name words opening *rest*,
+    ending at the first punctuation (``Alice Johnson, since 2021``)."""
+    lead = len(rest) - len(rest.lstrip(" \t*_-\u2013\u2014:"))
+    found: tuple[int, int, int] | None = None
+    for n, m in enumerate(re.finditer(r"\S+", rest[lead:]), 1):
+        word = m.group().rstrip(",.;:!?)*_")
+        if n > 4 or not word or _person(rest[lead : lead + m.start() + len(word)]) is None:
             break
-        candidate = rest[words_[0].start() : words_[n - 1].end()]
-        if _person(candidate) is None:
+        found = (lead, lead + m.start() + len(word), n)
+        if len(word) < len(m.group()):
             break
-        best = (words_[0].start(), words_[n - 1].end(), n)
-    if best is None or rest[: best[0]].strip(" \t*_-\u2013\u2014:"):
-        return None  # something other than punctuation stands before the name
-    return best
+    return found
 
 
 def _line_rest(text: str, pos: int) -> str:
