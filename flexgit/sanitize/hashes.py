@@ -46,7 +46,9 @@ _B64 = r"[A-Za-z0-9+/]+={0,2}"
 _LDAP_DIGESTS = frozenset(
     ("MD5", "SMD5", "SHA", "SSHA", "SHA256", "SSHA256", "SHA384", "SSHA384", "SHA512", "SSHA512")
 )
-_LDAP = re.compile(r"\{(?P<scheme>[A-Za-z][A-Za-z0-9-]{1,20})\}(?P<value>[^\s'\"<>,;)}\]]+)")
+# No ":" in a value: base64 and crypt have none, and Dovecot's passwd-file
+# (user:{PLAIN}pw:uid:gid:...) separates fields with it.
+_LDAP = re.compile(r"\{(?P<scheme>[A-Za-z][A-Za-z0-9-]{1,20})\}(?P<value>[^\s'\"<>,;:)}\]]+)")
 _LDAP_GATE = ("{sha", "{ssha", "{md5", "{smd5", "{crypt}", "{plain", "{clear", "{pbkdf2",
               "{cram-md5}", "{digest-md5}", "{ldap-md5}", "-crypt}", "{argon2", "{blf")  # fmt: skip
 # Schemes whose value is itself a crypt string patterns.py already knows.
@@ -176,7 +178,7 @@ def _kdf(editor: Editor) -> None:
 
 
 # -- MySQL native and named MD5 hex -------------------------------------------
-_MYSQL = re.compile(r"(?<![\w*])\*[0-9A-F]{40}(?![0-9A-Za-z])")
+_MYSQL = re.compile(r"(?<![\w*])\*[0-9A-F]{40}(?![0-9A-Za-z*])")  # *X* is emphasis
 _MD5_NAMED = re.compile(
     r"(?<![\w-])(?:ha1b?|md5_?cred|md5_?secret|md5_?pass(?:word)?|password_?md5)(?![\w-])"
     r"[^\n]{0,40}?(?<![0-9A-Za-z])(?P<hash>[0-9a-fA-F]{32})(?![0-9A-Za-z])",

@@ -40,7 +40,8 @@ _R = ph.SECRET_PLACEHOLDER
 # Code or a template where a value would be: kept.
 _CODE = ("$", "{", "%", "<", "'", '"', "+", ".", "`", "(", "[")
 _TOKEN = r"[A-Za-z0-9+/=._~:-]+"
-_SEP = r"[\"']?[ \t]*(?:=>|:|=|,)[ \t]*[\"']?[ \t]*"  # 'Authorization' => ', "X-API-Key": "
+# 'Authorization' => ', "X-API-Key": ", nginx's Authorization "
+_SEP = r"[\"']?[ \t]*(?:=>|:|=|,|[ \t](?=[\"']))[ \t]*[\"']?[ \t]*"
 _AUTHORIZATION = re.compile(
     rf"(?<![\w-])(?:proxy-)?authorization{_SEP}"
     r"(?:(?P<scheme>basic|bearer|token|apikey|api-key|key|sso-key|otp|hmac|negotiate|ntlm)"
@@ -76,13 +77,15 @@ _URL_USER = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://(?P<value>[^\s:/@?#'\"<>]+)
 _QUERY = re.compile(
     r"(?:[?&]|&amp;)(?:key|sig|signature|auth|authkey|auth_key|private_token|access_key"
     r"|secret_key|api_secret|app_secret|x-amz-signature|x-amz-security-token|jwt"
-    r"|session_token|sessionid|phpsessid|hmac)=(?P<value>[^\s&#'\"<>`\\)]+)",
+    r"|session_token|sessionid|phpsessid|hmac)=(?P<value>[^\s&#;'\"<>`\\)]+)",
     re.I,
 )
 
 # Webhooks: (literal gate, regex up to the secret path, what to keep among its segments).
 _SEGMENTS = re.compile(r"[^/@\s'\"<>?#&\\)]+")
 _KEEP_SEGMENTS = frozenset({"IncomingWebhook", "slack", "github"})
+# A documentation stand-in (services/XXX/YYY/ZZZ, WEBHOOK/URL): no secret is one case of letters.
+_DOC_SEGMENT = re.compile(r"[A-Z]{1,12}|[a-z]{1,12}")
 _WEBHOOKS = tuple(
     (gate, re.compile(regex, re.I))
     for gate, regex in (
@@ -163,7 +166,11 @@ def _webhooks(editor: Editor, low: str | None) -> None:
         generic = m.re is _GENERIC_WEBHOOK
         for seg in _SEGMENTS.finditer(text, path.start(), path.end()):
             value = seg.group()
-            if value in _KEEP_SEGMENTS or (generic and not _random_looking(value)):
+            if (
+                value in _KEEP_SEGMENTS
+                or (generic and not _random_looking(value))
+                or _DOC_SEGMENT.fullmatch(value)
+            ):
                 continue
             _secret(editor, seg.start(), seg.end(), WEBHOOK)
             if m.re.pattern.endswith("bot"):
