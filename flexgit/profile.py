@@ -1,7 +1,8 @@
 """What belongs to a backup: categories of gitignore-style patterns per side,
 which of them go into flx and which only into flxx, the privacy excludes that
-nothing can switch off, and the sanitizer rules. The built-in FlexPBX profile
-can be extended by a TOML file (docs/profile.md)."""
+nothing can switch off (listed in flexgit/userdata.py), and the sanitizer
+rules. The built-in FlexPBX profile can be extended by a TOML file
+(docs/profile.md)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from typing import Any
 
 import pathspec
 
+from flexgit import userdata
 from flexgit.errors import BadInput
 from flexgit.sanitize import Rules
+from flexgit.userdata import PRIVACY_EXCLUDES
 
 SIDES = ("home", "system")
 TYPES = ("flx", "flxx")
@@ -117,55 +120,6 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
              description="helper scripts"),
 )
 
-# Never read into the shareable store, on either side and at any depth,
-# whatever a profile says (the seed's "What NEVER Gets Backed Up"). A TOML file
-# can add excludes but not remove these. A pattern without a slash but a
-# trailing one matches a name anywhere (gitignore), and these match without
-# regard to case (`Logs/`, `*.WAV`): user data is user data by its kind, not
-# by where an application happened to put it.
-USER_RECORD_EXCLUDES: tuple[str, ...] = (
-    "users/", "admins/", "temp_passwords/", "push_subscriptions/",
-)
-VOICEMAIL_EXCLUDES: tuple[str, ...] = (
-    "voicemail/", "/var/spool/asterisk/voicemail/", "**/spool/asterisk/voicemail/",
-)
-# Voicemail messages are audio files: a --include-voicemail snapshot needs both
-# lifted (see with_data).
-AUDIO_EXCLUDES: tuple[str, ...] = (
-    "*.wav", "*.wav49", "*.gsm", "*.mp3", "*.ulaw", "*.alaw", "*.g722", "*.g729", "*.sln*",
-    "*.ogg", "*.opus", "*.flac", "*.m4a",
-)
-PRIVACY_EXCLUDES: tuple[str, ...] = (
-    *USER_RECORD_EXCLUDES, *VOICEMAIL_EXCLUDES, *AUDIO_EXCLUDES,
-    # Sessions, caches and scratch space. Not `tmp*/`: Joomla-style `tmpl/`
-    # directories hold view templates, which are code.
-    "sessions*/", "sess_*", "cache*/", ".cache/", "temp/", "tmp/", "tmp[!l]*/", ".tmp/",
-    # Logs, rotated and compressed ones too.
-    "*.log", "*.log.[0-9]*", "*.log.gz", "*.log.bz2", "*.log.xz", "*.log.zst", "*.log-[0-9]*",
-    "error_log", "error_log.[0-9]*", "error_log-[0-9]*", "error_log.gz",
-    "log/", "logs/", "logs.*/", "logs-*/", "logs_*/", "/var/log/",
-    # Recordings of calls.
-    "recordings/", "call_recordings/", "monitor/", "/var/spool/asterisk/monitor/",
-    "**/spool/asterisk/monitor/",
-    # CDR and call reports (who called whom, when). Report *files* and their
-    # directories: a PHP page that renders reports (call_report.php) is code.
-    "Master.csv", "cdr*.csv", "cdr-csv/", "cdr-custom/", "cdr_csv/", "cdr_custom/",
-    "/var/log/asterisk/cdr-*", "call_report*.csv", "call_report*.txt", "call_report*.json",
-    "call_report*.xls", "call_report*.xlsx", "call_report*.pdf", "call_reports/",
-    # What users uploaded. The directory itself is the portal's structure
-    # (kept as an empty directory); only what is in it is theirs.
-    "**/uploads/*", "**/avatars/*",
-    # Databases, with SQLite's journal and WAL files.
-    "*.sqlite", "*.sqlite3", "*.sqlite-*", "*.sqlite3-*", "*.db", "*.db-journal", "*.db-wal",
-    "*.db-shm", "*.mdb", "*.accdb",
-    # Backups and editor leftovers: a copy of a file from before it was
-    # sanitized is the file unsanitized.
-    "*.bak", "*.bak[0-9._-]*", "*.backup", "*.old", "*.orig", "*.save", "*~", "*.swp", "*.swo",
-    "/backup/",
-    ".flexgit-tmp-*",
-)
-
-
 # What a private snapshot (--include-data) adds: the account's user data, and
 # with --include-voicemail the voicemail spool. Only ever into the private store.
 DATA_CATEGORIES: tuple[Category, ...] = (
@@ -176,8 +130,8 @@ VOICEMAIL_CATEGORIES: tuple[Category, ...] = (
     Category("voicemail_recordings", "system", ("var/spool/asterisk/voicemail/**",),
              description="voicemail messages"),
 )
-_DATA_EXCLUDES = frozenset(USER_RECORD_EXCLUDES)
-_VOICEMAIL_EXCLUDES = frozenset(VOICEMAIL_EXCLUDES + AUDIO_EXCLUDES)
+_DATA_EXCLUDES = frozenset(userdata.USER_RECORDS)
+_VOICEMAIL_EXCLUDES = frozenset(userdata.VOICEMAIL + userdata.AUDIO)
 
 
 @dataclass(frozen=True)
