@@ -4,7 +4,7 @@
 fixed placeholders (see :mod:`.placeholders`); ``find_secrets(path, data)`` runs
 the same detectors and reports, by rule and line, what sanitize would still
 change, which is empty for every sanitized file. Structure first, patterns
-second (DESIGN.md "Sanitization principles"):
+second (docs/design.md "The sanitizer, in layers"):
 
 * JSON (``*.json`` or text that parses as an object/array): walked by key and
   rewritten token by token (:mod:`.json_rules`).
