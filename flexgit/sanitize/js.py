@@ -53,7 +53,8 @@ _FORMS: tuple[Form, ...] = (
 )  # fmt: skip
 _DECLARED = re.compile(rf"(?<![\w$>\-.]){IDENT}\s*=(?![=>])\s*{LIT}")
 _DECLARED_ANCHORED = anchored(_DECLARED, r"=(?![=>])\s*['\"]", "word", spaces=True)
-_DECLARATION = re.compile(r"(?<![\w$.])(?:const|let|var)\s+\Z")
+# const/let/var before the name, or a comma of the same declaration.
+_DECLARATION = re.compile(r"(?:(?<![\w$.])(?:const|let|var)\s+|,\s*)\Z")
 _ENV_FALLBACK = re.compile(
     rf"env(?<![\w$]env)(?:\.(?P<key>[A-Za-z_]\w*)|\[\s*(?P<kq>['\"])(?P<key2>[\w.\-]+)(?P=kq)\s*\])"
     rf"\s*(?:\|\||\?\?)\s*{LIT}"
