@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 
-from flexgit.sanitize import patterns, phones
+from flexgit.sanitize import contacts, patterns, phones
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import Kind, classify, normalize, words
+from flexgit.sanitize.person_names import leading_person, line_rest, person, trailing_person
 from flexgit.sanitize.rules import Rules
 
 NAME_RULE = "personal.name"
@@ -43,7 +44,7 @@ _KEY_WORDS = ("name", "owner", "author", "maintainer", "manager", "contact", "se
 _BY_VERBS = words(
     "maintained managed owned written created authored edited run operated administered"
 )
-_HIT = re.compile(r"(?i)" + "|".join(_KEY_WORDS) + r"|[ \t]by[ \t]")
+_HIT = re.compile(r"(?i)" + "|".join(_KEY_WORDS) + r"|[ \t]by[ \t]|thanks(?: to)? ")
 _LAST_WORD = re.compile(r"[A-Za-z]+\Z")
 _KEY_CHAR = re.compile(r"[\w.\-]")
 _AFTER_KEY = re.compile(
@@ -55,32 +56,17 @@ _PLACEHOLDER: dict[Kind | None, str] = {
 }
 _LABELS = frozenset({"owner", "maintainer", "author", "contact", "manager"})
 _AMBIGUOUS = _LABELS | {"sender", "from"}
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-.][^\W\d_]+)*\.?")
-_PARTICLES = words("van von de der den del della da di du la le bin ibn al el st")
-_NOT_PEOPLE = words(
-    "team support admin admins administrator administrators staff noc helpdesk desk sales "
-    "service services office reception lobby front main default system systems pbx flexpbx "
-    "asterisk telecom inc ltd llc gmbh corp co company group project community contributors "
-    "developers maintainers foundation department dept it ops operations engineering billing "
-    "accounts accounting hr unknown none anonymous nobody root user users guest everyone all "
-    "queue ivr menu conference room general info information details us here below above "
-    "form list page name email phone number address the this that your our my for and of to "
-    "with by on at via see mailing list true false yes no null undefined owner owners "
-    "manager managers author authors contact contacts maintainer sender string str int"
-)
-_VALUE_END = re.compile(r"[ \t]+(?:#|//|;).*|[ \t]*(?:\*\*|__|[|,;]).*|[ \t\r]+$")
 _PERSON_HINT = re.compile(
     r"(?i)e[-_]?mail|phone|mobile|extension|\bext\b|first_?name|last_?name|surname|staff"
     r"|\busers\b|contacts|members|employees|\bteam\b|people|agents"
 )
 _ADDRESS = re.compile(r"<[^<>\s@]+@|\([^()\n@]*@")  # linear: no class overlaps "@"
 _EMAIL_AFTER = re.compile(r"[ \t]*(?:<(?P<a>[^<>\s@]+@[^<>\s]+)>|\((?P<p>[^()\n]*)\))")
-_NAME_BEFORE = re.compile(
-    r"""(?:"(?P<q>[^"\n]{1,80})"|(?P<n>[^\W\d_][\w'\u2019.\- \t]{0,80}?))[ \t]*\Z"""
-)
+_LABEL_AFTER = re.compile(r"(?:[ \t]*(?:number|no\.?|phone))?[ \t]*[:=]?[ \t]*[+(0-9]")
+_MAILTO = re.compile(r"""(?i)<a[ \t][^<>]*href=["']mailto:[^<>]*>(?P<v>[^<>\n]{1,80})</a>""")
 _META = re.compile(
     r"""(?i)<meta[ \t]+name=["'](?:author|owner|publisher|copyright)["'][ \t]+"""
-    r"""content=(?P<q>["'])(?P<v>[^"'\n]*)(?P=q)"""
+    r"""content=(?P<q>["'])(?P<v>(?:(?!(?P=q))[^\n])*)(?P=q)"""
 )
 _CALLERID_SET = re.compile(r"(?i)CALLERID\((?P<f>name|all)\)[ \t]*=[ \t]*(?P<v>[^)\n]*)")
 _CALLERID_KEY = re.compile(r"""(?i)(?<![\w(])callerid['"]?[ \t]*[=:][ \t]*(?P<v>[^\n;]*)""")
@@ -89,32 +75,11 @@ _CALLERID_VALUE = re.compile(
 )
 
 
-def _person(value: str, *, strict: bool = True) -> tuple[int, int] | None:
-    """The span of a person's name that *value* is (after trailing punctuation), or None.
-
-    Strict: one to four capitalised words (particles such as ``van`` aside);
-    lenient (a key that says name): up to six words of any case.
-    """
-    stripped = _VALUE_END.sub("", value, count=1) if value else value
-    lead = len(stripped) - len(stripped.lstrip())
-    name = stripped.strip()
-    parts = name.split()
-    if not parts or len(parts) > (4 if strict else 6) or patterns.keep_value(name):
-        return None
-    core = [w for w in parts if w.lower() not in _PARTICLES]
-    if not core or any(not _NAME_WORD.fullmatch(w) for w in parts):
-        return None
-    if any(w.lower().strip(".") in _NOT_PEOPLE for w in parts):
-        return None
-    if strict and (any(not w[0].isupper() for w in core) or (len(core) == 1 and core[0].isupper())):
-        return None
-    return lead, lead + len(name)
-
-
 class _Names:
     def __init__(self, editor: Editor, path: str) -> None:
         self.editor = editor
         self.text = editor.text
+        self.path = path
         self.conf = path.lower().endswith(".conf") or path.startswith("system/etc/asterisk/")
 
     def claim(self, start: int, end: int, replacement: str) -> None:
@@ -122,7 +87,7 @@ class _Names:
             self.editor.claim(start, end, replacement, NAME_RULE)
 
     def name(self, start: int, value: str, *, strict: bool, placeholder: str) -> None:
-        span = _person(value, strict=strict)
+        span = person(value, strict=strict)
         if span is not None:
             self.claim(start + span[0], start + span[1], placeholder)
 
@@ -133,6 +98,8 @@ class _Names:
                 verb = _LAST_WORD.search(text, max(0, start - 20), start)
                 if verb is not None and verb.group().lower() in _BY_VERBS:
                     self.prose(end, 1)
+            elif text[start] in "Tt":  # "(thanks Alice Jones)"
+                self.prose(end, 1)
             else:
                 self.key(start, end)
         if "@" in text:
@@ -140,8 +107,11 @@ class _Names:
         low = text.lower()
         if "callerid" in low:
             self.callerid()
-        if "<meta" in low:
+        if "<meta" in low or "mailto:" in low:
             self.meta()
+        if len(low) == len(text):  # (lower() kept the offsets)
+            self.name_before_label(low)
+        contacts.apply(self.editor, self.path, self.claim)
 
     def key(self, start: int, end: int) -> None:
         text = self.text
@@ -183,18 +153,26 @@ class _Names:
         value = m.group(group)
         if group == "v" and ("$" in value or "{" in value):
             return  # interpolation: code, not a literal
-        self.name(m.start(group), value, strict=not explicit or group == "u",
-                  placeholder=placeholder)
+        if group == "v" or person(value, strict=not explicit) is not None:
+            self.name(m.start(group), value, strict=not explicit, placeholder=placeholder)
+        else:  # Owner: Alice Jones (alice@…), since 2020
+            found = leading_person(value)
+            rest = value[found[1] :].lstrip() if found is not None else ""
+            if found is not None and not rest[:1].isalpha():  # not "Acme Telecom PBX"
+                self.claim(m.start(group) + found[0], m.start(group) + found[1], placeholder)
 
     def prose(self, start: int, least: int) -> None:
         """The capitalised words that open the rest of the line, if *least* or more."""
-        found = _leading_person(_line_rest(self.text, start))
+        found = leading_person(line_rest(self.text, start))
         if found is not None and found[2] >= least:
             self.claim(start + found[0], start + found[1], ph.NAME_PLACEHOLDER)
 
     def meta(self) -> None:
-        for m in _META.finditer(self.text):
-            self.name(m.start("v"), m.group("v"), strict=True, placeholder=ph.NAME_PLACEHOLDER)
+        """``<meta name="author" content="…">`` and ``<a href="mailto:…">Alice Jones</a>``."""
+        for regex in (_META, _MAILTO):
+            for m in regex.finditer(self.text):
+                self.name(m.start("v"), m.group("v"), strict=True,
+                          placeholder=ph.NAME_PLACEHOLDER)
 
     def person_context(self, pos: int) -> bool:
         """Whether a plain ``name`` at pos stands among a person's fields."""
@@ -220,22 +198,32 @@ class _Names:
             elif not text[m.start() - 1 : m.start()].isspace():
                 continue  # Dial(PJSIP/2001@host) is a call, not "Name (address)"
             line_start = text.rfind("\n", 0, m.start()) + 1
-            before = _NAME_BEFORE.search(text, max(line_start, m.start() - 80), m.start())
-            if before is None:
+            lo = max(line_start, m.start() - 100)
+            before = text[lo : m.start()].rstrip(" \t")
+            if before.endswith('"'):  # "Jones, Alice" <…>
+                quote = before.rfind('"', 0, len(before) - 1)
+                if quote >= 0:
+                    self.name(lo + quote + 1, before[quote + 1 : -1].replace(",", " "),
+                              strict=False, placeholder=ph.NAME_PLACEHOLDER)
                 continue
-            if before.group("q") is not None:
-                self.name(before.start("q"), before.group("q").replace(",", " "),
-                          strict=False, placeholder=ph.NAME_PLACEHOLDER)
-                continue
-            # The name is the last run of capitalised words before the address.
-            words_ = list(re.finditer(r"\S+", before.group("n")))
-            first = len(words_)
-            while first > 0 and len(words_) - first < 4 and _person(words_[first - 1].group()):
-                first -= 1
-            if len(words_) - first >= (1 if after.group("a") is not None else 2):
-                base = before.start("n")
-                self.claim(base + words_[first].start(), base + words_[-1].end(),
-                           ph.NAME_PLACEHOLDER)
+            first = trailing_person(before, least=1 if after.group("a") is not None else 2)
+            if first is not None:
+                self.claim(lo + first, lo + len(before), ph.NAME_PLACEHOLDER)
+
+    def name_before_label(self, low: str) -> None:
+        """``; Alice Jones mobile: +1 415 …``: a name just before a phone label."""
+        text = self.text
+        for needle in (" mobile", " cell", " phone", " tel", " fax"):
+            i = low.find(needle)
+            while i >= 0:
+                after = _LABEL_AFTER.match(text, i + len(needle))
+                if after is not None:
+                    line_start = text.rfind("\n", 0, i) + 1
+                    before = text[line_start:i]
+                    first = trailing_person(before, least=2)
+                    if first is not None:
+                        self.claim(line_start + first, i, ph.NAME_PLACEHOLDER)
+                i = low.find(needle, i + 1)
 
     def callerid(self) -> None:
         text = self.text
@@ -267,33 +255,13 @@ def _hits(text: str) -> list[tuple[int, int]]:
         return [m.span() for m in _HIT.finditer(text)]
     low = text.lower()
     found: list[tuple[int, int]] = []
-    for needle in (*_KEY_WORDS, " by "):
+    for needle in (*_KEY_WORDS, " by ", "thanks ", "thanks to "):
         i = low.find(needle)
         while i >= 0:
             found.append((i, i + len(needle)))
             i = low.find(needle, i + 1)
     found.sort()
     return found
-
-
-def _leading_person(rest: str) -> tuple[int, int, int] | None:
-    """(start, end, words) of the run of up to four name words opening *rest*,
-    ending at the first punctuation (``Alice Johnson, since 2021``)."""
-    lead = len(rest) - len(rest.lstrip(" \t*_-\u2013\u2014:"))
-    found: tuple[int, int, int] | None = None
-    for n, m in enumerate(re.finditer(r"\S+", rest[lead:]), 1):
-        word = m.group().rstrip(",.;:!?)*_")
-        if n > 4 or not word or _person(rest[lead : lead + m.start() + len(word)]) is None:
-            break
-        found = (lead, lead + m.start() + len(word), n)
-        if len(word) < len(m.group()):
-            break
-    return found
-
-
-def _line_rest(text: str, pos: int) -> str:
-    end = text.find("\n", pos)
-    return text[pos : len(text) if end < 0 else end]
 
 
 def apply(editor: Editor, rules: Rules, path: str) -> None:

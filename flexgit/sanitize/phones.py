@@ -49,7 +49,7 @@ _NOT_DIGITS = str.maketrans("", "", " ().-/")
 _IP = re.compile(r"(?<![0-9])[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![0-9])")
 _PHONE_WORD = re.compile(
     r"(?i)phone|\btel|mobile|\bcell|fax|\bsms|whatsapp|call|cid|follow-?me|forward|emergency"
-    r"|number|\bnum\b|contact"
+    r"|number|\bnum\b|contact|dial"
 )
 _KEY_BEFORE = re.compile(r"""([A-Za-z_][\w.\-/]*)['"]?\]?[ \t]*(?:=>|=|:)[^=:]*\Z""")
 _KEEP_KEYS = words(
@@ -61,7 +61,8 @@ _REGIONS = ("US",)
 _LABELLED_REGIONS = ("US", "GB", "DE", "FR", "AU")
 _PLACEHOLDER_DIGITS = frozenset({ph.PHONE_NUMBER_PLACEHOLDER})
 _NOT_BEFORE = frozenset("._-$%#&\\")
-_NOT_AFTER = frozenset("_@")
+_NOT_AFTER = frozenset("_")
+_HOST_PATH = re.compile(r"@[\w.\-:\[\]]+/")
 
 
 def _runs(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
@@ -104,8 +105,9 @@ def spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[i
             continue
         label = labelled[line_start]
         seen: set[tuple[int, int]] = set()
-        # GB, DE, FR and AU national numbers open with their trunk prefix 0.
-        national = label and run.lstrip("(")[:1] == "0"
+        # GB, DE, FR and AU national numbers open with their trunk prefix 0;
+        # tried on a phone line, or when written in groups (01 23 45 67 89).
+        national = run.lstrip("(")[:1] == "0" and (label or not run.isdigit())
         for region in _LABELLED_REGIONS if national else _REGIONS:
             for offset, raw in _matches(run, region):
                 span = (pos + offset, pos + offset + len(raw))
@@ -137,4 +139,9 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     after = text[end] if end < len(text) else " "
     if before.isalnum() or before in _NOT_BEFORE or after.isalnum() or after in _NOT_AFTER:
         return False
+    if after == "@":  # Dial(PJSIP/+14155550142@trunk) dials the number, but
+        lead = text[max(0, start - 5) : start].lower()
+        if lead.endswith(("sip:", "sips:")):
+            return False  # sip:4155550100@host is an account or an AOR,
+        return not (lead.endswith("/") and _HOST_PATH.match(text, end))  # so is IAX2/u@h/exten
     return not (after in ".-:/" and text[end + 1 : end + 2].isalnum())

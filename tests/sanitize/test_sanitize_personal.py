@@ -83,6 +83,30 @@ def run(path: str, text: str) -> tuple[str, dict[str, int]]:
         (EXT, 'exten => 2002,1,Set(CALLERID(all)="Bob Martinez" <2002>)',
          f'exten => 2002,1,Set(CALLERID(all)="{N}" <2002>)'),
         (PJSIP, "[2001]\ncallerid=Alice Johnson <2001>\n", f"[2001]\ncallerid={N} <2001>\n"),
+        (PJSIP, "; Hiroshi van der Berg mobile: +33 1 23 45 71 04",
+         f"; {N} mobile: {P}"),
+        (MD, "On call: Hiroshi van der Berg (hiroshi@acme-telecom.net, +33 1 23 45 71 04)",
+         f"On call: {N} ({E}, {P})"),
+        (MD, "- Fixed the queue timeout (thanks Lucía Müller)",
+         f"- Fixed the queue timeout (thanks {N})"),
+        (SH, "# Owner: Seán O'Brien (sean@acme-telecom.net)", f"# Owner: {N} ({E})"),
+        (HTML, '<a href="mailto:zoe@acme-telecom.net">Zoë Lefèvre</a>',
+         f'<a href="mailto:{E}">{N}</a>'),
+        (HTML, '<meta name="author" content="Émilie O\'Brien">',
+         f'<meta name="author" content="{N}">'),
+        ("home/public_html/contacts/support.vcf",
+         "BEGIN:VCARD\nVERSION:3.0\nN:Okafor;David;;;\nFN:David Okafor\n"
+         "TEL;TYPE=CELL:+14155550142\nEMAIL;TYPE=work:david@acme-telecom.net\nEND:VCARD\n",
+         f"BEGIN:VCARD\nVERSION:3.0\nN:{N};{N};;;\nFN:{N}\nTEL;TYPE=CELL:{P}\n"
+         f"EMAIL;TYPE=work:{E}\nEND:VCARD\n"),
+        ("home/public_html/provisioning/phonebook.csv",
+         "Name,Number,Email\nAlice Johnson,+14155550142,alice@acme-telecom.net\nReception,2000,\n",
+         f"Name,Number,Email\n{N},{P},{E}\nReception,2000,\n"),
+        ("home/public_html/sql/dump.sql",
+         "INSERT INTO contacts (name, email, phone) VALUES ('Seán O''Brien', "
+         "'sean@acme-telecom.net', '+14155550142'), ('Sales Queue', '', '2000');",
+         f"INSERT INTO contacts (name, email, phone) VALUES ('{N}', "
+         f"'{E}', '{P}'), ('Sales Queue', '', '2000');"),
     ],
 )  # fmt: skip
 def test_names(path: str, before: str, after: str) -> None:
@@ -107,6 +131,15 @@ def test_names(path: str, before: str, after: str) -> None:
         (EXT, "exten => 2001,n,Set(CALLERID(num)=14155550142)",
          f"exten => 2001,n,Set(CALLERID(num)={P})"),
         (PJSIP, "[2001]\ncallerid=\"Alice\" <4155550142>\n", f"[2001]\ncallerid=\"{N}\" <{P}>\n"),
+        (EXT, "same => n,Dial(PJSIP/+14155550142@acme-trunk,30)",
+         f"same => n,Dial(PJSIP/{P}@acme-trunk,30)"),
+        (EXT, "same => n,Dial(PJSIP/14155550142@acme-trunk,30)",
+         f"same => n,Dial(PJSIP/{P}@acme-trunk,30)"),
+        (EXT, "[globals]\nFOLLOWME_2001=+14155550142\n", f"[globals]\nFOLLOWME_2001={P}\n"),
+        (JS, "// escalate to 01 23 45 67 89 after 3 failures",
+         f"// escalate to {P} after 3 failures"),
+        (HTML, '<a href="tel:+14155550142">Call support</a>',
+         f'<a href="tel:{P}">Call support</a>'),
         (FOLLOWME, "[2001]\nnumber=>14155550142,25\nnumber=>2002,20\n",
          f"[2001]\nnumber=>{P},25\nnumber=>2002,20\n"),
         (JSON, '{"notes": "after hours call +1 415 555 0142"}',
@@ -133,7 +166,7 @@ def test_phones(path: str, before: str, after: str) -> None:
         (EXT, "exten => _X.,1,NoOp(Inbound call from ${CALLERID(num)})\n"),
         (EXT, "exten => 911,1,Dial(PJSIP/911@acme-trunk)\nexten => "
          "*97,1,VoiceMailMain(@default)\n"),
-        (EXT, "same => n,Dial(PJSIP/14155550142@acme-trunk,30)\n"),
+        (EXT, "exten => 2001,n,Dial(IAX2/4155550100@iax.acme-voip.net/2001)\n"),
         (EXT, "exten => 2001,1,Set(CALLERID(name)=${DB(cidname/${CALLERID(num)})})\n"),
         # Trunk accounts the provider assigned, and URIs.
         (PJSIP, "[acme]\ntype=registration\nclient_uri=sip:4155550100@sip.acme-voip.net\n"),
