@@ -120,8 +120,22 @@ class Finding:
     line: int  # 1-based
 
 
+# Editors' and package managers' copies of a .conf file are the same syntax.
+_CONF_COPIES = tuple(f".conf{s}" for s in ("~", ".bak", ".old", ".orig", ".save", ".sample",
+                                           ".dist", ".dpkg-old", ".dpkg-dist", ".rpmsave"))
+
+
 def _is_conf(path: str) -> bool:
-    return path.startswith("system/etc/asterisk/") or path.lower().endswith(".conf")
+    """Asterisk syntax: everything under etc/asterisk (``#include``d files have
+    any name), any ``*.conf`` and its copies, ``.inc``/``.ael`` files of an
+    ``asterisk`` directory (elsewhere ``.inc`` is PHP's)."""
+    low = path.lower()
+    dirs = low.split("/")[:-1]
+    return (
+        low.startswith("system/etc/asterisk/")
+        or low.endswith((".conf", *_CONF_COPIES))
+        or ("asterisk" in dirs and low.endswith((".inc", ".ael")))
+    )
 
 
 def _is_sudoers(path: str) -> bool:

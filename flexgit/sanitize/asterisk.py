@@ -5,7 +5,8 @@
 ``(!)``, ``(template)`` or ``(+)``. Comments are parsed again as if they were
 code, so a commented-out ``;secret=abc`` or ``;4200 => 1234,Name,a@b.c`` is
 redacted like a live one. Only value tokens are replaced, never whitespace,
-keys or the comment text around them.
+keys or the comment text around them. ``key: value`` lines (written by tools)
+are read by their key. PINs given to dialplan applications: :mod:`.dialplan`.
 
 Decisions: ``fromstring``/``pagerfromstring`` (the sender label of voicemail
 mail) and ``mailbox=`` are kept: they name a system, not a person. A bare
@@ -21,13 +22,15 @@ import re
 
 from flexgit.sanitize import patterns
 from flexgit.sanitize import placeholders as ph
+from flexgit.sanitize.dialplan import sanitize_dialplan
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import Kind, classify, is_admin_context, looks_like_label, normalize
 from flexgit.sanitize.rules import Rules
 
 _BLOCK = re.compile(r";--(?!-)|--;")
 _SECTION = re.compile(r"[ \t]*\[[^\]\n]*\]")
-_ASSIGN = re.compile(r"[ \t]*(?P<key>[\w.+\-/]+)[ \t]*(?P<op>=>?)[ \t]*")
+# "key: value" too: tools write it, and the secrets in it are as real.
+_ASSIGN = re.compile(r"[ \t]*(?P<key>[\w.+\-/]+)[ \t]*(?P<op>=>?|:(?=[ \t]))[ \t]*")
 _REGISTER_PREFIX = re.compile(r"(?:[^?:@/\s]+\?)?(?:[A-Za-z]+://)?")
 _CALLERID = re.compile(r'[ \t]*(?:"((?:[^"\\]|\\.)*)"|([^"<]*?))[ \t]*(<[^>]*>)?[ \t]*')
 _NUMBERISH = re.compile(r"[\d+*#()\s.\-]+")
@@ -75,6 +78,7 @@ class AsteriskSanitizer:
         for line in self.text.split("\n"):
             self.line(pos, line)
             pos += len(line) + 1
+        sanitize_dialplan(self.editor, self.extra)  # PINs given to applications
 
     def line(self, base: int, line: str) -> None:
         pos = 0
@@ -129,6 +133,10 @@ class AsteriskSanitizer:
 
     def assignment(self, key: str, op: str, start: int, value: str, commented: bool) -> None:
         if not value:
+            return
+        if op == ":":  # a colon form: only what its key names; in a comment
+            if not (commented and " " in value):  # one word, not prose
+                self.keyed(normalize(key), start, value, commented)
             return
         low = key.lower()
         last = low.rsplit("/", 1)[-1]  # pjsip_wizard: inbound_auth/password

@@ -60,7 +60,7 @@ def run(path: str, text: str) -> tuple[str, dict[str, int]]:
         ("extensions.conf", "exten => 1,1,Dial(IAX2/acme:pw:[outkey]@iax.acme.net/1)\n",
          f"exten => 1,1,Dial(IAX2/acme:{R}:[outkey]@iax.acme.net/1)\n", "asterisk.dialstring"),
         ("extensions.conf", "exten => 1,n,Set(DB_PASSWORD=dbpw)\n",
-         f"exten => 1,n,Set(DB_PASSWORD={R})\n", "text.shell_assign"),
+         f"exten => 1,n,Set(DB_PASSWORD={R})\n", "asterisk.app_pin"),
         ("manager.conf", "[flexpbx]\nsecret = amipw\nread = all\n",
          f"[flexpbx]\nsecret = {R}\nread = all\n", "asterisk.secret"),
         ("ari.conf", "[flexpbx]\ntype = user\npassword = aripw\npassword_format = plain\n",
@@ -159,3 +159,116 @@ def test_a_dollar_in_an_asterisk_value_is_not_interpolation() -> None:
     assert b"Pa$sw0rd" not in out.data and b"secret=${SECRET_1001}" in out.data
     shell = b"DB_PASS=\"$prefix\"\n"  # still interpolation in a shell script
     assert sanitize("home/bin/backup.sh", shell).data == shell
+
+
+# -- dialplan applications (asterisk.app_pin) and colon forms ----------------------
+
+APP_PINS = [
+    ("exten => 8000,1,Authenticate(1234)", f"exten => 8000,1,Authenticate({R})"),
+    (" same => n,Authenticate(4455,a)", f" same => n,Authenticate({R},a)"),
+    (" same => n,Authenticate( 8080 ,j,4)", f" same => n,Authenticate( {R} ,j,4)"),
+    ("exten => 8004,1,DISA(5678,from-internal)", f"exten => 8004,1,DISA({R},from-internal)"),
+    ("exten => 8007,1,DISA(1111|from-internal)", f"exten => 8007,1,DISA({R}|from-internal)"),
+    ('exten => 8009,1,DISA("2580",outbound,"Lobby" <2000>)',
+     f'exten => 8009,1,DISA("{R}",outbound,"Lobby" <2000>)'),
+    ("exten => 8100,1,MeetMe(8100,MI,9988)", f"exten => 8100,1,MeetMe(8100,MI,{R})"),
+    ("exten => 8200,1,Set(CONFBRIDGE(user,pin)=2468)",
+     f"exten => 8200,1,Set(CONFBRIDGE(user,pin)={R})"),
+    (" same => n,Set(CONFBRIDGE(user,admin_pin)=1357)",
+     f" same => n,Set(CONFBRIDGE(user,admin_pin)={R})"),
+    (" same => n,Set(DB(vmpin/2001)=8642)", f" same => n,Set(DB(vmpin/2001)={R})"),
+    (" same => n,Set(DB(AMPUSER/2001/password)=webpw)",
+     f" same => n,Set(DB(AMPUSER/2001/password)={R})"),
+    (" same => n,Set(PIN=4321)", f" same => n,Set(PIN={R})"),
+    (" same => n,Set(__AMI_SECRET=amisec)", f" same => n,Set(__AMI_SECRET={R})"),
+    (" same => n,Set(GLOBAL(TRUNK_PASS)=tpw)", f" same => n,Set(GLOBAL(TRUNK_PASS)={R})"),
+    (" same => n,MSet(PIN=1111,USER=bob)", f" same => n,MSet(PIN={R},USER=bob)"),
+    (' same => n,GotoIf($["${PIN}" = "1234"]?ok:bad)',
+     f' same => n,GotoIf($["${{PIN}}" = "{R}"]?ok:bad)'),
+    (" same => n,GotoIf($[${PASSWORD} != 9999]?bad)",
+     f" same => n,GotoIf($[${{PASSWORD}} != {R}]?bad)"),
+    (" same => n,ExecIf($[${X}=1]?Authenticate(7777))",
+     f" same => n,ExecIf($[${{X}}=1]?Authenticate({R}))"),
+    (";exten => 8008,1,Authenticate(2222) ; old door code",
+     f";exten => 8008,1,Authenticate({R}) ; old door code"),
+]  # fmt: skip
+
+APP_KEPT = [
+    "exten => 8001,1,Authenticate(/etc/asterisk/pins.txt,m) ; one MD5 per line",
+    "exten => 8002,1,Authenticate(${PIN})",
+    "exten => 8003,1,VMAuthenticate(2001@default,s)",
+    "exten => *98,1,VoiceMailMain(${CALLERID(num)}@default)",
+    "exten => *97,1,VoiceMailMain(2001@default,s)",
+    "exten => 8005,1,DISA(/etc/asterisk/disa.pins)",
+    "exten => 8006,1,DISA(no-password,from-internal)",
+    " same => n,ConfBridge(8200,default_bridge,default_user,sample_menu)",
+    " same => n,Set(DB(AMPUSER/2001/cidname)=Front Desk)",
+    " same => n,Set(CONFBRIDGE(user,pin)=${CONF_PIN})",
+    " same => n,Set(_PIN_LENGTH=4)",
+    " same => n,Read(PIN,vm-password,4)",
+    " same => n,GotoIf($[${LEN(${PIN})} = 4]?ok)",
+    "exten => _NXXNXXXXXX,1,Dial(PJSIP/${EXTEN}@trunk,30,tT)",
+    "exten => _9X.,1,Dial(SIP/${TRUNKUSER}:${TRUNKPASS}@sip.acme.net/${EXTEN:1})",
+    "exten => 8100,1,MeetMe(${EXTEN},MI)",
+    "include => from-internal-custom",
+]
+
+
+@pytest.mark.parametrize(("before", "after"), APP_PINS)
+def test_app_pin(before: str, after: str) -> None:
+    out, counts = run("extensions_custom.conf", before + "\n")
+    assert out == after + "\n"
+    assert "asterisk.app_pin" in counts
+    assert run("extensions_custom.conf", out) == (out, {})
+
+
+@pytest.mark.parametrize("line", APP_KEPT)
+def test_app_kept(line: str) -> None:
+    assert run("extensions_custom.conf", line + "\n") == (line + "\n", {})
+
+
+def test_dialstring_credentials() -> None:
+    text = "exten => _9X.,1,Dial(IAX2/acme:trunkpw@iax.acme.net/${EXTEN:1}&SIP/b:sippw@h/1)\n"
+    out, counts = run("extensions_custom.conf", text)
+    assert out == f"exten => _9X.,1,Dial(IAX2/acme:{R}@iax.acme.net/${{EXTEN:1}}&SIP/b:{R}@h/1)\n"
+    assert counts == {"asterisk.dialstring": 2}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("[flexpbx]\nsecret: amipw\nread: all\n", f"[flexpbx]\nsecret: {R}\nread: all\n"),
+        ("password:  trunkpw ; from the provider\n", f"password:  {R} ; from the provider\n"),
+        (";secret: oldpw\n", f";secret: {R}\n"),
+        ("; Password: the one from your provider\n", "; Password: the one from your provider\n"),
+        ("; Note: dial 2001 first\nusername: 2001\n", "; Note: dial 2001 first\nusername: 2001\n"),
+    ],
+)
+def test_colon_forms(before: str, after: str) -> None:
+    assert run("manager_custom.conf", before)[0] == after
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "system/etc/asterisk/sip_custom_post",  # #include'd, any name
+        "system/etc/asterisk/pjsip.d/trunks.include",
+        "system/etc/asterisk/extensions_flexpbx.inc",
+        "home/flexpbx/asterisk/extensions_custom.inc",
+        "home/backup/sip.conf.bak",
+        "home/backup/pjsip.conf.orig",
+        "system/etc/asterisk.old/manager.conf~",
+    ],
+)
+def test_included_and_copied_files_are_asterisk(path: str) -> None:
+    text = "[trunk]\nsecret=incpw\nexten => 1,1,Authenticate(2468)\n"
+    result = sanitize(path, text.encode())
+    assert result.data.decode() == f"[trunk]\nsecret={R}\nexten => 1,1,Authenticate({R})\n"
+    assert result.counts == {"asterisk.app_pin": 1, "asterisk.secret": 1}
+
+
+def test_a_php_inc_file_is_php() -> None:
+    # Elsewhere .inc is PHP's: Asterisk's ";" comments would misread its statements.
+    text = "<?php\n$sql = <<<SQL\nUPDATE users SET\n  password = 'incpw'\nSQL;\n"
+    result = sanitize("home/public_html/includes/db.inc", text.encode())
+    assert result.data.decode() == text.replace("incpw", R)
