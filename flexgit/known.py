@@ -27,6 +27,7 @@ from pathlib import Path
 from flexgit import content, fsutil, sanitize
 from flexgit.profile import Profile
 from flexgit.sanitize import Sweep
+from flexgit.store import Store
 
 STATE_NAME = "flexgit-sweep.json"
 # The records of an installation, relative to its home.
@@ -55,7 +56,8 @@ class Known:
             return
         removed = {p: sorted(v) for p, v in sorted(self.removed.items()) if p in present and v}
         doc = {"version": 1, "swept": sorted(self.sweep.values), "removed": removed}
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # It lives in the private store, made here if this is the first need of it.
+        Store.init(self.path.parent, private=True).close()
         fsutil.atomic_write(self.path, json.dumps(doc, indent=0).encode("utf-8",
                                                                         "surrogateescape"),
                             mode=0o600)
