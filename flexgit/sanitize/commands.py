@@ -34,6 +34,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import ahocorasick_rs
+
 from flexgit.sanitize import patterns
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
@@ -204,20 +206,21 @@ def _options(editor: Editor, tool: _Tool, pos: int, end: int) -> None:
             _claim(editor, word[0], word[1], tool.part)
 
 
-def _commands(editor: Editor) -> None:
+# One pass over the text finds every tool name (a few dozen substring tests
+# would each scan it again).
+_LITERALS = (*_GATES, "htpasswd", *_PIPE_GATES, "<<<")
+_HINTS = ahocorasick_rs.AhoCorasick(_LITERALS)
+_TOOLS_BY_NAME = {name: [t for t in _TOOLS if name in t.names] for name in _GATES}
+
+
+def _commands(editor: Editor, hits: list[tuple[int, str]]) -> None:
     text = editor.text
-    for name in _GATES:
-        i = text.find(name)
-        while i >= 0:
-            for tool in _TOOLS:
-                if name in tool.names and (m := tool.name.match(text, i)):
-                    _options(editor, tool, m.end(), _command_end(text, m.end()))
-            i = text.find(name, i + 1)
-    i = text.find("htpasswd")
-    while i >= 0:
-        if _HTPASSWD.match(text, i):
+    for i, name in hits:
+        for tool in _TOOLS_BY_NAME.get(name, ()):
+            if m := tool.name.match(text, i):
+                _options(editor, tool, m.end(), _command_end(text, m.end()))
+        if name == "htpasswd" and _HTPASSWD.match(text, i):
             _htpasswd(editor, i + len("htpasswd"), _command_end(text, i))
-        i = text.find("htpasswd", i + 1)
 
 
 def _pipes(editor: Editor) -> None:
@@ -239,7 +242,13 @@ def _pipes(editor: Editor) -> None:
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim the credential values of the usual tools' command lines in editor.text."""
     text = editor.text
-    if any(name in text for name in _GATES) or "htpasswd" in text:
-        _commands(editor)
-    if ("|" in text and any(name in text for name in _PIPE_GATES)) or "<<<" in text:
+    hits = [
+        (start, _LITERALS[i])
+        for i, start, _ in _HINTS.find_matches_as_indexes(text, overlapping=True)
+    ]
+    if not hits:
+        return
+    _commands(editor, hits)
+    names = {name for _, name in hits}
+    if "<<<" in names or (names & set(_PIPE_GATES) and "|" in text):
         _pipes(editor)

@@ -33,6 +33,8 @@ import binascii
 import posixpath
 import re
 
+import ahocorasick_rs
+
 from flexgit.sanitize import patterns
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
@@ -49,8 +51,6 @@ _LDAP_DIGESTS = frozenset(
 # No ":" in a value: base64 and crypt have none, and Dovecot's passwd-file
 # (user:{PLAIN}pw:uid:gid:...) separates fields with it.
 _LDAP = re.compile(r"\{(?P<scheme>[A-Za-z][A-Za-z0-9-]{1,20})\}(?P<value>[^\s'\"<>,;:)}\]]+)")
-_LDAP_GATE = ("{sha", "{ssha", "{md5", "{smd5", "{crypt}", "{plain", "{clear", "{pbkdf2",
-              "{cram-md5}", "{digest-md5}", "{ldap-md5}", "-crypt}", "{argon2", "{blf")  # fmt: skip
 # Schemes whose value is itself a crypt string patterns.py already knows.
 _CRYPT_SCHEMES = ("CRYPT", "BLF-CRYPT", "MD5-CRYPT", "SHA256-CRYPT", "SHA512-CRYPT",
                   "ARGON2I", "ARGON2ID")  # fmt: skip
@@ -111,7 +111,7 @@ _PASSWD_FILES = ("htpasswd", "passwd", "shadow", "htdigest", ".htgroup")
 
 def _des(editor: Editor, path: str) -> None:
     text = editor.text
-    passwd_file = any(n in posixpath.basename(path).lower() for n in _PASSWD_FILES)
+    passwd_file: bool | None = None
     for m in _DES_HINT.finditer(text):
         line = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
@@ -123,6 +123,9 @@ def _des(editor: Editor, path: str) -> None:
             and _USER_BEFORE.search(text, line, m.start())
             and (m.end() == len(text) or text[m.end()] in "\"' \t\r\n")
         ):
+            if passwd_file is None:
+                name = posixpath.basename(path).lower()
+                passwd_file = any(n in name for n in _PASSWD_FILES)
             if not passwd_file and _WORDLIKE.fullmatch(m.group("hash")):
                 continue  # "tz:Europe/Berlin", "state:enabledxxxx": not a hash
         else:
@@ -145,7 +148,6 @@ _KDF = re.compile(
     r"|(?:argon2|bcrypt(?:_sha256)?)(?P<wrapped>\$\$?[./A-Za-z0-9+=,$-]+)"
     r")(?![\w./+=-])"
 )
-_KDF_GATE = ("pbkdf2", "scrypt", "$7$", "$sha1$", "sha1$", "md5$", "argon2$", "bcrypt")
 
 
 def _kdf_placeholder(m: re.Match[str]) -> str | None:
@@ -161,8 +163,8 @@ def _kdf_placeholder(m: re.Match[str]) -> str | None:
     return H.get(kind or "")
 
 
-def _kdf(editor: Editor) -> None:
-    for m in _KDF.finditer(editor.text):
+def _kdf(editor: Editor, start: int, end: int) -> None:
+    for m in _KDF.finditer(editor.text, start, end):
         if m.group("wrapped"):
             # Django's argon2$/bcrypt$ prefix before a hash patterns.py knows:
             # its lookbehind keeps it off a "$" that follows a word.
@@ -178,7 +180,8 @@ def _kdf(editor: Editor) -> None:
 
 
 # -- MySQL native and named MD5 hex -------------------------------------------
-_MYSQL = re.compile(r"(?<![\w*])\*[0-9A-F]{40}(?![0-9A-Za-z*])")  # *X* is emphasis
+# The literal first, so `re` skips to each "*"; *X* is emphasis, not a hash.
+_MYSQL = re.compile(r"\*(?<![\w*]\*)[0-9A-F]{40}(?![0-9A-Za-z*])")
 _MD5_NAMED = re.compile(
     r"(?<![\w-])(?:ha1b?|md5_?cred|md5_?secret|md5_?pass(?:word)?|password_?md5)(?![\w-])"
     r"[^\n]{0,40}?(?<![0-9A-Za-z])(?P<hash>[0-9a-fA-F]{32})(?![0-9A-Za-z])",
@@ -186,18 +189,35 @@ _MD5_NAMED = re.compile(
 )
 
 
+def _cases(*words: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for w in words for v in (w, w.lower(), w.upper())))
+
+
+_LDAP_HINTS = _cases("{SHA", "{SSHA", "{MD5", "{SMD5", "{CRYPT}", "{PLAIN", "{CLEAR", "{PBKDF2",
+                     "{CRAM-MD5}", "{DIGEST-MD5}", "{LDAP-MD5}", "-CRYPT}", "{ARGON2", "{BLF",
+                     "userPassword::")  # fmt: skip
+_KDF_HINTS = ("pbkdf2", "scrypt", "$7$", "$sha1$", "sha1$", "md5$", "argon2$", "bcrypt")
+_MD5_HINTS = _cases("ha1", "md5")
+_RULE_HINTS = (("ldap", _LDAP_HINTS), ("kdf", _KDF_HINTS), ("md5", _MD5_HINTS))
+_LITERALS = tuple(dict.fromkeys(h for _, hints in _RULE_HINTS for h in hints))
+_KIND = {h: kind for kind, hints in reversed(_RULE_HINTS) for h in hints}
+_HINTS = ahocorasick_rs.AhoCorasick(_LITERALS)
+
+
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim the password hashes patterns.py does not know (see the module docstring)."""
     text = editor.text
-    low = patterns.lower_ascii(text)
-    if ("{" in text and patterns.lower_gate(low, _LDAP_GATE)) or "serPassword::" in text:
+    near: dict[str, list[int]] = {"ldap": [], "kdf": [], "md5": []}
+    for i, start, _ in _HINTS.find_matches_as_indexes(text, overlapping=True):
+        near[_KIND[_LITERALS[i]]].append(start)
+    if near["ldap"]:
         _ldap(editor)
     _des(editor, path)
-    if "$" in text and patterns.lower_gate(low, _KDF_GATE):
-        _kdf(editor)
+    for start, end in patterns.hint_lines(text, near["kdf"]):
+        _kdf(editor, start, end)
     if "*" in text:
         for m in _MYSQL.finditer(text):
             editor.claim(m.start(), m.end(), H["mysql_native"], "hash.mysql")
-    if patterns.lower_gate(low, ("ha1", "md5")):
-        for m in _MD5_NAMED.finditer(text):
+    for start, end in patterns.hint_lines(text, near["md5"]):
+        for m in _MD5_NAMED.finditer(text, start, end):
             editor.claim(m.start("hash"), m.end("hash"), H["md5_hex"], "hash.md5_hex")

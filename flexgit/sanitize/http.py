@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick_rs
+
 from flexgit.sanitize import patterns
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
@@ -81,6 +83,11 @@ _QUERY = re.compile(
     re.I,
 )
 
+# Every _QUERY name ends in one of these; every _B64_CALL name holds one of those.
+_QUERY_NAMES = ("key=", "sig=", "signature=", "auth=", "token=", "secret=", "jwt=",
+                "sessionid=", "hmac=")  # fmt: skip
+_B64_CALLS = ("base64_encode(", "btoa(", "b64encode(", "encodebytes(", "encode64(")
+
 # Webhooks: (literal gate, regex up to the secret path, what to keep among its segments).
 _SEGMENTS = re.compile(r"[^/@\s'\"<>?#&\\)]+")
 _KEEP_SEGMENTS = frozenset({"IncomingWebhook", "slack", "github"})
@@ -119,46 +126,44 @@ def _secret(editor: Editor, start: int, end: int, rule: str) -> None:
         editor.claim(start, end, _R, rule)
 
 
-def _headers(editor: Editor, low: str | None) -> None:
+def _values(editor: Editor, regex: re.Pattern[str], spans: list[tuple[int, int]]) -> None:
+    for start, end in spans:
+        for m in regex.finditer(editor.text, start, end):
+            _secret(editor, m.start("value"), m.end("value"), AUTH)
+
+
+def _headers(editor: Editor, near: dict[str, list[int]]) -> None:
     text = editor.text
-    if patterns.lower_gate(low, ("authorization",)):
-        for m in _AUTHORIZATION.finditer(text):
+    for start, end in patterns.hint_lines(text, near["authorization"]):
+        for m in _AUTHORIZATION.finditer(text, start, end):
             if m.group("scheme") or m.group("value").lower() not in _SCHEMES:
                 _secret(editor, m.start("value"), m.end("value"), AUTH)
-        for m in _DIGEST.finditer(text):
-            line_end = text.find("\n", m.end())
-            line_end = len(text) if line_end < 0 else line_end
-            response = _DIGEST_RESPONSE.search(text, m.end(), line_end)
+        for m in _DIGEST.finditer(text, start, end):
+            response = _DIGEST_RESPONSE.search(text, m.end(), end)
             if response:
                 _secret(editor, response.start(1), response.end(1), AUTH)
-    if patterns.lower_gate(low, ("x-", "api", "private-token", "ocp-apim")):
-        for m in _API_KEY_HEADER.finditer(text):
-            _secret(editor, m.start("value"), m.end("value"), AUTH)
-    if "CURLOPT_" in text:
-        for m in _CURLOPT.finditer(text):
-            start = m.start("value")
+    _values(editor, _API_KEY_HEADER, patterns.hint_lines(text, near["header"]))
+    for start, end in patterns.hint_lines(text, near["curlopt"]):
+        for m in _CURLOPT.finditer(text, start, end):
+            begin = m.start("value")
             if m.group("pair"):
                 colon = m.group("value").find(":")
                 if colon < 0:
                     continue
-                start += colon + 1
-            _secret(editor, start, m.end("value"), AUTH)
-    if patterns.lower_gate(low, ("auth",)):
-        for m in _AUTH_PAIR.finditer(text):
-            _secret(editor, m.start("value"), m.end("value"), AUTH)
-    if patterns.lower_gate(low, ("base64_encode(", "btoa(", "encode", "encode64(")):
-        for m in _B64_CALL.finditer(text):
-            _secret(editor, m.start("value"), m.end("value"), AUTH)
+                begin += colon + 1
+            _secret(editor, begin, m.end("value"), AUTH)
+    _values(editor, _AUTH_PAIR, patterns.hint_lines(text, near["auth_pair"]))
+    _values(editor, _B64_CALL, patterns.hint_lines(text, near["b64"]))
 
 
-def _webhooks(editor: Editor, low: str | None) -> None:
+def _webhooks(editor: Editor, near: dict[str, list[int]]) -> None:
     text = editor.text
     found: list[re.Match[str]] = []
     for gate, regex in _WEBHOOKS:
-        if patterns.lower_gate(low, (gate,)):
-            found += regex.finditer(text)
-    if patterns.lower_gate(low, ("/webhook",)):
-        found += _GENERIC_WEBHOOK.finditer(text)
+        for start, end in patterns.hint_lines(text, near[gate]):
+            found += regex.finditer(text, start, end)
+    for start, end in patterns.hint_lines(text, near["/webhook"]):
+        found += _GENERIC_WEBHOOK.finditer(text, start, end)
     for m in found:
         path = _WEBHOOK_PATH.match(text, m.end())
         if path is None:
@@ -177,19 +182,44 @@ def _webhooks(editor: Editor, low: str | None) -> None:
                 break  # Telegram: the token is the first segment, a method name follows
 
 
+def _cases(*words: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for w in words for v in (w, w.lower(), w.upper(), w.title())))
+
+
+# rule group -> the literals one of its matches holds; one prefilter pass over
+# the text finds them all, and each group's regexes run on the lines they are on.
+_RULE_HINTS: dict[str, tuple[str, ...]] = {
+    **{gate: (gate,) for gate, _ in _WEBHOOKS},
+    "/webhook": ("/webhook",),
+    "authorization": _cases("authorization"),
+    "header": _cases("key", "token", "secret"),
+    "curlopt": ("CURLOPT_",),
+    "auth_pair": ("auth(", "Auth(", "auth=(", "auth = ("),
+    "b64": _B64_CALLS,
+    "query": (*_QUERY_NAMES, *(n.upper() for n in _QUERY_NAMES), "Signature="),
+    "url": ("://",),
+}
+_LITERALS = tuple(dict.fromkeys(h for hints in _RULE_HINTS.values() for h in hints))
+_GROUPS = {h: [g for g, hints in _RULE_HINTS.items() if h in hints] for h in _LITERALS}
+_HINTS = ahocorasick_rs.AhoCorasick(_LITERALS)
+
+
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim HTTP credentials in editor.text (see the module docstring)."""
     text = editor.text
-    low = patterns.lower_ascii(text)
+    near: dict[str, list[int]] = {group: [] for group in _RULE_HINTS}
+    for i, start, _ in _HINTS.find_matches_as_indexes(text, overlapping=True):
+        for group in _GROUPS[_LITERALS[i]]:
+            near[group].append(start)
     # Webhook URLs first: their secret is the path, which no other rule knows.
-    if "://" in text or "hooks." in text:
-        _webhooks(editor, low)
-    _headers(editor, low)
-    if ("?" in text or "&" in text) and "=" in text:
-        for m in _QUERY.finditer(text):
+    _webhooks(editor, near)
+    _headers(editor, near)
+    for start, end in patterns.hint_lines(text, near["query"]):
+        for m in _QUERY.finditer(text, start, end):
             if _random_looking(m.group("value"), 8):
                 _secret(editor, m.start("value"), m.end("value"), QUERY)
-    if "://" in text and "@" in text:
-        for m in _URL_USER.finditer(text):
-            if _random_looking(m.group("value")):
-                _secret(editor, m.start("value"), m.end("value"), AUTH)
+    if "@" in text:
+        for start, end in patterns.hint_lines(text, near["url"]):
+            for m in _URL_USER.finditer(text, start, end):
+                if _random_looking(m.group("value")):
+                    _secret(editor, m.start("value"), m.end("value"), AUTH)

@@ -9,6 +9,7 @@ then the broad ``password=`` parameter, profile patterns and emails last.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
@@ -306,6 +307,18 @@ def _gate(low: str | None, needles: tuple[str, ...]) -> bool:
 lower_ascii = _lower_ascii
 lower_gate = _gate
 lines_with = _lines_with
+
+
+def hint_lines(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:
+    """(start, end) of each line of text holding one of the positions, in order,
+    each once: where a layer runs its regexes near a prefilter's hits."""
+    spans: list[tuple[int, int]] = []
+    for pos in sorted(starts):
+        if spans and pos <= spans[-1][1]:
+            continue
+        end = text.find("\n", pos)
+        spans.append((text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end))
+    return spans
 
 
 def is_pattern_token(value: str) -> bool:

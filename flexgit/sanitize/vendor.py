@@ -30,6 +30,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import ahocorasick_rs
+
 from flexgit.sanitize import patterns
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
@@ -41,7 +43,7 @@ _R = ph.SECRET_PLACEHOLDER
 # detect-secrets' plugin class name -> the literals one of its matches holds.
 # A plugin runs only when the text holds one of them (the regexes mostly start
 # with a character class, which `re` tries at every position).
-_GATES: dict[str, tuple[str | re.Pattern[str], ...]] = {
+_GATES: dict[str, tuple[str, ...]] = {
     "AWSKeyDetector": ("A3T", "ABIA", "ACCA", "AKIA", "ASIA"),
     "AzureStorageKeyDetector": ("AccountKey=",),
     "DiscordBotTokenDetector": ("discord", "Discord", "DISCORD"),
@@ -49,7 +51,7 @@ _GATES: dict[str, tuple[str | re.Pattern[str], ...]] = {
     "GitLabTokenDetector": ("glpat-", "gldt-", "glft-", "glsoat-", "glrt-", "GR1348941",
                             "glcbt-", "glimt-", "glptt-", "glagent-", "gloas-"),
     "JwtTokenDetector": ("eyJ",),
-    "MailchimpDetector": (re.compile(r"-us\d"),),
+    "MailchimpDetector": ("-us",),  # and _MAILCHIMP_HINT
     "NpmDetector": (":_authToken=",),
     "OpenAIDetector": ("T3BlbkFJ",),
     "PypiTokenDetector": ("pypi-Ag",),
@@ -57,7 +59,9 @@ _GATES: dict[str, tuple[str | re.Pattern[str], ...]] = {
     "SlackDetector": ("xox",),
     "SquareOAuthDetector": ("sq0csp-",),
     "StripeDetector": ("k_live_",),
-    "TelegramBotTokenDetector": ("bot", "Bot", "BOT", "telegram", "Telegram", "TELEGRAM"),
+    # The secret half of the bot tokens Telegram issues starts with "AA"
+    # ("bot" alone is in every "both" and "bottom").
+    "TelegramBotTokenDetector": (":AA", "telegram", "Telegram", "TELEGRAM"),
     "TwilioKeyDetector": ("AC", "SK"),
 }  # fmt: skip
 
@@ -81,6 +85,7 @@ _EXTRA = (
     (("sq0atp-",), re.compile(r"sq0atp-[0-9A-Za-z_-]{22}")),
 )  # fmt: skip
 
+_MAILCHIMP_HINT = re.compile(r"-us\d")  # "-us" alone is in every "--user"
 _TOKEN_TAIL = re.compile(r"[A-Za-z0-9_-]*")
 _JWT_TAIL = re.compile(r"[A-Za-z0-9_.+/=-]*")
 _B64_TAIL = re.compile(r"[A-Za-z0-9+/=]*")
@@ -187,22 +192,31 @@ def _token(editor: Editor, detector: str, m: re.Match[str]) -> None:
         _claim_all(editor, (t.group() for t in _TWILIO_TOKEN.finditer(text, *near)), *near)
 
 
-def _gated(text: str, gates: tuple[str | re.Pattern[str], ...]) -> bool:
-    return any(g in text if isinstance(g, str) else g.search(text) for g in gates)
+_AWS_HINTS = ("aws", "AWS", "Aws")
+_KEY_HINTS = ("BEGIN SSH2", "PuTTY-User-Key-File-")
+_B64_HINTS = ("basic", "Basic", "BASIC", "auth", "Auth", "AUTH", "cred", "Cred", "CRED")
+# Every gate of every plugin and of this module, found in one pass over the text.
+_LITERALS = tuple(dict.fromkeys(
+    (*(g for gates in _GATES.values() for g in gates), *(g for gs, _ in _EXTRA for g in gs),
+     *_AWS_HINTS, *_KEY_HINTS, *_B64_HINTS)
+))  # fmt: skip
+_HINTS = ahocorasick_rs.AhoCorasick(_LITERALS)
 
 
-def _tokens(editor: Editor) -> None:
+def _tokens(editor: Editor, found: set[str]) -> None:
     text = editor.text
-    aws = patterns.lower_gate(patterns.lower_ascii(text), ("aws",))
-    gated = {name for name, gates in _GATES.items() if _gated(text, gates)}
-    for detector in _detectors() if gated or aws else ():
+    aws = not found.isdisjoint(_AWS_HINTS)
+    for detector in _detectors():
+        gated = not found.isdisjoint(_GATES[detector.name])
+        if detector.name == "MailchimpDetector":
+            gated = gated and _MAILCHIMP_HINT.search(text) is not None
         for regex in detector.regexes:
             # AWS's "aws ... key ... '<40 chars>'" rule is gated by "aws".
-            if aws if regex.flags & re.I else detector.name in gated:
+            if aws if regex.flags & re.I else gated:
                 for m in regex.finditer(text):
                     _token(editor, detector.name, m)
     for gates, regex in _EXTRA:
-        if _gated(text, gates):
+        if not found.isdisjoint(gates):
             for m in regex.finditer(text):
                 _token(editor, "extra", m)
 
@@ -232,9 +246,9 @@ def _lines(editor: Editor, pos: int, count: int | None, end: int) -> None:
         pos = stop + 1
 
 
-def _private_keys(editor: Editor) -> None:
+def _private_keys(editor: Editor, found: set[str]) -> None:
     text = editor.text
-    if "BEGIN SSH2" in text:
+    if "BEGIN SSH2" in found:
         for m in _SSH2.finditer(text):
             end = text.find(_SSH2_END, m.end())
             end = len(text) if end < 0 else end
@@ -245,7 +259,7 @@ def _private_keys(editor: Editor) -> None:
                 if not _SSH2_HEADER.match(text, pos):
                     _lines(editor, pos, 1, stop)
                 pos = stop + 1
-    if "PuTTY-User-Key-File-" in text:
+    if "PuTTY-User-Key-File-" in found:
         for m in _PPK.finditer(text):
             stop = text.find(_PPK_NEXT_KEY, m.end())
             stop = len(text) if stop < 0 else stop
@@ -261,19 +275,12 @@ def _private_keys(editor: Editor) -> None:
 
 _B64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{8,}={0,2}(?![A-Za-z0-9+/=_-])")
 _USER_PASS = re.compile(rb"[\w.@+-]{1,64}:[\x21-\x7e]{1,128}")
-_B64_HINT = re.compile(r"basic|auth|cred", re.I)
 
 
-def _basic_blobs(editor: Editor) -> None:
+def _basic_blobs(editor: Editor, hints: list[int]) -> None:
     text = editor.text
-    seen: set[int] = set()
-    for hint in _B64_HINT.finditer(text):
-        start = text.rfind("\n", 0, hint.start()) + 1
-        if start in seen:
-            continue
-        seen.add(start)
-        end = text.find("\n", hint.end())
-        for m in _B64.finditer(text, start, len(text) if end < 0 else end):
+    for start, end in patterns.hint_lines(text, hints):
+        for m in _B64.finditer(text, start, end):
             if len(m.group()) % 4:
                 continue
             try:
@@ -286,8 +293,12 @@ def _basic_blobs(editor: Editor) -> None:
 
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim vendor tokens, private key bodies and base64 credentials in editor.text."""
-    _private_keys(editor)
-    _tokens(editor)
-    low = patterns.lower_ascii(editor.text)
-    if patterns.lower_gate(low, ("basic", "auth", "cred")):
-        _basic_blobs(editor)
+    hits = _HINTS.find_matches_as_indexes(editor.text, overlapping=True)
+    if not hits:
+        return
+    found = {_LITERALS[i] for i, _, _ in hits}
+    _private_keys(editor, found)
+    _tokens(editor, found)
+    b64 = [start for i, start, _ in hits if _LITERALS[i] in _B64_HINTS]
+    if b64:
+        _basic_blobs(editor, b64)
