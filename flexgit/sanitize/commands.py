@@ -244,7 +244,7 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
     text = editor.text
     hits = [
         (start, _LITERALS[i])
-        for i, start, _ in _HINTS.find_matches_as_indexes(text, overlapping=True)
+        for i, start, _ in patterns.find_hints(_HINTS, text)
     ]
     if not hits:
         return

@@ -208,7 +208,7 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim the password hashes patterns.py does not know (see the module docstring)."""
     text = editor.text
     near: dict[str, list[int]] = {"ldap": [], "kdf": [], "md5": []}
-    for i, start, _ in _HINTS.find_matches_as_indexes(text, overlapping=True):
+    for i, start, _ in patterns.find_hints(_HINTS, text):
         near[_KIND[_LITERALS[i]]].append(start)
     if near["ldap"]:
         _ldap(editor)

@@ -208,7 +208,7 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim HTTP credentials in editor.text (see the module docstring)."""
     text = editor.text
     near: dict[str, list[int]] = {group: [] for group in _RULE_HINTS}
-    for i, start, _ in _HINTS.find_matches_as_indexes(text, overlapping=True):
+    for i, start, _ in patterns.find_hints(_HINTS, text):
         for group in _GROUPS[_LITERALS[i]]:
             near[group].append(start)
     # Webhook URLs first: their secret is the path, which no other rule knows.

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import ahocorasick_rs
+
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import words
@@ -319,6 +321,23 @@ def hint_lines(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:
         end = text.find("\n", pos)
         spans.append((text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end))
     return spans
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def find_hints(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int, int]]:
+    """(literal index, start, end) of every match of a layer's prefilter in text.
+
+    The automaton reads UTF-8, which lone surrogates (undecodable bytes, see
+    flexgit.content) have none of: they are searched as U+FFFD, one character
+    each, so the offsets stay those of text.
+    """
+    try:
+        return automaton.find_matches_as_indexes(text, overlapping=True)
+    except UnicodeEncodeError:
+        clean = _LONE_SURROGATE.sub("\ufffd", text)
+        return automaton.find_matches_as_indexes(clean, overlapping=True)
 
 
 def is_pattern_token(value: str) -> bool:

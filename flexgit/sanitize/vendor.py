@@ -293,7 +293,7 @@ def _basic_blobs(editor: Editor, hints: list[int]) -> None:
 
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim vendor tokens, private key bodies and base64 credentials in editor.text."""
-    hits = _HINTS.find_matches_as_indexes(editor.text, overlapping=True)
+    hits = patterns.find_hints(_HINTS, editor.text)
     if not hits:
         return
     found = {_LITERALS[i] for i, _, _ in hits}

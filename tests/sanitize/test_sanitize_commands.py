@@ -155,3 +155,11 @@ def test_script_keeps_lines_and_is_idempotent() -> None:
     assert counts["command.credential"] == 3
     assert '-u "$DB_USER"' in out and "| gzip > /bk/pbx.sql.gz" in out
     assert run(SH, out) == (out, {})
+
+
+def test_latin1_script_is_sanitized_and_written_back_in_its_bytes() -> None:
+    # An undecodable byte (a Latin-1 "é") reaches the layers as a lone surrogate.
+    data = b"# sauvegarde du caf\xe9\nmysqldump -u root -pLat1nPw pbx > /bk/pbx.sql\n"
+    result = sanitize(SH, data)
+    assert result.data == data.replace(b"Lat1nPw", R.encode())
+    assert result.counts == {"command.credential": 1}
