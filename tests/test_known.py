@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 from pathlib import Path
 
@@ -84,3 +85,19 @@ def test_no_change_snapshot_after_sweep(env: Env, tmp_path: Path) -> None:
     r = env.run("--json", "snapshot")
     assert r.exit_code in (0, 3), r.output
     assert '"id": null' in r.stdout
+
+
+def test_a_merge_restore_keeps_a_file_the_sweep_changed(env: Env) -> None:
+    """The plan compares the live file sanitized with the same sweep as the
+    snapshot: a guide holding the live trunk password is kept as it is."""
+    pw = _trunk_password(env)
+    guide = env.home / "public_html/docs/TRUNK.md"
+    guide.parent.mkdir(parents=True, exist_ok=True)
+    guide.write_text(f"re-enter {pw} here\n")
+    _snap(env)
+    r = env.run("--json", "restore", "--dry-run", "latest")
+    actions = {a["path"]: a["action"] for a in json.loads(r.stdout)["actions"]}
+    assert actions["home/public_html/docs/TRUNK.md"] == "keep"
+    r = env.run("-y", "restore", "latest")
+    assert r.exit_code in (0, 3), r.output
+    assert guide.read_text() == f"re-enter {pw} here\n"

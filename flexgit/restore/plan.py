@@ -25,7 +25,7 @@ from flexgit.manifest import Manifest
 from flexgit.profile import Profile
 from flexgit.restore import accounts, merge
 from flexgit.restore.source import USER_DATA_DIRS, Source
-from flexgit.snapshot import binary_problem, read_nofollow
+from flexgit.snapshot import Installation, binary_problem, known_for, read_nofollow
 from flexgit.statcache import StatCache
 from flexgit.store import LINK, Entry, Files, Store, blob_id
 
@@ -98,6 +98,10 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     sudoers: list[str] = field(default_factory=list)  # paths to check with visudo
     read_blob: Callable[[str], bytes] | None = None  # the source, for Action.blob
+    # How the installation's files are sanitized (the profile's rules and the
+    # target's sweep), to compare a live file with the source's sanitized one.
+    sanitized: Callable[[str, bytes], bytes] = field(
+        default=lambda path, data: sanitize.sanitize(path, data).data, repr=False)
 
     def data_of(self, a: Action) -> bytes:
         if a.data is not None:
@@ -221,6 +225,8 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
         raise UsageError(f"Invalid mode: {mode} (use fresh, merge or migrate)")
     plan = Plan(mode, source.label, target)
     plan.read_blob = lambda sha: source.store.read_blob(sha)
+    sweep = known_for(Installation(target.home, target.root), profile).sweep
+    plan.sanitized = lambda p, d: sanitize.sanitize(p, d, profile.rules, sweep).data
     man = source.manifest
     migrating = mode == "migrate"
     old_home = man.home
@@ -365,7 +371,7 @@ def _file_action(plan: Plan, path: str, entry: Entry, data: bytes, fmode: int,
     live = read_nofollow(target)
     action, reason = "update", None
     if mode == "merge" and not diff_mod.is_binary(live):
-        live_s = sanitize.sanitize(path, live).data
+        live_s = plan.sanitized(path, live)
         if live_s == data or live == data:
             data, action = live, "keep"
         else:
@@ -407,15 +413,11 @@ def _file_action(plan: Plan, path: str, entry: Entry, data: bytes, fmode: int,
     a = Action(path, action, reason, data=data, mode=fmode, uid=uid, gid=gid,
                sha256=_sha256(data))
     if verbose:
-        a.diff = diff_mod.render(diff_mod.Change(path, "M", None, None), live_s_or(path, live),
-                                 sanitize.sanitize(path, data).data, label_a="disk",
-                                 label_b="restore")
+        # Diffs shown to the user are of sanitized text: -v never prints a secret.
+        a.diff = diff_mod.render(diff_mod.Change(path, "M", None, None),
+                                 plan.sanitized(path, live), plan.sanitized(path, data),
+                                 label_a="disk", label_b="restore")
     return a
-
-
-def live_s_or(path: str, live: bytes) -> bytes:
-    # Diffs shown to the user are of sanitized text: -v never prints a secret.
-    return sanitize.sanitize(path, live).data
 
 
 def _user_data_files(home: Path) -> Iterator[str]:

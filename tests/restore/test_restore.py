@@ -263,7 +263,8 @@ def test_fill_secrets_names_each_line_and_keeps_every_other_byte() -> None:
         expect = expect.replace(P.encode(), g.value.encode(), 1)
     assert filled == expect
     assert len(out[1].value) == 8 and out[1].value.isdigit()
-    assert _fill_secrets("a.bin", b"\0" + P.encode(), []) == b"\0" + P.encode()
+    png = b"\x89PNG\r\n\x1a\n\0" + P.encode()  # a binary: never sanitized, never filled
+    assert _fill_secrets("a.png", png, []) == png
 
 
 def test_restore_without_visudo_skips_the_sudoers_file_with_a_warning(
