@@ -43,14 +43,17 @@ _R = ph.SECRET_PLACEHOLDER
 _CODE = ("$", "{", "%", "<", "'", '"', "+", ".", "`", "(", "[")
 _TOKEN = r"[A-Za-z0-9+/=._~:-]+"
 # 'Authorization' => ', "X-API-Key": ", nginx's Authorization "
-_SEP = r"[\"']?[ \t]*(?:=>|:|=|,|[ \t](?=[\"']))[ \t]*[\"']?[ \t]*"
+_SEP = r"(?P<q1>[\"']?)[ \t]*(?:=>|:|=|,|[ \t](?=[\"']))[ \t]*(?P<q2>[\"']?)[ \t]*"
 _AUTHORIZATION = re.compile(
     rf"(?<![\w-])(?:proxy-)?authorization{_SEP}"
     r"(?:(?P<scheme>basic|bearer|token|apikey|api-key|key|sso-key|otp|hmac|negotiate|ntlm)"
     rf"[ \t]+)?(?P<value>{_TOKEN})",
     re.I,
 )
-_SCHEMES = frozenset({"basic", "bearer", "token", "digest", "negotiate", "ntlm", "hmac"})
+_SCHEMES = frozenset({"basic", "bearer", "token", "digest", "negotiate", "ntlm", "hmac", "key",
+                      "apikey", "api-key", "sso-key", "otp"})
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+_CODE_AFTER = re.compile(r"[ \t]*(?:[,})\];(]|\r?$)", re.M)
 _DIGEST = re.compile(r"(?<![\w-])(?:proxy-)?authorization\W{0,8}digest\b", re.I)
 _DIGEST_RESPONSE = re.compile(r"\bresponse=\\?\"?([0-9a-fA-F]{16,})")
 _API_KEY_HEADER = re.compile(
@@ -126,16 +129,29 @@ def _secret(editor: Editor, start: int, end: int, rule: str) -> None:
         editor.claim(start, end, _R, rule)
 
 
+def _is_code(m: re.Match[str]) -> bool:
+    """A header's value that is code: ``'X-API-Key': API_KEY``, ``Authorization: auth``."""
+    value = m.group("value")
+    if m.group("q2") or not _IDENTIFIER.fullmatch(value):
+        return False
+    if m.group("q1") or "." in value or "_" in value:
+        return True  # a map key's value, a member, a CONSTANT_NAME
+    return not any(c.isdigit() for c in value) and bool(_CODE_AFTER.match(m.string, m.end()))
+
+
 def _values(editor: Editor, regex: re.Pattern[str], spans: list[tuple[int, int]]) -> None:
     for start, end in spans:
         for m in regex.finditer(editor.text, start, end):
-            _secret(editor, m.start("value"), m.end("value"), AUTH)
+            if "q2" not in regex.groupindex or not _is_code(m):
+                _secret(editor, m.start("value"), m.end("value"), AUTH)
 
 
 def _headers(editor: Editor, near: dict[str, list[int]]) -> None:
     text = editor.text
     for start, end in patterns.hint_lines(text, near["authorization"]):
         for m in _AUTHORIZATION.finditer(text, start, end):
+            if _is_code(m) and not m.group("scheme"):
+                continue
             if m.group("scheme") or m.group("value").lower() not in _SCHEMES:
                 _secret(editor, m.start("value"), m.end("value"), AUTH)
         for m in _DIGEST.finditer(text, start, end):
