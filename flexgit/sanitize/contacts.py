@@ -61,8 +61,8 @@ def _columns(names: list[str], people: bool) -> dict[int, str]:
 
 
 def _cell(claim: Claim, start: int, value: str, placeholder: str) -> None:
-    if "''" in value:  # SQL's escaped quote: O''Brien
-        if person(value.replace("''", "'"), strict=False) is not None:
+    if "''" in value or "\\'" in value:  # SQL's escaped quotes: O''Brien, O\'Brien
+        if person(value.replace("''", "'").replace("\\'", "'"), strict=False) is not None:
             claim(start, start + len(value), placeholder)
         return
     span = person(value, strict=False)
@@ -119,13 +119,14 @@ def _sql(text: str, claim: Claim) -> None:
             pos = row.end()
 
 
-def apply(editor: Editor, path: str, claim: Claim) -> None:
-    """Claim the names (and vCard addresses) in the records of editor.text."""
+def apply(editor: Editor, path: str, claim: Claim, *, vcard: bool, sql: bool) -> None:
+    """Claim the names (and vCard addresses) in the records of editor.text;
+    `vcard` and `sql` say whether ``BEGIN:VCARD`` and ``INSERT`` occur (any case)."""
     text = editor.text
-    if "BEGIN:VCARD" in text or "begin:vcard" in text:
+    if vcard:
         _vcard(editor, claim)
     first = text[:200].split("\n", 1)[0]
     if path.lower().endswith(".csv") or ("," in first and "name" in first.lower()):
         _csv(text, claim)
-    if "INSERT" in text or "insert" in text:
+    if sql:
         _sql(text, claim)

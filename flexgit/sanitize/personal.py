@@ -5,16 +5,20 @@ first/last-name key) are replaced where something says they are a person's:
 
 * a value under a person-name key, in any syntax (``'admin_name' => '…'``,
   ``define('ADMIN_NAME', …)``, ``owner: …``, ``MAIL_FROM_NAME="…"``,
-  ``- **Owner:** …``, ``<author>…</author>``, ``<meta name="author" content="…">``).
+  ``- **Owner:** …``, ``<author>…</author>``).
   Keys that also name other things (``owner``, ``author``, ``manager``,
   ``contact``, ``from_name``, a plain ``name``) only take a value shaped like a
   person (one to four capitalised words, no digits, no ``Team``/``Support``/
   ``PBX``…); a plain ``name`` only beside person fields (an email, phone or
   extension key, or a ``staff``/``users``/``contacts`` list, within three lines).
-* prose labels: ``Owner:``/``Maintainer:``/``Author:``/``Contact:``/``@author``
-  and ``maintained by``/``managed by``/``written by``… followed by a person.
-* ``Name <email>`` and ``Name (email, phone)``, unless the address is one the
-  patterns keep (``example.com``).
+* prose labels: ``Owner:``/``Maintainer:``/``Author:``/``Contact:``/``@author``,
+  ``maintained by``/``managed by``/``written by``…, ``contact``/``thanks``
+  followed by a person (the capitalised words up to the first punctuation).
+* ``Name <email>``, ``Name (email, phone)`` and ``Name mobile: <phone>``, unless
+  the address is one the patterns keep (``example.com``); the text of a
+  ``mailto:`` link; ``<meta name="author" content="…">``.
+* records of people by their structure: vCards, CSV phone books, SQL
+  ``INSERT`` rows (:mod:`.contacts`).
 * callerid display names Asterisk's own parser does not see: ``Set(CALLERID(name)=…)``
   and ``CALLERID(all)=``, and ``callerid=… <2001>`` outside ``.conf`` files.
 
@@ -25,6 +29,8 @@ found by :mod:`.phones` (Google's libphonenumber); its docstring states the rule
 from __future__ import annotations
 
 import re
+
+import ahocorasick
 
 from flexgit.sanitize import contacts, patterns, phones
 from flexgit.sanitize import placeholders as ph
@@ -38,13 +44,14 @@ PHONE_RULE = "personal.phone"
 
 # -- names -------------------------------------------------------------------
 
-# Where a name may follow: key words (found with str.find on the lower-cased
-# text, far faster than a case-insensitive regex) and "<verb> by ".
+# Where a name may follow: key words, "<verb> by ", "thanks".
 _KEY_WORDS = ("name", "owner", "author", "maintainer", "manager", "contact", "sender")
+_BY = (" by ", "thanks ", "thanks to ")
+_FEATURES = ("callerid", "<meta", "mailto:", "insert", "begin:vcard")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _BY_VERBS = words(
     "maintained managed owned written created authored edited run operated administered"
 )
-_HIT = re.compile(r"(?i)" + "|".join(_KEY_WORDS) + r"|[ \t]by[ \t]|thanks(?: to)? ")
 _LAST_WORD = re.compile(r"[A-Za-z]+\Z")
 _KEY_CHAR = re.compile(r"[\w.\-]")
 _AFTER_KEY = re.compile(
@@ -62,7 +69,9 @@ _PERSON_HINT = re.compile(
 )
 _ADDRESS = re.compile(r"<[^<>\s@]+@|\([^()\n@]*@")  # linear: no class overlaps "@"
 _EMAIL_AFTER = re.compile(r"[ \t]*(?:<(?P<a>[^<>\s@]+@[^<>\s]+)>|\((?P<p>[^()\n]*)\))")
-_LABEL_AFTER = re.compile(r"(?:[ \t]*(?:number|no\.?|phone))?[ \t]*[:=]?[ \t]*[+(0-9]")
+_LABEL_BEFORE = re.compile(
+    r"(?i)[ \t](?:mobile|cell|phone|tel|fax)(?:[ \t]*(?:number|no\.?))?[ \t]*[:=]?[ \t]*\Z"
+)
 _MAILTO = re.compile(r"""(?i)<a[ \t][^<>]*href=["']mailto:[^<>]*>(?P<v>[^<>\n]{1,80})</a>""")
 _META = re.compile(
     r"""(?i)<meta[ \t]+name=["'](?:author|owner|publisher|copyright)["'][ \t]+"""
@@ -91,27 +100,27 @@ class _Names:
         if span is not None:
             self.claim(start + span[0], start + span[1], placeholder)
 
-    def run(self) -> None:
+    def run(self, phone_spans: list[tuple[int, int]]) -> None:
         text = self.text
-        for start, end in _hits(text):
-            if text[start] in " \t":  # "maintained by "
+        low = _lower(text)
+        hits = _hits(low)
+        keys = sorted((i, i + len(k)) for k in _KEY_WORDS for i in hits.get(k, ()))
+        for start, end in keys:
+            self.key(start, end)
+        for needle in (" by ", "thanks ", "thanks to "):
+            for start in hits.get(needle, ()):
                 verb = _LAST_WORD.search(text, max(0, start - 20), start)
-                if verb is not None and verb.group().lower() in _BY_VERBS:
-                    self.prose(end, 1)
-            elif text[start] in "Tt":  # "(thanks Alice Jones)"
-                self.prose(end, 1)
-            else:
-                self.key(start, end)
+                if needle != " by " or (verb and verb.group().lower() in _BY_VERBS):
+                    self.prose(start + len(needle), 1)  # maintained by / (thanks Alice Jones)
         if "@" in text:
             self.name_before_address()
-        low = text.lower()
         if "callerid" in low:
             self.callerid()
         if "<meta" in low or "mailto:" in low:
             self.meta()
-        if len(low) == len(text):  # (lower() kept the offsets)
-            self.name_before_label(low)
-        contacts.apply(self.editor, self.path, self.claim)
+        self.name_before_label(phone_spans)
+        contacts.apply(self.editor, self.path, self.claim,
+                       vcard="begin:vcard" in low, sql="insert" in low)
 
     def key(self, start: int, end: int) -> None:
         text = self.text
@@ -210,20 +219,16 @@ class _Names:
             if first is not None:
                 self.claim(lo + first, lo + len(before), ph.NAME_PLACEHOLDER)
 
-    def name_before_label(self, low: str) -> None:
-        """``; Alice Jones mobile: +1 415 …``: a name just before a phone label."""
+    def name_before_label(self, phone_spans: list[tuple[int, int]]) -> None:
+        """``; Alice Jones mobile: +1 415 …``: a name just before a phone's label."""
         text = self.text
-        for needle in (" mobile", " cell", " phone", " tel", " fax"):
-            i = low.find(needle)
-            while i >= 0:
-                after = _LABEL_AFTER.match(text, i + len(needle))
-                if after is not None:
-                    line_start = text.rfind("\n", 0, i) + 1
-                    before = text[line_start:i]
-                    first = trailing_person(before, least=2)
-                    if first is not None:
-                        self.claim(line_start + first, i, ph.NAME_PLACEHOLDER)
-                i = low.find(needle, i + 1)
+        for start, _ in phone_spans:
+            line_start = text.rfind("\n", 0, start) + 1
+            label = _LABEL_BEFORE.search(text, max(line_start, start - 40), start)
+            if label is not None:
+                first = trailing_person(text[line_start : label.start()], least=2)
+                if first is not None:
+                    self.claim(line_start + first, label.start(), ph.NAME_PLACEHOLDER)
 
     def callerid(self) -> None:
         text = self.text
@@ -249,31 +254,54 @@ class _Names:
                   placeholder=ph.NAME_PLACEHOLDER)
 
 
-def _hits(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every key word and " by ", in text order."""
-    if not text.isascii():  # lower() may change lengths: the (slower) regex
-        return [m.span() for m in _HIT.finditer(text)]
+
+
+def _lower(text: str) -> str:
+    """text lower-cased with the same offsets (a few non-ASCII letters lower to two)."""
     low = text.lower()
-    found: list[tuple[int, int]] = []
-    for needle in (*_KEY_WORDS, " by ", "thanks ", "thanks to "):
+    return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def _hits(low: str) -> dict[str, list[int]]:
+    """Where each key word and prose needle starts (str.find: faster than one
+    Aho-Corasick pass or a case-insensitive regex over a whole file)."""
+    found: dict[str, list[int]] = {}
+    for needle in (*_KEY_WORDS, *_BY):
         i = low.find(needle)
         while i >= 0:
-            found.append((i, i + len(needle)))
+            found.setdefault(needle, []).append(i)
             i = low.find(needle, i + 1)
-    found.sort()
     return found
 
 
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim the names and phone numbers in editor.text (see the module docstring)."""
+    # Phones are found first (a name before a phone's label needs them) and
+    # claimed last: a name rule knows better where a record's fields end.
+    spans = list(phones.spans(editor.text))
     if NAME_RULE not in editor.disabled:
-        _Names(editor, path).run()
+        _Names(editor, path).run(spans)
     if PHONE_RULE not in editor.disabled:
-        for start, end in phones.spans(editor.text):
+        for start, end in spans:
             if editor.is_free(start, end):
                 editor.claim(start, end, ph.PHONE_PLACEHOLDER, PHONE_RULE)
 
 
+def _needles() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for needle in (*_KEY_WORDS, *_BY, *_FEATURES):
+        automaton.add_word(needle, needle)
+    automaton.make_automaton()
+    return automaton
+
+
+# For short JSON strings one automaton call beats a str.find per needle. With
+# a needle, apply() could find something in a string with an address or seven
+# digit-or-separator characters after a digit.
+_NEEDLES = _needles()
+_GATE = re.compile(r"@|[0-9][0-9 ().\-/]{6}")
+
+
 def could_match(text: str) -> bool:
     """False when apply() cannot claim anything in text (a cheap gate for JSON strings)."""
-    return phones.has_digits(text) or _HIT.search(text) is not None
+    return _GATE.search(text) is not None or next(_NEEDLES.iter(text.lower()), None) is not None
