@@ -145,6 +145,9 @@ class Profile:
     hooks_dir: str | None = None
     copy_dirs: tuple[str, ...] = ()
     copy_remotes: tuple[str, ...] = ()  # git remotes pushed after every export
+    # Fingerprints of audit findings the user acknowledged (`[audit] allow`);
+    # not part of `describe()`: they change nothing a snapshot contains.
+    audit_allow: frozenset[str] = frozenset()
     # Set only by with_data(): the profile of a private, unsanitized snapshot.
     private: bool = False
     lifted: frozenset[str] = frozenset()
@@ -294,7 +297,8 @@ def load(path: Path | None) -> Profile:
 
 
 def apply_toml(base: Profile, data: dict[str, Any], where: str) -> Profile:
-    known = {"backup_dir", "categories", "exclude", "remove", "sanitize", "hooks_dir", "copies"}
+    known = {"backup_dir", "categories", "exclude", "remove", "sanitize", "hooks_dir", "copies",
+             "audit"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise BadInput(f"{where}: unknown section or key {unknown[0]!r} "
@@ -366,6 +370,15 @@ def apply_toml(base: Profile, data: dict[str, Any], where: str) -> Profile:
         raise BadInput(f"{where}: unknown key copies.{extra[0]} (known: dirs, remotes)")
     copy_dirs = _strings(f"{where}: copies.dirs", copies.get("dirs", []))
     copy_remotes = _strings(f"{where}: copies.remotes", copies.get("remotes", []))
+    audit = data.get("audit", {})
+    if not isinstance(audit, dict) or set(audit) - {"allow"}:
+        raise BadInput(f"{where}: audit must be a table with one key, allow "
+                       f"([audit] allow = [\"fingerprint\", ...])")
+    allow = _strings(f"{where}: audit.allow", audit.get("allow", []))
+    bad = [a for a in allow if not re.fullmatch(r"[0-9a-f]{16}", a)]
+    if bad:
+        raise BadInput(f"{where}: audit.allow: {bad[0]!r} is not a fingerprint (16 hex digits, "
+                       f"as `flexgit audit --verbose` prints them)")
     return Profile(
         categories=tuple(cats[n] for n in order),
         excludes=excludes,
@@ -375,4 +388,5 @@ def apply_toml(base: Profile, data: dict[str, Any], where: str) -> Profile:
         hooks_dir=hooks_dir,
         copy_dirs=copy_dirs,
         copy_remotes=copy_remotes,
+        audit_allow=frozenset(allow),
     )

@@ -134,50 +134,60 @@ def verify(ctx: Context, target: str) -> int:
 
 @click.command()
 @click.argument("target", metavar="[REV|FILE]", required=False)
-@click.option("--all", "all_objects", is_flag=True, help="Every blob object in the store.")
+@click.option("--all", "all_objects", is_flag=True,
+              help="Every object in the store: blobs, names, messages, refs.")
 @click.option("--any-repo", is_flag=True,
               help="--repo is any bare git repository (a central one): audit the commit "
                    "REV (a full id or a ref name).")
+@click.option("--verbose", "show_fingerprints", is_flag=True,
+              help="Print each finding's fingerprint, for `[audit] allow` in the profile.")
 @pass_ctx
-def audit(ctx: Context, target: str | None, all_objects: bool, any_repo: bool) -> int:
-    """Look for secrets the sanitizer missed; prints where, never the value.
+def audit(ctx: Context, target: str | None, all_objects: bool, any_repo: bool,
+          show_fingerprints: bool) -> int:
+    """Look for secrets and personal data with detectors independent of the
+    sanitizer, in every file, name, link target and message; prints where and
+    which rule, never the value.
 
-    Exits 4 when anything is found.
+    Exits 4 when anything is found that the profile does not acknowledge.
 
     \b
     Example:
       flexgit audit latest && flexgit audit --all
+      flexgit audit --verbose ~/backup/latest.flx.gz
       flexgit --repo /srv/git/pbx.git audit --any-repo refs/heads/flexgit/pbx1/flexpbx
     """
-    rules = ctx.profile.rules
     if all_objects and target:
         raise UsageError("give either REV|FILE or --all, not both")
     if any_repo:
         if not target or all_objects:
             raise UsageError("--any-repo audits one commit: give its id or a ref name")
-        findings, sha = audit_mod.audit_plain(ctx.repo, target, rules)
+        found, sha = audit_mod.audit_plain(ctx.repo, target)
         what = f"commit {sha[:12]} of {ctx.repo}"
     elif target is not None and _is_file_arg(target):
-        findings = audit_mod.audit_file(Path(target), rules, name=target)
-        what = target
+        found, what = audit_mod.audit_file(Path(target), name=target), target
     else:
         store = ctx.open_store()
         try:
             if all_objects:
-                findings, what = audit_mod.audit_store(store, rules), f"every object in {ctx.repo}"
+                found, what = audit_mod.audit_store(store), f"every object in {ctx.repo}"
             else:
                 sha = store.resolve(target or "latest")
-                findings, what = audit_mod.audit_snapshot(store, sha, rules), \
-                    f"snapshot {sha[:12]}"
+                found, what = audit_mod.audit_snapshot(store, sha), f"snapshot {sha[:12]}"
         finally:
             store.close()
+    findings, acknowledged = audit_mod.open_findings(found, ctx.profile.audit_allow)
     ctx.out.data([f.as_json() for f in findings])
+    verbose = show_fingerprints or ctx.out.verbose > 0
     for f in findings:
-        ctx.out.info(f.describe())
+        ctx.out.info(f.describe(verbose=verbose))
+    ack = f" ({acknowledged} acknowledged in the profile)" if acknowledged else ""
     if findings:
-        ctx.out.info(f"{what}: {len(findings)} possible secret(s) found")
+        ctx.out.info(f"{what}: {len(findings)} possible secret(s) or personal data found{ack}")
+        if not verbose:
+            ctx.out.info("a finding that is no secret: `flexgit audit --verbose` prints "
+                         "fingerprints for `[audit] allow` in the profile")
         return INTEGRITY
-    ctx.out.success(f"{what}: no secrets found")
+    ctx.out.success(f"{what}: no secrets found{ack}")
     return OK
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flexgit import crypto, fsutil
+from flexgit.audit.gate import ExportGate
 from flexgit.errors import FlexgitError, UsageError
 from flexgit.formats.pgzip import ParallelGzip
 from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta
@@ -199,7 +200,9 @@ def _manifest_head(m: Manifest) -> dict[str, Any]:
 
 
 def _document(store: Store, plan: _Plan, profile: Profile,
-              progress: Callable[[str, int, int], None] | None = None) -> Iterator[bytes]:
+              progress: Callable[[str, int, int], None] | None = None,
+              gate: ExportGate | None = None) -> Iterator[bytes]:
+    """The file's bytes, piece by piece; `gate` sees every entry and value written."""
     m = plan.manifest
     sensitive = m.sensitive
     if plan.backup_type == "flxx":
@@ -215,12 +218,16 @@ def _document(store: Store, plan: _Plan, profile: Profile,
     ]
     yield b"{\n"
     for key, value in head:
+        if gate:
+            gate.field(key, value)
         yield b' "%s": %s,\n' % (key.encode(), _j(value))
     yield b' "files": ['
     for n, (path, entry, meta) in enumerate(plan.entries):
         if progress and (n % 100 == 0 or n == len(plan.entries) - 1):
             progress("export", n + 1, len(plan.entries))
         data = store.read_blob(entry.sha)
+        if gate:
+            gate.entry(path, entry.mode, data)
         root, _, rel = path.partition("/")
         fields: list[tuple[str, Any]] = [
             ("path", rel), ("hash", "sha256:" + hashlib.sha256(data).hexdigest()),
@@ -248,6 +255,8 @@ def _document(store: Store, plan: _Plan, profile: Profile,
                              "tree": plan.tree, "rules_digest": plan.rules_digest,
                              "manifest": head_m}))
     for i, (key, value) in enumerate(tail):
+        if gate:
+            gate.field(key, value)
         yield b' "%s": %s%s\n' % (key.encode(), _j(value), b"," if i < len(tail) - 1 else b"")
     yield b"}\n"
 
@@ -282,6 +291,9 @@ def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
     out_dir.mkdir(mode=0o750, parents=True, exist_ok=True)
     private = plan.manifest.sensitive
     enc = bool(recipients)
+    # A shareable export is audited as it is written and refused on a finding
+    # (fail closed); a private snapshot's file holds user data by design.
+    gate = None if private or store.is_private else ExportGate(profile.audit_allow)
     final = _free_name(out_dir, when, plan.backup_type, compress, private, enc)
     tmp, f = fsutil.open_temp(out_dir)
     try:
@@ -290,11 +302,13 @@ def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
             if compress:
                 # gzip -6, as tar czf, on every core (see pgzip).
                 with ParallelGzip(sink.write, level=6, mtime=int(when)) as gz:
-                    for piece in _document(store, plan, profile, progress):
+                    for piece in _document(store, plan, profile, progress, gate):
                         gz.write(piece)
             else:
-                for piece in _document(store, plan, profile, progress):
+                for piece in _document(store, plan, profile, progress, gate):
                     sink.write(piece)
+        if gate:
+            gate.check(f"export of snapshot {sha[:12]}")
         size, digest = (_file_digest(tmp) if enc else (sink.size, sink.sha.hexdigest()))
         # A name taken meanwhile (another export in the same second) is not clobbered.
         if os.path.lexists(final):

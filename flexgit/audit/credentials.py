@@ -1,0 +1,30 @@
+"""Credentials written as `user:password@host` outside a URL with a scheme
+(those are detect-secrets' BasicAuth rule): Asterisk register lines and dial
+strings (`IAX2/user:pw@host`, `register => user:pw@host/ext`), rsync and
+ssh-style targets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from flexgit.audit.keywords import shaped
+from flexgit.audit.placeholders import is_placeholder
+
+WORDS = ("@",)
+_FORM = re.compile(r"(?<![\w.:\-])([A-Za-z0-9][\w.\-]*):([^\s@/:'\"<>]+)@[A-Za-z0-9][\w\-]*")
+# `sip:2001@host`, `mailto:a@b`: a scheme, not a user; `//u:p@` is a URL.
+_SCHEMES = frozenset({"sip", "sips", "tel", "mailto", "iax", "iax2", "xmpp", "h323", "http",
+                      "https", "ftp", "ssh", "git"})
+
+
+def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
+    line = lines[i]
+    for m in _FORM.finditer(line):
+        if m.group(1).lower() in _SCHEMES or line[max(0, m.start() - 2):m.start()] == "//":
+            continue
+        secret = m.group(2)
+        if is_placeholder(secret):
+            continue
+        if shaped(secret, pin=True) or (len(secret) >= 8 and not secret.isalpha()):
+            yield "credentials.userinfo", secret

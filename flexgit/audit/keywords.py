@@ -1,0 +1,131 @@
+"""Keyword proximity: a secret keyword (password, secret, token, api key, PIN,
+passphrase, auth, credential, ...) and, right after it on the same line, a
+credential-shaped value, in whatever syntax binds the two (`key=value`,
+`'key' => 'value'`, `"key": "value"`, `define('KEY', 'value')`, `Key: value`,
+`- **Password:** value`, `$key = "value"`). A keyword that opens a block
+(`"api_keys": {`) arms the block's lines too, so a value under a neutral
+name (`"portal": "..."`) inside it is still seen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from flexgit.audit.placeholders import is_placeholder
+
+RULE = "keyword.secret"
+
+# Long stems match inside words (authpassword, remotesecret); short ones only
+# as a word or a part of a snake/kebab/camel name (DB_PASS, dbPass, md5_cred),
+# so that passthrough, bypass, ping, author and oauth do not count.
+_LONG = (r"passw(?:or)?d|passphrase|passcode|secret|token|credential|vmpin|pincode|"
+         r"api[_\- ]?key|(?:private|secret|access|auth|app|signing|encryption|master|"
+         r"license|client)[_\-]?key")
+_SHORT = r"pass|pwd|pw|pin|auth|cred|salt|otp|totp"
+TRIGGER = (rf"(?i:{_LONG})|(?<![A-Za-z])(?i:{_SHORT})(?![a-z])"
+           rf"|(?<=[a-z])(?:Pass|Pwd|Pw|Pin|Auth|Cred|Salt|Otp)(?![a-z])")
+_KEYWORD = re.compile(TRIGGER)
+# What the prefilter's automaton looks for (lowercased): every keyword contains one.
+WORDS = ("pass", "pwd", "pw", "pin", "secret", "token", "cred", "auth", "salt", "otp",
+         *(f"{a}{sep}key" for a in ("api", "private", "access", "app", "signing", "encryption",
+                                    "master", "license", "client") for sep in ("", "_", "-", " ")))
+
+# Between the keyword and its value: the rest of the key's name, quotes, the
+# assignment or separator, an opening bracket or call.
+_SEP = re.compile(r"""[\w.\-]*["'`\]]*\s*\**\s*(?:=>|:=|===|==|=|:|,|\?\?|\?:|\s)?\**\s*"""
+                  r"""(?:\(\s*)?["'`]?""")
+_VALUE = re.compile(r"""[^\s"'`,;)\]}<>]+""")
+_IDENT = re.compile(r"[\w./\-]*")
+
+# A key whose value is a name, a size or a place, not a secret.
+_NEUTRAL_KEYS = frozenset({"auth", "outbound_auth", "inbound_auth", "auth_type", "authtype",
+                           "token_type", "auth_method", "authmethod", "auth_mode",
+                           "pin_length", "password_min_length"})
+_NEUTRAL_SUFFIX = re.compile(r"(?i)[_\-.](?:length|len|min|max|min_length|max_length|"
+                             r"expiry|expires|ttl|timeout|lifetime|file|path|dir|type|mode|"
+                             r"policy|field|name|label|hint|placeholder|column|url|uri|"
+                             r"header|param|id|count|attempts|retries|enabled|required)$")
+# Variables, template fields, calls (`getenv(`, `localStorage.getItem(`), annotations.
+_VARIABLE = re.compile(r"""\$\w+|\$\{[^}]*\}?|%\w+%?|\{\{.*|<[\w-]+>?|[\w$.\->:\\]+\(.*|@\w+""")
+_NUMBERS = re.compile(r"[\d.:/\-]+")  # versions, dates, times, IPs, ports
+_PIN_WORDS = re.compile(r"(?i)pin|passcode|pass|pwd|secret|code")
+_OPENER = re.compile(r"""[:=>(,]\s*(?:array\s*\(|[\[{(])\s*$""")
+_BLOCK_VALUE = re.compile(r"""^\s*["']?[\w.\-]+["']?\s*(?:=>|:|=)\s*["'`]?([^\s"'`,;)\]}]+)""")
+_BLOCK_LINES = 20
+
+
+def shaped(token: str, *, pin: bool = False) -> bool:
+    """A token that looks like a credential rather than a name, number or path."""
+    if len(token) < 4 or is_placeholder(token) or _VARIABLE.fullmatch(token):
+        return False
+    if token.isdigit():
+        return pin and 4 <= len(token) <= 12
+    if len(token) < 6 or _NUMBERS.fullmatch(token):
+        return False
+    if token.startswith(("/", "./", "../", "~/", "http://", "https://", "file:")):
+        return False
+    has_digit = any(c.isdigit() for c in token)
+    has_alpha = any(c.isalpha() for c in token)
+    if has_digit and has_alpha:
+        # An identifier with a digit (utf8mb4, sha256, md5_cred) is still a name.
+        return not re.fullmatch(r"[a-z]+\d*[a-z]*\d*(?:_[a-z]+\d*)*", token)
+    upper = any(c.isupper() for c in token)
+    lower = any(c.islower() for c in token)
+    odd = any(not c.isalnum() and c not in "-_." for c in token)
+    return upper and lower and odd
+
+
+def _neutral(line: str, start: int, end: int) -> bool:
+    """The keyword is part of a neutral key (auth=, pin_length) or a file name
+    (.htpasswd, /etc/passwd, password.php)."""
+    left = _IDENT.match(line[::-1], len(line) - start)
+    head = line[len(line) - left.end():start] if left else ""
+    tail = _IDENT.match(line, end)
+    name = head + line[start:end] + (tail.group() if tail else "")
+    if "/" in name or head.endswith(".") or name.startswith("."):
+        return True
+    if re.search(r"\.(?:php|js|json|html?|txt|md|conf|inc|sh|py|db|sql|log)$", name, re.I):
+        return True
+    key = name.strip(".-").lower()
+    return key in _NEUTRAL_KEYS or _NEUTRAL_SUFFIX.search(key) is not None
+
+
+def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
+    """(rule, value) for the values bound to a keyword on line `i`."""
+    line = lines[i]
+    claimed = 0
+    for m in _KEYWORD.finditer(line):
+        if m.start() < claimed or _neutral(line, m.start(), m.end()):
+            continue
+        sep = _SEP.match(line, m.end())
+        v = _VALUE.match(line, sep.end() if sep else m.end())
+        if v is None:
+            continue
+        claimed = v.end()
+        if shaped(v.group(), pin=_PIN_WORDS.search(m.group()) is not None):
+            yield RULE, v.group()
+
+
+def find_in_block(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
+    """The value of line `i`, which lies inside a block a keyword line opened
+    (`"api_keys": {` ... `"portal": "value"`)."""
+    v = _BLOCK_VALUE.match(lines[i])
+    if v and shaped(v.group(1)):
+        yield RULE, v.group(1)
+
+
+def block(lines: list[str], i: int) -> range:
+    """The lines a keyword line `i` opens as a block (`"api_keys": {`), if any."""
+    line = lines[i]
+    if not _OPENER.search(line) or not any(
+            not _neutral(line, k.start(), k.end()) for k in _KEYWORD.finditer(line)):
+        return range(0)
+    indent = len(line) - len(line.lstrip())
+    end = i + 1
+    while end < len(lines) and end <= i + _BLOCK_LINES:
+        nxt = lines[end]
+        if nxt.strip() and len(nxt) - len(nxt.lstrip()) <= indent:
+            break
+        end += 1
+    return range(i + 1, end)

@@ -1,0 +1,75 @@
+"""Vendor tokens, from detect-secrets' plugins used as a library: its authors
+keep the formats of AWS, Twilio, Stripe, SendGrid, GitHub, GitLab, Slack,
+Discord, Telegram, JWTs, private keys, URL credentials (BasicAuth) and more.
+
+Each plugin's own `analyze_string` decides (the JWT plugin checks that the
+token decodes); its patterns, joined into one trigger, only pick the lines.
+Every token these plugins know has a run of 20 or more token characters, so
+their triggers run only over the lines that hold such a run (the entropy
+trigger finds them), except for the three whose mark is short: private key
+armour, URL credentials and .npmrc tokens.
+Left out: the keyword and entropy plugins (keywords.py and entropy.py are ours)
+and the public-IP plugin (addresses are functional values).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from flexgit.audit.placeholders import is_placeholder
+
+_PLUGINS = (
+    ("artifactory", "ArtifactoryDetector"), ("aws", "AWSKeyDetector"),
+    ("azure_storage_key", "AzureStorageKeyDetector"), ("basic_auth", "BasicAuthDetector"),
+    ("cloudant", "CloudantDetector"), ("discord", "DiscordBotTokenDetector"),
+    ("github_token", "GitHubTokenDetector"), ("gitlab_token", "GitLabTokenDetector"),
+    ("ibm_cloud_iam", "IbmCloudIamDetector"), ("ibm_cos_hmac", "IbmCosHmacDetector"),
+    ("jwt", "JwtTokenDetector"), ("mailchimp", "MailchimpDetector"), ("npm", "NpmDetector"),
+    ("openai", "OpenAIDetector"), ("private_key", "PrivateKeyDetector"),
+    ("pypi_token", "PypiTokenDetector"), ("sendgrid", "SendGridDetector"),
+    ("slack", "SlackDetector"), ("softlayer", "SoftlayerDetector"),
+    ("square_oauth", "SquareOAuthDetector"), ("stripe", "StripeDetector"),
+    ("telegram_token", "TelegramBotTokenDetector"), ("twilio", "TwilioKeyDetector"),
+)
+# The plugins' flags that scoped inline groups can carry.
+_WHOLE_TEXT = frozenset({"private_key", "basic_auth", "npm"})
+_FLAGS = ((re.IGNORECASE, "i"), (re.VERBOSE, "x"), (re.DOTALL, "s"), (re.MULTILINE, "m"))
+
+
+@dataclass(frozen=True)
+class Plugin:
+    rule: str  # vendor.<module>, e.g. vendor.aws
+    trigger: str  # the plugin's patterns as one regex source
+    find: Callable[[list[str], int], Iterator[tuple[str, str]]]
+    whole_text: bool  # its trigger runs over every line, not only long-token lines
+
+
+def _scoped(rx: re.Pattern[str]) -> str:
+    flags = "".join(c for f, c in _FLAGS if rx.flags & f)
+    return f"(?{flags}:{rx.pattern})" if flags else f"(?:{rx.pattern})"
+
+
+def _finder(rule: str, plugin: Any) -> Callable[[list[str], int], Iterator[tuple[str, str]]]:
+    def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
+        for value in plugin.analyze_string(lines[i]):
+            if isinstance(value, str) and value and not is_placeholder(value):
+                yield rule, value
+    return find
+
+
+@cache
+def plugins() -> tuple[Plugin, ...]:
+    """The detect-secrets plugins, loaded on first use (the import takes ~0.1 s)."""
+    import importlib
+
+    out = []
+    for module, cls in _PLUGINS:
+        plugin = getattr(importlib.import_module(f"detect_secrets.plugins.{module}"), cls)()
+        rule = f"vendor.{module}"
+        trigger = "|".join(_scoped(rx) for rx in plugin.denylist)
+        out.append(Plugin(rule, trigger, _finder(rule, plugin), module in _WHOLE_TEXT))
+    return tuple(out)
