@@ -27,63 +27,9 @@ from typing import Any
 from urllib.parse import quote
 
 from tests.sanitize.redteam.forms import fragments
-from tests.sanitize.redteam.values import Person, Val, Values
-
-
-@dataclass(frozen=True)
-class Plant:
-    """One planted secret or personal datum: where, in which idiom, of which class."""
-
-    cls: str
-    idiom: str
-    file: str
-    line: int
-    value: str
-    fragments: tuple[str, ...] = ()
-
-    def where(self) -> str:
-        return f"{self.cls}/{self.idiom} in {self.file}:{self.line}"
-
-
-@dataclass(frozen=True)
-class Keep:
-    """A functional line that must come out byte-identical."""
-
-    idiom: str
-    file: str
-    line: int
-    text: str
-
-
-@dataclass(frozen=True)
-class UserData:
-    """A file that is user data by kind: it must never become a tree entry."""
-
-    idiom: str
-    file: str
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    codec: str  # python codec; the BOM, if any, is part of the bytes
-    bom: bytes
-    lines: int  # number of "\n" in the decoded text
-    checks: tuple[str, ...]  # validators that passed on the original: json, xml, php, sh
-
-
-@dataclass
-class Corpus:
-    """What `generator.build` laid out and planted."""
-
-    home: Path
-    root: Path
-    seed: int
-    message: str = ""
-    plants: list[Plant] = field(default_factory=list)
-    keeps: list[Keep] = field(default_factory=list)
-    user_data: list[UserData] = field(default_factory=list)
-    files: dict[str, FileInfo] = field(default_factory=dict)
-
+from tests.sanitize.redteam.record import Corpus, FileInfo, Keep, Plant, UserData
+from tests.sanitize.redteam.tokens import Val
+from tests.sanitize.redteam.values import Person, Values
 
 BOMS = {"utf-8-sig": b"\xef\xbb\xbf", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff",
         "utf-32-le": b"\xff\xfe\x00\x00"}

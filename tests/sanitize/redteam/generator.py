@@ -31,7 +31,8 @@ from tests.sanitize.redteam import (
     idioms_personal,
     idioms_vendor,
 )
-from tests.sanitize.redteam.builder import Builder, Corpus
+from tests.sanitize.redteam.builder import Builder
+from tests.sanitize.redteam.record import Corpus
 from tests.sanitize.redteam.values import Values
 
 __all__ = ["CLASSES", "Corpus", "build"]

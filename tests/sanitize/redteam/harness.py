@@ -21,9 +21,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.sanitize.redteam.builder import Corpus, FileInfo, Plant
 from tests.sanitize.redteam.forms import Matcher
 from tests.sanitize.redteam.generator import build
+from tests.sanitize.redteam.record import Corpus, FileInfo, Plant
 
 SEEDS = (101, 202, 303)
 EXPORTS = (("flx", True), ("flxx", False))  # type, compressed

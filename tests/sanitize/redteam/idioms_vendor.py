@@ -5,7 +5,7 @@ pbkdf2, MySQL native, MD5 ha1/md5_cred), wherever they stand."""
 from __future__ import annotations
 
 from tests.sanitize.redteam.builder import Builder
-from tests.sanitize.redteam.values import HEX, Val
+from tests.sanitize.redteam.tokens import HEX, Val
 
 H = "home/public_html/"
 B = "system/usr/local/bin/"
