@@ -37,6 +37,13 @@ def _is_dotted_key(char: str) -> bool:
 
 _UPPER_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _KEY_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_ASCII_WORD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+# The ASCII characters each key_char accepts (it accepts no others but Unicode \w).
+_ASCII_KEY: dict[Callable[[str], bool], str] = {
+    _is_word: _ASCII_WORD,
+    _is_upper_key: "".join(sorted(_UPPER_KEY)),
+    _is_dotted_key: _ASCII_WORD + ".-",
+}
 _KEY_CHARS: dict[str, Callable[[str], bool]] = {
     "word": _is_word,
     "upper": _is_upper_key,
@@ -72,7 +79,9 @@ class Anchored:
                 return -1, ""
             quote = text[end - 1]
             end -= 1
-        start = end
+        # The ASCII part of the key run in C (str.rstrip), the rest char by char.
+        window = text[max(0, end - 64) : end]
+        start = end - (len(window) - len(window.rstrip(_ASCII_KEY[self.key_char])))
         while start > 0 and self.key_char(text[start - 1]):
             start -= 1
         if start == end or text[start] not in _KEY_FIRST:

@@ -3,10 +3,10 @@
 A literal can be a secret without sitting right after a secret-named key: it is
 compared with a password (``$pin === '1234'``), it is the fallback of a secret
 environment variable, it is a value of a map of passwords (``$passwords =
-['2001' => '...']``, spanning lines) or it is an argument in the password
-position of a call (``ftp_login($c, 'u', '...')``). The finders here know the
-shapes; each layer says which language's operands it takes (PHP operands hold
-``$``) and under which rule name it claims.
+['2001' => '...']``, spanning lines: :mod:`.credmaps`) or it is an argument in
+the password position of a call (``ftp_login($c, 'u', '...')``). The finders
+here know the shapes; each layer says which language's operands it takes (PHP
+operands hold ``$``) and under which rule name it claims.
 
 Names are judged by their words (:func:`secret_kind`): the shared key kinds
 first, then, for names of constants and environment variables, any word that
@@ -42,7 +42,7 @@ _NOT_STEMS = words(
     "monkey turkey hockey donkey jockey whiskey hotkey bypass compass overpass underpass "
     "trespass surpass"
 )
-_BINDING_KINDS = (Kind.SECRET, Kind.TOKEN, Kind.HASH)
+BINDING_KINDS = (Kind.SECRET, Kind.TOKEN, Kind.HASH)
 # Words a comparison or a map holds that name a type or a switch, not a secret.
 _NOT_SECRETS = words(
     "undefined null string object function number boolean bigint symbol array true false "
@@ -63,7 +63,7 @@ def secret_kind(name: str, extra: tuple[str, ...] = (), *, broad: bool = False) 
     norm = normalize(name)
     kind = classify(norm, extra)
     if kind is not None or not broad:
-        return kind if kind in _BINDING_KINDS else None
+        return kind if kind in BINDING_KINDS else None
     parts = norm.split("_")
     if parts[-1] in SETTING_WORDS:
         return None
@@ -86,7 +86,7 @@ class Finder:
         self.text = lits.text
         self.rule = rule
         self.php = php  # take PHP operands ($x) or JavaScript ones
-        self.php_file = is_php(lits.path, lits.text)
+        self.php_file = is_php(lits.path, lits.text)  # a bare ``const X = [`` is PHP's
 
     def claim(self, m: re.Match[str], name: str, kind: Kind | None = Kind.SECRET) -> None:
         """Claim group "v" of m as a secret held under name."""
@@ -103,14 +103,23 @@ class Finder:
     def comparisons(self) -> None:
         """``$password === 'x'``, ``'x' == $row['pin']``, ``pass !== "x"``."""
         text = self.text
-        for op in _CMP.finditer(text):
-            right = _LIT_AFTER.match(text, op.end())
-            if right is not None:
-                self.compared(right, _LEFT.search(text, max(0, op.start() - 160), op.start()))
+        for op in ("==", "!=", "<>") if self.php else ("==", "!="):
+            if op not in text:
                 continue
-            left = _LIT_BEFORE.search(text, max(0, op.start() - 240), op.start())
-            if left is not None:
-                self.compared(left, _RIGHT.match(text, op.end()))
+            # A literal regex each: re finds a literal much faster than a class.
+            for m in _OPERATORS[op].finditer(text):
+                start, end = m.start(), m.end()
+                if op == "==" and start and text[start - 1] in "!=<>":
+                    continue  # the tail of "!==" (found as "!=")
+                if op != "<>" and text.startswith("=", end):
+                    end += 1  # === and !==
+                right = _LIT_AFTER.match(text, end)
+                if right is not None:
+                    self.compared(right, _LEFT.search(text, max(0, start - 160), start))
+                elif _quote_before(text, start):
+                    left = _LIT_BEFORE.search(text, max(0, start - 240), start)
+                    if left is not None:
+                        self.compared(left, _RIGHT.match(text, end))
 
     def compared(self, literal: re.Match[str], operand: re.Match[str] | None) -> None:
         if operand is None or (operand.group("fn") or "").lower() in _NOT_VALUE_FUNCTIONS:
@@ -125,107 +134,57 @@ class Finder:
         if kind is not None:
             self.claim(literal, name, kind)
 
-    # -- maps of credentials -----------------------------------------------------
-
-    def containers(self) -> None:
-        """Arrays and objects bound to a map of passwords or a credentials record."""
-        text = self.text
-        # One regex per separator, each led by its literal: re finds those
-        # fast, where one alternation would be tried at every position.
-        for opener in (_OPEN_ARROW if self.php else _OPEN_COLON, _OPEN_ASSIGN):
-            for m in opener.finditer(text):
-                sep = m.group("sep")
-                if sep == "=" and m.start() and text[m.start() - 1] in _OPERATOR_CHARS:
-                    continue  # "+= [", "<= [", "?: {"
-                key = _CONTAINER_KEY.search(text, max(0, m.start() - 80), m.start())
-                if key is None:
-                    continue
-                name = key.group("qk") or key.group("ik")
-                mode = container_mode(name)
-                if mode is not None and self.php == self.php_form(sep, key.group("sig")):
-                    self.walk(m.end() - 1, mode, name)
-
-    def php_form(self, sep: str, sig: str | None) -> bool:
-        """Whether a binding is PHP's: ``=>``, ``$x =``, ``->x =``; a bare
-        ``const X = [`` is the file's language."""
-        if sep in ("=>", ":"):
-            return sep == "=>"
-        if sig is not None:
-            return sig != "."
-        return self.php_file
-
-    def walk(self, start: int, mode: str, name: str) -> None:
-        """Lex one container from its opening bracket, claiming by mode."""
-        tokens = list(_TOKENS.finditer(self.text, start, min(len(self.text), start + 200_000)))
-        frames = [_Frame(mode, _singular(name))]
-        key: str | None = None
-        for i, tok in enumerate(tokens[1:], 1):
-            kind = tok.lastgroup
-            nxt = tokens[i + 1].lastgroup if i + 1 < len(tokens) else None
-            frame = frames[-1]
-            if kind in ("s", "w") and nxt == "sep":
-                key = tok.group()[1:-1] if kind == "s" else tok.group()
-            elif kind == "s":
-                self.entry(frame, key, tok)
-            elif kind == "open":
-                child = _child_mode(frame.mode, key)
-                name = frame.name if child == "map" and frame.mode == "map" else key or frame.name
-                frames.append(_Frame(child, _singular(name)))
-                key = None
-            elif kind == "close":
-                frames.pop()
-                if not frames:
-                    return
-            elif kind == "comma":
-                frame.index += 1
-                key = None
-
-    def entry(self, frame: _Frame, key: str | None, tok: re.Match[str]) -> None:
-        lit = LIT_ONLY.fullmatch(self.text, tok.start(), tok.end())
-        if lit is None:
-            return  # a multi-line string: too rare to be worth a line-keeping replacement
-        if frame.mode == "map" and (key is None or _map_value(key)):
-            self.claim(lit, frame.name)
-        elif frame.mode == "record" and (
-            (key is None and frame.index == 1) or (key is not None and key.isdigit())
-        ):
-            # ['user', 'pass'] (Guzzle's 'auth'), ['2001' => '1234'] (a PIN per extension)
-            self.claim(lit, "password")
-
     # -- calls -------------------------------------------------------------------
 
     def calls(self, calls: tuple[Call, ...]) -> None:
         """Literal arguments in the password position of the calls in the table."""
+        present: dict[str, bool] = {"": True}
         for call in calls:
-            if not any(needle in self.text for needle in call.needles):
+            if call.needle not in present:
+                present[call.needle] = call.needle in self.text
+            if not present[call.needle]:
                 continue
             for m in call.regex.finditer(self.text):
                 index = call.position(m)
-                if index is None:
-                    continue
-                args = split_args(self.text, m.end())
-                if index == -1 or (index == AUTH and len(args) == 1):
-                    index = len(args) - 1 if args else 0
-                elif index == AUTH:
-                    second = LIT_ONLY.fullmatch(self.text, *args[1])
-                    bearer = second is None and self.text[args[1][0]:args[1][1]].strip()[:1] == "{"
-                    index = 0 if bearer else 1  # superagent .auth(token, {type: 'bearer'})
-                if 0 <= index < len(args):
-                    self.claim_arg(args[index])
+                if index is not None:
+                    self.call(index, split_args(self.text, m.end()))
+
+    def call(self, index: int, args: list[tuple[int, int]]) -> None:
+        if index == COMPARED:
+            if len(args) == 2:
+                for mine, other in ((args[0], args[1]), (args[1], args[0])):
+                    expr = self.text[other[0] : other[1]]
+                    name = last_name(expr)
+                    if ("$" in expr) == self.php and secret_kind(name, self.lits.extra):
+                        self.claim_arg(mine, name)
+            return
+        if index == -1 or (index == AUTH and len(args) == 1):
+            index = len(args) - 1
+        elif index == AUTH and len(args) > 1:
+            second = self.text[args[1][0] : args[1][1]]
+            # superagent's .auth(token, {type: 'bearer'}): the token comes first
+            index = 0 if second.strip().startswith("{") else 1
+        if 0 <= index < len(args):
+            self.claim_arg(args[index])
 
 
 AUTH = -2  # .auth(pass) / .auth(user, pass) / .auth(token, {type: 'bearer'})
+COMPARED = -3  # strcmp(a, b): a literal compared with an operand named for a secret
 
 
 @dataclass(frozen=True)
 class Call:
     """Calls matched by regex (its "(" last), the secret at argument ``index``.
 
-    index -1 is the last argument; with ``by_name``, group "rest" of the match
-    (``set`` + ``Password``) must name a secret for the call to count.
+    The regexes start with a literal (a lookbehind after it checks what comes
+    before), which re finds as fast as a substring test.
+
+    index -1 is the last argument, or AUTH, or COMPARED; with ``by_name``,
+    group "rest" of the match (``set`` + ``Password``) must name a secret for
+    the call to count.
     """
 
-    needles: tuple[str, ...]  # one of them must be in the text for regex to match
+    needle: str  # must be in the text for regex to match ("": none; calls share the test)
     regex: re.Pattern[str]
     index: int
     by_name: bool = False
@@ -242,51 +201,12 @@ class Call:
 _PAIR_NAMES = words("credentials auth basic_auth digest_auth")
 
 
-@dataclass
-class _Frame:
-    mode: str  # "map": every value a secret; "record": user/pass pairs; "plain"
-    name: str  # what its values are called (the singular of the container's name)
-    index: int = 0  # entries seen (a list's position)
-
-
-_RECORDS = words("credentials credential creds cred auth basic_auth http_auth")
-_USER_MAPS = words("users accounts logins admins")
-
-
-def _singular(name: str) -> str:
-    norm = normalize(name)
-    return norm[:-1] if norm.endswith("s") and not norm.endswith("ss") else norm
-
-
-def container_mode(name: str) -> str | None:
-    """"map" for a map of secrets (``passwords``, ``api_keys``), "record" for a
-    credentials record, None for anything else."""
-    norm = normalize(name)
-    if norm in _RECORDS or norm.endswith(("_credentials", "_creds", "_auth")):
-        return "record"
-    single = _singular(name)
-    if single != norm and single not in _RECORDS and classify(single) in _BINDING_KINDS:
-        return "map"
-    return None
-
-
-def _child_mode(parent: str, key: str | None) -> str:
-    if parent == "map":
-        return "map" if key is None or _map_value(key) else "plain"
-    if parent == "record" and key is not None:
-        norm = normalize(key)
-        if norm in _USER_MAPS or container_mode(key) == "map":
-            return "map"
-    return "plain"
-
-
-def _map_value(key: str) -> bool:
-    """Whether a map of secrets holds a secret under this key (not 'expires')."""
-    norm = normalize(key)
-    kind = classify(norm)
-    if kind is not None and kind not in _BINDING_KINDS:
-        return False
-    return norm.rsplit("_", 1)[-1] not in SETTING_WORDS
+def _quote_before(text: str, pos: int) -> bool:
+    """Whether the last non-blank character before pos closes a quote."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\r\n":
+        i -= 1
+    return i >= 0 and text[i] in "'\""
 
 
 def last_name(expr: str) -> str:
@@ -296,7 +216,7 @@ def last_name(expr: str) -> str:
 
 
 _NAMES = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"|([A-Za-z_]\w*)")
-_CMP = re.compile(r"[=!]==?|<>")
+_OPERATORS = {op: re.compile(re.escape(op)) for op in ("==", "!=", "<>")}
 _EXPR = (
     r"(?<![\w$])\$?[A-Za-z_]\w*(?:\s*(?:->|\?->|::|\?\.|\.)\s*\$?[A-Za-z_]\w*"
     r"|\s*\[\s*(?:'[^'\n]*'|\"[^\"\n]*\"|\w+)\s*\])*"
@@ -308,17 +228,3 @@ _LIT_AFTER = re.compile(rf"\s*{LIT}")
 _LIT_BEFORE = re.compile(rf"(?<![\w'\"\\]){LIT}\s*\Z")
 _TYPEOF = re.compile(r"typeof\s*\(?\s*\Z")
 _NOT_VALUE_FUNCTIONS = words("gettype get_debug_type get_class strlen mb_strlen count sizeof")
-_OPEN_ARROW = re.compile(r"(?P<sep>=>)\s*(?:\[|array\s*\()")
-_OPEN_COLON = re.compile(r"(?P<sep>:)(?<!::)\s*[\[{]")
-_OPEN_ASSIGN = re.compile(r"(?P<sep>=)(?![=>~])\s*(?:[\[{]|array\s*\()")
-_OPERATOR_CHARS = frozenset("=!<>+-*/.%&|^?:")
-_CONTAINER_KEY = re.compile(
-    r"(?:(?<![\w$])(?P<q>['\"])(?P<qk>[\w.\- ]{1,64})(?P=q)\s*\]?"
-    r"|(?P<sig>\$|->|::\$?|\.)?(?<![\w])(?P<ik>[A-Za-z_]\w{0,63}))\s*\Z"
-)
-_TOKENS = re.compile(
-    r"(?P<s>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`(?:[^`\\]|\\.)*`)"
-    r"|(?P<c>//[^\n]*|/\*.*?\*/|\#[^\n]*)|(?P<open>[\[({])|(?P<close>[\])}])"
-    r"|(?P<sep>=>|:(?!:))|(?P<comma>,)|(?P<w>[\w$\\]+(?:::[\w$]+)*)",
-    re.S,
-)

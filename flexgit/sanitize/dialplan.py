@@ -125,8 +125,8 @@ class Dialplan:
 
     def secret(self, start: int, end: int, *, app: str = "") -> None:
         value = self.text[start:end]
-        lead = len(value) - len(value.lstrip(" \t\""))
-        start, value = start + lead, value.strip(" \t\"")
+        lead = len(value) - len(value.lstrip(' \t"'))
+        start, value = start + lead, value.strip(' \t"')
         if not value:
             return
         if (

@@ -13,7 +13,7 @@ too); operands of the place-bound forms must be PHP's (``$x``, ``$x->y``,
 '...'``, ``$cfg['db_pass'] = '...'``, and the password argument of ``new
 PDO(...)``, ``new mysqli(...)``, ``mysqli_connect(...)``.
 
-``php.binding``, a literal secret by its place (:mod:`.bindings`):
+``php.binding``, a literal secret by its place (:mod:`.bindings`, maps: :mod:`.credmaps`):
 
 * constants named with key/salt/secret/token/pass words: ``define('NONCE_KEY',
   '...')``, ``const API_SECRET = '...'`` (WordPress's "put your unique phrase
@@ -41,7 +41,8 @@ from __future__ import annotations
 import re
 
 from flexgit.sanitize.anchored import anchored
-from flexgit.sanitize.bindings import AUTH, Call, Finder, last_name, secret_kind
+from flexgit.sanitize.bindings import AUTH, COMPARED, Call, Finder, secret_kind
+from flexgit.sanitize.credmaps import containers
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.rules import Rules
 from flexgit.sanitize.text import IDENT, KEY, LIT, LIT_ONLY, Form, Literals, split_args
@@ -70,14 +71,12 @@ _SOURCE = (
     r"(?:(?:getenv|env|config)\s*\(\s*['\"][\w.\-]+['\"]\s*\)"
     r"|\$_(?:ENV|SERVER)\s*\[\s*['\"][\w.\-]+['\"]\s*\])"
 )
-_FALLBACK = re.compile(rf"(?:\?:|\?\?)\s*{LIT}")
-_SOURCES_BEFORE = re.compile(rf"(?<![\w$>:]){_SOURCE}(?:\s*(?:\?:|\?\?)\s*{_SOURCE})*\s*\Z")
+_FALLBACK = re.compile(rf"\?[:?]\s*{LIT}")
+_SOURCES_BEFORE = re.compile(rf"(?<![\w$>:]){_SOURCE}(?:\s*\?[:?]\s*{_SOURCE})*\s*\Z")
 _SOURCE_KEY = re.compile(r"['\"]([\w.\-]+)['\"]")
-_DEFAULT_ARG = re.compile(
-    rf"(?:env(?<![\w$>:]env)|config(?<![\w$>:]config))\s*\(\s*(?P<kq>['\"]){KEY}(?P=kq)\s*,\s*{LIT}"
-)
-_COMPARE = re.compile(
-    r"(?<![\w$>:])(?P<fn>strcmp|strcasecmp|hash_equals|password_verify)\s*\("
+_DEFAULT_ARGS = tuple(
+    re.compile(rf"{fn}(?<![\w$>:]{fn})\s*\(\s*(?P<kq>['\"]){KEY}(?P=kq)\s*,\s*{LIT}")
+    for fn in ("env", "config")
 )
 
 
@@ -85,29 +84,37 @@ def _function(name: str) -> re.Pattern[str]:
     return re.compile(rf"{name}(?<![\w$>:]{name})\s*\(")
 
 
-def _method(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?:->|::)\s*{name}\s*\(", re.I)
+def _method(name: str, rest: str = "") -> re.Pattern[str]:
+    """``->name(`` or ``::name(``, led by the name's literal."""
+    return re.compile(rf"{name}(?:(?<=->{name})|(?<=::{name})){rest}\s*\(")
 
 
+# Each regex starts with a literal, which re finds as fast as a substring
+# test; a needle spares the scans of the calls that share it.
 _CALLS: tuple[Call, ...] = (
-    Call(("ftp_login",), _function("ftp_login"), 2),
-    Call(("ssh2_auth_password",), _function("ssh2_auth_password"), 2),
-    Call(("ldap_bind",), _function("ldap_bind"), 2),
-    Call(("ldap_sasl_bind",), _function("ldap_sasl_bind"), 2),
-    Call(("imap_open",), _function("imap_open"), 2),
-    Call(("openssl_pkey_get_private",), _function("openssl_pkey_get_private"), 1),
-    Call(("openssl_pkcs12_read",), _function("openssl_pkcs12_read"), 2),
-    Call(("hash_hmac",), _function("hash_hmac"), 2),
-    Call(("JWT::",), re.compile(r"\bJWT::encode\s*\("), 1),  # firebase/php-jwt
-    Call(("Key(", "Key ("), re.compile(r"\bnew\s+\\?(?:[\w\\]+\\)?Key\s*\("), 0),
-    Call(("login",), _method("login"), 1),
-    Call(("auth",), _method("auth"), AUTH),
-    Call(("authenticate",), _method("authenticate"), 1),
-    Call(("->set", "::set", "-> set"),
-         re.compile(r"(?:->|::)\s*set(?P<rest>[A-Z_]\w*)\s*\("), -1, by_name=True),
-    Call(("->with", "::with", "-> with"),
-         re.compile(r"(?:->|::)\s*with(?P<rest>[A-Z_]\w*)\s*\("), -1, by_name=True),
-)  # fmt: skip
+    Call("login", _function("ftp_login"), 2),
+    Call("login", _method("login"), 1),
+    Call("auth", _function("ssh2_auth_password"), 2),
+    Call("auth", _method("auth"), AUTH),
+    Call("auth", _method("authenticate"), 1),
+    Call("ldap_", _function("ldap_bind"), 2),
+    Call("ldap_", _function("ldap_sasl_bind"), 2),
+    Call("", _function("imap_open"), 2),
+    Call("openssl_", _function("openssl_pkey_get_private"), 1),
+    Call("openssl_", _function("openssl_pkcs12_read"), 2),
+    Call("hash_", _function("hash_hmac"), 2),
+    Call("hash_", _function("hash_equals"), COMPARED),
+    Call("cmp", _function("strcmp"), COMPARED),
+    Call("cmp", _function("strcasecmp"), COMPARED),
+    # The plain password, whatever it is named; a hash literal second is the patterns'.
+    Call("", _function("password_verify"), 0),
+    Call("", re.compile(r"JWT::encode\s*\("), 1),  # firebase/php-jwt
+    Call("", re.compile(r"Key(?:(?<=new Key)|(?<=\\Key))\s*\("), 0),
+    Call("set", _method("set", r"(?P<rest>[A-Z_]\w*)"), -1, by_name=True),
+    Call("with", _method("with", r"(?P<rest>[A-Z_]\w*)"), -1, by_name=True),
+)
+# A "$" in these is jQuery's, and their "=>" an arrow: no PHP binding there.
+_NOT_PHP = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx", ".vue", ".css", ".scss", ".json", ".map")
 
 
 def _may_connect(text: str) -> bool:
@@ -129,19 +136,17 @@ class PhpSanitizer(Literals):
         self.forms(_FORMS)
         if _may_connect(self.text):
             self.connect_calls()
+        if self.path.lower().endswith(_NOT_PHP):
+            return
         finder = Finder(self, "php.binding", php=True)
-        if "define" in self.text:
-            self.broad(_DEFINE, finder)
-        if "const" in self.text and finder.php_file:  # elsewhere JavaScript's (.js)
+        self.broad(_DEFINE, finder)
+        if finder.php_file:  # elsewhere a const is JavaScript's (.js)
             self.broad(_CONST, finder)
-        if "??" in self.text or "?:" in self.text:
-            self.fallbacks(finder)
-        if "env" in self.text or "config" in self.text:
-            self.broad(_DEFAULT_ARG, finder)
-        if "=" in self.text or "<>" in self.text:
-            finder.comparisons()
-        self.compare_calls(finder)
-        finder.containers()
+        self.fallbacks(finder)
+        for regex in _DEFAULT_ARGS:
+            self.broad(regex, finder)
+        finder.comparisons()
+        containers(finder)
         finder.calls(_CALLS)
 
     def connect_calls(self) -> None:
@@ -174,24 +179,6 @@ class PhpSanitizer(Literals):
                 if kind is not None:
                     finder.claim(m, key, kind)
                     break
-
-    def compare_calls(self, finder: Finder) -> None:
-        """``strcmp``/``hash_equals`` of a literal and a secret; ``password_verify``'s
-        first argument is the plain password whatever it is named."""
-        if not any(fn in self.text for fn in ("strcmp", "strcasecmp", "hash_equals", "_verify")):
-            return
-        for m in _COMPARE.finditer(self.text):
-            args = split_args(self.text, m.end())
-            if len(args) < 2:
-                continue
-            if m.group("fn") == "password_verify":
-                finder.claim_arg(args[0])
-                continue
-            for mine, other in ((args[0], args[1]), (args[1], args[0])):
-                expr = self.text[other[0] : other[1]]
-                name = last_name(expr)
-                if "$" in expr and secret_kind(name, self.extra) is not None:
-                    finder.claim_arg(mine, name)
 
 
 def apply(editor: Editor, rules: Rules, path: str) -> None:
