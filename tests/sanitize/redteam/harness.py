@@ -13,6 +13,7 @@ import base64
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -78,6 +79,16 @@ def flexgit(corpus: Corpus, repo: Path, *args: str) -> subprocess.CompletedProce
                           check=False)
 
 
+def error(proc: subprocess.CompletedProcess[str]) -> str:
+    """The error a run printed, with the exception of its crash log if it left one."""
+    text = proc.stderr.strip()
+    m = re.search(r"traceback in (\S+?);", text)
+    if m and Path(m.group(1)).exists():
+        last = Path(m.group(1)).read_text(errors="replace").strip().splitlines()[-1:]
+        text += "".join(f" -> {line}" for line in last)
+    return text
+
+
 def run(seed: int, workdir: Path, *, skip: tuple[str, ...] = ()) -> Outcome:
     """Build, snapshot, export twice, and judge."""
     home, root = workdir / "home" / "flexpbx", workdir / "root"
@@ -89,7 +100,7 @@ def run(seed: int, workdir: Path, *, skip: tuple[str, ...] = ()) -> Outcome:
     snap = flexgit(corpus, repo, "snapshot", "-t", "flxx", "-m", corpus.message)
     out.runs.append(f"snapshot: exit {snap.returncode}")
     if snap.returncode not in (0, 3):
-        raise RuntimeError(f"seed {seed}: snapshot failed ({snap.returncode}): {snap.stderr}")
+        raise RuntimeError(f"seed {seed}: snapshot failed ({snap.returncode}): {error(snap)}")
     hays = store_hays(repo)
     for kind, compress in EXPORTS:
         dest = workdir / f"export-{kind}"
@@ -97,7 +108,7 @@ def run(seed: int, workdir: Path, *, skip: tuple[str, ...] = ()) -> Outcome:
         exp = flexgit(corpus, repo, *args)
         out.runs.append(f"export -t {kind}: exit {exp.returncode}")
         if exp.returncode not in (0, 3, 4):  # 4: the audit refused to write a file
-            raise RuntimeError(f"seed {seed}: export failed ({exp.returncode}): {exp.stderr}")
+            raise RuntimeError(f"seed {seed}: export failed ({exp.returncode}): {error(exp)}")
         for f in sorted(dest.glob("flexpbx-*")) if dest.exists() else []:
             hays += export_hays(f"{kind} export", f, out)
     out.leaks = find_leaks(corpus, hays)

@@ -102,6 +102,7 @@ SOURCES: list[tuple[str, str]] = [
 SWEEP: list[tuple[str, str, str]] = [
     ("users-plain-guide", H + "docs/SETUP_GUIDE.md",
      "Then key in «$u1sip» on the handset and press OK."),
+    ("pjsip-b64-guide", H + "docs/SETUP_GUIDE.md", "Provisioning blob for 2120: «$pj1|b64»"),
     ("users-url-link", H + "docs/setup-guide.html",
      '<p><a href="https://prov.flexpbx.net/p/2001/«$u1sip|url»">provisioning link</a></p>'),
     ("users-html-kbd", H + "docs/setup-guide.html",

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from tests.sanitize.redteam.generator import CLASSES, build
-from tests.sanitize.redteam.harness import SEEDS, Outcome, flexgit, run
+from tests.sanitize.redteam.harness import SEEDS, Outcome, error, flexgit, run
 
 
 def seeds(n: int) -> list[int]:
@@ -30,7 +30,7 @@ def crashes(seed: int, skip: tuple[str, ...]) -> str:
         root.mkdir()
         corpus = build(home, root, seed, skip=skip)
         r = flexgit(corpus, Path(tmp, "store.git"), "snapshot", "-m", corpus.message)
-        return "" if r.returncode in (0, 3) else (r.stderr.strip() or f"exit {r.returncode}")
+        return "" if r.returncode in (0, 3) else (error(r) or f"exit {r.returncode}")
 
 
 def isolate(seed: int, skip: tuple[str, ...]) -> tuple[str, ...]:
@@ -62,10 +62,10 @@ def measure(n: int) -> tuple[list[Outcome], list[str]]:
     outcomes, notes = [], []
     skip: tuple[str, ...] = ()
     for seed in seeds(n):
-        error = crashes(seed, skip)
-        if error:
+        failure = crashes(seed, skip)
+        if failure:
             found = isolate(seed, skip)
-            notes.append(f"seed {seed}: snapshot crashed ({error.splitlines()[-1]}); "
+            notes.append(f"seed {seed}: snapshot crashed ({failure.splitlines()[-1]}); "
                          f"measured without {', '.join(found) or '(not isolated)'}")
             skip = (*skip, *found)
         with tempfile.TemporaryDirectory() as tmp:
