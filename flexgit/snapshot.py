@@ -30,6 +30,7 @@ from flexgit.manifest import (
     shared_meta,
 )
 from flexgit.profile import TYPES, Profile
+from flexgit.sanitize import sweep as sweep_mod
 from flexgit.statcache import StatCache
 from flexgit.store import BRANCH, EXEC, FILE, LINK, Entry, Files, PackWriter, Store, blob_id
 
@@ -208,13 +209,15 @@ def _digest_file(path: str, abspath: str, packing: bool,
 
 
 def resanitize_chunk(items: list[tuple[str, bytes]]) -> list[Any]:
-    """In a worker: sanitize content that arrived in a backup file, and prepare
-    its blob: (changed, size, counts, binary id, zlib stream) per item."""
+    """In a worker: sanitize content that arrived in a backup file, sweeping
+    the known values, and prepare its blob: (changed, size, counts, binary id,
+    zlib stream, values the rules removed) per item."""
     out = []
     for path, raw in items:
-        res = sanitize.sanitize(path, raw, _worker_rules or sanitize.DEFAULT_RULES)
+        res = sanitize.sanitize(path, raw, _worker_rules or sanitize.DEFAULT_RULES,
+                                _worker_known)
         binsha, comp = PackWriter.prepare_blob(res.data)
-        out.append((res.data != raw, len(res.data), res.counts, binsha, comp))
+        out.append((res.data != raw, len(res.data), res.counts, binsha, comp, res.removed))
     return out
 
 
@@ -444,7 +447,7 @@ def _learnt(c: Collected, inst: Installation, knowing: known_mod.Known,
     the files that hold one of them unswept: a file read now is checked for
     the values learnt now; a file the stat cache answered for, for every value
     its blob was made without (all not swept by the last snapshot)."""
-    learnt = sanitize.Sweep(frozenset().union(*c.removed.values())).values - sweep.values
+    learnt = sweep_mod.learnt(sweep, c.removed.values())
     unseen = (sweep.values | learnt) - knowing.previous
     if not learnt and not unseen:
         return learnt, frozenset()
@@ -455,10 +458,10 @@ def _learnt(c: Collected, inst: Installation, knowing: known_mod.Known,
         if entry.mode == LINK or not look:
             continue
         try:
-            text = content.decode(read_nofollow(inst.abspath(path)))
+            data = read_nofollow(inst.abspath(path))
         except OSError:
             continue
-        if text is not None and look.present(text.text) - c.removed.get(path, frozenset()):
+        if sweep_mod.unswept(look, data, c.removed.get(path, ())):
             redo.add(path)
     return learnt, frozenset(redo)
 

@@ -4,6 +4,17 @@ Every entry is validated and re-sanitized while the file streams by; its blob
 goes into the import's pack at once. The pack becomes visible and the branch
 moves only after the last entry passed, through the same `commit_files` a
 snapshot uses; any problem aborts the pack and nothing is committed.
+
+The sweep (flexgit.sanitize.sweep) works across the entries as a snapshot's
+does across files. Its values are what any entry's rules removed and what the
+installation's records in the file hold (``users/``, ``admins/``,
+``temp_passwords/``...: sanitized only to collect them, never stored), plus
+the settings and templates. A value is known only once the entry revealing
+it went by, so after the read the file is read again without sanitizing, to
+see whether an entry already packed holds a value learnt after it; if one does,
+the pack is aborted and the file imported again knowing every value, so no
+object holding one is ever written. Messages, the file's name, settings and
+templates are swept with everything learnt. A private import sweeps nothing.
 """
 
 from __future__ import annotations
@@ -16,14 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flexgit import names, sanitize
+from flexgit import known, names, sanitize
 from flexgit.errors import BadInput, FlexgitError
 from flexgit.formats import legacy
 from flexgit.formats.flx import TEMPLATE_FIELDS
 from flexgit.formats.limits import Limits
-from flexgit.formats.reader import FileEntry, Reader
-from flexgit.manifest import Meta
+from flexgit.formats.reader import FileEntry, Header, Reader
+from flexgit.manifest import Manifest, Meta
 from flexgit.profile import Profile
+from flexgit.sanitize import sweep
 from flexgit.snapshot import (
     binary_problem,
     commit_files,
@@ -56,6 +68,20 @@ class ImportResult:
 
 IMPORTS = b"refs/heads/imports"
 BATCH_BYTES = 4 << 20
+# A read learns every value of the file, so the second one knows them all; a
+# third is needed only when the file changed between the reads.
+_READS = 3
+
+
+class _Holder(Exception):
+    """An entry already packed holds a value learnt after it (stops the check)."""
+
+
+def _is_record(root: str, path: str) -> bool:
+    """Whether an entry is one of the installation's records (flexgit.known)."""
+    if root == "home":
+        return path in known.HOME_FILES or path.split("/", 1)[0] in known.HOME_RECORDS
+    return any(path.startswith(d + "/") for d in known.SYSTEM_DIRS)
 
 
 def sensitive_error(name: str) -> BadInput:
@@ -76,9 +102,19 @@ class _Importer:
         # private: a restore's own copy of the file in the private store, kept
         # exactly as it is (user data included, nothing re-sanitized).
         self.private = private
-        self.reader = Reader(path, limits=limits, name=name, keep_bad_hash=force)
+        self.path, self.limits, self.name_given, self.force = path, limits, name, force
+        self.known = sanitize.Sweep()
+        self.begin()
+
+    def open(self) -> Reader:
+        return Reader(self.path, limits=self.limits, name=self.name_given,
+                      keep_bad_hash=self.force)
+
+    def begin(self) -> None:
+        """The state of one read of the file, into a pack of its own."""
+        self.reader = self.open()
         self.name = self.reader.name
-        self.writer = store.writer()
+        self.writer = self.store.writer()
         self.files: Files = {}
         self.metas: dict[str, Meta] = {}
         self.counts: dict[str, dict[str, int]] = {}
@@ -91,6 +127,10 @@ class _Importer:
         self.inflight: list[tuple[list[tuple[str, int, dict[str, int]]], Future[Any]]] = []
         self.skipped: list[str] = []
         self.warnings: list[str] = []
+        # The sweep's harvest: per packed entry, what its rules removed; and
+        # what the records and the settings hold.
+        self.removed: dict[str, frozenset[str]] = {}
+        self.harvest: set[str] = set()
 
     def problem(self, label: str, problem: str) -> None:
         raise BadInput(f"{self.name}: {label}: {problem}")
@@ -110,6 +150,8 @@ class _Importer:
         if self.reader.header.sensitive:  # refuse as soon as the file says so
             raise sensitive_error(self.name)
         if self.profile.excluded(e.root, e.path):
+            if _is_record(e.root, e.path):
+                self.harvest |= sanitize.sanitize(e.tree_path, e.data, self.profile.rules).removed
             self.skipped.append(e.tree_path)
             self.warnings.append(f"skipped {e.label}: private data is never imported into the "
                                  f"shareable store")
@@ -122,6 +164,8 @@ class _Importer:
         elif e.kind == "symlink":
             why = names.link_problem(e.data.decode("utf-8", "surrogateescape"),
                                      self.profile.rules)
+            if why is None and sweep.unswept(self.known, e.data):
+                why = "its target holds a secret"  # a target is never rewritten
         else:
             why = binary_problem(e.data)
         if why is not None:
@@ -159,10 +203,10 @@ class _Importer:
         items = [(path, data) for path, _mode, _counts, data in batch]
         meta = [(path, mode, counts) for path, mode, counts, _data in batch]
         if self.pool is None and self.batches_seen >= 1 and (os.cpu_count() or 1) > 1:
-            self.pool = worker_pool(self.profile)
+            self.pool = worker_pool(self.profile, self.known)
         self.batches_seen += 1
         if self.pool is None:
-            init_worker(self.profile.rules, False)
+            init_worker(self.profile.rules, False, None, self.known)
             self.settle(meta, resanitize_chunk(items))
             return
         self.inflight.append((meta, self.pool.submit(resanitize_chunk, items)))
@@ -171,8 +215,10 @@ class _Importer:
             self.settle(m, fut.result())
 
     def settle(self, meta: list[tuple[str, int, dict[str, int]]], results: list[Any]) -> None:
-        for (path, mode, counts), (changed, size, new_counts, binsha, comp) in \
+        for (path, mode, counts), (changed, size, new_counts, binsha, comp, removed) in \
                 zip(meta, results, strict=True):
+            if removed:
+                self.removed[path] = removed
             if changed:
                 self.resanitized.append(path)
                 for rule, n in new_counts.items():
@@ -195,8 +241,8 @@ class _Importer:
     def sanitize_json(self, value: dict[str, Any], path: str) -> dict[str, Any]:
         if self.private:
             return value
-        raw = json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
-        res = sanitize.sanitize(path, raw, self.profile.rules)
+        raw = _json_bytes(value)
+        res = sanitize.sanitize(path, raw, self.profile.rules, self.known)
         if res.data == raw:
             return value
         self.resanitized.append(path)
@@ -209,7 +255,21 @@ class _Importer:
             raise FlexgitError(f"internal: sanitizing {path} changed its type")
         return out
 
-    def run(self, message: str | None) -> ImportResult:
+    def clean(self, text: str, what: str) -> str:
+        """A message or name as it may be stored: sanitized, then swept."""
+        text, counts = names.clean_message(text, self.profile.rules)
+        text, swept = sweep.sweep_text(self.known, text, self.profile.rules.disabled)
+        total = dict(counts)
+        for rule, n in swept.items():
+            total[rule] = total.get(rule, 0) + n
+        if total:
+            self.warnings.append(names.message_warning(what, total))
+        return text
+
+    def read(self) -> tuple[Header, Manifest, dict[str, tuple[str, Any]]]:
+        """Read the file once, every entry checked, sanitized and packed: its
+        header, the manifest's head and the JSON fields it takes (manifest
+        key or template name -> (path, value))."""
         try:
             header = self.reader.read(self.entry, self.problem)
             self.drain()
@@ -217,22 +277,59 @@ class _Importer:
             self.close_pool()
         if header.sensitive and not self.private:
             raise sensitive_error(self.name)
+        manifest, extra = legacy.manifest_head(header, self.name, self.reader.empty_dir_problem)
+        f = header.fields
+        fields = {"": (SETTINGS_PATH, f.get("default_settings") or {})}
+        fields.update((name, (f"home/templates/{name}.json", v)) for name, v in extra.items())
+        fields.update((key, (f"home/templates/{key}.json", f[key])) for key in TEMPLATE_FIELDS
+                      if isinstance(f.get(key), dict))
+        return header, manifest, fields
+
+    def read_swept(self) -> tuple[Header, Manifest, dict[str, tuple[str, Any]]]:
+        """`read`, again knowing every value, while a packed entry holds one
+        it learnt only after the entry went by."""
+        for _ in range(_READS):
+            header, manifest, fields = self.read()
+            if self.private:
+                return header, manifest, fields
+            for path, value in fields.values():
+                self.harvest |= sanitize.sanitize(path, _json_bytes(value),
+                                                  self.profile.rules).removed
+            learnt = sweep.learnt(self.known, [self.harvest, *self.removed.values()])
+            holds = bool(learnt) and self.holds(sanitize.Sweep(learnt))
+            self.known |= learnt
+            if not holds:
+                return header, manifest, fields
+            self.writer.abort()  # nothing of this read may reach the store
+            self.begin()
+        raise BadInput(f"{self.name}: the file changed while it was read; import it again")
+
+    def holds(self, learnt: sanitize.Sweep) -> bool:
+        """Whether an entry packed by this read holds a `learnt` value that its
+        own rules did not remove: the file read again, nothing sanitized,
+        up to the first such entry."""
+        def check(e: FileEntry) -> None:
+            if e.tree_path in self.files and \
+                    sweep.unswept(learnt, e.data, self.removed.get(e.tree_path, ())):
+                raise _Holder
+
+        try:
+            self.open().read(check, self.problem)
+        except _Holder:
+            return True
+        return False
+
+    def run(self, message: str | None) -> ImportResult:
+        header, manifest, fields = self.read_swept()
         if header.file_count is not None and header.file_count != header.entries:
             self.warnings.append(f"file_count says {header.file_count} but the file holds "
                                  f"{header.entries} entries; imported the entries")
-        manifest, extra_templates = legacy.manifest_head(header, self.name,
-                                                         self.reader.empty_dir_problem)
         manifest.files = self.metas
         manifest.sensitive = header.sensitive
-        f = header.fields
-        manifest.default_settings = self.sanitize_json(f.get("default_settings") or {},
-                                                       SETTINGS_PATH)
-        templates = {name: self.sanitize_json(value, f"home/templates/{name}.json")
-                     for name, value in extra_templates.items()}
-        for key in TEMPLATE_FIELDS:
-            if isinstance(f.get(key), dict):
-                templates[key] = self.sanitize_json(f[key], f"home/templates/{key}.json")
-        manifest.templates = templates
+        path, settings = fields.pop("")
+        manifest.default_settings = self.sanitize_json(settings, path)
+        manifest.templates = {name: self.sanitize_json(value, path)
+                              for name, (path, value) in fields.items()}
         fg = header.flexgit or {}
         digest = fg.get("rules_digest")
         if self.resanitized or not isinstance(digest, str) or not digest:
@@ -243,13 +340,9 @@ class _Importer:
         # Name the file itself, not the latest.* link that led to it.
         base = _one_line(os.path.basename(os.path.realpath(self.reader.path)))
         if not self.private:
-            base, counts = names.clean_message(base, self.profile.rules)
-            if counts:
-                self.warnings.append(names.message_warning("the backup file's name", counts))
+            base = self.clean(base, "the backup file's name")
             if message:
-                message, counts = names.clean_message(message, self.profile.rules)
-                if counts:
-                    self.warnings.append(names.message_warning("the import message", counts))
+                message = self.clean(message, "the import message")
         branch = IMPORTS if self.private else BRANCH
         parent = self.store.head(branch)
         res = commit_files(self.store, self.writer, self.files, manifest, self.counts, digest,
@@ -263,6 +356,10 @@ class _Importer:
                                  f"snapshot's {old_tree[:12]}")
         return ImportResult(self.name, res.id, parent, tree, res.files, res.changed,
                             self.resanitized, self.skipped, self.warnings)
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 def import_file(store: Store, path: Path, *, profile: Profile, message: str | None = None,

@@ -12,8 +12,9 @@ blob), URL-encoded, JSON-escaped and HTML-escaped, with one Aho-Corasick pass
 (pyahocorasick) over the text.
 
 Never swept, because they are short or common and would take functional text
-with them: values under 6 characters; numbers under 7 digits (extensions,
-PINs, ports: the rules handle those where they stand); lower-case words under
+with them: values under 6 characters; numbers of any length (extensions,
+PINs, ports, account numbers: the rules handle those where they stand, and
+the phone rule finds phone numbers anywhere); lower-case words under
 10 letters and common words (``password``, ``asterisk``, ``default``...); anything
 with a line break or over 256 characters (a key block is the rules' job);
 placeholders. Names and emails are matched case-insensitively and only as
@@ -23,6 +24,7 @@ whole words; secrets exactly, anywhere.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import html
 import json
@@ -33,12 +35,12 @@ from functools import cached_property
 
 import ahocorasick
 
+from flexgit import content
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import words
 
 MIN_LENGTH = 6
-MIN_DIGITS = 7
 MAX_LENGTH = 256
 # Base64 of a value inside a longer blob cannot hold "-": an alphanumeric marker.
 _B64_PLACEHOLDER = "FLEXGITREDACTED"
@@ -62,7 +64,10 @@ def sweepable(value: str) -> bool:
         return False
     if ph.SECRET_PLACEHOLDER in v or "FLEXGITREDACTED" in v:
         return False
-    if _DIGITS.fullmatch(v) and sum(c.isdigit() for c in v) < MIN_DIGITS:
+    if _DIGITS.fullmatch(v):
+        # Numbers are functional as often as personal (a trunk's account
+        # number is both its username= and its callerid): phone numbers are
+        # the phone rule's, found by shape wherever they stand.
         return False
     return not (_LOWER_WORD.fullmatch(v) and len(v) < 10)
 
@@ -106,7 +111,7 @@ class Sweep:
     as the values alone)."""
 
     def __init__(self, values: Iterable[str] = ()) -> None:
-        self.values = frozenset(v.strip() for v in values if sweepable(v))
+        self.values = frozenset(b for v in values if sweepable(b := bare(v)))
 
     def __reduce__(self) -> tuple[type[Sweep], tuple[tuple[str, ...]]]:
         return Sweep, (tuple(sorted(self.values)),)
@@ -189,3 +194,44 @@ def _automaton(forms: dict[str, tuple[int, str]]) -> ahocorasick.Automaton | Non
         a.add_word(form, payload)
     a.make_automaton()
     return a
+
+
+def learnt(known: Sweep, removed: Iterable[Iterable[str]]) -> frozenset[str]:
+    """The sweepable values among `removed` (what rules removed, per file)
+    that `known` does not sweep yet."""
+    return Sweep(frozenset().union(*map(frozenset, removed))).values - known.values
+
+
+def unswept(look: Sweep, data: bytes, removed: Iterable[str] = ()) -> set[str]:
+    """The values of `look` that the file `data` holds and its own rules did
+    not remove: what its blob, sanitized without `look`, still holds.
+    Binaries hold none (they are never swept)."""
+    if not look:
+        return set()
+    decoded = content.decode(data)
+    return set() if decoded is None else look.present(decoded.text) - set(removed)
+
+
+def sweep_text(known: Sweep, text: str,
+               disabled: frozenset[str] = frozenset()) -> tuple[str, dict[str, int]]:
+    """`text` (a message, a name) with the known values replaced, and what
+    was replaced (rule -> count)."""
+    if not known or "sweep.secret" in disabled:
+        return text, {}
+    editor = Editor(text, disabled)
+    known.apply(editor)
+    return editor.result(), editor.counts()
+
+
+def bare(value: str) -> str:
+    """`value` as it stands in any text. The JSON rules remove a string token
+    with its quotes (``"s3cret"``, escapes and all): swept as it was removed,
+    it would never be found bare in a guide or a script."""
+    v = value.strip()
+    while len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+        inner = v[1:-1]
+        if v[0] == '"':
+            with contextlib.suppress(ValueError):
+                inner = json.loads(v)
+        v = inner.strip()
+    return v
