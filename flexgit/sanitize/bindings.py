@@ -12,7 +12,8 @@ Names are judged by their words (:func:`secret_kind`): the shared key kinds
 first, then, for names of constants and environment variables, any word that
 is or ends with key/salt/secret/token/pass/pwd (``NONCE_KEY``,
 ``STRIPE_KEY``), unless the last word says the value is a setting
-(``PASSWORD_MIN_LENGTH``, ``AUTH_COOKIE``, ``TOKEN_TTL``).
+(``PASSWORD_MIN_LENGTH``, ``AUTH_COOKIE``, ``TOKEN_TTL``) or a word says it
+is public (``VAPID_PUBLIC_KEY``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ _NOT_STEMS = words(
     "trespass surpass"
 )
 BINDING_KINDS = (Kind.SECRET, Kind.TOKEN, Kind.HASH)
+# A public key is published on purpose (VAPID_PUBLIC_KEY, Stripe's publishable key).
+_PUBLIC = words("public pub publishable")
 # Words a comparison or a map holds that name a type or a switch, not a secret.
 _NOT_SECRETS = words(
     "undefined null string object function number boolean bigint symbol array true false "
@@ -65,7 +68,7 @@ def secret_kind(name: str, extra: tuple[str, ...] = (), *, broad: bool = False) 
     if kind is not None or not broad:
         return kind if kind in BINDING_KINDS else None
     parts = norm.split("_")
-    if parts[-1] in SETTING_WORDS:
+    if parts[-1] in SETTING_WORDS or not _PUBLIC.isdisjoint(parts):
         return None
     if any(p.endswith(_STEMS) and p not in _NOT_STEMS for p in parts):
         return Kind.SECRET

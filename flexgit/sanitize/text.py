@@ -93,6 +93,9 @@ _INTERPOLATION = re.compile(r"\$[\w{(@*#?!$-]|`")
 # Asterisk expands only ${VAR} and $[expr]: "Pa$sw0rd" in sip.conf is a password.
 _ASTERISK_INTERPOLATION = re.compile(r"\$[{\[]")
 SECRET_KINDS = (Kind.SECRET, Kind.TOKEN)
+# A quoted SQL value in a PHP string (password = '" . $hash . "'): the "literal"
+# is the code between two strings, kept.
+_CONCATENATION = re.compile(r"[\"'`]\s*[.+]\s*[$\w(]")
 # WordPress's wp-config-sample.php stand-in for every key and salt.
 STAND_INS = frozenset({"put your unique phrase here"})
 
@@ -176,6 +179,7 @@ class Literals:
         if (
             patterns.keep_value(value)
             or value.lower() in STAND_INS
+            or _CONCATENATION.search(value)
             or (interpolates and self.interpolation.search(value))
             or (replacement is None and kind in SECRET_KINDS)
         ):

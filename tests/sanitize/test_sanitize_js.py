@@ -91,6 +91,7 @@ KEPT = [
     "if (e.key === 'Enter' && field.name === 'pin') {",
     "const msgs = { password: 'Password', forgot: 'Forgot your password?' };",
     "const KEYBOARD = 'qwerty'; const keyName = 'id'; const monkey = 'george';",
+    "const VAPID_PUBLIC_KEY = 'BPP1_V2X7r4t0htq6IB_Nj4KZcpp5Y6DrCV-8yEQgHU';",
     "const passwords = { label: 'Passwords', hint: 'At least 8 characters' };",
     "ami.connect(5038, 'localhost'); ami.login(user, pass); el.setAttribute('type', 'text');",
     "const pins = pinInput.value.split(','); const tokens = [];",

@@ -132,6 +132,7 @@ KEPT = [
     "define('PASSWORD_MIN_LENGTH', '8'); define('AUTH_COOKIE', 'wp_auth');",
     "define('TOKEN_TTL', '3600'); define('SECRET_FILE', '/etc/flexpbx/secret');",
     "define('KEYBOARD_LAYOUT', 'qwerty'); define('SMTP_AUTH', 'login');",
+    "define('STRIPE_PUBLISHABLE_KEY', 'pk_test_51Hx'); define('VAPID_PUBLIC_KEY', 'BPP1');",
     "$apiKey = 'YOUR_API_KEY_HERE'; $password = '<password>'; $pin = 'xxxx';",
     "$mail = 'noreply@example.com'; $url = 'https://pbx.example.org/api';",
     "$label = ['password' => 'Password', 'forgot' => 'Forgot your password?'];",
@@ -145,6 +146,12 @@ KEPT = [
     "ftp_login($conn, $user, $pass); ldap_bind($ds, $dn, $pw);",
     "$stmt = $pdo->prepare('UPDATE users SET password = ? WHERE id = ?');",
     "echo json_encode(['success' => false, 'error' => 'Invalid password']);",
+    "$pdo->exec(\"UPDATE users SET password = '\" . $hash . \"' WHERE id = \" . (int) $id);",
+    "$rules = ['password' => ['required', 'string', 'min:8', 'confirmed']];",
+    "if ($action === 'login' && $_SESSION['token'] === $token) {",
+    # Laravel's config/auth.php: a map named passwords whose values are settings
+    "'passwords' => [\n    'users' => [\n        'provider' => 'users',\n"
+    "        'table' => 'password_reset_tokens',\n        'expire' => 60,\n    ],\n],",
 ]
 
 
