@@ -85,6 +85,7 @@ LAYERS = (php.apply, js.apply, commands.apply, http.apply, vendor.apply, hashes.
 # After the value patterns: a label takes whatever follows it, so every rule
 # that knows a value's shape (a DSN, a query string, a hash) goes first.
 CATCH_ALL = (labels.apply,)
+SUDOERS_LAYERS = (personal.apply,)
 
 __all__ = [
     "DEFAULT_RULES",
@@ -162,15 +163,17 @@ def _run(path: str, text: str, rules: Rules) -> Editor:
         sanitize_text(editor, rules, path)
     else:
         sanitize_text(editor, rules, path)
-    if not _is_sudoers(path):
-        # The layers over every text file, most specific first: each claims
-        # what it understands, and catches what the ones before it missed.
-        for layer in LAYERS:
+    # The layers over every text file, most specific first: each claims what
+    # it understands, and catches what the ones before it missed. A sudoers
+    # file keeps its rules (user names and command paths are what migrate
+    # needs): only names, phones and labelled credentials in it are replaced.
+    sudoers = _is_sudoers(path)
+    for layer in LAYERS:
+        if not sudoers or layer in SUDOERS_LAYERS:
             layer(editor, rules, path)
     patterns.apply(editor, rules, admin="admin" in posixpath.basename(path).lower())
-    if not _is_sudoers(path):
-        for layer in CATCH_ALL:
-            layer(editor, rules, path)
+    for layer in CATCH_ALL:
+        layer(editor, rules, path)
     return editor
 
 

@@ -147,13 +147,20 @@ def is_doc_placeholder(value: str) -> bool:
     return bool(_DOC_PLACEHOLDER.fullmatch(value))
 
 
+# The scheme word of an Authorization header, as code builds it
+# ('Bearer ' . $token): the literal holds no part of the credential.
+_AUTH_SCHEMES = words("basic bearer token digest negotiate ntlm apikey sso-key")
+
+
 def keep_value(value: str) -> bool:
-    """Values no rule replaces: empty, already a placeholder, or a documentation stand-in."""
+    """Values no rule replaces: empty, already a placeholder, a documentation
+    stand-in, or an auth scheme word."""
     return (
         not value.strip()
         or ph.is_placeholder(value)
         or ph.is_redacted(value)
         or is_doc_placeholder(value)
+        or value.strip().rstrip(":").lower() in _AUTH_SCHEMES
     )
 
 

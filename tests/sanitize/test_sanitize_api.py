@@ -42,10 +42,21 @@ def test_fixed_values() -> None:
     assert PLACEHOLDERS["phone"] == "+15555550100"
 
 
-@pytest.mark.parametrize("scheme", sorted(set(HASH_PLACEHOLDERS) - {"unknown"}))
+CRYPT_SCHEMES = ("bcrypt", "argon2id", "argon2i", "argon2d", "sha512crypt", "sha256crypt",
+                 "md5crypt", "apr1", "phpass", "phpass_h", "yescrypt")
+
+
+@pytest.mark.parametrize("scheme", CRYPT_SCHEMES)
 def test_hash_placeholders_are_hashes_of_their_scheme(scheme: str) -> None:
     value = HASH_PLACEHOLDERS[scheme]
     assert hash_placeholder(value) == value
+
+
+@pytest.mark.parametrize("scheme", sorted(HASH_PLACEHOLDERS))
+def test_every_hash_placeholder_survives_the_sanitizer(scheme: str) -> None:
+    """Placeholders are recognised wherever they stand (idempotence)."""
+    line = f"stored hash: {HASH_PLACEHOLDERS[scheme]} (user admin)\n".encode()
+    assert sanitize("home/docs/notes.txt", line).data == line
 
 
 def test_bcrypt_placeholder_is_accepted_by_bcrypt() -> None:
