@@ -58,7 +58,21 @@ def isolate(seed: int, skip: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def measure(n: int) -> tuple[list[Outcome], list[str]]:
+def all_idioms(seed: int) -> dict[str, set[str]]:
+    """Class -> idiom ids of the whole corpus, the ones left out included."""
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "h").mkdir()
+        Path(tmp, "r").mkdir()
+        c = build(Path(tmp, "h"), Path(tmp, "r"), seed)
+    out: dict[str, set[str]] = defaultdict(set)
+    for p in c.plants:
+        out[p.cls].add(p.idiom)
+    for u in c.user_data:
+        out["userdata"].add(u.idiom)
+    return out
+
+
+def measure(n: int) -> tuple[list[Outcome], list[str], tuple[str, ...]]:
     outcomes, notes = [], []
     skip: tuple[str, ...] = ()
     for seed in seeds(n):
@@ -70,24 +84,21 @@ def measure(n: int) -> tuple[list[Outcome], list[str]]:
             skip = (*skip, *found)
         with tempfile.TemporaryDirectory() as tmp:
             outcomes.append(run(seed, Path(tmp), skip=skip))
-    return outcomes, notes
+    return outcomes, notes, skip
 
 
-def report(outcomes: list[Outcome], notes: list[str]) -> str:
+def report(outcomes: list[Outcome], notes: list[str], skip: tuple[str, ...] = ()) -> str:
     lines = [f"red-team corpus, seeds {' '.join(str(o.corpus.seed) for o in outcomes)}"]
+    lines += [f"  {n}" for n in notes]
     for o in outcomes:
         lines.append(f"  seed {o.corpus.seed}: {'; '.join(o.runs)}")
-    lines += [f"  {n}" for n in notes]
-    idioms: dict[str, set[str]] = defaultdict(set)
+    idioms = all_idioms(outcomes[0].corpus.seed)
     planted: Counter[str] = Counter()
     leaked: Counter[str] = Counter()
     where: dict[tuple[str, str, str], tuple[set[int], set[str]]] = {}
     for o in outcomes:
         for p in o.corpus.plants:
-            idioms[p.cls].add(p.idiom)
             planted[p.cls] += 1
-        for u in o.corpus.user_data:
-            idioms["userdata"].add(u.idiom)
         seen = set()
         for leak in o.leaks:
             p = leak.plant
@@ -98,10 +109,14 @@ def report(outcomes: list[Outcome], notes: list[str]) -> str:
             s.add(o.corpus.seed)
             places.add(leak.found_in.split(" home/")[0].split(" system/")[0])
     total = sum(len(v) for v in idioms.values())
-    lines += ["", f"{'class':<10} {'idioms':>6} {'planted':>8} {'leaked':>7}"]
+    crashed = {cls: sum(i in skip for i in ids) for cls, ids in idioms.items()}
+    lines += ["", f"{'class':<10} {'idioms':>6} {'planted':>8} {'leaked':>7} {'crash':>6}"
+                  "   (planted, leaked: values over all seeds; crash: idioms left out)"]
     for cls in CLASSES:
-        lines.append(f"{cls:<10} {len(idioms[cls]):>6} {planted[cls]:>8} {leaked[cls]:>7}")
-    lines.append(f"{'total':<10} {total:>6} {sum(planted.values()):>8} {sum(leaked.values()):>7}")
+        lines.append(f"{cls:<10} {len(idioms[cls]):>6} {planted[cls]:>8} {leaked[cls]:>7} "
+                     f"{crashed.get(cls, 0):>6}")
+    lines.append(f"{'total':<10} {total:>6} {sum(planted.values()):>8} {sum(leaked.values()):>7} "
+                 f"{sum(crashed.values()):>6}")
     for cls in CLASSES:
         rows = sorted((k, v) for k, v in where.items() if k[0] == cls)
         if rows:
@@ -126,7 +141,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="how many seeds (default 3)")
     args = parser.parse_args()
-    print(report(*measure(args.seeds)))
+    outcomes, notes, skip = measure(args.seeds)
+    print(report(outcomes, notes, skip))
 
 
 if __name__ == "__main__":
