@@ -243,7 +243,7 @@ def test_pre_receive_rejects_secrets_and_keeps_refs(env: Env, central: Path, tmp
                               f"HEAD:{BRANCH}"], capture_output=True, text=True)
     assert res.returncode != 0
     assert "pre-receive hook declined" in res.stderr
-    assert "system/etc/asterisk/sip.conf:3: asterisk.secret" in res.stderr
+    assert "system/etc/asterisk/sip.conf:3: keyword.secret  [" in res.stderr
     assert "RealPassw0rd99" not in res.stderr
     assert refs(central) == before
     fsck(central)
@@ -259,7 +259,7 @@ def test_flexgit_push_shows_the_servers_rejection(env: Env, central: Path,
     r = env.run("push", str(central), *HOST_ARGS)
     assert r.exit_code == 1
     assert "remote: flexgit: push rejected:" in r.stderr
-    assert "asterisk.secret" in r.stderr and "system/etc/asterisk/" in r.stderr
+    assert "keyword.secret" in r.stderr and "system/etc/asterisk/" in r.stderr
     assert (f"Error: {central} refused {BRANCH}: pre-receive hook declined; see the remote's "
             "messages above") in r.stderr
     assert refs(central) == {}
@@ -277,7 +277,8 @@ def test_audit_any_repo_reads_a_plain_repository(env: Env, central: Path,
     r = env.run(*on, "audit", "--any-repo", BRANCH)
     assert r.exit_code == 4
     sha = git(central, "rev-parse", BRANCH).stdout.strip()
-    assert f"commit {sha[:12]} of {central}: 1 possible secret(s) found" in r.stdout
+    assert (f"commit {sha[:12]} of {central}: 1 possible secret(s) or personal data found"
+            in r.stdout)
     assert "home/public_html/config.php:2:" in r.stdout and "S3cretDbPass" not in r.stdout
     r = env.run(*on, "audit", "--any-repo", git(central, "rev-parse", f"{BRANCH}~1").stdout.strip())
     assert r.exit_code == 0, r.output

@@ -26,5 +26,6 @@ def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
         secret = m.group(2)
         if is_placeholder(secret):
             continue
-        if shaped(secret, pin=True) or (len(secret) >= 8 and not secret.isalpha()):
+        if shaped(secret, pin=True) or (len(secret) >= 8 and secret.isprintable()
+                                        and not secret.isalpha()):
             yield "credentials.userinfo", secret

@@ -59,6 +59,8 @@ def shaped(token: str, *, pin: bool = False) -> bool:
     """A token that looks like a credential rather than a name, number or path."""
     if len(token) < 4 or is_placeholder(token) or _VARIABLE.fullmatch(token):
         return False
+    if not token.isprintable():
+        return False  # control bytes, undecodable bytes: noise in a binary-ish file
     if token.isdigit():
         return pin and 4 <= len(token) <= 12
     if len(token) < 6 or _NUMBERS.fullmatch(token):

@@ -143,17 +143,21 @@ def scan_text(text: str, path: str = "") -> list[Hit]:
     return [Hit(line, rule, value) for line, rule, value in out]
 
 
-_STRINGS = re.compile(rb"[\x20-\x7e\t]{8,}")
+_STRINGS = re.compile(rb"[\x20-\x7e\t]{12,}")
+# In the printable strings of a binary, only rules for exact formats: random
+# bytes make short runs where a keyword rule would see a value by chance.
+_BINARY_RULES = ("vendor.", "hash.", "personal.email")
 
 
 def scan_bytes(data: bytes, path: str = "") -> tuple[list[Hit], bool]:
     """(hits, is_binary). Text is decoded losslessly by flexgit.content; a
     binary file that is a static asset (image, font) holds nothing to look
-    for; any other binary is read as its printable strings."""
+    for; any other binary is read as its printable strings, with the rules
+    of exact formats only (vendor tokens, keys, hashes, emails)."""
     text = content.decode(data)
     if text is not None:
         return scan_text(text.text, path), False
     if content.binary_kind(data) in content.ASSET_KINDS:
         return [], True
     strings = "\n".join(s.decode("ascii") for s in _STRINGS.findall(data))
-    return scan_text(strings, path), True
+    return [h for h in scan_text(strings, path) if h.rule.startswith(_BINARY_RULES)], True
