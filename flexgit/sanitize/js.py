@@ -84,6 +84,7 @@ _CALLS = (
 )  # fmt: skip
 # Style sheets and source maps hold no code of this kind.
 _NOT_JS = (".css", ".scss", ".map")
+_MARKUP = (".html", ".htm", ".xhtml", ".tpl", ".twig")
 
 
 class JsSanitizer(Literals):
@@ -92,6 +93,8 @@ class JsSanitizer(Literals):
         if self.path.lower().endswith(_NOT_JS):
             return
         finder = Finder(self, "js.binding", php=False)
+        if (finder.php_file or self.path.lower().endswith(_MARKUP)) and "<script" not in self.text:
+            return  # in a page, scripts live in <script> elements
         self.declarations(finder)
         for m in _ENV_FALLBACK.finditer(self.text):
             name = m.group("key") or m.group("key2")
