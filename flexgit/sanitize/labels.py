@@ -29,6 +29,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+import ahocorasick_rs
+
 from flexgit.sanitize import patterns
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
@@ -58,7 +60,9 @@ _PAIR_LABEL = re.compile(
     r"(?!/)`?(?P<value>[^\s`'\"\\|<>]+)",
     re.I,
 )
-_HINTS = ("pass", "pwd", "secret", "pin", "token", "key", "cred", "login", "account")
+_HINTS = ("pass", "pwd", "secret", "pin", "token", "key", "cred", "login", "account",
+          "licen")
+_HINT_AC = ahocorasick_rs.AhoCorasick(_HINTS)
 
 _CODE_EXTENSIONS = (".php", ".phtml", ".inc", ".js", ".mjs", ".cjs", ".ts", ".py", ".rb",
                     ".pl", ".lua", ".java", ".go", ".c", ".h")
@@ -121,23 +125,25 @@ def _claim_value(editor: Editor, start: int, end: int, value: str, rule: str) ->
     editor.claim(start, end, patterns.hash_placeholder(value) or ph.SECRET_PLACEHOLDER, rule)
 
 
-def _label_values(editor: Editor, code: bool) -> None:
+def _label_values(editor: Editor, code: bool, start: int, stop: int) -> None:
+    """Label forms in text[start:stop] (the lines a hint was found on)."""
     text = editor.text
-    for m in _PAIR_LABEL.finditer(text):
-        start, end = m.span("value")
+    for m in _PAIR_LABEL.finditer(text, start, stop):
+        vstart, vend = m.span("value")
         value = m.group("value").rstrip(_TRAILING)
-        end = start + len(value)
+        vend = vstart + len(value)
         if m.group("user").lower() in ("http", "https", "sip", "sips", "ftp"):
             continue
-        if not _keep(value, ":", "password", code) and editor.is_free(start, end):
-            _claim_value(editor, start, end, value, "label.value")
-    for m in _LABEL_VALUE.finditer(text):
+        if not _keep(value, ":", "password", code) and editor.is_free(vstart, vend):
+            _claim_value(editor, vstart, vend, value, "label.value")
+    for m in _LABEL_VALUE.finditer(text, start, stop):
         quoted = m.group("value")[:1] in "'\""
         if quoted and code:
             continue  # a literal in code: the PHP/JS rules decide by binding
-        start, end, value = _value_span(m)
-        if not _keep(value, m.group("sep"), m.group("label"), code) and editor.is_free(start, end):
-            _claim_value(editor, start, end, value, "label.value")
+        vstart, vend, value = _value_span(m)
+        if not _keep(value, m.group("sep"), m.group("label"), code) and \
+                editor.is_free(vstart, vend):
+            _claim_value(editor, vstart, vend, value, "label.value")
 
 
 def _cells(row: str, offset: int) -> list[tuple[int, int]]:
@@ -220,10 +226,14 @@ def _csv_table(editor: Editor) -> None:
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim credentials written after a label, and table columns of them."""
     text = editor.text
-    low = text.lower() if text.isascii() else None
-    if low is not None and not any(h in low for h in _HINTS):
-        return
-    _label_values(editor, _is_code(path))
+    low = text.lower()
+    if len(low) == len(text):
+        # The regexes run only on the lines that hold a label word.
+        hits = patterns.find_hints(_HINT_AC, low)
+        for start, stop in patterns.hint_lines(text, (s for _, s, _ in hits)):
+            _label_values(editor, _is_code(path), start, stop)
+    else:
+        _label_values(editor, _is_code(path), 0, len(text))
     if "|" in text:
         _markdown_tables(editor)
     if path.lower().endswith(".csv"):
