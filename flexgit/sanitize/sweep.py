@@ -96,7 +96,9 @@ def variants(value: str) -> dict[str, str]:
     marker = ph.EMAIL_PLACEHOLDER if "@" in value else (
         ph.NAME_PLACEHOLDER if _is_personal(value) else ph.SECRET_PLACEHOLDER)
     forms = {value: marker}
-    for form in (urllib.parse.quote(value, safe=""), urllib.parse.quote_plus(value),
+    # Undecodable bytes (lone surrogates) are quoted as the bytes they were.
+    for form in (urllib.parse.quote(value, safe="", errors="surrogateescape"),
+                 urllib.parse.quote_plus(value, errors="surrogateescape"),
                  json.dumps(value)[1:-1], json.dumps(value)[1:-1].replace("/", "\\/"),
                  html.escape(value), html.escape(value).replace("&#x27;", "&#39;")):
         forms.setdefault(form, marker)

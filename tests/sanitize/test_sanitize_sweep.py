@@ -71,3 +71,11 @@ def test_sweep_is_idempotent_and_keeps_lines() -> None:
     once = sanitize(DOC, text, known=known).data
     assert sanitize(DOC, once, known=known).data == once
     assert once.count(b"\n") == 2
+
+
+def test_a_value_with_undecodable_bytes_is_swept() -> None:
+    """A Latin-1 name (Joaqu\xedn) holds a lone surrogate once decoded."""
+    value = b"Joaqu\xedn Ortega".decode("utf-8", "surrogateescape")
+    data = b"; contact Joaqu\xedn Ortega\n"
+    out = sanitize("system/etc/asterisk/pjsip.conf", data, known=Sweep([value])).data
+    assert out == b"; contact FlexPBX User\n"
