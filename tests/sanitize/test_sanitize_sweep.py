@@ -60,7 +60,8 @@ def test_short_or_common_values_are_never_swept(value: str) -> None:
     assert not sweepable(value)
 
 
-@pytest.mark.parametrize("value", ["Tr9!kq2Lmz#4", "Alice Johnson", "alice@corp.example.org", "correcthorsebattery"])
+@pytest.mark.parametrize("value", ["Tr9!kq2Lmz#4", "Alice Johnson", "alice@corp.example.org",
+                                   "correcthorsebattery"])
 def test_distinctive_values_are_swept(value: str) -> None:
     assert sweepable(value)
 
