@@ -252,9 +252,11 @@ def test_pre_receive_rejects_secrets_and_keeps_refs(env: Env, central: Path, tmp
 def test_flexgit_push_shows_the_servers_rejection(env: Env, central: Path,
                                                   tmp_path: Path) -> None:
     assert env.run("hooks", "install", "--server", str(central)).exit_code == 0
-    # A profile with a sanitizer rule switched off lets a secret into the store.
+    # A profile with every sanitizer rule switched off lets secrets into the store.
+    from flexgit.sanitize import RULE_NAMES
+
     cfg = tmp_path / "lax.toml"
-    cfg.write_text('[sanitize]\ndisabled = ["asterisk.secret"]\n')
+    cfg.write_text(f"[sanitize]\ndisabled = {sorted(RULE_NAMES)!r}\n".replace("'", '"'))
     assert env.run("--config", str(cfg), "snapshot").exit_code == 0
     r = env.run("push", str(central), *HOST_ARGS)
     assert r.exit_code == 1

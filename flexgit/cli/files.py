@@ -144,9 +144,11 @@ def verify(ctx: Context, target: str) -> int:
 @pass_ctx
 def audit(ctx: Context, target: str | None, all_objects: bool, any_repo: bool,
           show_fingerprints: bool) -> int:
-    """Look for secrets and personal data with detectors independent of the
-    sanitizer, in every file, name, link target and message; prints where and
-    which rule, never the value.
+    """Look for secrets and personal data the sanitizer missed.
+
+    Its detectors are independent of the sanitizer's; it reads every file,
+    name, link target and message, and prints where and which rule, never the
+    value.
 
     Exits 4 when anything is found that the profile does not acknowledge.
 

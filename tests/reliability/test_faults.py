@@ -15,6 +15,9 @@ import pytest
 from tests.reliability.conftest import files_of, flexgit, fsck_clean, head
 from tests.reliability.test_crash import _installation
 
+# A binary a shareable snapshot keeps (other kinds are left out): an image.
+PNG = b"\x89PNG\r\n\x1a\n"
+
 
 def _mount(path: Path, size: str) -> bool:
     path.mkdir(parents=True, exist_ok=True)
@@ -66,7 +69,7 @@ def test_enospc_during_snapshot(tmp_path: Path, mount: Callable[[Path, str], boo
     repo = disk / "store.git"
     assert flexgit(home, root, repo, "snapshot").returncode == 0
     before = head(repo)
-    (home / "public_html/big.bin").write_bytes(os.urandom(3 << 20))
+    (home / "public_html/big.png").write_bytes(PNG + os.urandom(3 << 20))
     env = {} if real else {"FLEXGIT_FAIL_AT": "write:1:ENOSPC"}
     r = flexgit(home, root, repo, "snapshot", extra_env=env)
     assert r.returncode == 1
@@ -78,7 +81,7 @@ def test_enospc_during_snapshot(tmp_path: Path, mount: Callable[[Path, str], boo
 
 def test_enospc_during_export(tmp_path: Path, mount: Callable[[Path, str], bool]) -> None:
     home, root, repo = _installation(tmp_path / "i")
-    (home / "public_html/big.bin").write_bytes(os.urandom(1 << 20))
+    (home / "public_html/big.png").write_bytes(PNG + os.urandom(1 << 20))
     assert flexgit(home, root, repo, "snapshot").returncode == 0
     out = tmp_path / "out"
     real = mount(out, "512k")
@@ -96,11 +99,11 @@ def test_enospc_during_restore_is_rolled_back(tmp_path: Path,
     real = mount(base, "4m")
     home, root, _ = _installation(base)
     repo = tmp_path / "store.git"
-    (home / "public_html/a.bin").write_bytes(os.urandom(600 << 10))
-    (home / "public_html/b.bin").write_bytes(os.urandom(600 << 10))
+    (home / "public_html/a.png").write_bytes(PNG + os.urandom(600 << 10))
+    (home / "public_html/b.png").write_bytes(PNG + os.urandom(600 << 10))
     assert flexgit(home, root, repo, "snapshot").returncode == 0
-    (home / "public_html/a.bin").write_bytes(b"small now")
-    (home / "public_html/b.bin").write_bytes(b"small too")
+    (home / "public_html/a.png").write_bytes(b"small now")
+    (home / "public_html/b.png").write_bytes(b"small too")
     # The private store's save of the small files fits; rewriting both big ones does not.
     assert flexgit(home, root, repo, "-y", "restore", "--dry-run", "latest").returncode == 0
     before = files_of(home, root)

@@ -22,6 +22,8 @@ from flexgit.formats.limits import Limits, path_problem
 from flexgit.store import Store
 from tests.conftest import all_objects
 
+PNG = b"\x89PNG\r\n\x1a\n"  # an image: a binary kind a shareable snapshot keeps
+
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow,
                                            HealthCheck.function_scoped_fixture])
@@ -122,7 +124,8 @@ def test_snapshot_export_import_restore_is_byte_identical(files: dict[str, bytes
         (home / "public_html" / "assets").mkdir(parents=True)
         root.mkdir()
         for name, data in files.items():
-            (home / "public_html" / "assets" / f"{name}.bin").write_bytes(b"\0" + data)
+            # Images: the binaries a shareable snapshot keeps byte for byte.
+            (home / "public_html" / "assets" / f"{name}.png").write_bytes(PNG + data)
         run = CliRunner().invoke
         a = ["--home", str(home), "--root", str(root), "--repo", str(Path(d) / "a.git")]
         assert run(cli, [*a, "snapshot"]).exit_code == 0
@@ -136,6 +139,6 @@ def test_snapshot_export_import_restore_is_byte_identical(files: dict[str, bytes
         r = run(cli, [*b, "-y", "restore", "-m", "merge", "latest"])
         assert r.exit_code == 0, r.output
         for name, data in files.items():
-            got = (b_home / "public_html" / "assets" / f"{name}.bin").read_bytes()
-            assert hashlib.sha256(got).digest() == hashlib.sha256(b"\0" + data).digest()
+            got = (b_home / "public_html" / "assets" / f"{name}.png").read_bytes()
+            assert hashlib.sha256(got).digest() == hashlib.sha256(PNG + data).digest()
 
