@@ -66,9 +66,11 @@ from flexgit.sanitize import (
     http,
     js,
     labels,
+    markup,
     patterns,
     personal,
     php,
+    sql,
     vendor,
 )
 from flexgit.sanitize.asterisk import sanitize_conf
@@ -84,7 +86,7 @@ LAYERS = (php.apply, js.apply, commands.apply, http.apply, vendor.apply, hashes.
           personal.apply)
 # After the value patterns: a label takes whatever follows it, so every rule
 # that knows a value's shape (a DSN, a query string, a hash) goes first.
-CATCH_ALL = (labels.apply,)
+CATCH_ALL = (markup.apply, sql.apply, labels.apply)
 SUDOERS_LAYERS = (personal.apply,)
 
 __all__ = [

@@ -34,14 +34,15 @@ import ahocorasick_rs
 from flexgit.sanitize import patterns
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
-from flexgit.sanitize.keys import words
+from flexgit.sanitize.keys import normalize, words
 from flexgit.sanitize.rules import Rules
 
-_LABEL = (
+LABEL = (
     r"(?:(?:api|access|secret|license|licence|private|app|auth|master|encryption)[ _-]?key"
     r"|(?:auth|access|api|bearer|bot|refresh)[ _-]?token"
-    r"|pass(?:word|wd|phrase|code)?|pwd|secret|pin(?:[ _-]?code)?|token|credentials?)"
+    r"|pass(?:word|wd|phrase|code)?|pwd|pw|secret|pin(?:[ _-]?code)?|token|credentials?)"
 )
+_LABEL = LABEL
 _EMPHASIS = r"(?:\*\*|__|\*|_|`)?"
 # The label must stand as a word: "password_min_length", "pinned", "spin",
 # "$password" (a variable), "'password' =>" (a key in code) and the "password"
@@ -56,11 +57,48 @@ _LABEL_VALUE = re.compile(
 )
 _PAIR_LABEL = re.compile(
     r"(?<![\w$@>.-])(?:log[ _-]?in|credentials?|creds|account|user(?:name)?[ \t]*/[ \t]*"
-    r"pass(?:word)?)\**[ \t]*[:=][ \t]*\**[ \t]*`?(?P<user>[\w.@+-]+)[ \t]*(?:/|:|,)[ \t]*"
-    r"(?!/)`?(?P<value>[^\s`'\"\\|<>]+)",
+    r"pass(?:word)?)\**[ \t]*(?:[:=][ \t]*|(?=[ \t]+`?[\w.@+-]+`?[ \t]*/))\**[ \t]*`?"
+    r"(?P<user>[\w.@+-]+)`?[ \t]*(?:/|:|,)[ \t]*(?!/)`?(?P<value>[^\s`'\"\\|<>]+)",
     re.I,
 )
-_HINTS = ("pass", "pwd", "secret", "pin", "token", "key", "cred", "login", "account",
+# A label, then a few words of prose, then the value: "the admin password for
+# the portal is X", "(password X)", "pass X" after an ssh line, "PIN is X",
+# "machine h login u password X" (.netrc). Only a credential-shaped value.
+_PROSE_VALUE = r"(?P<value>`[^`\n]+`|\"[^\"\n]+\"|[^\s`'\"\\|<>]+)"
+_PROSE = (
+    re.compile(rf"(?<![\w$@>.:/-])(?P<label>{LABEL})s?\b(?:[ \t]+[A-Za-z][\w'-]*){{1,6}}?"
+               rf"[ \t]*(?P<sep>:|=|\bis\b|\bwas\b|\bremains\b)[ \t]*{_PROSE_VALUE}", re.I),
+    re.compile(rf"(?<![\w$@>.:/-])(?P<label>{LABEL})s?[ \t]+{_PROSE_VALUE}", re.I),
+)
+_USER_OF_PAIR = re.compile(r"`?[ \t]*/[ \t]*(?!/)")
+# Backticked tokens after a label on the same line: "secret `X`".
+_BACKTICK = re.compile(r"`(?P<value>[^`\n]+)`")
+_LABEL_WORD = re.compile(rf"(?i)(?<![\w$@>.:/-])(?:{LABEL})s?\b")
+# A heading that names a credential, and the value alone on a line below it.
+_HEADING = re.compile(rf"(?im)^[ \t]*#{{1,6}}[ \t]+[^\n]*\b(?:{LABEL})s?\b[^\n]*\n"
+                      r"(?:[ \t]*\r?\n){0,2}[ \t]*`?(?P<value>[^\s`]+)`?[ \t]*\r?$")
+# A pass phrase runs to the end of the line.
+_PHRASE = re.compile(r"(?im)\bpass[ _-]?phrase\**[ \t]*[:=][ \t]*\**[ \t]*"
+                     r"(?P<value>[^\s`'\"][^\n`'\"]*?)[ \t.]*\r?$")
+# Two strings, the first naming a credential: setItem('authToken', 'X'),
+# ('smtp_password', 'X'), ["password", "X"].
+_STRING_PAIR = re.compile(
+    rf"(?P<q1>['\"])(?P<key>(?:\w*?[_-])?(?:{LABEL})s?(?:[_-]\w*)?)(?P=q1)\s*,\s*"
+    r"(?P<q2>['\"])(?P<value>[^'\"\n]+)(?P=q2)",
+    re.I,
+)
+# A name about a credential, not for one: PasswordMinLength, TOKEN_TTL,
+# SECRET_FILE, pin_retries (a word of the name starts with one of these).
+_POLICY_STEMS = tuple(words(
+    "min max len length ttl expir age histor retr attempt timeout complex policy strength "
+    "count digit char requir enabl reset change hint prompt field label placeholder type "
+    "format regex pattern rule file path dir url uri id"))
+
+
+def is_policy_name(name: str) -> bool:
+    """Whether a name that holds a credential word is about a credential."""
+    return any(w.startswith(_POLICY_STEMS) for w in normalize(name).split("_"))
+_HINTS = ("pass", "pwd", "pw", "secret", "pin", "token", "key", "cred", "login", "account",
           "licen")
 _HINT_AC = ahocorasick_rs.AhoCorasick(_HINTS)
 
@@ -83,6 +121,7 @@ _CREDENTIAL_SHAPE = re.compile(r"(?=.*\d)(?=.*[A-Za-z])|(?=.*[^\w\s])(?=.*\w)|[a
 _TRAILING = ".,;:)]}!?*_`"
 # A reference, not a value: a variable, a template, a format. In code also a
 # call, a subscript or a member (outside code a password may hold brackets).
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|->|::|\?\.)[A-Za-z_$][\w$]*)*[,;)]*")
 _REFERENCE = re.compile(r"^(?:[$%@&{<]|!\w)|\$\{|\{\{")
 _CODE_REFERENCE = re.compile(r"^[$%@!&{\[(<#]|[(\[]|::|->|\$\{|\{\{")
 _TABLE_ROW = re.compile(r"^[ \t]*\|(?P<cells>.*)\|[ \t]*\r?$", re.M)
@@ -103,8 +142,10 @@ def _keep(value: str, sep: str, label: str, code: bool = False) -> bool:
     low = value.lower()
     if low in _ABOUT or low == label.lower() or set(value) <= set("*x•.-#?"):
         return True
-    if label.lower().startswith("pin") and len(value) < 4:
-        return True
+    if (label.lower().startswith("pin") or value.isdigit()) and len(value) < 4:
+        return True  # a policy number (length 10), not a PIN
+    if code and _IDENTIFIER.fullmatch(value):
+        return True  # password: process.env.DB_PASS, pass = dbPass (code, not a literal)
     if sep.lower() in ("is", "was", "to"):
         return len(value) < 6 or _CREDENTIAL_SHAPE.match(value) is None
     return False
@@ -121,14 +162,78 @@ def _value_span(m: re.Match[str]) -> tuple[int, int, str]:
     return start, start + len(stripped), stripped
 
 
-def _claim_value(editor: Editor, start: int, end: int, value: str, rule: str) -> None:
+def is_credential(value: str, *, prose: bool = False) -> bool:
+    """Whether a value found where a credential stands is one (for the markup
+    and SQL layers too). `prose`: it followed a label without a separator, so
+    only a credential's shape counts."""
+    return not _keep(value, "is" if prose else ":", "password")
+
+
+def claim_value(editor: Editor, start: int, end: int, value: str, rule: str) -> None:
+    """Replace a credential: a hash by its scheme's placeholder, the rest by the marker."""
     editor.claim(start, end, patterns.hash_placeholder(value) or ph.SECRET_PLACEHOLDER, rule)
 
 
-def _label_values(editor: Editor, code: bool, start: int, stop: int) -> None:
+_claim_value = claim_value
+
+
+# A word of prose around a label: "(vmsecret)", "field:", "[default]".
+_NOT_A_VALUE = re.compile(r"^[(\[{]|[:)\]}]$")
+
+
+def _claim_if(editor: Editor, start: int, end: int, value: str, *, prose: bool,
+              code: bool) -> None:
+    if prose and (_NOT_A_VALUE.search(value) or _LABEL_WORD.search(value)):
+        return
+    if editor.is_free(start, end) and not _keep(value, "is" if prose else ":", "password", code):
+        claim_value(editor, start, end, value, "label.value")
+
+
+def _more_forms(editor: Editor, file_is_code: bool, start: int, stop: int) -> None:
+    """The forms without a separator right after the label (see _PROSE)."""
+    text = editor.text
+    code = _in_code(text, start, file_is_code) and _in_code(text, stop, file_is_code)
+    for regex in _PROSE:
+        for m in regex.finditer(text, start, stop):
+            if m.group("value")[:1] in "'\"" and code:
+                continue
+            vstart, vend, value = _value_span(m)
+            _claim_if(editor, vstart, vend, value, prose=True, code=code)
+    line = text[start:stop]
+    if "`" in line and (label := _LABEL_WORD.search(line)) is not None:
+        for m in _BACKTICK.finditer(text, start + label.end(), stop):
+            _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=True,
+                      code=code)
+    for m in _PHRASE.finditer(text, start, stop):
+        _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
+                  code=code)
+    for m in _STRING_PAIR.finditer(text, start, stop):
+        if " " not in m.group("value") and not is_policy_name(m.group("key")):
+            _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
+                      code=code)
+
+
+_ESCAPED = re.compile(r"\\.")
+_COMMENT = re.compile(r"//|#|/\*|<!--|^[ \t]*\*|--[ \t]|^[ \t]*;")
+
+
+def _in_code(text: str, pos: int, code: bool) -> bool:
+    """Whether text[pos] is code of a code file, not a comment or a string: in
+    code a bare word after a label is an identifier, elsewhere a value."""
+    if not code:
+        return False
+    start = text.rfind("\n", 0, pos) + 1
+    if _COMMENT.search(text, start, pos):
+        return False
+    before = _ESCAPED.sub("", text[start:pos])
+    return before.count('"') % 2 == 0 and before.count("'") % 2 == 0
+
+
+def _label_values(editor: Editor, file_is_code: bool, start: int, stop: int) -> None:
     """Label forms in text[start:stop] (the lines a hint was found on)."""
     text = editor.text
     for m in _PAIR_LABEL.finditer(text, start, stop):
+        code = _in_code(text, m.start(), file_is_code)
         vstart, vend = m.span("value")
         value = m.group("value").rstrip(_TRAILING)
         vend = vstart + len(value)
@@ -137,13 +242,17 @@ def _label_values(editor: Editor, code: bool, start: int, stop: int) -> None:
         if not _keep(value, ":", "password", code) and editor.is_free(vstart, vend):
             _claim_value(editor, vstart, vend, value, "label.value")
     for m in _LABEL_VALUE.finditer(text, start, stop):
+        code = _in_code(text, m.start(), file_is_code)
         quoted = m.group("value")[:1] in "'\""
         if quoted and code:
             continue  # a literal in code: the PHP/JS rules decide by binding
         vstart, vend, value = _value_span(m)
+        if _USER_OF_PAIR.match(text, m.end("value")):
+            continue  # "Credentials: ops / X": the user; the pair form takes X
         if not _keep(value, m.group("sep"), m.group("label"), code) and \
                 editor.is_free(vstart, vend):
             _claim_value(editor, vstart, vend, value, "label.value")
+    _more_forms(editor, file_is_code, start, stop)
 
 
 def _cells(row: str, offset: int) -> list[tuple[int, int]]:
@@ -234,6 +343,9 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
             _label_values(editor, _is_code(path), start, stop)
     else:
         _label_values(editor, _is_code(path), 0, len(text))
+    for m in _HEADING.finditer(text):
+        _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=True,
+                  code=False)
     if "|" in text:
         _markdown_tables(editor)
     if path.lower().endswith(".csv"):

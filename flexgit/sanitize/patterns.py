@@ -247,6 +247,9 @@ def _dialstrings(editor: Editor, start: int, end: int) -> None:
 _LOCAL_CHAR = re.compile(r"[\w.%+-]")
 
 
+_REMOTE_SHELL = re.compile(r"(?:^|[\s;|&(`'\"])(?:ssh|scp|sftp|rsync|mosh|ssh-copy-id)\s[^\n]*\s$")
+
+
 def _emails(editor: Editor, admin: bool) -> None:
     # Driven by the "@" signs: scanning every position of a large file for a
     # local part costs far more than walking back from each "@".
@@ -266,6 +269,11 @@ def _emails(editor: Editor, admin: bool) -> None:
         # sip:2001@pbx.example, IAX2/2001@host, SIP/peer!touser@domain are
         # addresses of phones and trunks, not of people.
         if before[-1:] in (":", "/", "!") and not before.endswith("mailto:"):
+            continue
+        # ssh backup@nas.lan, rsync -a x flexpbx@host:/srv: an account on a
+        # host, which the command needs, not somebody's mailbox.
+        line = text[text.rfind("\n", 0, start) + 1 : start]
+        if _REMOTE_SHELL.search(line) and m.group().split("@", 1)[0].islower():
             continue
         replacement = email_replacement(m.group(), admin=admin)
         editor.claim(m.start(), m.end(), replacement or m.group(), "pattern.email")

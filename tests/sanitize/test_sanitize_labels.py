@@ -90,3 +90,47 @@ def test_label_rule_is_idempotent_and_keeps_lines() -> None:
     once = sanitize(MD, text.encode()).data
     assert sanitize(MD, once).data == once
     assert once.count(b"\n") == text.count("\n")
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "expected"),
+    [
+        (MD, "The root password of the NAS is Kk8!mm2Lqz for now.",
+         f"The root password of the NAS is {R} for now."),
+        (MD, "Log in as ops (password Qq71!zzKx) first.", f"Log in as ops (password {R}) first."),
+        ("home/notes.txt", "ssh root@10.1.1.5   pass Rr0t!pw998", f"ssh root@10.1.1.5   pass {R}"),
+        ("home/notes.txt", "passwd Nq8#vv1Lzz", f"passwd {R}"),
+        ("system/usr/local/bin/flexpbx-sync", "# admin pw for the router: Jj9!kk3Lq",
+         f"# admin pw for the router: {R}"),
+        (MD, "* AMI user `monitor`, secret `Mm0n!t0r9x`", f"* AMI user `monitor`, secret `{R}`"),
+        (MD, "Credentials: `ops` / `0ps!Pass77`", f"Credentials: `ops` / `{R}`"),
+        (MD, "Pass phrase: correct horse battery staple",
+         f"Pass phrase: {R}"),
+        ("home/public_html/js/app.js", "// test account tester / T3st!acct9",
+         f"// test account tester / {R}"),
+        ("home/public_html/js/app.js", "sessionStorage.setItem('apiToken', 'q8Zr71mKp02xLs');",
+         f"sessionStorage.setItem('apiToken', '{R}');"),
+        ("home/bin/x.sh", "machine ftp.example.net login bk password Ft9!pp21q",
+         f"machine ftp.example.net login bk password {R}"),
+    ],
+)
+def test_label_then_prose_or_backticks(path: str, line: str, expected: str) -> None:
+    assert sanitize(path, (line + "\n").encode()).data.decode() == expected + "\n"
+
+
+def test_value_alone_under_a_heading_that_names_it() -> None:
+    text = "## Root password of the NAS\n\n    Hh8!nas77q\n\n## Next\n"
+    assert sanitize(MD, text.encode()).data.decode() == text.replace("Hh8!nas77q", R)
+
+
+@pytest.mark.parametrize(("path", "line"), [
+    ("home/public_html/node/db.js", "  password: process.env.DB_PASS,"),
+    ("home/public_html/api/x.php", "define('TOKEN_TTL', '3600'); define('SECRET_FILE', '/etc/x');"),
+    ("system/etc/asterisk/voicemail.conf", "; the voicemail password (vmsecret) is stored in"),
+    (MD, "The `password` key holds the SIP password; `secret=` in sip.conf."),
+    ("home/bin/backup.sh", "rsync -a /srv/x backup@nas.internal:/srv/"),
+    (MD, "Reset your password from the portal."),
+])
+def test_prose_about_credentials_stays(path: str, line: str) -> None:
+    data = (line + "\n").encode()
+    assert sanitize(path, data).data == data
