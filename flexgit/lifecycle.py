@@ -47,7 +47,8 @@ def take_snapshot(ctx: Context, *, backup_type: str = "flx", message: str | None
     cleaned: list[str] = []
     if message and not include_data:
         # A message is shared with the snapshot: sanitized like any text.
-        message, counts = names.clean_message(message, ctx.profile.rules)
+        known = snapshot.known_for(ctx.installation, ctx.profile).sweep
+        message, counts = names.clean_message(message, ctx.profile.rules, known)
         if counts:
             cleaned.append(names.message_warning("the snapshot message", counts))
     runner = runner or hooks.for_context(ctx)

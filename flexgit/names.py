@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from flexgit.errors import UsageError
-from flexgit.sanitize import DEFAULT_RULES, Rules, sanitize
+from flexgit.sanitize import DEFAULT_RULES, Rules, Sweep, sanitize
 
 # Any address form, documentation domains included: in content an address at
 # example.org may be a stand-in, but a file is named after a real person.
@@ -38,7 +38,50 @@ def personal_in_name(name: str) -> str | None:
         return "an email address"
     if len(_DIGITS.findall(name)) >= _MIN_PHONE_DIGITS and _has_phone(name):
         return "a phone number"
+    if any(_looks_random(run) for run in _TOKEN_RUN.findall(name)):
+        return "a token"
+    if " " in name and _is_person(name):
+        return "a person's name"
     return None
+
+
+# A share link or upload named by its token (s_Qm8x...): 20+ letters and
+# digits in both cases. Content hashes (app.3f9a8b7c.js, 40-hex ids) are
+# lower-case hex and stay.
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9]{20,}")
+_NOT_SURNAMES = frozenset(
+    "list lists file files sheet report reports rates notes data docs backup backups config "
+    "page pages group team office desk room line lines center centre plan plans menu".split())
+
+
+def _looks_random(run: str) -> bool:
+    return any(c.isupper() for c in run) and any(c.islower() for c in run) and \
+        any(c.isdigit() for c in run)
+
+
+def _is_person(name: str) -> bool:
+    """A directory named after somebody ("Maria Schmidt"): two or three
+    capitalised words, the first a known first name (gender-guesser's list)."""
+    from flexgit.sanitize.person_names import person
+
+    words = name.split()
+    if not 2 <= len(words) <= 3 or "." in name or words[-1].lower() in _NOT_SURNAMES:
+        return False
+    if person(name) is None:
+        return False
+    return _first_name(words[0].strip(",")) is not None
+
+
+@lru_cache(maxsize=1)
+def _detector() -> object:
+    import gender_guesser.detector  # here: only names with spaces need it
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+def _first_name(word: str) -> str | None:
+    gender = _detector().get_gender(word)  # type: ignore[attr-defined]
+    return None if gender in ("unknown", "andy") else str(gender)
 
 
 def personal_in_path(path: str) -> str | None:
@@ -60,10 +103,12 @@ def _has_phone(text: str) -> bool:
     return False
 
 
-def clean_message(text: str, rules: Rules = DEFAULT_RULES) -> tuple[str, dict[str, int]]:
-    """`text` (a snapshot or import message) as the sanitizer leaves it, and
-    what it replaced (rule -> count; empty when nothing)."""
-    res = sanitize("message.txt", text.encode("utf-8", "surrogateescape"), rules)
+def clean_message(text: str, rules: Rules = DEFAULT_RULES,
+                  known: Sweep | None = None) -> tuple[str, dict[str, int]]:
+    """`text` (a snapshot or import message) as the sanitizer leaves it, with
+    the installation's `known` values swept, and what it replaced (rule ->
+    count; empty when nothing)."""
+    res = sanitize("message.txt", text.encode("utf-8", "surrogateescape"), rules, known)
     if not res.counts:
         return text, {}
     return res.data.decode("utf-8", "surrogateescape"), res.counts

@@ -101,3 +101,11 @@ def test_a_merge_restore_keeps_a_file_the_sweep_changed(env: Env) -> None:
     r = env.run("-y", "restore", "latest")
     assert r.exit_code in (0, 3), r.output
     assert guide.read_text() == f"re-enter {pw} here\n"
+
+
+def test_a_snapshot_message_loses_the_installations_own_values(env: Env) -> None:
+    pw = _trunk_password(env)
+    r = env.run("snapshot", "-m", f"trunk reset, now {pw} (tell the team)")
+    assert r.exit_code in (0, 3), r.output
+    assert "the snapshot message was sanitized" in r.stderr
+    assert pw.encode() not in all_objects(env.repo)

@@ -263,7 +263,7 @@ def test_import_leaves_out_what_a_snapshot_leaves_out(env: Env) -> None:
 @pytest.mark.parametrize("name", [
     "alice.smith@corp.example.org.png", "bob@acme-corp.com", "Bob.Jones+pbx@mail.acme.co.uk",
     "+1 212 555 0142.vcf", "2125550142.json", "avatar-+44 20 7946 0958.jpg",
-    "(212) 555-0142.txt",
+    "(212) 555-0142.txt", "Maria Schmidt", "Hiroshi Tanaka", "s_Qm8xK2pL9vR4tZ7wY1nB3.html",
 ])
 def test_names_with_personal_data(name: str) -> None:
     assert names.personal_in_name(name) is not None
@@ -273,6 +273,8 @@ def test_names_with_personal_data(name: str) -> None:
     "logo@2x.png", "icon@1.5x.png", "jquery@3.7.1.min.js", "IMG_20240101_123456.jpg",
     "backup-20240101.tar", "1700000000.png", "q-support-2001-20251014-101500.txt",
     "module_0001.php", "sip_status_2001.json", "@babel", "chunk-0999.js", "v1.2.3.4567890.js",
+    "Price List", "Call Recordings", "Front Desk", "app.3f9a8b7c4d5e6f708192a3b4c5d6e7f8.js",
+    "README.md",
 ])
 def test_names_without_personal_data(name: str) -> None:
     assert names.personal_in_name(name) is None
