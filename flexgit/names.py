@@ -50,8 +50,7 @@ def personal_in_name(name: str) -> str | None:
 # lower-case hex and stay.
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9]{20,}")
 _NOT_SURNAMES = frozenset(
-    "list lists file files sheet report reports rates notes data docs backup backups config "
-    "page pages group team office desk room line lines center centre plan plans menu".split())
+    ["list", "lists", "file", "files", "sheet", "report", "reports", "rates", "notes", "data", "docs", "backup", "backups", "config", "page", "pages", "group", "team", "office", "desk", "room", "line", "lines", "center", "centre", "plan", "plans", "menu"])
 
 
 def _looks_random(run: str) -> bool:

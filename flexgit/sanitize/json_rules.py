@@ -33,6 +33,7 @@ Decisions where the brief left room:
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -257,7 +258,11 @@ class JsonSanitizer:
             or (any(n in _EXTENSION_KEYS for n in norms) and any(k is Kind.SECRET for k in kinds))
         )
         has_p256dh = "p256dh" in norms
+        secret_value = _named_secret(members, norms, self.extra)
         for i, ((key, value), norm, kind) in enumerate(zip(members, norms, kinds, strict=True)):
+            if i == secret_value and kind is None:
+                # {"key": "ami_secret", "value": "X"}: the name says what the value is.
+                kind, norm = Kind.SECRET, "password"
             self.string(key, ctx.admin, 2 * i)  # a changed key leaves the editor unsettled
             fallback = ctx.table  # in a table of secrets: the table's kind and key
             if fallback is not None and kind in (None, Kind.MAYBE_NAME):
@@ -298,6 +303,13 @@ class JsonSanitizer:
                 continue
             if norm == "auth" and has_p256dh:
                 kind = Kind.TOKEN
+            elif kind is None and norm in _PAIR_KEYS and vtype is str and \
+                    (pair := _USER_PASS.fullmatch(value)) is not None and \
+                    not patterns.keep_value(pair.group(2)):
+                # "auth": "provision:X" (user:password, as curl -u and URLs write it)
+                redacted = f"{pair.group(1)}:{ph.SECRET_PLACEHOLDER}"
+                self.claim(step, functools.partial(_encode_as, redacted), "json.password")
+                continue
             if kind is Kind.MAYBE_NAME:
                 kind = Kind.NAME if person else None
             if kind is not None:
@@ -405,6 +417,32 @@ class JsonSanitizer:
         if inner.changes:
             new_value = inner.result()
             self.claim(step, lambda token: _encode(new_value, token[1:-1]), inner.counts())
+
+
+def _encode_as(value: str, token: str) -> str:
+    """`value` as a JSON string written like `token` (its escapes kept)."""
+    return _encode(value, token[1:-1])
+
+
+# Keys whose string value is "user:password".
+_PAIR_KEYS = frozenset({"auth", "basic_auth", "basicauth", "userinfo", "user_pass", "userpass",
+                        "login", "credentials", "http_auth", "proxy_auth"})
+_USER_PASS = re.compile(r"([^:\s/@]+):(\S+)")
+# A settings row: a member that names the setting, one that holds its value.
+_NAME_KEYS = frozenset({"key", "name", "setting", "option", "param", "parameter", "field",
+                        "variable", "var", "id", "setting_name"})
+_VALUE_KEYS = frozenset({"value", "val", "data", "content", "setting_value", "default"})
+
+
+def _named_secret(members: _Object, norms: list[str], extra: tuple[str, ...]) -> int | None:
+    """The index of the value member of a settings row whose name member names
+    a secret ({"key": "smtp_password", "value": ...}), or None."""
+    named = any(n in _NAME_KEYS and isinstance(v, str)
+                and classify(normalize(v), extra) in (Kind.SECRET, Kind.TOKEN, Kind.HASH)
+                for (_, v), n in zip(members, norms, strict=True))
+    if not named:
+        return None
+    return next((i for i, n in enumerate(norms) if n in _VALUE_KEYS), None)
 
 
 def _apply(editor: Editor, claims: list[_Claim]) -> None:

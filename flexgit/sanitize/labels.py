@@ -146,6 +146,8 @@ def _keep(value: str, sep: str, label: str, code: bool = False) -> bool:
         return True  # a policy number (length 10), not a PIN
     if code and _IDENTIFIER.fullmatch(value):
         return True  # password: process.env.DB_PASS, pass = dbPass (code, not a literal)
+    if label.lower().startswith(("pin", "passcode")) and value.isdigit():
+        return False  # "the conference PIN is 16852314"
     if sep.lower() in ("is", "was", "to"):
         return len(value) < 6 or _CREDENTIAL_SHAPE.match(value) is None
     return False
@@ -204,9 +206,6 @@ def _more_forms(editor: Editor, file_is_code: bool, start: int, stop: int) -> No
         for m in _BACKTICK.finditer(text, start + label.end(), stop):
             _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=True,
                       code=code)
-    for m in _PHRASE.finditer(text, start, stop):
-        _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
-                  code=code)
     for m in _STRING_PAIR.finditer(text, start, stop):
         if " " not in m.group("value") and not is_policy_name(m.group("key")):
             _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
@@ -232,6 +231,9 @@ def _in_code(text: str, pos: int, code: bool) -> bool:
 def _label_values(editor: Editor, file_is_code: bool, start: int, stop: int) -> None:
     """Label forms in text[start:stop] (the lines a hint was found on)."""
     text = editor.text
+    for m in _PHRASE.finditer(text, start, stop):  # before the one-word forms
+        _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
+                  code=False)
     for m in _PAIR_LABEL.finditer(text, start, stop):
         code = _in_code(text, m.start(), file_is_code)
         vstart, vend = m.span("value")

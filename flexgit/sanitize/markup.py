@@ -40,11 +40,15 @@ _TAG = re.compile(r"<(?P<tag>[A-Za-z][\w.:-]*)(?P<attrs>\s[^<>]*?)?/?>(?P<text>[
 _ATTR = re.compile(r"(?P<name>[\w.:-]+)\s*=\s*(?P<q>[\"'])(?P<value>[^\"'<>]*)(?P=q)")
 _KEY_ATTRS = ("name", "key", "id", "type", "param", "setting", "option", "property", "field")
 _LABEL_ONLY = re.compile(rf"(?i)^[\s\w-]{{0,30}}\b(?:{LABEL})s?\b[\s\w()-]{{0,20}}:?\s*$")
+# Text of an element that may be a label, then tags (not a new table row) or a
+# colon on the same line, then the value.
+_TEXT = re.compile(r">(?P<label>[^<>\n]{1,60})(?=<)")
 _AFTER_LABEL = re.compile(
-    r"(?P<label>>[^<>]{1,60})(?P<gap>(?:\s*</\w+\s*>|\s*<(?!/)\w+[^<>]*>|\s*:)+\s*)"
-    r"(?P<value>[^<>\s][^<>]*?)\s*(?=<|$)",
+    r"(?:[ \t]*</(?!tr\b|table\b)\w+[ \t]*>|[ \t]*<(?!/|tr\b|table\b)\w+[^<>\n]*>|[ \t]*:)+"
+    r"[ \t]*(?P<value>[^<>\s][^<>\n]*?)[ \t]*(?=<|$)",
     re.M,
 )
+_OPEN_TAG = re.compile(r"<(\w+)")
 _ROW = re.compile(r"<tr\b[^>]*>(?P<cells>.*?)</tr\s*>", re.I | re.S)
 _CELL = re.compile(r"<t(?P<kind>[hd])\b[^>]*>(?P<text>.*?)</t[hd]\s*>", re.I | re.S)
 _HINT = re.compile(r"<")
@@ -97,10 +101,17 @@ def _generic_elements(editor: Editor) -> None:
 
 
 def _after_labels(editor: Editor) -> None:
-    """Text that follows an element whose text is only a label."""
-    for m in _AFTER_LABEL.finditer(editor.text):
-        if _names_label(m.group("label")[1:]):
-            _claim(editor, m.start("value"), m.group("value"))
+    """Text that follows an element whose text is only a label (a table
+    header's <th> is the tables' business)."""
+    text = editor.text
+    for m in _TEXT.finditer(text):
+        if not _names_label(m.group("label")):
+            continue
+        tag = _OPEN_TAG.match(text, text.rfind("<", 0, m.start()))
+        if tag is not None and tag.group(1).lower() == "th":
+            continue
+        if (v := _AFTER_LABEL.match(text, m.end())) is not None:
+            _claim(editor, v.start("value"), v.group("value"))
 
 
 def _tables(editor: Editor) -> None:

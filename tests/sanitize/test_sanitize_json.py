@@ -319,3 +319,19 @@ def test_table_of_keys_under_a_secret_parent_key() -> None:
     assert b"fxp_live_abc123XYZ" not in out.data and b"tok_9f8e7d6c5b4a" not in out.data
     assert b'"n": 7' in out.data and b'"name": "FlexPBX"' in out.data
     assert out.data.count(b"\n") == src.count(b"\n")
+
+
+def test_a_settings_row_named_for_a_secret_and_a_user_pass_string() -> None:
+    import json as _json
+
+    from flexgit.sanitize import sanitize as _sanitize
+
+    doc = {"settings": [{"key": "ami_secret", "value": "Mm8!vv0Lq"},
+                        {"key": "theme", "value": "dark"},
+                        {"name": "password_min_length", "value": "10"}],
+           "provisioning": {"auth": "provision:Xq81!pp2z"}, "login": "admin"}
+    out = _json.loads(_sanitize("home/api/settings.json", _json.dumps(doc).encode()).data)
+    assert out["settings"][0]["value"] == "FLEXGIT-REDACTED"
+    assert out["settings"][1:] == doc["settings"][1:]
+    assert out["provisioning"]["auth"] == "provision:FLEXGIT-REDACTED"
+    assert out["login"] == "admin"
