@@ -49,8 +49,10 @@ def personal_in_name(name: str) -> str | None:
 # digits in both cases. Content hashes (app.3f9a8b7c.js, 40-hex ids) are
 # lower-case hex and stay.
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9]{20,}")
-_NOT_SURNAMES = frozenset(
-    ["list", "lists", "file", "files", "sheet", "report", "reports", "rates", "notes", "data", "docs", "backup", "backups", "config", "page", "pages", "group", "team", "office", "desk", "room", "line", "lines", "center", "centre", "plan", "plans", "menu"])
+_NOT_SURNAMES = frozenset({
+    "list", "lists", "file", "files", "sheet", "report", "reports", "rates", "notes", "data",
+    "docs", "backup", "backups", "config", "page", "pages", "group", "team", "office", "desk",
+    "room", "line", "lines", "center", "centre", "plan", "plans", "menu"})
 
 
 def _looks_random(run: str) -> bool:
