@@ -53,4 +53,7 @@ PRIVACY_EXCLUDES: tuple[str, ...] = (
     "*.bak", "*.bak[0-9._-]*", "*.backup", "*.old", "*.orig", "*.save", "*~", "*.swp", "*.swo",
     "/backup/",
     ".flexgit-tmp-*",
+    # Another version control system's store: its objects hold every old,
+    # unsanitized version, and git refuses a tree entry named .git (fsck).
+    ".git/", ".svn/", ".hg/", ".bzr/",
 )

@@ -78,6 +78,7 @@ from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.json_rules import sanitize_json
 from flexgit.sanitize.placeholders import PLACEHOLDERS, SECRET_PLACEHOLDER, is_placeholder
 from flexgit.sanitize.rules import DEFAULT_RULES, RULE_NAMES, RULES_VERSION, Rules
+from flexgit.sanitize import sweep
 from flexgit.sanitize.sweep import Sweep
 from flexgit.sanitize.text import sanitize_text
 
@@ -87,7 +88,7 @@ LAYERS = (php.apply, js.apply, commands.apply, http.apply, vendor.apply, hashes.
 # After the value patterns: a label takes whatever follows it, so every rule
 # that knows a value's shape (a DSN, a query string, a hash) goes first.
 CATCH_ALL = (markup.apply, sql.apply, labels.apply)
-SUDOERS_LAYERS = (personal.apply,)
+SUDOERS_LAYERS = (personal.apply, commands.apply)
 
 __all__ = [
     "DEFAULT_RULES",
@@ -212,10 +213,10 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES,
     # Last, the sweep: the known values and what this file's own rules removed
     # (a password labelled once and repeated bare further down).
     local = Sweep(removed)
-    swept = known | local.values if known is not None else local
+    swept = sweep.union(known, local) if known is not None else local
     if swept and "sweep.secret" not in rules.disabled:
         editor = Editor(text, rules.disabled)
-        swept.apply(editor)
+        swept.apply(editor, json_text=_looks_like_json(path, text))
         if editor.changes:
             counts.update(editor.counts())
             text = editor.result()

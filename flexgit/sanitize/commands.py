@@ -152,7 +152,10 @@ def _claim(editor: Editor, start: int, end: int, part: str = "") -> None:
         end -= 2  # echo -e "pw\n"
     value = text[start:end]
     if not value or value.startswith(_CODE) or patterns.keep_value(value):
-        editor.claim(start, end, value, RULE)  # protected: the other layers agree
+        if ":-" not in value and ":=" not in value:
+            # Protected: the other layers agree. A variable with a default
+            # (${DB_PASS:-X}) is left to the label layer, which takes X.
+            editor.claim(start, end, value, RULE)
         return
     if patterns.password_param_end(text, start) == end:
         return  # pattern.password_param takes exactly this value

@@ -37,10 +37,20 @@ from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import normalize, words
 from flexgit.sanitize.rules import Rules
 
+# Labels in the languages admins write notes in, not English only: German,
+# French, Spanish, Portuguese, Italian, Dutch, Nordic, Polish, Czech,
+# Hungarian, Turkish, Finnish, Greek, Russian, and CJK (matched anywhere).
+_FOREIGN = (
+    r"|passwort|kennwort|zugangscode|mot[ -]de[ -]passe|contrase[ñn]a|clave|senha"
+    r"|palavra[ -]passe|parola(?:[ -]d'ordine)?|wachtwoord|l[öo]senord|adgangskode|passord"
+    r"|salasana|has[łl]o|heslo|jelsz[óo]|[şs]ifre|κωδικός|пароль|парол[ья]"
+)
+_CJK = "密码|密碼|口令|パスワード|暗証番号|비밀번호|암호"
 LABEL = (
     r"(?:(?:api|access|secret|license|licence|private|app|auth|master|encryption)[ _-]?key"
     r"|(?:auth|access|api|bearer|bot|refresh)[ _-]?token"
-    r"|pass(?:word|wd|phrase|code)?|pwd|pw|secret|pin(?:[ _-]?code)?|token|credentials?)"
+    r"|pass(?:word|wd|phrase|code)?|pwd|pw|secret|pin(?:[ _-]?code)?|token|credentials?"
+    + _FOREIGN + ")"
 )
 _LABEL = LABEL
 _EMPHASIS = r"(?:\*\*|__|\*|_|`)?"
@@ -51,12 +61,14 @@ _LABEL_VALUE = re.compile(
     # ...but "\r\nSecret:" in a string written to a socket is.
     rf"(?:(?<![\w$@>.:/-])|(?<=\\[nrt])){_EMPHASIS}(?P<label>{_LABEL})s?{_EMPHASIS}"
     r"(?:[ \t]*\([^)\n]{0,40}\))?"  # "Password (admin):"
-    rf"[ \t]*(?P<sep>:|=>|=(?!=)|->|\bis\b|\bwas\b|\bto\b)[ \t]*{_EMPHASIS}[ \t]*"
+    r"[ \t]*(?P<sep>:|\uff1a|=>|=(?!=)|->|(?<=\s)[-\u2013\u2014](?=\s)|\bis\b|\bwas\b|\bto\b"
+    rf"|\bist\b|\best\b|\bes\b|\b[\u00e9e]\b)[ \t]*{_EMPHASIS}[ \t]*"
     r"(?P<value>`[^`\n]+`|\"[^\"\n]+\"|'[^'\n]+'|[^\s`'\"\\|<>]+)",
     re.I,
 )
 _PAIR_LABEL = re.compile(
-    r"(?<![\w$@>.-])(?:log[ _-]?in|credentials?|creds|account|user(?:name)?[ \t]*/[ \t]*"
+    r"(?<![\w$@>.-])(?:log[ _-]?in|credentials?|creds|account|zugangsdaten|zugang|identifiants|"
+    r"credenciales|credenciais|credenziali|inloggegevens|user(?:name)?[ \t]*/[ \t]*"
     r"pass(?:word)?)\**[ \t]*(?:[:=][ \t]*|(?=[ \t]+`?[\w.@+-]+`?[ \t]*/))\**[ \t]*`?"
     r"(?P<user>[\w.@+-]+)`?[ \t]*(?:/|:|,)[ \t]*(?!/)`?(?P<value>[^\s`'\"\\|<>]+)",
     re.I,
@@ -66,11 +78,37 @@ _PAIR_LABEL = re.compile(
 # "machine h login u password X" (.netrc). Only a credential-shaped value.
 _PROSE_VALUE = r"(?P<value>`[^`\n]+`|\"[^\"\n]+\"|[^\s`'\"\\|<>]+)"
 _PROSE = (
-    re.compile(rf"(?<![\w$@>.:/-])(?P<label>{LABEL})s?\b(?:[ \t]+[A-Za-z][\w'-]*){{1,6}}?"
+    re.compile(rf"(?<![\w$@>.:/-])(?P<label>{LABEL})s?\b(?:[ \t]+\w[\w'-]*){{1,6}}?"
                rf"[ \t]*(?P<sep>:|=|\bis\b|\bwas\b|\bremains\b)[ \t]*{_PROSE_VALUE}", re.I),
     re.compile(rf"(?<![\w$@>.:/-])(?P<label>{LABEL})s?[ \t]+{_PROSE_VALUE}", re.I),
 )
 _USER_OF_PAIR = re.compile(r"`?[ \t]*/[ \t]*(?!/)")
+# A default for a secret the environment does not set: PASSWORD =
+# os.environ.get("K", "X"), os.getenv('K', 'X'), ${DB_PASS:-X}, ${PIN:=X}.
+_DEFAULTS = (
+    re.compile(rf"(?i)\b\w*(?:{LABEL})\w*\s*[:=]\s*[\w.]*(?:getenv|environ\.get|env\.get|get)\(\s*"
+               r"(?P<kq>['\"])[^'\"\n]*(?P=kq)\s*,\s*(?P<q>['\"])(?P<value>[^'\"\n]+)(?P=q)\s*\)"),
+    re.compile(rf"(?i)\$\{{\w*(?:{LABEL})\w*:?[-=](?P<value>[^}}\s$`]+)\}}"),
+)
+# CJK labels: no word boundary before them; full-width colons.
+_CJK_LABEL = re.compile(rf"(?:{_CJK})[ \t]*(?:[:\uff1a=]|\u306f|\u662f|\u4e3a|\u70ba)[ \t]*"
+                        r"(?P<value>[^\s`'\"\uff0c\u3002\u3001]+)")
+# "Password:" closing a line, the value alone on the next one.
+_NEXT_LINE = re.compile(
+    rf"(?im)(?<![\w$@>.:/-])(?:{LABEL})s?\**[ \t]*[:\uff1a][ \t]*\**[ \t]*\r?\n(?:[ \t]*\r?\n)?"
+    r"[ \t>*-]*`?(?P<value>[^\s`]+)`?[ \t]*\r?$")
+# YAML block scalars under a credential key (password: |), and a k8s-style
+# env list (- name: DB_PASS / value: X).
+_BLOCK = re.compile(
+    rf"(?im)^(?P<indent>[ \t]*)[\w.-]*(?:{LABEL})[\w.-]*:[ \t]*[|>][-+0-9]*[ \t]*\r?\n"
+    r"(?P<body>(?:(?P=indent)[ \t]+[^\n]*(?:\n|$))+)")
+_ENV_ITEM = re.compile(
+    rf"(?im)^[ \t]*-?[ \t]*name:[ \t]*[\"']?[\w.-]*(?:{LABEL})[\w.-]*[\"']?[ \t]*\r?\n"
+    r"[ \t]*value:[ \t]*(?P<q>[\"']?)(?P<value>[^\"'\n]+?)(?P=q)[ \t]*\r?$")
+# PHP's serialize(): s:8:"password";s:12:"X"; (the length is rewritten too).
+_SERIALIZED = re.compile(
+    rf'(?i)s:\d+:"[\w.-]*(?:{LABEL})[\w.-]*";(?P<whole>s:\d+:"(?P<value>[^"]*)")')
+_LINE = re.compile(r"[^\n]+")
 # Backticked tokens after a label on the same line: "secret `X`".
 _BACKTICK = re.compile(r"`(?P<value>[^`\n]+)`")
 _LABEL_WORD = re.compile(rf"(?i)(?<![\w$@>.:/-])(?:{LABEL})s?\b")
@@ -99,7 +137,9 @@ def is_policy_name(name: str) -> bool:
     """Whether a name that holds a credential word is about a credential."""
     return any(w.startswith(_POLICY_STEMS) for w in normalize(name).split("_"))
 _HINTS = ("pass", "pwd", "pw", "secret", "pin", "token", "key", "cred", "login", "account",
-          "licen")
+          "licen", "kennw", "zugang", "contrase", "clave", "senha", "parola", "wachtw", "lösen",
+          "losen", "adgangs", "salasana", "hasło", "haslo", "heslo", "jelsz", "şifre", "sifre",
+          "κωδικ", "парол", "ident", *_CJK.split("|"))
 _HINT_AC = ahocorasick_rs.AhoCorasick(_HINTS)
 
 _CODE_EXTENSIONS = (".php", ".phtml", ".inc", ".js", ".mjs", ".cjs", ".ts", ".py", ".rb",
@@ -122,15 +162,21 @@ _TRAILING = ".,;:)]}!?*_`"
 # A reference, not a value: a variable, a template, a format. In code also a
 # call, a subscript or a member (outside code a password may hold brackets).
 _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|->|::|\?\.)[A-Za-z_$][\w$]*)*[,;)]*")
-_REFERENCE = re.compile(r"^(?:[$%@&{<]|!\w)|\$\{|\{\{")
+_REFERENCE = re.compile(r"^(?:[$%@&{<]|!\w)|\$\{|\{\{|^[A-Za-z_][\w.]*\(")
 _CODE_REFERENCE = re.compile(r"^[$%@!&{\[(<#]|[(\[]|::|->|\$\{|\{\{")
 _TABLE_ROW = re.compile(r"^[ \t]*\|(?P<cells>.*)\|[ \t]*\r?$", re.M)
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
 _HEADER_LABEL = re.compile(rf"(?i)^\W*(?:\w+[ _-])?{_LABEL}s?\W*$")
 
 
-def _is_code(path: str) -> bool:
-    return posixpath.basename(path).lower().endswith(_CODE_EXTENSIONS)
+_SHEBANG_CODE = re.compile(r"#![^\n]*\b(?:python[\d.]*|php|node|perl|ruby|lua)\b")
+
+
+def _is_code(path: str, text: str) -> bool:
+    """A program's source: by its name, or by its #! line (scripts in
+    /usr/local/bin have no extension)."""
+    return posixpath.basename(path).lower().endswith(_CODE_EXTENSIONS) or \
+        _SHEBANG_CODE.match(text) is not None
 
 
 def _keep(value: str, sep: str, label: str, code: bool = False) -> bool:
@@ -184,10 +230,10 @@ _NOT_A_VALUE = re.compile(r"^[(\[{]|[:)\]}]$")
 
 
 def _claim_if(editor: Editor, start: int, end: int, value: str, *, prose: bool,
-              code: bool) -> None:
+              code: bool, label: str = "password") -> None:
     if prose and (_NOT_A_VALUE.search(value) or _LABEL_WORD.search(value)):
         return
-    if editor.is_free(start, end) and not _keep(value, "is" if prose else ":", "password", code):
+    if editor.is_free(start, end) and not _keep(value, "is" if prose else ":", label, code):
         claim_value(editor, start, end, value, "label.value")
 
 
@@ -200,12 +246,16 @@ def _more_forms(editor: Editor, file_is_code: bool, start: int, stop: int) -> No
             if m.group("value")[:1] in "'\"" and code:
                 continue
             vstart, vend, value = _value_span(m)
-            _claim_if(editor, vstart, vend, value, prose=True, code=code)
+            _claim_if(editor, vstart, vend, value, prose=True, code=code, label=m.group("label"))
     line = text[start:stop]
     if "`" in line and (label := _LABEL_WORD.search(line)) is not None:
         for m in _BACKTICK.finditer(text, start + label.end(), stop):
             _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=True,
                       code=code)
+    for regex in _DEFAULTS:
+        for m in regex.finditer(text, start, stop):
+            _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
+                      code=False)
     for m in _STRING_PAIR.finditer(text, start, stop):
         if " " not in m.group("value") and not is_policy_name(m.group("key")):
             _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
@@ -334,17 +384,50 @@ def _csv_table(editor: Editor) -> None:
         pos += len(line) + 1
 
 
+def _structured(editor: Editor, path: str) -> None:
+    """Forms that span lines or have a file of their own."""
+    text = editor.text
+    for regex in (_NEXT_LINE, _ENV_ITEM):
+        for m in regex.finditer(text):
+            _claim_if(editor, m.start("value"), m.end("value"), m.group("value"),
+                      prose=regex is _NEXT_LINE, code=False)
+    for m in _BLOCK.finditer(text):
+        for line in _LINE.finditer(m.group("body")):
+            body = line.group().strip()
+            start = m.start("body") + line.start() + line.group().index(body) if body else 0
+            if body:
+                _claim_if(editor, start, start + len(body), body, prose=False, code=False)
+    for m in _SERIALIZED.finditer(text):
+        value = m.group("value")
+        if value and editor.is_free(*m.span("whole")) and is_credential(value):
+            marker = ph.SECRET_PLACEHOLDER
+            editor.claim(*m.span("whole"), f's:{len(marker)}:"{marker}"', "label.value")
+    for m in _CJK_LABEL.finditer(text):
+        _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
+                  code=False)
+    if posixpath.basename(path) == ".pgpass":
+        # host:port:database:user:password, one account a line
+        for line in _LINE.finditer(text):
+            fields = line.group().rstrip("\r").split(":")
+            if len(fields) >= 5 and not line.group().startswith("#"):
+                value = ":".join(fields[4:])
+                start = line.start() + len(line.group().rstrip("\r")) - len(value)
+                _claim_if(editor, start, start + len(value), value, prose=False, code=False)
+
+
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim credentials written after a label, and table columns of them."""
     text = editor.text
+    _structured(editor, path)
+    code = _is_code(path, text)
     low = text.lower()
     if len(low) == len(text):
         # The regexes run only on the lines that hold a label word.
         hits = patterns.find_hints(_HINT_AC, low)
         for start, stop in patterns.hint_lines(text, (s for _, s, _ in hits)):
-            _label_values(editor, _is_code(path), start, stop)
+            _label_values(editor, code, start, stop)
     else:
-        _label_values(editor, _is_code(path), 0, len(text))
+        _label_values(editor, code, 0, len(text))
     for m in _HEADING.finditer(text):
         _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=True,
                   code=False)

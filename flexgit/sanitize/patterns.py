@@ -138,6 +138,7 @@ _FILE_TLDS = words(
 )
 _DOC_PLACEHOLDER = re.compile(
     r"(?i)your[\w.-]*|[\w.-]*_here|<[^<>]*>|\{\{.*\}\}|\$\{[^{}]*\}|%\(?\w*\)?s|x{3,}|\*{3,}"
+    r"|%%?[A-Za-z_]\w*%%?|\$[A-Z][A-Z0-9_]*\$|@[A-Z][A-Z0-9_]*@"  # template variables
     r"|\.{3,}|\u2022+"
 )
 
@@ -152,6 +153,10 @@ def is_doc_placeholder(value: str) -> bool:
 _AUTH_SCHEMES = words("basic bearer token digest negotiate ntlm apikey sso-key")
 
 
+# YAML's block scalar indicators (password: |): the value is on the next lines.
+_BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*")
+
+
 def keep_value(value: str) -> bool:
     """Values no rule replaces: empty, already a placeholder, a documentation
     stand-in, or an auth scheme word."""
@@ -161,6 +166,7 @@ def keep_value(value: str) -> bool:
         or ph.is_redacted(value)
         or is_doc_placeholder(value)
         or value.strip().rstrip(":").lower() in _AUTH_SCHEMES
+        or _BLOCK_INDICATOR.fullmatch(value.strip()) is not None
     )
 
 

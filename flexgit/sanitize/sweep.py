@@ -158,8 +158,13 @@ class Sweep:
         found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
         return found
 
-    def apply(self, editor: Editor, personal_rule: str = "sweep.personal") -> None:
+    def apply(self, editor: Editor, *, json_text: bool = False) -> None:
+        """Claim every occurrence. In JSON an occurrence that holds a quote
+        not escaped would cross a string's end: it is left alone."""
+        personal_rule = "sweep.personal"
         for start, end, repl in self.matches(editor.text):
+            if json_text and _UNESCAPED_QUOTE.search(editor.text, start, end):
+                continue
             rule = "sweep.secret" if repl in (ph.SECRET_PLACEHOLDER, _B64_PLACEHOLDER) \
                 else personal_rule
             editor.claim(start, end, repl, rule)
@@ -180,6 +185,9 @@ class Sweep:
             for form in variants(v):
                 by_form.setdefault(form.lower() if _is_personal(v) else form, v)
         return by_form
+
+
+_UNESCAPED_QUOTE = re.compile(r'(?<!\\)"')
 
 
 def _whole_word(text: str, start: int, end: int) -> bool:
@@ -214,17 +222,6 @@ def unswept(look: Sweep, data: bytes, removed: Iterable[str] = ()) -> set[str]:
     return set() if decoded is None else look.present(decoded.text) - set(removed)
 
 
-def sweep_text(known: Sweep, text: str,
-               disabled: frozenset[str] = frozenset()) -> tuple[str, dict[str, int]]:
-    """`text` (a message, a name) with the known values replaced, and what
-    was replaced (rule -> count)."""
-    if not known or "sweep.secret" in disabled:
-        return text, {}
-    editor = Editor(text, disabled)
-    known.apply(editor)
-    return editor.result(), editor.counts()
-
-
 def bare(value: str) -> str:
     """`value` as it stands in any text. The JSON rules remove a string token
     with its quotes (``"s3cret"``, escapes and all): swept as it was removed,
@@ -237,3 +234,23 @@ def bare(value: str) -> str:
                 inner = json.loads(v)
         v = inner.strip()
     return v
+
+
+class _Union(Sweep):
+    """Several sweeps as one, each matching with its own compiled automata."""
+
+    def __init__(self, *parts: Sweep) -> None:
+        self.parts = [p for p in parts if p]
+        self.values = frozenset().union(*(p.values for p in self.parts))
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        found = [m for p in self.parts for m in p.matches(text)]
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        return found
+
+
+def union(*parts: Sweep) -> Sweep:
+    """The sweep of all `parts`, without compiling their values again: the
+    known values of a snapshot (compiled once per process) with each file's
+    own (a fresh Sweep of both cost ~0.8 s a file with the bench's 17,000)."""
+    return _Union(*parts)

@@ -134,3 +134,50 @@ def test_value_alone_under_a_heading_that_names_it() -> None:
 def test_prose_about_credentials_stays(path: str, line: str) -> None:
     data = (line + "\n").encode()
     assert sanitize(path, data).data == data
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("* Kennwort: Kk9!zz81Lq", f"* Kennwort: {R}"),
+        ("Passwort für den Admin-Zugang: Pp71!aa0Zq", f"Passwort für den Admin-Zugang: {R}"),
+        ("Zugangsdaten: admin / Zz8#qq1Lp", f"Zugangsdaten: admin / {R}"),
+        ("mot de passe : Mm0!tt7Qz", f"mot de passe : {R}"),
+        ("contraseña: Cc8!rr2Lq", f"contraseña: {R}"),
+        ("senha do tronco = Ss9!tt3Lp", f"senha do tronco = {R}"),
+        ("пароль: Пп7!ыы2Lq", f"пароль: {R}"),
+        ("密码：Mi7!ma8Lq", f"密码：{R}"),  # noqa: RUF001 (a full-width colon, as written)
+        ("Password - Dd7!ash1Lq", f"Password - {R}"),
+        ("Voicemail PIN for 2002 is 8688", f"Voicemail PIN for 2002 is {R}"),
+        ("Password:\n    Nn8!ext2Lq", f"Password:\n    {R}"),
+    ],
+)
+def test_labels_in_other_languages_and_layouts(line: str, expected: str) -> None:
+    assert sanitize(MD, (line + "\n").encode()).data.decode() == expected + "\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "expected"),
+    [
+        ("home/provisioning.yaml", "api:\n  api_key: |\n    Yy8!blk1Lq\n  url: x\n",
+         f"api:\n  api_key: |\n    {R}\n  url: x\n"),
+        ("home/deploy.yml", "env:\n  - name: DB_PASS\n    value: Kk8!env1Lq\n",
+         f"env:\n  - name: DB_PASS\n    value: {R}\n"),
+        ("home/public_html/api/s.php", '<?php\n$x = \'a:1:{s:8:"password";s:10:"Ss8!ser1Lq";}\';\n',
+         f'<?php\n$x = \'a:1:{{s:8:"password";s:16:"{R}";}}\';\n'),
+        ("home/.pgpass", "localhost:5432:cdr:report:Pg8!pass1Lq\n",
+         f"localhost:5432:cdr:report:{R}\n"),
+        ("system/usr/local/bin/flexpbx-notify",
+         '#!/usr/bin/env python3\nPASSWORD = os.environ.get("FLEX_SMTP", "Xq7!zz81Lm")\n',
+         f'#!/usr/bin/env python3\nPASSWORD = os.environ.get("FLEX_SMTP", "{R}")\n'),
+        ("system/usr/local/bin/x.sh", 'mysql -p"${DB_PASS:-Qq81!ab2z}" db\n',
+         f'mysql -p"${{DB_PASS:-{R}}}" db\n'),
+        ("system/etc/sudoers.d/flexpbx-asterisk",
+         "flexpbx ALL=(root) NOPASSWD: /usr/bin/mysql -uroot -pSu8!do1Lq asterisk\n",
+         f"flexpbx ALL=(root) NOPASSWD: /usr/bin/mysql -uroot -p{R} asterisk\n"),
+        ("home/public_html/provisioning/y.cfg", "account.1.password = %%SIP_PASSWORD%%\n",
+         "account.1.password = %%SIP_PASSWORD%%\n"),
+    ],
+)
+def test_forms_over_lines_and_files_of_their_own(path: str, text: str, expected: str) -> None:
+    assert sanitize(path, text.encode()).data.decode() == expected
