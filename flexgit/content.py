@@ -17,6 +17,9 @@ invalid UTF-8 or a stray NUL changes nothing about what the rules see.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import re
+import zlib
 from dataclasses import dataclass
 
 _PROBE = 8192
@@ -91,7 +94,12 @@ def binary_kind(data: bytes) -> str | None:
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             if magic == b"RIFF" and data[8:12] == b"WEBP":
-                return "image"
+                kind = "image"
+            # Text behind the magic number of a kind that is kept as it is
+            # ("\x89PNG...\npassword=x") is text, sanitized as text: a real
+            # image or font is mostly not printable. Other kinds stay out anyway.
+            if kind in ASSET_KINDS and _mostly_text(data[len(magic):]):
+                return None
             return kind
     head = data[:_PROBE]
     if not head:
@@ -99,6 +107,51 @@ def binary_kind(data: bytes) -> str | None:
     controls = len(head) - len(head.translate(_DELETE_CONTROL, _CONTROL))
     # A NUL or two in a PHP file is still a PHP file; a third of them is not.
     return "data" if controls * 10 > len(head) else None
+
+
+_PRINTABLE = bytes(range(32, 127)) + b"\t\r\n"
+
+
+def _mostly_text(rest: bytes) -> bool:
+    head = rest[:_PROBE]
+    if len(head) < 16:
+        return False
+    return len(head.translate(None, _PRINTABLE)) * 20 < len(head)
+
+
+def image_text(data: bytes) -> str:
+    """The text an image carries besides its pixels (PNG tEXt/iTXt/zTXt
+    chunks, JPEG comments and EXIF/XMP segments, GIF comments): where a
+    name, an address or a password can hide in a "harmless" asset."""
+    parts: list[bytes] = []
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        pos = 8
+        while pos + 8 <= len(data):
+            length = int.from_bytes(data[pos:pos + 4], "big")
+            kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+            if kind in (b"tEXt", b"iTXt"):
+                parts.append(body)
+            elif kind == b"zTXt":
+                with contextlib.suppress(zlib.error):
+                    # keyword, NUL, compression method (one byte), deflated text
+                    parts.append(zlib.decompress(body.partition(b"\0")[2][1:]))
+            elif kind == b"IEND":
+                break
+            pos += 12 + length
+    elif data.startswith(b"\xff\xd8"):
+        pos = 2
+        while pos + 4 <= len(data) and data[pos] == 0xFF:
+            marker = data[pos + 1]
+            if marker == 0xDA:  # start of scan: pixels follow
+                break
+            length = int.from_bytes(data[pos + 2:pos + 4], "big")
+            if marker == 0xFE or 0xE1 <= marker <= 0xEF:  # COM, APP1..APP15
+                parts.append(data[pos + 4:pos + 2 + length])
+            pos += 2 + length
+    elif data.startswith((b"GIF87a", b"GIF89a")):
+        parts.extend(m for m in re.findall(rb"\x21\xfe((?:[\x01-\xff][^\x00]*?)+)\x00", data))
+    runs = re.findall(rb"[\x20-\x7e\t\n]{4,}", b"\n".join(parts))
+    return b"\n".join(runs).decode("ascii")
 
 
 def is_binary(data: bytes) -> bool:

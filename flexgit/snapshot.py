@@ -180,7 +180,13 @@ def binary_problem(data: bytes) -> str | None:
     sanitized and static web assets (content.ASSET_KINDS) cannot hold the
     installation's secrets, but any other binary cannot be read for them."""
     kind = content.binary_kind(data)
-    if kind is None or kind in content.ASSET_KINDS:
+    if kind is None:
+        return None
+    if kind in content.ASSET_KINDS:
+        meta = content.image_text(data) if kind == "image" else ""
+        if meta and sanitize.sanitize("image-metadata.txt", meta.encode()).counts:
+            return ("an image whose metadata (comments, EXIF, text chunks) holds what the "
+                    "sanitizer replaces; strip it (e.g. exiftool -all=) to keep the image")
         return None
     return (f"{_BINARY_KINDS.get(kind, kind)}; binaries other than images and fonts never "
             f"enter a shareable snapshot")
