@@ -24,7 +24,8 @@ def _png(*chunks: bytes) -> bytes:
 
 @pytest.mark.parametrize("data", [
     "password=abc\n".encode("utf-16"), "password=abc\n".encode("utf-16-be"),
-    "password=abc\n".encode("utf-32"), "caf\xe9\n".encode("latin-1"), b"line one\x00 of some text\n",
+    "password=abc\n".encode("utf-32"), "caf\xe9\n".encode("latin-1"),
+    b"line one\x00 of some text\n",
     b"\xef\xbb\xbfbom\n", b"\xff\xfe" + b"torn",
 ])
 def test_text_round_trips_byte_for_byte(data: bytes) -> None:
