@@ -71,6 +71,7 @@ from flexgit.sanitize import (
     personal,
     php,
     sql,
+    sweep,
     vendor,
 )
 from flexgit.sanitize.asterisk import sanitize_conf
@@ -78,7 +79,6 @@ from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.json_rules import sanitize_json
 from flexgit.sanitize.placeholders import PLACEHOLDERS, SECRET_PLACEHOLDER, is_placeholder
 from flexgit.sanitize.rules import DEFAULT_RULES, RULE_NAMES, RULES_VERSION, Rules
-from flexgit.sanitize import sweep
 from flexgit.sanitize.sweep import Sweep
 from flexgit.sanitize.text import sanitize_text
 
