@@ -328,3 +328,17 @@ def test_export_of_the_private_store_is_not_audited(env: Env) -> None:
 
 def test_sample_secrets_are_the_planted_values() -> None:
     assert "Ami-Secret-Flex-9134" in dict.fromkeys(sample._SECRETS.values())
+
+
+def test_no_finding_on_what_the_sanitizer_leaves_of_keys_and_dids() -> None:
+    """A key block with a redacted body and a routed DID are no findings: a
+    clean installation's export must not be blocked by them."""
+    from flexgit.audit.scan import scan_text
+
+    assert scan_text("-----BEGIN PRIVATE KEY-----\nFLEXGIT-REDACTED\nFLEXGIT-REDACTED\n"
+                     "-----END PRIVATE KEY-----\n", "system/etc/asterisk/keys/a.key") == []
+    assert scan_text("[from-trunk]\nexten => +4930120777124,1,Goto(ivr,s,1)\n",
+                     "system/etc/asterisk/extensions.conf") == []
+    live = scan_text("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIDv0e1yZx3b\n"
+                     "-----END PRIVATE KEY-----\n", "system/etc/asterisk/keys/a.key")
+    assert {h.rule for h in live} >= {"vendor.private_key"}

@@ -70,6 +70,9 @@ def _phonenumbers() -> Any:
     return phonenumbers
 
 
+_EXTEN = re.compile(r"\s*(?:exten|same)\s*=>?\s*_?$", re.I)
+
+
 def find_phones(lines: list[str], i: int, region: str = "US") -> Iterator[tuple[str, str]]:
     pn = _phonenumbers()
     line = lines[i]
@@ -80,6 +83,8 @@ def find_phones(lines: list[str], i: int, region: str = "US") -> Iterator[tuple[
             continue
         if raw.isdigit() and not _PHONE_WORDS.search(line):
             continue  # a bare run of digits is a phone number only where the line says so
+        if _EXTEN.match(line[:m.start]):
+            continue  # exten => +4930...,1,...: the company's DID routed, not a person's
         yield "personal.phone", raw
 
 

@@ -55,10 +55,24 @@ def _scoped(rx: re.Pattern[str]) -> str:
 
 def _finder(rule: str, plugin: Any) -> Callable[[list[str], int], Iterator[tuple[str, str]]]:
     def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
+        if rule == "vendor.private_key" and _body_redacted(lines, i):
+            return  # the armour of a key whose body is a placeholder holds nothing
         for value in plugin.analyze_string(lines[i]):
             if isinstance(value, str) and value and not is_placeholder(value):
                 yield rule, value
     return find
+
+
+def _body_redacted(lines: list[str], i: int) -> bool:
+    """Whether the key block opened on line i has only placeholders (and
+    armour headers such as Proc-Type:) before its END line."""
+    body = []
+    for line in lines[i + 1:i + 200]:
+        if line.startswith("-----END"):
+            break
+        if ":" not in line and line.strip():
+            body.append(line.strip())
+    return bool(body) and all(is_placeholder(b) for b in body)
 
 
 @cache
