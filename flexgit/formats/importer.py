@@ -256,14 +256,10 @@ class _Importer:
         return out
 
     def clean(self, text: str, what: str) -> str:
-        """A message or name as it may be stored: sanitized, then swept."""
-        text, counts = names.clean_message(text, self.profile.rules)
-        text, swept = sweep.sweep_text(self.known, text, self.profile.rules.disabled)
-        total = dict(counts)
-        for rule, n in swept.items():
-            total[rule] = total.get(rule, 0) + n
-        if total:
-            self.warnings.append(names.message_warning(what, total))
+        """A message or name as it may be stored: sanitized and swept."""
+        text, counts = names.clean_message(text, self.profile.rules, self.known)
+        if counts:
+            self.warnings.append(names.message_warning(what, counts))
         return text
 
     def read(self) -> tuple[Header, Manifest, dict[str, tuple[str, Any]]]:
