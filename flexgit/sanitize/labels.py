@@ -100,8 +100,7 @@ _NEXT_LINE = re.compile(
 # YAML block scalars under a credential key (password: |), and a k8s-style
 # env list (- name: DB_PASS / value: X).
 _BLOCK = re.compile(
-    rf"(?im)^(?P<indent>[ \t]*)[\w.-]*(?:{LABEL})[\w.-]*:[ \t]*[|>][-+0-9]*[ \t]*\r?\n"
-    r"(?P<body>(?:(?P=indent)[ \t]+[^\n]*(?:\n|$))+)")
+    rf"(?im)^(?P<indent>[ \t]*)[\w.-]*(?:{LABEL})[\w.-]*:[ \t]*[|>][-+0-9]*[ \t]*\r?\n")
 _ENV_ITEM = re.compile(
     rf"(?im)^[ \t]*-?[ \t]*name:[ \t]*[\"']?[\w.-]*(?:{LABEL})[\w.-]*[\"']?[ \t]*\r?\n"
     r"[ \t]*value:[ \t]*(?P<q>[\"']?)(?P<value>[^\"'\n]+?)(?P=q)[ \t]*\r?$")
@@ -384,30 +383,76 @@ def _csv_table(editor: Editor) -> None:
         pos += len(line) + 1
 
 
-def _structured(editor: Editor, path: str) -> None:
+def hint_spans(text: str) -> list[tuple[int, int]]:
+    """The lines that hold a label word, each with the two lines after it
+    (forms that put the value on the next line): where the label forms of
+    this module and of markup.py can match. One Aho-Corasick pass."""
+    low = text.lower()
+    if len(low) != len(text):
+        return [(0, len(text))]  # lower() moved indexes: read it all
+    spans: list[tuple[int, int]] = []
+    for start, stop in patterns.hint_lines(text, (s for _, s, _ in
+                                                  patterns.find_hints(_HINT_AC, low))):
+        for _ in range(2):
+            nl = text.find("\n", stop + 1)
+            stop = len(text) if nl < 0 else nl
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(stop, spans[-1][1]))
+        else:
+            spans.append((start, stop))
+    return spans
+
+
+def _structured(editor: Editor, path: str, spans: list[tuple[int, int]]) -> None:
     """Forms that span lines or have a file of their own."""
     text = editor.text
-    for regex in (_NEXT_LINE, _ENV_ITEM):
-        for m in regex.finditer(text):
-            _claim_if(editor, m.start("value"), m.end("value"), m.group("value"),
-                      prose=regex is _NEXT_LINE, code=False)
-    for m in _BLOCK.finditer(text):
-        for line in _LINE.finditer(m.group("body")):
-            body = line.group().strip()
-            start = m.start("body") + line.start() + line.group().index(body) if body else 0
-            if body:
-                _claim_if(editor, start, start + len(body), body, prose=False, code=False)
+    for start, stop in spans:
+        for regex in (_NEXT_LINE, _ENV_ITEM):
+            for m in regex.finditer(text, start, stop):
+                _claim_if(editor, m.start("value"), m.end("value"), m.group("value"),
+                          prose=regex is _NEXT_LINE, code=False)
+        if ":" in text[start:stop]:
+            for m in _BLOCK.finditer(text, start, stop):
+                _block_body(editor, m.end(), len(m.group("indent")))
+    if 's:' in text and '";s:' in text:
+        _serialized(editor)
+    if any(word in text for word in _CJK.split("|")):
+        for m in _CJK_LABEL.finditer(text):
+            _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
+                      code=False)
+    if posixpath.basename(path) == ".pgpass":
+        _pgpass(editor)
+
+
+def _block_body(editor: Editor, pos: int, indent: int) -> None:
+    """The lines of a YAML block scalar: more indented than its key."""
+    text = editor.text
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end]
+        body = line.strip()
+        if body and len(line) - len(line.lstrip()) <= indent:
+            return
+        if body:
+            at = pos + line.index(body)
+            _claim_if(editor, at, at + len(body), body, prose=False, code=False)
+        pos = end + 1
+
+
+def _serialized(editor: Editor) -> None:
+    text = editor.text
     for m in _SERIALIZED.finditer(text):
         value = m.group("value")
         if value and editor.is_free(*m.span("whole")) and is_credential(value):
             marker = ph.SECRET_PLACEHOLDER
             editor.claim(*m.span("whole"), f's:{len(marker)}:"{marker}"', "label.value")
-    for m in _CJK_LABEL.finditer(text):
-        _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
-                  code=False)
-    if posixpath.basename(path) == ".pgpass":
-        # host:port:database:user:password, one account a line
-        for line in _LINE.finditer(text):
+
+
+def _pgpass(editor: Editor) -> None:
+    """host:port:database:user:password, one account a line."""
+    text = editor.text
+    for line in _LINE.finditer(text):
             fields = line.group().rstrip("\r").split(":")
             if len(fields) >= 5 and not line.group().startswith("#"):
                 value = ":".join(fields[4:])
@@ -418,19 +463,18 @@ def _structured(editor: Editor, path: str) -> None:
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim credentials written after a label, and table columns of them."""
     text = editor.text
-    _structured(editor, path)
+    # The regexes run only on the lines that hold a label word.
+    spans = hint_spans(text)
+    if not spans:
+        return
+    _structured(editor, path, spans)
     code = _is_code(path, text)
-    low = text.lower()
-    if len(low) == len(text):
-        # The regexes run only on the lines that hold a label word.
-        hits = patterns.find_hints(_HINT_AC, low)
-        for start, stop in patterns.hint_lines(text, (s for _, s, _ in hits)):
-            _label_values(editor, code, start, stop)
-    else:
-        _label_values(editor, code, 0, len(text))
-    for m in _HEADING.finditer(text):
-        _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=True,
-                  code=False)
+    for start, stop in spans:
+        _label_values(editor, code, start, stop)
+    if "#" in text:
+        for m in _HEADING.finditer(text):
+            _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=True,
+                      code=False)
     if "|" in text:
         _markdown_tables(editor)
     if path.lower().endswith(".csv"):

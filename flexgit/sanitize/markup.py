@@ -22,7 +22,13 @@ from __future__ import annotations
 import re
 
 from flexgit.sanitize.engine import Editor
-from flexgit.sanitize.labels import LABEL, claim_value, is_credential, is_policy_name
+from flexgit.sanitize.labels import (
+    LABEL,
+    claim_value,
+    hint_spans,
+    is_credential,
+    is_policy_name,
+)
 from flexgit.sanitize.rules import Rules
 
 _NAME = rf"[\w.:-]*?(?:{LABEL})[\w.:-]*"
@@ -51,7 +57,6 @@ _AFTER_LABEL = re.compile(
 _OPEN_TAG = re.compile(r"<(\w+)")
 _ROW = re.compile(r"<tr\b[^>]*>(?P<cells>.*?)</tr\s*>", re.I | re.S)
 _CELL = re.compile(r"<t(?P<kind>[hd])\b[^>]*>(?P<text>.*?)</t[hd]\s*>", re.I | re.S)
-_HINT = re.compile(r"<")
 
 
 def _names_label(text: str) -> bool:
@@ -70,23 +75,22 @@ def _claim(editor: Editor, start: int, value: str, rule: str = "label.value") ->
         claim_value(editor, start, start + len(stripped), stripped, rule)
 
 
-def _elements(editor: Editor) -> None:
+def _elements(editor: Editor, start: int, stop: int) -> None:
     text = editor.text
-    for regex in (_ELEMENT, _GRANDSTREAM):
-        for m in regex.finditer(text):
-            if is_policy_name(m.group("tag")):
-                continue  # <PasswordMinLength>: about a credential, not one
-            group = "cdata" if m.groupdict().get("cdata") is not None else "text"
-            _claim(editor, m.start(group), m.group(group))
-    for m in _ATTRIBUTE.finditer(text):
+    for m in _ELEMENT.finditer(text, start, stop):
+        if is_policy_name(m.group("tag")):
+            continue  # <PasswordMinLength>: about a credential, not one
+        group = "cdata" if m.groupdict().get("cdata") is not None else "text"
+        _claim(editor, m.start(group), m.group(group))
+    for m in _ATTRIBUTE.finditer(text, start, stop):
         if not is_policy_name(m.group("name")) and \
                 m.group("name").lower() not in ("autocomplete", "class", "for", "id", "name"):
             _claim(editor, m.start("value"), m.group("value"))
 
 
-def _generic_elements(editor: Editor) -> None:
+def _generic_elements(editor: Editor, start: int, stop: int) -> None:
     """<param name="password" value="X"/>, <entry key="secret">X</entry>."""
-    for m in _TAG.finditer(editor.text):
+    for m in _TAG.finditer(editor.text, start, stop):
         attrs = m.group("attrs") or ""
         pairs = {a.group("name").lower(): a for a in _ATTR.finditer(attrs)}
         named = any(k in pairs and _names_label(pairs[k].group("value")) for k in _KEY_ATTRS)
@@ -100,11 +104,11 @@ def _generic_elements(editor: Editor) -> None:
             _claim(editor, m.start("text"), m.group("text"))
 
 
-def _after_labels(editor: Editor) -> None:
+def _after_labels(editor: Editor, start: int, stop: int) -> None:
     """Text that follows an element whose text is only a label (a table
     header's <th> is the tables' business)."""
     text = editor.text
-    for m in _TEXT.finditer(text):
+    for m in _TEXT.finditer(text, start, stop):
         if not _names_label(m.group("label")):
             continue
         tag = _OPEN_TAG.match(text, text.rfind("<", 0, m.start()))
@@ -130,10 +134,17 @@ def _tables(editor: Editor) -> None:
 
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim credentials that markup puts in elements, attributes and tables."""
-    if not _HINT.search(editor.text):
+    text = editor.text
+    if "<" not in text:
         return
-    _elements(editor)
-    _generic_elements(editor)
-    _after_labels(editor)
-    if "<t" in editor.text.lower():
+    # Near a label word only (labels.hint_spans), but for the tags whose
+    # number says what they hold (Grandstream's P-values).
+    for start, stop in hint_spans(text):
+        _elements(editor, start, stop)
+        _generic_elements(editor, start, stop)
+        _after_labels(editor, start, stop)
+    if "<P" in text:
+        for m in _GRANDSTREAM.finditer(text):
+            _claim(editor, m.start("text"), m.group("text"))
+    if "<t" in text.lower():
         _tables(editor)
