@@ -242,9 +242,80 @@ def _pipes(editor: Editor) -> None:
             _claim(editor, word[0], word[1])
 
 
+# Argument lists in code (spawn('sshpass', ['-p', X]), proc_open([...])):
+# the element after a tool's password flag, or the part of smbclient's
+# "user%password" after the %.
+_ARGV_TOOL = re.compile(r"(?i)\b(?P<tool>sshpass|mysql\w*|mariadb\w*|redis-cli"
+                        r"|mosquitto_(?:pub|sub)|smbclient|ldap\w+|snmp\w+)\b")
+_ARGV_FLAG = re.compile(r"(['\"])(?P<flag>-p|-P|-a|-w|-c|-U|--password|--pass)\1\s*,\s*"
+                        r"(?P<q>['\"])(?P<v>[^'\"\n]+)(?P=q)")
+_FLAGS = {"sshpass": "-p", "redis-cli": "-a", "mosquitto": "-P", "smbclient": "-U",
+          "ldap": "-w", "snmp": "-c"}
+# Tools whose password flag the command-line forms do not know yet.
+_MORE_TOOLS = re.compile(
+    r"\b(?:mosquitto_(?:pub|sub)\b[^\n]*?\s-P|snmp\w+\b[^\n]*?\s-c)[ \t]+"
+    r"(?P<q>['\"]?)(?P<v>[^\s'\"$]+)(?P=q)")
+# sprintf('mysql -u%s -p%s %s', 'u', 'X', 'db'): the argument a password flag takes.
+_SPRINTF = re.compile(r"\b(?:s?printf|format)\(\s*(?P<q>['\"])(?P<fmt>[^'\"\n]*)(?P=q)\s*,"
+                      r"(?P<args>[^;\n]*)\)")
+_FORMAT_SLOT = re.compile(r"%[-+ 0#]*\d*(?:\.\d+)?[sdq]")
+_FLAG_BEFORE = re.compile(r"(?:-p|--password=|--pass=|-P ?|pass:)$")
+_STRING_ARG = re.compile(r"\s*(?P<q>['\"])(?P<v>[^'\"\n]*)(?P=q)\s*(?:,|$)|\s*[^,]*(?:,|$)")
+
+
+def _argv(editor: Editor) -> None:
+    text = editor.text
+    for line in re.finditer(r"[^\n]+", text):
+        tool = _ARGV_TOOL.search(line.group())
+        if tool is None:
+            continue
+        name = tool.group("tool").lower()
+        wanted = next((f for t, f in _FLAGS.items() if name.startswith(t)), "-p")
+        for m in _ARGV_FLAG.finditer(text, line.start(), line.end()):
+            if m.group("flag") not in (wanted, "--password", "--pass"):
+                continue
+            start, value = m.start("v"), m.group("v")
+            if m.group("flag") == "-U":  # user%password
+                if "%" not in value:
+                    continue
+                start, value = start + value.index("%") + 1, value.split("%", 1)[1]
+            if value and not value.startswith(_CODE) and not patterns.keep_value(value):
+                editor.claim(start, start + len(value), ph.SECRET_PLACEHOLDER, RULE)
+
+
+def _more_tools(editor: Editor) -> None:
+    for m in _MORE_TOOLS.finditer(editor.text):
+        if not patterns.keep_value(m.group("v")):
+            editor.claim(m.start("v"), m.end("v"), ph.SECRET_PLACEHOLDER, RULE)
+
+
+def _formats(editor: Editor) -> None:
+    text = editor.text
+    for m in _SPRINTF.finditer(text):
+        slots = [s for s in _FORMAT_SLOT.finditer(m.group("fmt"))]
+        secret = [i for i, s in enumerate(slots)
+                  if _FLAG_BEFORE.search(m.group("fmt")[:s.start()])]
+        if not secret:
+            continue
+        pos, index = m.start("args"), 0
+        while pos < m.end("args") and index <= max(secret):
+            a = _STRING_ARG.match(text, pos, m.end("args"))
+            if a is None or a.end() == pos:
+                break
+            if index in secret and a.group("v"):
+                editor.claim(a.start("v"), a.end("v"), ph.SECRET_PLACEHOLDER, RULE)
+            pos, index = a.end(), index + 1
+
+
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim the credential values of the usual tools' command lines in editor.text."""
     text = editor.text
+    if _ARGV_TOOL.search(text):
+        _more_tools(editor)
+        if "," in text:
+            _argv(editor)
+    if "printf(" in text or "format(" in text:
+        _formats(editor)
     hits = [
         (start, _LITERALS[i])
         for i, start, _ in patterns.find_hints(_HINTS, text)

@@ -140,6 +140,19 @@ class Dialplan:
         self.editor.claim(start, start + len(value), ph.SECRET_PLACEHOLDER, RULE)
 
 
+# MYSQL(Connect connid host user PASSWORD db): app_mysql's fifth word; and
+# chan_sip's auth=user:secret@realm (pjsip's auth= names a section: no colon).
+_MYSQL_CONNECT = re.compile(r"(?i)\bMYSQL\(\s*Connect\s+\S+\s+\S+\s+\S+\s+(?P<v>[^\s)]+)")
+_SIP_AUTH = re.compile(r"(?im)^[ \t]*auth[ \t]*=>?[ \t]*[^:@\s;#]+[:#](?P<v>[^@\s;]+)@")
+
+
 def sanitize_dialplan(editor: Editor, extra: tuple[str, ...]) -> None:
     """Claim the secret arguments of dialplan applications in editor.text."""
     Dialplan(editor, extra).run()
+    text = editor.text
+    for regex, needle in ((_MYSQL_CONNECT, "MYSQL"), (_SIP_AUTH, "auth")):
+        if needle in text or needle.lower() in text:
+            for m in regex.finditer(text):
+                if not m.group("v").startswith("${"):
+                    editor.claim(m.start("v"), m.end("v"), ph.SECRET_PLACEHOLDER,
+                                 "asterisk.app_pin")

@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flexgit.sanitize import patterns, personal
+from flexgit.sanitize import commands, hashes, http, labels, patterns, personal, vendor
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import (
@@ -208,6 +208,7 @@ class JsonSanitizer:
         self.rules = rules
         self.extra = rules.secret_keys
         self.admin = "admin" in posixpath.basename(path).lower()
+        self.path_name = path
         self.path: list[int] = []  # steps to the container being walked
         self.claims: list[_Claim] = []
 
@@ -407,16 +408,28 @@ class JsonSanitizer:
             # Kept (a reserved domain) or json.email is off: the patterns
             # still look, for a token posing as the address's local part.
         people = personal.could_match(value)  # a phone number or a name label in prose
-        if not people and not patterns.could_match(value, self.rules):
+        # A long string, or a URL, may be a token, a hash, a webhook or a
+        # command line whatever its key: the value layers look at it too.
+        shaped = len(value) >= 16 or "://" in value
+        if not people and not shaped and not patterns.could_match(value, self.rules):
             return  # most strings: no pattern has its anchor in them
         inner = Editor(value, self.editor.disabled)
         if people:
             personal.apply(inner, self.rules, "")
+        if shaped:
+            for layer in _VALUE_LAYERS:
+                layer(inner, self.rules, self.path_name)
         patterns.apply(inner, self.rules, admin=admin)
+        if shaped:
+            labels.apply(inner, self.rules, self.path_name)
         self.editor.unsettled |= inner.unsettled
         if inner.changes:
             new_value = inner.result()
             self.claim(step, lambda token: _encode(new_value, token[1:-1]), inner.counts())
+
+
+# The layers whose findings do not depend on a file's syntax (see __init__).
+_VALUE_LAYERS = (commands.apply, http.apply, vendor.apply, hashes.apply)
 
 
 def _encode_as(value: str, token: str) -> str:

@@ -253,7 +253,8 @@ def _dialstrings(editor: Editor, start: int, end: int) -> None:
 _LOCAL_CHAR = re.compile(r"[\w.%+-]")
 
 
-_REMOTE_SHELL = re.compile(r"(?:^|[\s;|&(`'\"])(?:ssh|scp|sftp|rsync|mosh|ssh-copy-id)\s[^\n]*\s$")
+_REMOTE_SHELL = re.compile(
+    r"(?:^|[\s;|&(`'\"\[])(?:ssh|scp|sftp|rsync|mosh|ssh-copy-id)['\"]?[\s,][^\n]*[\s'\"]$")
 
 
 def _emails(editor: Editor, admin: bool) -> None:

@@ -226,8 +226,8 @@ def test_snapshot_message_is_sanitized_before_it_is_stored(env: Env) -> None:
     ("call-2125550142", "Error: refused the tag name: it holds a phone number; tags are shared "
                         "with the snapshots, choose a name without it\n"),
     ("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
-     "Error: refused the tag name: it holds what the sanitizer replaces (a secret or personal "
-     "data); tags are shared with the snapshots, choose a name without it\n"),
+     "Error: refused the tag name: it holds a token; tags are shared with the snapshots, "
+     "choose a name without it\n"),
     ("-rf", "Error: invalid tag name '-rf': a tag name cannot start with '-'\n"),
 ])
 def test_tag_names_that_cannot_be_shared_are_refused(env: Env, name: str, error: str) -> None:

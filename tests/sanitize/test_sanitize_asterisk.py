@@ -272,3 +272,16 @@ def test_a_php_inc_file_is_php() -> None:
     text = "<?php\n$sql = <<<SQL\nUPDATE users SET\n  password = 'incpw'\nSQL;\n"
     result = sanitize("home/public_html/includes/db.inc", text.encode())
     assert result.data.decode() == text.replace("incpw", R)
+
+
+def test_chan_sip_auth_and_app_mysql_passwords() -> None:
+    from flexgit.sanitize import sanitize as _s
+
+    sip = b"[p2]\ntype=peer\nauth=flexpbx:Qq8!zz1Lp@sip2.provider.net\n"
+    assert _s("system/etc/asterisk/sip.conf", sip).data == \
+        b"[p2]\ntype=peer\nauth=flexpbx:FLEXGIT-REDACTED@sip2.provider.net\n"
+    pj = b"[6001]\ntype=endpoint\nauth=6001-auth\n"
+    assert _s("system/etc/asterisk/pjsip.conf", pj).data == pj
+    ext = b"exten => s,1,MYSQL(Connect connid localhost flexpbx My8!sql1Lq flexpbx)\n"
+    assert _s("system/etc/asterisk/extensions_custom.conf", ext).data == \
+        b"exten => s,1,MYSQL(Connect connid localhost flexpbx FLEXGIT-REDACTED flexpbx)\n"

@@ -163,3 +163,26 @@ def test_latin1_script_is_sanitized_and_written_back_in_its_bytes() -> None:
     result = sanitize(SH, data)
     assert result.data == data.replace(b"Lat1nPw", R.encode())
     assert result.counts == {"command.credential": 1}
+
+
+@pytest.mark.parametrize(("path", "line", "expected"), [
+    ("home/public_html/node/s.js", "spawn('sshpass', ['-p', 'Ss8!hp1Lq', 'ssh', 'nas']);",
+     "spawn('sshpass', ['-p', 'FLEXGIT-REDACTED', 'ssh', 'nas']);"),
+    ("home/public_html/admin/m.php",
+     "$p = proc_open(['smbclient', '//nas/pbx', '-U', 'backup%Sm8!bb1Lq'], $s, $pp);",
+     "$p = proc_open(['smbclient', '//nas/pbx', '-U', 'backup%FLEXGIT-REDACTED'], $s, $pp);"),
+    ("home/public_html/admin/m.php",
+     "$cmd = sprintf('mysql -u%s -p%s %s', 'flexpbx', 'My8!sq1Lq', 'flexpbx');",
+     "$cmd = sprintf('mysql -u%s -p%s %s', 'flexpbx', 'FLEXGIT-REDACTED', 'flexpbx');"),
+    ("system/usr/local/bin/mon", "mosquitto_pub -h mqtt.lan -u pbx -P Mq8!tt1Lq -t x",
+     "mosquitto_pub -h mqtt.lan -u pbx -P FLEXGIT-REDACTED -t x"),
+    ("system/usr/local/bin/mon", "snmpwalk -v2c -c Sn8!mp1Lq 10.0.0.1 ifDescr",
+     "snmpwalk -v2c -c FLEXGIT-REDACTED 10.0.0.1 ifDescr"),
+])
+def test_argument_lists_formats_and_more_tools(path: str, line: str, expected: str) -> None:
+    assert sanitize(path, (line + "\n").encode()).data.decode() == expected + "\n"
+
+
+def test_a_port_in_an_argument_list_stays() -> None:
+    line = b"spawn('ssh', ['-p', '2222', 'host']);\n"
+    assert sanitize("home/public_html/node/s.js", line).data == line

@@ -335,3 +335,17 @@ def test_a_settings_row_named_for_a_secret_and_a_user_pass_string() -> None:
     assert out["settings"][1:] == doc["settings"][1:]
     assert out["provisioning"]["auth"] == "provision:FLEXGIT-REDACTED"
     assert out["login"] == "admin"
+
+
+def test_json_strings_meet_the_value_layers_whatever_their_key() -> None:
+    import json as _json
+
+    from flexgit.sanitize import sanitize as _sanitize
+
+    doc = {"slack": "https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/q8Zr71mKp02xLsQ9vN3wE5tY",
+           "sync": "sshpass -p 'Ss8!hp1Lq' rsync -a /srv nas:/srv",
+           "note": "see https://example.org/docs"}
+    out = _json.loads(_sanitize("home/flexpbx-config.json", _json.dumps(doc).encode()).data)
+    assert "q8Zr71mKp02xLsQ9vN3wE5tY" not in out["slack"] and "hooks.slack.com" in out["slack"]
+    assert "Ss8!hp1Lq" not in out["sync"]
+    assert out["note"] == doc["note"]
