@@ -371,7 +371,8 @@ class JsonSanitizer:
                 ph.SECRET_PLACEHOLDER, "json.password" if kind is Kind.SECRET else "json.token"
             )  # fmt: skip
         elif kind is Kind.HASH:
-            replacement = patterns.hash_placeholder(value) or ph.LEGACY_HASH_PLACEHOLDER
+            replacement = patterns.hash_placeholder(value) or ph.hex_digest_placeholder(value) \
+            or ph.LEGACY_HASH_PLACEHOLDER
             rule = "json.hash"
         elif kind is Kind.PHONE and _PHONE.fullmatch(value.strip()):
             if sum(c.isdigit() for c in value) >= 7:

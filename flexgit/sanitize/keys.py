@@ -65,7 +65,7 @@ _EXACT: dict[Kind, frozenset[str]] = {
     ),
     Kind.HASH: words(
         "password_hash passwd_hash pass_hash pw_hash pwd_hash pin_hash secret_hash "
-        "hashed_password passwordhash"
+        "hashed_password passwordhash ha1 ha1b key_hash token_hash api_key_hash"
     ),
     Kind.EMAIL: words("email e_mail mail email_address emailaddress emails"),
     Kind.PHONE: words(
@@ -96,7 +96,8 @@ _EXACT: dict[Kind, frozenset[str]] = {
 }
 
 _SUFFIXES: dict[Kind, tuple[str, ...]] = {
-    Kind.HASH: ("_password_hash", "_pin_hash", "_passwd_hash"),
+    Kind.HASH: ("_password_hash", "_pin_hash", "_passwd_hash", "_key_hash", "_token_hash",
+                "_ha1"),
     Kind.SECRET: (
         "_password", "_passwd", "_pass", "_pwd", "_secret", "_pin", "_passphrase", "_passcode",
     ),
@@ -133,8 +134,14 @@ def classify(norm: str, extra_secret_keys: Iterable[str] = ()) -> Kind | None:
     return _classify(norm, tuple(extra_secret_keys))
 
 
+_DIGESTS = ("_sha1", "_sha256", "_sha512", "_md5", "_digest", "_hash", "_crypt")
+_SECRET_HEADS = ("password", "passwd", "pass", "pwd", "pin", "secret")
+
+
 @functools.lru_cache(maxsize=16384)
 def _classify(norm: str, extra_secret_keys: tuple[str, ...]) -> Kind | None:
+    if norm.endswith(_DIGESTS) and norm.startswith(_SECRET_HEADS):
+        return Kind.HASH  # password_sha1, pin_md5: a secret kept as a digest
     for kind in _ORDER:
         if norm in _EXACT[kind] or norm.endswith(_SUFFIXES.get(kind, ())):
             return kind

@@ -102,6 +102,8 @@ _CALLS: tuple[Call, ...] = (
     Call("", _function("imap_open"), 2),
     Call("openssl_", _function("openssl_pkey_get_private"), 1),
     Call("openssl_", _function("openssl_pkcs12_read"), 2),
+    Call("openssl_", _function("openssl_encrypt"), 2),  # ($data, $cipher, $key, ...)
+    Call("openssl_", _function("openssl_decrypt"), 2),
     Call("hash_", _function("hash_hmac"), 2),
     Call("hash_", _function("hash_equals"), COMPARED),
     Call("cmp", _function("strcmp"), COMPARED),

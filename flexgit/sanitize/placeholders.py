@@ -147,3 +147,14 @@ def is_redacted(value: str) -> bool:
     """
     rest, found = _MARKERS.subn("", value)
     return found > 0 and not any(c.isalnum() for c in rest)
+
+
+_HEX_BY_LENGTH = {len(v): v for v in _HEX.values()}
+
+
+def hex_digest_placeholder(value: str) -> str | None:
+    """The placeholder digest of the same length when *value* is a bare hex
+    digest (md5, sha1, sha256, sha512: ha1, password_sha1 columns), or None."""
+    if len(value) in _HEX_BY_LENGTH and all(c in "0123456789abcdefABCDEF" for c in value):
+        return _HEX_BY_LENGTH[len(value)]
+    return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from flexgit.sanitize.engine import Editor
+from flexgit.sanitize.keys import Kind, classify, normalize
 from flexgit.sanitize.labels import LABEL, claim_value, is_credential
 from flexgit.sanitize.rules import Rules
 
@@ -27,9 +28,19 @@ _ACCOUNT = re.compile(
 )
 _INSERT = re.compile(r"(?is)\bINSERT\s+INTO\s+[`\"\w.]+\s*\((?P<cols>[^()]*)\)\s*VALUES\s*")
 _VALUE = re.compile(rf"\s*(?:{_STRING}|(?P<other>[^,()']*))\s*(?P<end>[,)])")
-_COLUMN = re.compile(rf"(?i)^[`\"\s]*\w*?(?:{LABEL})\w*[`\"\s]*$")
+_COLUMN_NAME = re.compile(rf"(?i)^[`\"\s]*\w*?(?:{LABEL})\w*[`\"\s]*$")
+# UPDATE t SET password_sha1 = 'X', key_hash = 'Y'
+_SET = re.compile(rf"(?i)(?:\bSET\b|,)\s*[`\"]?(?P<col>\w+)[`\"]?\s*=\s*{_STRING}")
+
+
+def _is_secret_column(name: str) -> bool:
+    """A column named for a credential: by label word, or as keys.classify
+    judges a key (key_hash, password_sha1, api_token)."""
+    norm = normalize(name.strip("`\" \t\r\n"))
+    return bool(_COLUMN_NAME.match(name)) or \
+        classify(norm) in (Kind.SECRET, Kind.TOKEN, Kind.HASH)
 _PAIR = re.compile(rf"(?i)\(\s*'\w*?(?:{LABEL})\w*'\s*,\s*{_STRING}\s*\)")
-_HINT = re.compile(r"(?i)password|identified|insert\s+into|pass'")
+_HINT = re.compile(r"(?i)password|identified|insert\s+into|pass'|\bset\b")
 
 
 def _claim(editor: Editor, m: re.Match[str]) -> None:
@@ -40,7 +51,7 @@ def _claim(editor: Editor, m: re.Match[str]) -> None:
 
 def _rows(editor: Editor, m: re.Match[str]) -> None:
     """The credential columns of every row of one INSERT."""
-    columns = [i for i, c in enumerate(m.group("cols").split(",")) if _COLUMN.match(c)]
+    columns = [i for i, c in enumerate(m.group("cols").split(",")) if _is_secret_column(c)]
     if not columns:
         return
     text, pos = editor.text, m.end()
@@ -72,3 +83,7 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
         _claim(editor, m)
     for m in _INSERT.finditer(text):
         _rows(editor, m)
+    if "SET" in text or "set" in text:
+        for m in _SET.finditer(text):
+            if _is_secret_column(m.group("col")):
+                _claim(editor, m)

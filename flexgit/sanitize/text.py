@@ -107,7 +107,8 @@ def _replacement(kind: Kind | None, norm: str, value: str, admin: bool) -> str |
             return None
         return patterns.hash_placeholder(value) or ph.SECRET_PLACEHOLDER
     if kind is Kind.HASH:
-        return patterns.hash_placeholder(value) or ph.LEGACY_HASH_PLACEHOLDER
+        return patterns.hash_placeholder(value) or ph.hex_digest_placeholder(value) \
+            or ph.LEGACY_HASH_PLACEHOLDER
     if kind is Kind.EMAIL:
         return patterns.email_value_replacement(value, admin=admin)
     if kind is Kind.PHONE and re.fullmatch(r"\+?[\d\s().\-/]{7,}", value):

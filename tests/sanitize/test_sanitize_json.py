@@ -47,7 +47,7 @@ def run(text: str, path: str = CONFIG) -> tuple[str, dict[str, int]]:
         (f'{{"password_hash": "{BCRYPT}"}}', f'{{"password_hash": "{BCRYPT_PH}"}}', "json.hash"),
         (f'{{"password": "{BCRYPT}"}}', f'{{"password": "{BCRYPT_PH}"}}', "json.hash"),
         ('{"password_hash": "5f4dcc3b5aa765d61d8327deb882cf99"}',
-         '{"password_hash": "HASHED_PLACEHOLDER"}', "json.hash"),
+         '{"password_hash": "19f2db32762b3a09f8bcebe033a472e4"}', "json.hash"),  # md5-shaped
         (f'{{"hash": "{BCRYPT}"}}', f'{{"hash": "{BCRYPT_PH}"}}', "pattern.bcrypt"),
         ('{"token": "abc"}', '{"token": "FLEXGIT-REDACTED"}', "json.token"),
         ('{"apiKey": "abc"}', '{"apiKey": "FLEXGIT-REDACTED"}', "json.token"),
