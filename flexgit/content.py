@@ -5,8 +5,9 @@ restore. Decoding never decides *whether* a file is sanitized: any text is
 decoded losslessly and written back in its own encoding, so a Latin-1 byte,
 invalid UTF-8 or a stray NUL changes nothing about what the rules see.
 
-* UTF-8 (with or without BOM), Latin-1 bytes and invalid sequences: decoded
-  as UTF-8 with ``surrogateescape``, so every byte comes back as it was.
+* UTF-8 (with or without BOM); any other 8-bit text (Latin-1, cp1252, or a
+  file with invalid UTF-8) is read as Latin-1, one character a byte, so every
+  byte comes back as it was and accented names are letters to the rules.
 * UTF-16 and UTF-32 with a BOM, or UTF-16 without one when every other byte
   is NUL: decoded in that encoding (surrogatepass keeps unpaired halves).
 * Binary: a known magic number, or many control bytes in the first 8 KiB.
@@ -164,7 +165,13 @@ def decode(data: bytes) -> Text | None:
         return None
     found = _bom(data) or _utf16_without_bom(data)
     if found is None:
-        return Text(data.decode("utf-8", "surrogateescape"), "utf-8", b"")
+        try:
+            return Text(data.decode("utf-8"), "utf-8", b"")
+        except UnicodeDecodeError:
+            # Not UTF-8: a legacy 8-bit file, read as Latin-1 (every byte one
+            # character, so it is written back byte for byte) so that names
+            # such as "Wójcik" are letters to the rules, not undecodable bytes.
+            return Text(data.decode("latin-1"), "latin-1", b"")
     bom, encoding = found
     body = data[len(bom):]
     if encoding == "utf-8":
