@@ -383,6 +383,26 @@ def _csv_table(editor: Editor) -> None:
         pos += len(line) + 1
 
 
+_LABEL_AT = re.compile(
+    rf"(?:{LABEL}|{_CJK}|log[ _-]?in|credentials?|creds|account|zugang\w*|identifiants"
+    r"|credenci\w+|credenziali|inloggegevens|user(?:name)?[ \t]*/)s?")
+
+
+def _is_label_at(text: str, low: str, pos: int) -> bool:
+    """Whether the hint at pos is part of a label word that is not inside
+    another word ("keyboard", "passive", "mapping"), except at a camelCase
+    boundary ("dbPassword", "apiKey")."""
+    for m in _LABEL_AT.finditer(low, max(0, pos - 16), pos + 24):
+        start, end = m.span()
+        if not start <= pos < end:
+            continue
+        before = start == 0 or not low[start - 1].isalpha() or text[start].isupper()
+        after = end >= len(low) or not low[end].isalpha() or text[end].isupper()
+        if before and after:
+            return True
+    return False
+
+
 def hint_spans(text: str) -> list[tuple[int, int]]:
     """The lines that hold a label word, each with the two lines after it
     (forms that put the value on the next line): where the label forms of
@@ -391,8 +411,8 @@ def hint_spans(text: str) -> list[tuple[int, int]]:
     if len(low) != len(text):
         return [(0, len(text))]  # lower() moved indexes: read it all
     spans: list[tuple[int, int]] = []
-    for start, stop in patterns.hint_lines(text, (s for _, s, _ in
-                                                  patterns.find_hints(_HINT_AC, low))):
+    hits = (s for _, s, _ in patterns.find_hints(_HINT_AC, low) if _is_label_at(text, low, s))
+    for start, stop in patterns.hint_lines(text, hits):
         for _ in range(2):
             nl = text.find("\n", stop + 1)
             stop = len(text) if nl < 0 else nl
