@@ -312,7 +312,10 @@ class JsonSanitizer:
                 self.claim(step, functools.partial(_encode_as, redacted), "json.password")
                 continue
             if kind is Kind.MAYBE_NAME:
-                kind = Kind.NAME if person else None
+                # In a person record, unless the value is an identifier
+                # ({"name": "conference", "email": ...} names a room).
+                kind = Kind.NAME if person and not (
+                    vtype is str and _IDENTIFIER.fullmatch(value)) else None
             if kind is not None:
                 self.scalar(value, kind, norm, admin, step, fallback)
             elif vtype is str:
@@ -438,6 +441,7 @@ def _encode_as(value: str, token: str) -> str:
     return _encode(value, token[1:-1])
 
 
+_IDENTIFIER = re.compile(r"[a-z0-9_.-]+")
 # Keys whose string value is "user:password".
 _PAIR_KEYS = frozenset({"auth", "basic_auth", "basicauth", "userinfo", "user_pass", "userpass",
                         "login", "credentials", "http_auth", "proxy_auth"})

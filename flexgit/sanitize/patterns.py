@@ -150,7 +150,9 @@ def is_doc_placeholder(value: str) -> bool:
 
 # The scheme word of an Authorization header, as code builds it
 # ('Bearer ' . $token): the literal holds no part of the credential.
-_AUTH_SCHEMES = words("basic bearer token digest negotiate ntlm apikey sso-key")
+_AUTH_SCHEMES = words("basic bearer token digest negotiate ntlm apikey sso-key "
+                      # fetch()'s credentials modes, not credentials
+                      "same-origin include omit")
 
 
 # YAML's block scalar indicators (password: |): the value is on the next lines.

@@ -51,6 +51,8 @@ _COMMON = words(
     "voicemail extension internal external"
 )
 _LOWER_WORD = re.compile(r"[a-z]+")
+_WORDISH = re.compile(r"[A-Za-z]+(?:[-_.][A-Za-z]+)*")  # letters and word joiners only
+_CALL = re.compile(r"^[A-Za-z_][\w.]*\(|\)$")
 _DIGITS = re.compile(r"\+?[\d\s().-]+")
 _WORD_CHAR = re.compile(r"\w")
 
@@ -69,7 +71,14 @@ def sweepable(value: str) -> bool:
         # number is both its username= and its callerid): phone numbers are
         # the phone rule's, found by shape wherever they stand.
         return False
-    return not (_LOWER_WORD.fullmatch(v) and len(v) < 10)
+    if "@" in v or " " in v:
+        return True  # an address, a person's name
+    # A word, a word-ish identifier or a call ("conference", "same-origin",
+    # "Hangup()") that a rule took by mistake would, swept, break CSS classes
+    # and dialplans everywhere: only a value with the shape of a secret is swept.
+    if _WORDISH.fullmatch(v):
+        return (len(v) >= 16 and not v.islower()) or len(v) >= 20
+    return not _CALL.search(v)
 
 
 def _is_personal(value: str) -> bool:

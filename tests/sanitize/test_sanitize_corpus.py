@@ -94,7 +94,7 @@ PLANTS: dict[str, list[tuple[int, list[tuple[str, str]]]]] = {
 PRISTINE_CHANGES: dict[str, set[int]] = {
     "extensions.conf": {143, 244, 245, 307, 384},
     "features.conf": set(),
-    "iax.conf": {303, 305, 484, 526, 543, 560, 604, 610, 617, 629, 630, 631, 645},
+    "iax.conf": {305, 484, 526, 543, 560, 604, 610, 617, 629, 630, 631, 645},
     "manager.conf": {96},
     "musiconhold.conf": set(),
     "pjsip.conf": {235, 315, 383, 428, 597, 604, 625, 630, 631, 1122},

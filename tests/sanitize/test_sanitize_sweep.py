@@ -61,7 +61,7 @@ def test_short_or_common_values_are_never_swept(value: str) -> None:
 
 
 @pytest.mark.parametrize("value", ["Tr9!kq2Lmz#4", "Alice Johnson", "alice@corp.example.org",
-                                   "correcthorsebattery"])
+                                   "correcthorsebatterystaple"])
 def test_distinctive_values_are_swept(value: str) -> None:
     assert sweepable(value)
 
@@ -80,3 +80,10 @@ def test_a_value_with_undecodable_bytes_is_swept() -> None:
     data = b"; contact Joaqu\xedn Ortega\n"
     out = sanitize("system/etc/asterisk/pjsip.conf", data, known=Sweep([value])).data
     assert out == b"; contact FlexPBX User\n"
+
+
+@pytest.mark.parametrize("value", ["conference", "notification", "same-origin", "Hangup()",
+                                   "Dial(PJSIP/5924", "correcthorse"])
+def test_words_and_calls_a_rule_took_by_mistake_are_not_spread(value: str) -> None:
+    """Swept, they would break CSS classes and dialplans in every file."""
+    assert not sweepable(value)
