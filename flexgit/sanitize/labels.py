@@ -403,17 +403,17 @@ def _is_label_at(text: str, low: str, pos: int) -> bool:
     return False
 
 
-def hint_spans(text: str) -> list[tuple[int, int]]:
-    """The lines that hold a label word, each with the two lines after it
-    (forms that put the value on the next line): where the label forms of
-    this module and of markup.py can match. One Aho-Corasick pass."""
+def hint_spans(text: str, *, after: int = 0) -> list[tuple[int, int]]:
+    """The lines that hold a label word, each with `after` lines after it
+    (for forms that put the value on the next line): where the label forms
+    of this module and of markup.py can match. One Aho-Corasick pass."""
     low = text.lower()
     if len(low) != len(text):
         return [(0, len(text))]  # lower() moved indexes: read it all
     spans: list[tuple[int, int]] = []
     hits = (s for _, s, _ in patterns.find_hints(_HINT_AC, low) if _is_label_at(text, low, s))
     for start, stop in patterns.hint_lines(text, hits):
-        for _ in range(2):
+        for _ in range(after):
             nl = text.find("\n", stop + 1)
             stop = len(text) if nl < 0 else nl
         if spans and start <= spans[-1][1]:
@@ -487,7 +487,7 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
     spans = hint_spans(text)
     if not spans:
         return
-    _structured(editor, path, spans)
+    _structured(editor, path, hint_spans(text, after=2))
     code = _is_code(path, text)
     for start, stop in spans:
         _label_values(editor, code, start, stop)
