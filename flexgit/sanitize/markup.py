@@ -139,7 +139,7 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
         return
     # Near a label word only (labels.hint_spans), but for the tags whose
     # number says what they hold (Grandstream's P-values).
-    for start, stop in hint_spans(text):
+    for start, stop in hint_spans(text, after=2):
         _elements(editor, start, stop)
         _generic_elements(editor, start, stop)
         _after_labels(editor, start, stop)
