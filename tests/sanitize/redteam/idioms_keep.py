@@ -44,7 +44,7 @@ LINES: list[tuple[str, str, str]] = [
      'PGPASSWORD="$PGPASS" pg_dump -h "$DB_HOST" -U flexpbx cdr > "$OUT"\n'
      'ssh -i /home/flexpbx/.ssh/id_ed25519 backup@nas.internal true\n'
      'mysqldump --defaults-extra-file=/etc/flexpbx/my.cnf flexpbx > "$OUT"\n'
-     'gpg --batch --passphrase-file /root/.config/flexpbx/backup.pass -c "$OUT"\n'
+     'gpg --batch --passphrase-file /etc/flexpbx/backup.pass -c "$OUT"\n'
      'openssl enc -aes-256-cbc -pbkdf2 -pass env:BACKUP_PASS -in "$OUT" -out "$OUT.enc"'),
     ("ini-policy", H + "config/app.ini",
      "[security]\npassword_min_length = 12\npin_length = 6\nsession.gc_maxlifetime = 1440"),
