@@ -52,14 +52,13 @@ LABEL = (
     r"|pass(?:word|wd|phrase|code)?|pwd|pw|secret|pin(?:[ _-]?code)?|token|credentials?"
     + _FOREIGN + ")"
 )
-_LABEL = LABEL
 _EMPHASIS = r"(?:\*\*|__|\*|_|`)?"
 # The label must stand as a word: "password_min_length", "pinned", "spin",
 # "$password" (a variable), "'password' =>" (a key in code) and the "password"
 # of a format example ("user:password:authuser@host") are not labels.
 _LABEL_VALUE = re.compile(
     # ...but "\r\nSecret:" in a string written to a socket is.
-    rf"(?:(?<![\w$@>.:/-])|(?<=\\[nrt])){_EMPHASIS}(?P<label>{_LABEL})s?{_EMPHASIS}"
+    rf"(?:(?<![\w$@>.:/-])|(?<=\\[nrt])){_EMPHASIS}(?P<label>{LABEL})s?{_EMPHASIS}"
     r"(?:[ \t]*\([^)\n]{0,40}\))?"  # "Password (admin):"
     r"[ \t]*(?P<sep>:|\uff1a|=>|=(?!=)|->|(?<=\s)[-\u2013\u2014](?=\s)|\bis\b|\bwas\b|\bto\b"
     rf"|\bist\b|\best\b|\bes\b|\b[\u00e9e]\b)[ \t]*{_EMPHASIS}[ \t]*"
@@ -165,7 +164,7 @@ _REFERENCE = re.compile(r"^(?:[$%@&{<]|!\w)|\$\{|\{\{|^[A-Za-z_][\w.]*\(")
 _CODE_REFERENCE = re.compile(r"^[$%@!&{\[(<#]|[(\[]|::|->|\$\{|\{\{")
 _TABLE_ROW = re.compile(r"^[ \t]*\|(?P<cells>.*)\|[ \t]*\r?$", re.M)
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
-_HEADER_LABEL = re.compile(rf"(?i)^\W*(?:\w+[ _-])?{_LABEL}s?\W*$")
+_HEADER_LABEL = re.compile(rf"(?i)^\W*(?:\w+[ _-])?{LABEL}s?\W*$")
 
 
 _SHEBANG_CODE = re.compile(r"#![^\n]*\b(?:python[\d.]*|php|node|perl|ruby|lua)\b")
@@ -220,8 +219,6 @@ def claim_value(editor: Editor, start: int, end: int, value: str, rule: str) -> 
     """Replace a credential: a hash by its scheme's placeholder, the rest by the marker."""
     editor.claim(start, end, patterns.hash_placeholder(value) or ph.SECRET_PLACEHOLDER, rule)
 
-
-_claim_value = claim_value
 
 
 # A word of prose around a label: "(vmsecret)", "field:", "[default]".
@@ -291,7 +288,7 @@ def _label_values(editor: Editor, file_is_code: bool, start: int, stop: int) -> 
         if m.group("user").lower() in ("http", "https", "sip", "sips", "ftp"):
             continue
         if not _keep(value, ":", "password", code) and editor.is_free(vstart, vend):
-            _claim_value(editor, vstart, vend, value, "label.value")
+            claim_value(editor, vstart, vend, value, "label.value")
     for m in _LABEL_VALUE.finditer(text, start, stop):
         code = _in_code(text, m.start(), file_is_code)
         quoted = m.group("value")[:1] in "'\""
@@ -302,7 +299,7 @@ def _label_values(editor: Editor, file_is_code: bool, start: int, stop: int) -> 
             continue  # "Credentials: ops / X": the user; the pair form takes X
         if not _keep(value, m.group("sep"), m.group("label"), code) and \
                 editor.is_free(vstart, vend):
-            _claim_value(editor, vstart, vend, value, "label.value")
+            claim_value(editor, vstart, vend, value, "label.value")
     _more_forms(editor, file_is_code, start, stop)
 
 
@@ -324,7 +321,7 @@ def _claim_cell(editor: Editor, span: tuple[int, int]) -> None:
     value = cell.strip("`*")
     if value and not _keep(value, "|", "password"):
         s += cell.index(value)
-        _claim_value(editor, s, s + len(value), value, "label.table")
+        claim_value(editor, s, s + len(value), value, "label.table")
 
 
 def _next_line(text: str, end: int) -> str:
@@ -378,7 +375,7 @@ def _csv_table(editor: Editor) -> None:
             value = cell.strip().strip("\"'")
             if i in columns and value and not _keep(value, "|", "password"):
                 s = pos + offset + cell.index(value)
-                _claim_value(editor, s, s + len(value), value, "label.table")
+                claim_value(editor, s, s + len(value), value, "label.table")
             offset += len(cell) + 1
         pos += len(line) + 1
 
