@@ -90,14 +90,15 @@ class Anchored:
             return -1, ""
         return start - 1 if self.quoted else start, text[start:end]
 
-    def search(self, text: str, pos: int,
-               wanted: Callable[[str], bool] | None = None) -> re.Match[str] | None:
-        """The first match from pos; with `wanted`, the first whose key it
-        accepts. Skipping a match here finds the same next match as searching
-        again from its value would: no other key can start inside a key, its
-        separator or the spaces before the value's quote."""
+    def search(self, text: str, pos: int, wanted: Callable[[str], bool] | None = None,
+               end: int | None = None) -> re.Match[str] | None:
+        """The first match from pos (starting before `end`, if given); with
+        `wanted`, the first whose key it accepts. Skipping a match here finds
+        the same next match as searching again from its value would: no other
+        key can start inside a key, its separator or the spaces before the
+        value's quote."""
         at = pos
-        while gate := self.gate.search(text, at):
+        while (gate := self.gate.search(text, at)) and (end is None or gate.start() < end):
             start, key = self.locate(text, gate.start())
             if start >= pos and (wanted is None or wanted(key)):
                 m = self.regex.match(text, start)
@@ -122,15 +123,15 @@ class LineStart:
     regex: re.Pattern[str]
     gate: re.Pattern[str]
 
-    def search(self, text: str, pos: int,
-               wanted: Callable[[str], bool] | None = None) -> re.Match[str] | None:
+    def search(self, text: str, pos: int, wanted: Callable[[str], bool] | None = None,
+               end: int | None = None) -> re.Match[str] | None:
         """As Anchored.search; the gate's group "key" is the match's key (the
         key ends at the first "=" of the line, so both parse it alike)."""
         if pos == 0 and (m := self.regex.match(text, 0)) is not None \
                 and (wanted is None or wanted(m.group("key"))):
             return m
         at = max(pos - 1, 0)
-        while gate := self.gate.search(text, at):
+        while (gate := self.gate.search(text, at)) and (end is None or gate.start() < end):
             if wanted is None or wanted(gate.group("key")):
                 m = self.regex.match(text, gate.start() + 1)
                 if m is not None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flexgit.sanitize.keys import Kind, classify, normalize, words
+from flexgit.sanitize.keys import STEMS, Kind, classify, normalize, words
 from flexgit.sanitize.text import LIT, LIT_ONLY, Literals, split_args
 
 # The last word of a name whose value is a setting about a secret, not one.
@@ -37,8 +37,6 @@ SETTING_WORDS = words(
 )
 # Not "auth": alone it names a method or a switch (SMTP_AUTH, AUTH_GUARD), and
 # WordPress's AUTH_* constants all end in KEY or SALT.
-_STEMS = ("key", "keys", "salt", "salts", "secret", "secrets", "token", "tokens", "pass",
-          "passwd", "password", "passwords", "passphrase", "pwd")  # fmt: skip
 _NOT_STEMS = words(
     "monkey turkey hockey donkey jockey whiskey hotkey bypass compass overpass underpass "
     "trespass surpass"
@@ -70,7 +68,7 @@ def secret_kind(name: str, extra: tuple[str, ...] = (), *, broad: bool = False) 
     parts = norm.split("_")
     if parts[-1] in SETTING_WORDS or not _PUBLIC.isdisjoint(parts):
         return None
-    if any(p.endswith(_STEMS) and p not in _NOT_STEMS for p in parts):
+    if any(p.endswith(STEMS) and p not in _NOT_STEMS for p in parts):
         return Kind.SECRET
     return None
 

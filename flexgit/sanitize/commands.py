@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
-from flexgit.sanitize import patterns
+from flexgit.sanitize import patterns, prefilter
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.rules import Rules
@@ -245,18 +245,18 @@ def _pipes(editor: Editor) -> None:
 # Argument lists in code (spawn('sshpass', ['-p', X]), proc_open([...])):
 # the element after a tool's password flag, or the part of smbclient's
 # "user%password" after the %.
-_ARGV_TOOL = re.compile(r"(?i)\b(?P<tool>sshpass|mysql\w*|mariadb\w*|redis-cli"
+_ARGV_TOOL = prefilter.compile(r"(?i)\b(?P<tool>sshpass|mysql\w*|mariadb\w*|redis-cli"
                         r"|mosquitto_(?:pub|sub)|smbclient|ldap\w+|snmp\w+)\b")
 _ARGV_FLAG = re.compile(r"(['\"])(?P<flag>-p|-P|-a|-w|-c|-U|--password|--pass)\1\s*,\s*"
                         r"(?P<q>['\"])(?P<v>[^'\"\n]+)(?P=q)")
 _FLAGS = {"sshpass": "-p", "redis-cli": "-a", "mosquitto": "-P", "smbclient": "-U",
           "ldap": "-w", "snmp": "-c"}
 # Tools whose password flag the command-line forms do not know yet.
-_MORE_TOOLS = re.compile(
+_MORE_TOOLS = prefilter.compile(
     r"\b(?:mosquitto_(?:pub|sub)\b[^\n]*?\s-P|snmp\w+\b[^\n]*?\s-c)[ \t]+"
     r"(?P<q>['\"]?)(?P<v>[^\s'\"$]+)(?P=q)")
 # sprintf('mysql -u%s -p%s %s', 'u', 'X', 'db'): the argument a password flag takes.
-_SPRINTF = re.compile(r"\b(?:s?printf|format)\(\s*(?P<q>['\"])(?P<fmt>[^'\"\n]*)(?P=q)\s*,"
+_SPRINTF = prefilter.compile(r"\b(?:s?printf|format)\(\s*(?P<q>['\"])(?P<fmt>[^'\"\n]*)(?P=q)\s*,"
                       r"(?P<args>[^;\n]*)\)")
 _FORMAT_SLOT = re.compile(r"%[-+ 0#]*\d*(?:\.\d+)?[sdq]")
 _FLAG_BEFORE = re.compile(r"(?:-p|--password=|--pass=|-P ?|pass:)$")
@@ -284,14 +284,14 @@ def _argv(editor: Editor) -> None:
 
 
 def _more_tools(editor: Editor) -> None:
-    for m in _MORE_TOOLS.finditer(editor.text):
+    for m in prefilter.finditer(_MORE_TOOLS, editor.text):
         if not patterns.keep_value(m.group("v")):
             editor.claim(m.start("v"), m.end("v"), ph.SECRET_PLACEHOLDER, RULE)
 
 
 def _formats(editor: Editor) -> None:
     text = editor.text
-    for m in _SPRINTF.finditer(text):
+    for m in prefilter.finditer(_SPRINTF, text):
         slots = [s for s in _FORMAT_SLOT.finditer(m.group("fmt"))]
         secret = [i for i, s in enumerate(slots)
                   if _FLAG_BEFORE.search(m.group("fmt")[:s.start()])]
@@ -310,12 +310,11 @@ def _formats(editor: Editor) -> None:
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim the credential values of the usual tools' command lines in editor.text."""
     text = editor.text
-    if _ARGV_TOOL.search(text):
+    if prefilter.can_match(_ARGV_TOOL, text):
         _more_tools(editor)
         if "," in text:
             _argv(editor)
-    if "printf(" in text or "format(" in text:
-        _formats(editor)
+    _formats(editor)
     hits = [
         (start, _LITERALS[i])
         for i, start, _ in patterns.find_hints(_HINTS, text)

@@ -153,6 +153,27 @@ def _classify(norm: str, extra_secret_keys: tuple[str, ...]) -> Kind | None:
     return None
 
 
+# Constant names that are secret by a word of theirs (bindings.secret_kind's
+# broad reading: DB_PASS_PROD, STRIPE_KEYS).
+STEMS = ("key", "keys", "salt", "salts", "secret", "secrets", "token", "tokens", "pass",
+         "passwd", "password", "passwords", "passphrase", "pwd")  # fmt: skip
+
+
+def vocabulary(extra_secret_keys: Iterable[str] = ()) -> frozenset[str]:
+    """Words of which every key that classify() accepts holds one, lower-cased.
+
+    A key classify() accepts equals an entry or ends in a suffix, each word of
+    which is a run of letters and digits that normalize() leaves whole, so the
+    raw key holds every one (the longest is listed, the last of equals): a text without any of
+    these words holds no key that names a secret or a person, nor a constant
+    name with a secret stem (the prefilter's word list).
+    """
+    entries = [*(w for ws in _EXACT.values() for w in ws),
+               *(s for ss in _SUFFIXES.values() for s in ss), *extra_secret_keys]
+    found = {max(reversed(normalize(e).split("_")), key=len) for e in entries}
+    return frozenset(found | set(_JOINED_SECRET) | set(_SECRET_HEADS) | set(STEMS)) - {""}
+
+
 def is_admin_context(norm: str) -> bool:
     return "admin" in norm
 

@@ -15,22 +15,23 @@ from __future__ import annotations
 
 import re
 
+from flexgit.sanitize import prefilter
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import Kind, classify, normalize
 from flexgit.sanitize.labels import LABEL, claim_value, is_credential
 from flexgit.sanitize.rules import Rules
 
 _STRING = r"'(?P<v>(?:[^'\\\n]|\\.|'')*)'"
-_ACCOUNT = re.compile(
+_ACCOUNT = prefilter.compile(
     r"(?i)\b(?:IDENTIFIED\s+(?:WITH\s+\w+\s+)?BY(?:\s+PASSWORD)?|PASSWORD\s*\(|"
     r"SET\s+PASSWORD\b[^;=\n]*=(?:\s*PASSWORD\s*\()?|(?:ENCRYPTED\s+|UNENCRYPTED\s+)?"
     rf"PASSWORD(?=\s+'))\s*{_STRING}"
 )
-_INSERT = re.compile(r"(?is)\bINSERT\s+INTO\s+[`\"\w.]+\s*\((?P<cols>[^()]*)\)\s*VALUES\s*")
+_INSERT = prefilter.compile(r"(?is)\bINSERT\s+INTO\s+[`\"\w.]+\s*\((?P<cols>[^()]*)\)\s*VALUES\s*")
 _VALUE = re.compile(rf"\s*(?:{_STRING}|(?P<other>[^,()']*))\s*(?P<end>[,)])")
 _COLUMN_NAME = re.compile(rf"(?i)^[`\"\s]*\w*?(?:{LABEL})\w*[`\"\s]*$")
 # UPDATE t SET password_sha1 = 'X', key_hash = 'Y'
-_SET = re.compile(rf"(?i)(?:\bSET\b|,)\s*[`\"]?(?P<col>\w+)[`\"]?\s*=\s*{_STRING}")
+_SET = prefilter.compile(rf"(?i)(?:\bSET\b|,)\s*[`\"]?(?P<col>\w+)[`\"]?\s*=\s*{_STRING}")
 
 
 def _is_secret_column(name: str) -> bool:
@@ -39,8 +40,10 @@ def _is_secret_column(name: str) -> bool:
     norm = normalize(name.strip("`\" \t\r\n"))
     return bool(_COLUMN_NAME.match(name)) or \
         classify(norm) in (Kind.SECRET, Kind.TOKEN, Kind.HASH)
-_PAIR = re.compile(rf"(?i)\(\s*'\w*?(?:{LABEL})\w*'\s*,\s*{_STRING}\s*\)")
-_HINT = re.compile(r"(?i)password|identified|insert\s+into|pass'|\bset\b")
+_PAIR = prefilter.compile(rf"(?i)\(\s*'\w*?(?:{LABEL})\w*'\s*,\s*{_STRING}\s*\)")
+# A file speaks SQL's credentials only with one of these (and key/value rows
+# such as ('TOKEN_TTL', '3600') in PHP are no SQL rows without them).
+_HINT = prefilter.compile(r"(?i)password|identified|insert\s+into|pass'|\bset\b")
 
 
 def _claim(editor: Editor, m: re.Match[str]) -> None:
@@ -75,15 +78,14 @@ def _rows(editor: Editor, m: re.Match[str]) -> None:
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim account passwords and credential columns of SQL statements."""
     text = editor.text
-    if not _HINT.search(text):
+    if not prefilter.can_match(_HINT, text):
         return
-    for m in _ACCOUNT.finditer(text):
+    for m in prefilter.finditer(_ACCOUNT, text):
         _claim(editor, m)
-    for m in _PAIR.finditer(text):
+    for m in prefilter.finditer(_PAIR, text):
         _claim(editor, m)
-    for m in _INSERT.finditer(text):
+    for m in prefilter.finditer(_INSERT, text):
         _rows(editor, m)
-    if "SET" in text or "set" in text:
-        for m in _SET.finditer(text):
-            if _is_secret_column(m.group("col")):
-                _claim(editor, m)
+    for m in prefilter.finditer(_SET, text):
+        if _is_secret_column(m.group("col")):
+            _claim(editor, m)

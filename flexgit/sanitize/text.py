@@ -22,7 +22,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from flexgit.sanitize import patterns
+from flexgit.sanitize import patterns, prefilter
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.anchored import Anchored, LineStart, anchored
 from flexgit.sanitize.engine import Editor
@@ -32,9 +32,13 @@ from flexgit.sanitize.keys import (
     is_admin_context,
     looks_like_label,
     normalize,
+    vocabulary,
     words,
 )
 from flexgit.sanitize.rules import Rules
+
+# The prefilter's word list of key names (keys.vocabulary): where Literals look.
+KEY_WORDS = prefilter.words("keys", vocabulary())
 
 
 def lit(name: str) -> str:
@@ -136,18 +140,40 @@ class Literals:
             if needle in self.text:
                 self.scan(searcher, rule)
 
+    def windows(self) -> list[tuple[int, int]]:
+        """Where a key that names a secret can stand: the lines holding a word
+        of the key vocabulary, with one line either side (``\\s`` may put a
+        key's line break before its separator or a match's start before its
+        key); the whole text when the profile adds secret keys."""
+        if self.extra:
+            return [(0, len(self.text))]
+        return prefilter.lines(KEY_WORDS, self.text, before=1, after=1)
+
     def scan(self, regex: Searcher, rule: str) -> None:
         # Matches may overlap: in `"email":\n "password": "x"` the value of the
         # first candidate is the key of the real one, so search again from the
-        # value instead of after the match.
+        # value instead of after the match. Only matches that start in a
+        # window can have a wanted key; the rest would be read and dropped.
         pattern = regex if isinstance(regex, re.Pattern) else regex.regex
         groups = [g for g in ("v", "u", "u2") if g in pattern.groupindex]
-        pos = 0
-        while m := (regex.search(self.text, pos) if isinstance(regex, re.Pattern)
-                    else regex.search(self.text, pos, self.wanted)):
-            group = next(g for g in groups if m.group(g) is not None)
-            self.literal(m, group, rule)
-            pos = max(m.start() + 1, m.start(group) - 1)
+        text, pos = self.text, 0
+        ahead: re.Match[str] | None = None  # a plain search's match past its window
+        for start, stop in self.windows():
+            pos = max(pos, start)
+            while pos < stop:
+                if isinstance(regex, re.Pattern):
+                    if ahead is None or ahead.start() < pos:
+                        ahead = regex.search(text, pos)
+                        if ahead is None:
+                            return  # no match anywhere further
+                    m = ahead if ahead.start() < stop else None
+                else:
+                    m = regex.search(text, pos, self.wanted, stop)
+                if m is None:
+                    break
+                group = next(g for g in groups if m.group(g) is not None)
+                self.literal(m, group, rule)
+                pos = max(m.start() + 1, m.start(group) - 1)
 
     def wanted(self, key: str) -> bool:
         """Whether literals under this key can change: the rest need no match."""

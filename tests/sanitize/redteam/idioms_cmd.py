@@ -94,7 +94,8 @@ CMD: list[tuple[str, str, str]] = [
     ("md-inline-curl", MD, "Test the API with `curl -u admin:«pws» https://pbx.local/api/status`."),
     ("md-indented-sshpass", MD, "\n    sshpass -p '«pw»' ssh root@10.0.0.5\n"),
     ("md-inline-pgpassword", MD, "Run `PGPASSWORD=«pws» psql -h db1 -U flexpbx` to check."),
-    ("md-crontab", MD, "```\n0 3 * * * mysqldump -uroot -p«pws» flexpbx > /var/backups/flexpbx.sql\n```"),
+    ("md-crontab", MD,
+     "```\n0 3 * * * mysqldump -uroot -p«pws» flexpbx > /var/backups/flexpbx.sql\n```"),
     ("js-exec", JS, "exec(`mysqldump -u flexpbx -p«pws» flexpbx > /tmp/db.sql`, done);"),
     ("js-spawn-argv", JS, "spawn('sshpass', ['-p', '«pw»', 'ssh', 'backup@nas.internal']);"),
 ]
