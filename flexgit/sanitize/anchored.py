@@ -98,13 +98,32 @@ class Anchored:
         key can start inside a key, its separator or the spaces before the
         value's quote."""
         at = pos
-        while (gate := self.gate.search(text, at)) and (end is None or gate.start() < end):
+        while gate := self._gate(text, at, end):
             start, key = self.locate(text, gate.start())
             if start >= pos and (wanted is None or wanted(key)):
                 m = self.regex.match(text, start)
                 if m is not None:
                     return m
             at = gate.start() + 1
+        return None
+
+    def _gate(self, text: str, at: int, end: int | None) -> re.Match[str] | None:
+        """The next gate from `at` that starts before `end`, without reading
+        past `end` (windows are searched one by one; a search to the text's
+        end from each would be quadratic). A gate is a separator of at most
+        two characters, spaces and a quote, so one that starts before `end`
+        and ends after it starts at one of the two characters before the
+        spaces that end the window."""
+        if end is None:
+            return self.gate.search(text, at)
+        if (gate := self.gate.search(text, at, end)) is not None:
+            return gate
+        tail = end
+        while tail > at and text[tail - 1].isspace():
+            tail -= 1
+        for start in range(max(at, tail - 2), min(tail, end)):
+            if (gate := self.gate.match(text, start)) is not None:
+                return gate
         return None
 
 
@@ -131,7 +150,8 @@ class LineStart:
                 and (wanted is None or wanted(m.group("key"))):
             return m
         at = max(pos - 1, 0)
-        while (gate := self.gate.search(text, at)) and (end is None or gate.start() < end):
+        # A gate is a line's start and its key: inside the window it starts in.
+        while gate := self.gate.search(text, at, len(text) if end is None else end):
             if wanted is None or wanted(gate.group("key")):
                 m = self.regex.match(text, gate.start() + 1)
                 if m is not None:
