@@ -180,6 +180,31 @@ def _run(path: str, text: str, rules: Rules) -> Editor:
     return editor
 
 
+def _fixed_point(path: str, text: str, rules: Rules, counts: Counter[str],
+                 removed: set[str]) -> str:
+    """Run the rules until they change nothing; count and collect what they
+    removed.
+
+    Rules claim spans first come first served, so a second pass over the
+    output normally changes nothing. When two rules disagree on where a value
+    ends (``secret=>#0``: one stops at ">", another at "#"), the next pass
+    redacts what the first left, and the loop stops at the fixed point: the
+    output is what find_secrets() finds nothing in. JSON whose changes
+    cannot have moved anything a rule looks at (Editor.settled) is known to
+    end there already, which spares most JSON files the confirming pass.
+    """
+    for _ in range(_MAX_PASSES):
+        editor = _run(path, text, rules)
+        if not editor.changes:
+            break
+        counts.update(editor.counts())
+        removed.update(editor.removed())
+        text = editor.result()
+        if editor.settled():
+            break
+    return text
+
+
 def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES,
              known: Sweep | None = None) -> Result:
     """Replace secrets and personal data in one snapshot file; `known` are the
@@ -194,22 +219,7 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES,
     text = decoded.text
     counts: Counter[str] = Counter()
     removed: set[str] = set()
-    # Rules claim spans first come first served, so a second pass over the
-    # output normally changes nothing. When two rules disagree on where a value
-    # ends (``secret=>#0``: one stops at ">", another at "#"), the next pass
-    # redacts what the first left, and the loop stops at the fixed point: the
-    # output is what find_secrets() finds nothing in. JSON whose changes
-    # cannot have moved anything a rule looks at (Editor.settled) is known to
-    # end there already, which spares most JSON files the confirming pass.
-    for _ in range(_MAX_PASSES):
-        editor = _run(path, text, rules)
-        if not editor.changes:
-            break
-        counts.update(editor.counts())
-        removed.update(editor.removed())
-        text = editor.result()
-        if editor.settled():
-            break
+    text = _fixed_point(path, text, rules, counts, removed)
     # Last, the sweep: the known values and what this file's own rules removed
     # (a password labelled once and repeated bare further down).
     local = Sweep(removed)
@@ -219,7 +229,10 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES,
         swept.apply(editor, json_text=_looks_like_json(path, text))
         if editor.changes:
             counts.update(editor.counts())
-            text = editor.result()
+            # A swept value may have been part of something a rule reads
+            # ("secret=$2y$10$..." minus "$2y$10$" is a new value): the rules
+            # run again on what the sweep left, to their fixed point.
+            text = _fixed_point(path, editor.result(), rules, counts, set())
     if not counts:
         return Result(data, {}, local.values)
     return Result(decoded.encode(text), dict(sorted(counts.items())), local.values)

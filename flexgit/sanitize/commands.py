@@ -310,7 +310,7 @@ def _formats(editor: Editor) -> None:
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim the credential values of the usual tools' command lines in editor.text."""
     text = editor.text
-    if prefilter.can_match(_ARGV_TOOL, text):
+    if prefilter.search(_ARGV_TOOL, text) is not None:
         _more_tools(editor)
         if "," in text:
             _argv(editor)

@@ -31,7 +31,7 @@ import re
 
 import ahocorasick_rs
 
-from flexgit.sanitize import patterns
+from flexgit.sanitize import patterns, prefilter
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import normalize, words
@@ -56,7 +56,7 @@ _EMPHASIS = r"(?:\*\*|__|\*|_|`)?"
 # The label must stand as a word: "password_min_length", "pinned", "spin",
 # "$password" (a variable), "'password' =>" (a key in code) and the "password"
 # of a format example ("user:password:authuser@host") are not labels.
-_LABEL_VALUE = re.compile(
+_LABEL_VALUE = prefilter.compile(
     # ...but "\r\nSecret:" in a string written to a socket is.
     rf"(?:(?<![\w$@>.:/-])|(?<=\\[nrt])){_EMPHASIS}(?P<label>{LABEL})s?{_EMPHASIS}"
     r"(?:[ \t]*\([^)\n]{0,40}\))?"  # "Password (admin):"
@@ -65,7 +65,7 @@ _LABEL_VALUE = re.compile(
     r"(?P<value>`[^`\n]+`|\"[^\"\n]+\"|'[^'\n]+'|[^\s`'\"\\|<>]+)",
     re.I,
 )
-_PAIR_LABEL = re.compile(
+_PAIR_LABEL = prefilter.compile(
     r"(?<![\w$@>.-])(?:log[ _-]?in|credentials?|creds|account|zugangsdaten|zugang|identifiants|"
     r"credenciales|credenciais|credenziali|inloggegevens|user(?:name)?[ \t]*/[ \t]*"
     r"pass(?:word)?)\**[ \t]*(?:[:=][ \t]*|(?=[ \t]+`?[\w.@+-]+`?[ \t]*/))\**[ \t]*`?"
@@ -77,30 +77,30 @@ _PAIR_LABEL = re.compile(
 # "machine h login u password X" (.netrc). Only a credential-shaped value.
 _PROSE_VALUE = r"(?P<value>`[^`\n]+`|\"[^\"\n]+\"|[^\s`'\"\\|<>]+)"
 _PROSE = (
-    re.compile(rf"(?<![\w$@>.:/-])(?P<label>{LABEL})s?\b(?:[ \t]+\w[\w'-]*){{1,6}}?"
+    prefilter.compile(rf"(?<![\w$@>.:/-])(?P<label>{LABEL})s?\b(?:[ \t]+\w[\w'-]*){{1,6}}?"
                rf"[ \t]*(?P<sep>:|=|\bis\b|\bwas\b|\bremains\b)[ \t]*{_PROSE_VALUE}", re.I),
-    re.compile(rf"(?<![\w$@>.:/-])(?P<label>{LABEL})s?[ \t]+{_PROSE_VALUE}", re.I),
+    prefilter.compile(rf"(?<![\w$@>.:/-])(?P<label>{LABEL})s?[ \t]+{_PROSE_VALUE}", re.I),
 )
 _USER_OF_PAIR = re.compile(r"`?[ \t]*/[ \t]*(?!/)")
 # A default for a secret the environment does not set: PASSWORD =
 # os.environ.get("K", "X"), os.getenv('K', 'X'), ${DB_PASS:-X}, ${PIN:=X}.
 _DEFAULTS = (
-    re.compile(rf"(?i)\b\w*(?:{LABEL})\w*\s*[:=]\s*[\w.]*(?:getenv|environ\.get|env\.get|get)\(\s*"
+    prefilter.compile(rf"(?i)\b\w*(?:{LABEL})\w*\s*[:=]\s*[\w.]*(?:getenv|environ\.get|env\.get|get)\(\s*"
                r"(?P<kq>['\"])[^'\"\n]*(?P=kq)\s*,\s*(?P<q>['\"])(?P<value>[^'\"\n]+)(?P=q)\s*\)"),
-    re.compile(rf"(?i)\$\{{\w*(?:{LABEL})\w*:?[-=](?P<value>[^}}\s$`]+)\}}"),
+    prefilter.compile(rf"(?i)\$\{{\w*(?:{LABEL})\w*:?[-=](?P<value>[^}}\s$`]+)\}}"),
 )
 # CJK labels: no word boundary before them; full-width colons.
-_CJK_LABEL = re.compile(rf"(?:{_CJK})[ \t]*(?:[:\uff1a=]|\u306f|\u662f|\u4e3a|\u70ba)[ \t]*"
+_CJK_LABEL = prefilter.compile(rf"(?:{_CJK})[ \t]*(?:[:\uff1a=]|\u306f|\u662f|\u4e3a|\u70ba)[ \t]*"
                         r"(?P<value>[^\s`'\"\uff0c\u3002\u3001]+)")
 # "Password:" closing a line, the value alone on the next one.
-_NEXT_LINE = re.compile(
+_NEXT_LINE = prefilter.compile(
     rf"(?im)(?<![\w$@>.:/-])(?:{LABEL})s?\**[ \t]*[:\uff1a][ \t]*\**[ \t]*\r?\n(?:[ \t]*\r?\n)?"
     r"[ \t>*-]*`?(?P<value>[^\s`]+)`?[ \t]*\r?$")
 # YAML block scalars under a credential key (password: |), and a k8s-style
 # env list (- name: DB_PASS / value: X).
-_BLOCK = re.compile(
+_BLOCK = prefilter.compile(
     rf"(?im)^(?P<indent>[ \t]*)[\w.-]*(?:{LABEL})[\w.-]*:[ \t]*[|>][-+0-9]*[ \t]*\r?\n")
-_ENV_ITEM = re.compile(
+_ENV_ITEM = prefilter.compile(
     rf"(?im)^[ \t]*-?[ \t]*name:[ \t]*[\"']?[\w.-]*(?:{LABEL})[\w.-]*[\"']?[ \t]*\r?\n"
     r"[ \t]*value:[ \t]*(?P<q>[\"']?)(?P<value>[^\"'\n]+?)(?P=q)[ \t]*\r?$")
 # PHP's serialize(): s:8:"password";s:12:"X"; (the length is rewritten too).
@@ -108,17 +108,17 @@ _SERIALIZED = re.compile(
     rf'(?i)s:\d+:"[\w.-]*(?:{LABEL})[\w.-]*";(?P<whole>s:\d+:"(?P<value>[^"]*)")')
 _LINE = re.compile(r"[^\n]+")
 # Backticked tokens after a label on the same line: "secret `X`".
-_BACKTICK = re.compile(r"`(?P<value>[^`\n]+)`")
+_BACKTICK = prefilter.compile(r"`(?P<value>[^`\n]+)`")
 _LABEL_WORD = re.compile(rf"(?i)(?<![\w$@>.:/-])(?:{LABEL})s?\b")
 # A heading that names a credential, and the value alone on a line below it.
-_HEADING = re.compile(rf"(?im)^[ \t]*#{{1,6}}[ \t]+[^\n]*\b(?:{LABEL})s?\b[^\n]*\n"
+_HEADING = prefilter.compile(rf"(?im)^[ \t]*#{{1,6}}[ \t]+[^\n]*\b(?:{LABEL})s?\b[^\n]*\n"
                       r"(?:[ \t]*\r?\n){0,2}[ \t]*`?(?P<value>[^\s`]+)`?[ \t]*\r?$")
 # A pass phrase runs to the end of the line.
-_PHRASE = re.compile(r"(?im)\bpass[ _-]?phrase\**[ \t]*[:=][ \t]*\**[ \t]*"
+_PHRASE = prefilter.compile(r"(?im)\bpass[ _-]?phrase\**[ \t]*[:=][ \t]*\**[ \t]*"
                      r"(?P<value>[^\s`'\"][^\n`'\"]*?)[ \t.]*\r?$")
 # Two strings, the first naming a credential: setItem('authToken', 'X'),
 # ('smtp_password', 'X'), ["password", "X"].
-_STRING_PAIR = re.compile(
+_STRING_PAIR = prefilter.compile(
     rf"(?P<q1>['\"])(?P<key>(?:\w*?[_-])?(?:{LABEL})s?(?:[_-]\w*)?)(?P=q1)\s*,\s*"
     r"(?P<q2>['\"])(?P<value>[^'\"\n]+)(?P=q2)",
     re.I,
@@ -238,21 +238,21 @@ def _more_forms(editor: Editor, file_is_code: bool, start: int, stop: int) -> No
     text = editor.text
     code = _in_code(text, start, file_is_code) and _in_code(text, stop, file_is_code)
     for regex in _PROSE:
-        for m in regex.finditer(text, start, stop):
+        for m in prefilter.finditer(regex, text, start, stop):
             if m.group("value")[:1] in "'\"" and code:
                 continue
             vstart, vend, value = _value_span(m)
             _claim_if(editor, vstart, vend, value, prose=True, code=code, label=m.group("label"))
     line = text[start:stop]
     if "`" in line and (label := _LABEL_WORD.search(line)) is not None:
-        for m in _BACKTICK.finditer(text, start + label.end(), stop):
+        for m in prefilter.finditer(_BACKTICK, text, start + label.end(), stop):
             _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=True,
                       code=code)
     for regex in _DEFAULTS:
-        for m in regex.finditer(text, start, stop):
+        for m in prefilter.finditer(regex, text, start, stop):
             _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
                       code=False)
-    for m in _STRING_PAIR.finditer(text, start, stop):
+    for m in prefilter.finditer(_STRING_PAIR, text, start, stop):
         if " " not in m.group("value") and not is_policy_name(m.group("key")):
             _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
                       code=code)
@@ -277,10 +277,10 @@ def _in_code(text: str, pos: int, code: bool) -> bool:
 def _label_values(editor: Editor, file_is_code: bool, start: int, stop: int) -> None:
     """Label forms in text[start:stop] (the lines a hint was found on)."""
     text = editor.text
-    for m in _PHRASE.finditer(text, start, stop):  # before the one-word forms
+    for m in prefilter.finditer(_PHRASE, text, start, stop):  # before the one-word forms
         _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
                   code=False)
-    for m in _PAIR_LABEL.finditer(text, start, stop):
+    for m in prefilter.finditer(_PAIR_LABEL, text, start, stop):
         code = _in_code(text, m.start(), file_is_code)
         vstart, vend = m.span("value")
         value = m.group("value").rstrip(_TRAILING)
@@ -289,7 +289,7 @@ def _label_values(editor: Editor, file_is_code: bool, start: int, stop: int) -> 
             continue
         if not _keep(value, ":", "password", code) and editor.is_free(vstart, vend):
             claim_value(editor, vstart, vend, value, "label.value")
-    for m in _LABEL_VALUE.finditer(text, start, stop):
+    for m in prefilter.finditer(_LABEL_VALUE, text, start, stop):
         code = _in_code(text, m.start(), file_is_code)
         quoted = m.group("value")[:1] in "'\""
         if quoted and code:
@@ -425,18 +425,17 @@ def _structured(editor: Editor, path: str, spans: list[tuple[int, int]]) -> None
     text = editor.text
     for start, stop in spans:
         for regex in (_NEXT_LINE, _ENV_ITEM):
-            for m in regex.finditer(text, start, stop):
+            for m in prefilter.finditer(regex, text, start, stop):
                 _claim_if(editor, m.start("value"), m.end("value"), m.group("value"),
                           prose=regex is _NEXT_LINE, code=False)
         if ":" in text[start:stop]:
-            for m in _BLOCK.finditer(text, start, stop):
+            for m in prefilter.finditer(_BLOCK, text, start, stop):
                 _block_body(editor, m.end(), len(m.group("indent")))
     if 's:' in text and '";s:' in text:
         _serialized(editor)
-    if any(word in text for word in _CJK.split("|")):
-        for m in _CJK_LABEL.finditer(text):
-            _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
-                      code=False)
+    for m in prefilter.finditer(_CJK_LABEL, text):
+        _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=False,
+                  code=False)
     if posixpath.basename(path) == ".pgpass":
         _pgpass(editor)
 
@@ -489,7 +488,7 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
     for start, stop in spans:
         _label_values(editor, code, start, stop)
     if "#" in text:
-        for m in _HEADING.finditer(text):
+        for m in prefilter.finditer(_HEADING, text):
             _claim_if(editor, m.start("value"), m.end("value"), m.group("value"), prose=True,
                       code=False)
     if "|" in text:

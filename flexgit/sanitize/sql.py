@@ -78,7 +78,7 @@ def _rows(editor: Editor, m: re.Match[str]) -> None:
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim account passwords and credential columns of SQL statements."""
     text = editor.text
-    if not prefilter.can_match(_HINT, text):
+    if prefilter.search(_HINT, text) is None:
         return
     for m in prefilter.finditer(_ACCOUNT, text):
         _claim(editor, m)
