@@ -9,6 +9,7 @@ in the quarantine directory, as a real first snapshot always does."""
 
 from __future__ import annotations
 
+import os
 import struct
 import subprocess
 import time
@@ -21,8 +22,8 @@ import pytest
 from click.testing import CliRunner
 
 from flexgit.cli import cli
-from flexgit.serverhook.guard import MAX_TAG_CHAIN
-from flexgit.serverhook.objects import Objects
+from flexgit.serverhook.guard import MAX_TAG_CHAIN, check
+from flexgit.serverhook.objects import CannotRead, Objects
 from tests import gitservers
 from tests.conftest import Env
 from tests.gitservers import bare_repo, fsck, git, refs
@@ -91,9 +92,11 @@ class Work:
         self.git("tag", "-a", name, target, "-m", message)
         return self.git("rev-parse", f"refs/tags/{name}")
 
-    def push(self, url: str, *specs: str) -> subprocess.CompletedProcess[str]:
+    def push(self, url: str, *specs: str,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["git", "-C", str(self.path), "push", url, *specs],
-                              capture_output=True, text=True, check=False)
+                              capture_output=True, text=True, check=False,
+                              env=None if env is None else {**os.environ, **env})
 
 
 @pytest.fixture
@@ -103,7 +106,8 @@ def work(tmp_path: Path) -> Work:
     return Work(path)
 
 
-def refused(server: Server, res: subprocess.CompletedProcess[str], *lines: str) -> None:
+def refused(server: Server, res: subprocess.CompletedProcess[str], *lines: str,
+            before: dict[str, str] | None = None) -> None:
     """The push was rejected by the guard with these finding lines, no value shown,
     and the central repository is as it was."""
     assert res.returncode != 0, res.stderr
@@ -111,7 +115,7 @@ def refused(server: Server, res: subprocess.CompletedProcess[str], *lines: str) 
     for line in lines:
         assert f"remote: flexgit:   {line}" in res.stderr, res.stderr
     assert SECRET not in res.stderr
-    assert refs(server.central) == {}
+    assert refs(server.central) == (before or {})
     fsck(server.central)
 
 
@@ -183,6 +187,15 @@ def _commit_header(w: Work) -> tuple[str, str]:
     return f"{sha}:refs/heads/main", f"commit {sha[:12]} x-note: keyword.secret"
 
 
+def _identity(w: Work) -> tuple[str, str]:
+    tree = w.tree(("100644", w.blob(CLEAN), "sip.conf"))
+    ident = "Admin <admin@pbx.invalid> 1700000000 +0000"
+    raw = (f"tree {tree}\nauthor password={SECRET} <admin@pbx.invalid> 1700000000 +0000\n"
+           f"committer {ident}\n\nsnapshot\n")
+    sha = w.git("hash-object", "-t", "commit", "-w", "--stdin", input=raw.encode())
+    return f"{sha}:refs/heads/main", f"commit {sha[:12]} author: keyword.secret"
+
+
 def _chain(w: Work, length: int, target: str) -> str:
     for i in range(length):
         target = w.tag(f"t{i}", target)
@@ -235,6 +248,19 @@ def _encoded(data: bytes, line: str) -> Case:
     return case
 
 
+def _image(data: bytes) -> Case:
+    def case(w: Work) -> tuple[str, str]:
+        return (f"{_file_commit(w, data, 'a.png')}:refs/heads/main",
+                "a.png (image metadata): keyword.secret")
+    return case
+
+
+def _ancestor(w: Work) -> tuple[str, str]:
+    clean = w.tree(("100644", w.blob(CLEAN), "sip.conf"))
+    return f"{w.commit(clean, 'clean', _file_commit(w, SIP))}:refs/heads/main", \
+        "sip.conf:3: keyword.secret"
+
+
 Case = Callable[[Work], tuple[str, str]]
 BYPASSES: dict[str, Case] = {
     "tag of a blob": _blob_tag,
@@ -245,6 +271,7 @@ BYPASSES: dict[str, Case] = {
     "commit message": _commit_message,
     "Latin-1 commit message": _latin1_message,
     "commit header": _commit_header,
+    "author name": _identity,
     "chain of 12 tags": _chain_of_12,
     "chain of 12 tags to a blob": _chain_of_12_to_a_blob,
     "chain past the bound": _chain_past_the_bound,
@@ -260,8 +287,9 @@ BYPASSES: dict[str, Case] = {
     "file with NULs": _encoded(SIP.encode() + b"\0" * 16, "sip.conf:binary: guard.binary"),
     "file with control bytes": _encoded(SIP.encode().replace(b"\n", b"\n\x01\x02"),
                                         "sip.conf:binary: guard.binary"),
-    "image metadata": lambda w: (f"{_file_commit(w, _png_with_text(f'password={SECRET}'), 'a.png')}"
-                                 f":refs/heads/main", "a.png (image metadata): keyword.secret"),
+    "secret in an ancestor": _ancestor,
+    "image metadata": _image(_png_with_text(f"password={SECRET}")),
+    "text after an image's end": _image(_png_with_text("x") + f"\npassword={SECRET}\n".encode()),
 }
 
 
@@ -270,6 +298,51 @@ def test_each_bypass_is_refused(server: Server, work: Work, case: str) -> None:
     spec, line = BYPASSES[case](work)
     ref = "refs/" + spec.rpartition(":refs/")[2] if ":refs/" in spec else spec
     refused(server, work.push(server.url, spec), f"{ref}: {line}")
+
+
+def test_a_push_on_top_of_accepted_history_reads_what_it_adds(server: Server,
+                                                              work: Work) -> None:
+    conf = work.tree(("100644", work.blob(CLEAN), "sip.conf"))
+    base = work.commit(work.tree(("040000", conf, "asterisk")))
+    assert work.push(server.url, f"{base}:refs/heads/main").returncode == 0
+    before = refs(server.central)
+    # Accepted content under a new name: the name is new, and read.
+    moved = work.commit(work.tree(("040000", conf, f"password={SECRET}")), "moved", base)
+    res = work.push(server.url, f"{moved}:refs/heads/main")
+    refused(server, res, "refs/heads/main: password=…:name: keyword.secret", before=before)
+    # A secret in one changed file on top of accepted history.
+    changed = work.commit(work.tree(("040000", work.tree(("100644", work.blob(SIP), "sip.conf")),
+                                     "asterisk")), "changed", base)
+    res = work.push(server.url, f"{changed}:refs/heads/main")
+    refused(server, res, "refs/heads/main: asterisk/sip.conf:3: keyword.secret", before=before)
+
+
+def test_a_finding_acknowledged_in_the_profile_gets_in(tmp_path: Path, work: Work) -> None:
+    central = bare_repo(tmp_path / "central.git")
+    assert CliRunner().invoke(cli, ["hooks", "install", "--server", str(central)]).exit_code == 0
+    spec, _line = _file_name(work)
+    res = work.push(str(central), spec)
+    assert res.returncode != 0
+    found = [ln for ln in res.stderr.splitlines() if ":name: keyword.secret  [" in ln]
+    assert len(found) == 1, res.stderr
+    fp = found[0].split("[")[1].split("]")[0]
+    cfg = tmp_path / "central.toml"
+    cfg.write_text(f'[audit]\nallow = ["{fp}"]\n')
+    res = work.push(str(central), spec, env={"FLEXGIT_CONFIG": str(cfg)})
+    assert res.returncode == 0, res.stderr
+    assert list(refs(central)) == ["refs/heads/main"]
+
+
+def test_an_object_too_large_to_read_fails_closed(work: Work) -> None:
+    big = work.blob("x" * 4096)
+    commit = work.commit(work.tree(("100644", big, "big.txt")))
+    updates = [("0" * 40, commit, "refs/heads/main")]
+    with Objects(work.path / ".git", max_object=1024) as objects, \
+            pytest.raises(CannotRead, match=f"^blob {big} is 4096 bytes, more than the guard "
+                                            f"reads \\(1024 bytes\\)$"):
+        check(objects, updates)
+    with Objects(work.path / ".git") as objects:
+        assert check(objects, updates) == []
 
 
 # --- what is let in, and how fast ---------------------------------------------

@@ -12,6 +12,7 @@ again, so a push costs what it brings, not what the repository holds.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -23,13 +24,19 @@ from flexgit.store import parse_trailers
 
 # Snapshots are tagged directly; a chain this deep is made to hide its end.
 MAX_TAG_CHAIN = 32
-# Headers that hold only ids, git's identities and signatures; any other
-# (mergetag, a header git does not know) can carry text and is audited.
-_BOOKKEEPING = frozenset({"tree", "parent", "author", "committer", "encoding", "gpgsig",
-                          "gpgsig-sha256", "object", "type", "tagger"})
+# Headers that hold only ids, a size or git's own values. Everything else is
+# text a client chose and is audited: messages, mergetag, a header git does not
+# know, and signatures too (flexgit never signs; a signature block is free text
+# no reader checks). Identities (author, committer, tagger) by their name part:
+# the address is the pusher's, on every hand-made commit.
+_IDS = frozenset({"tree", "parent", "object", "type", "encoding", "tag"})
+_IDENTITIES = frozenset({"author", "committer", "tagger"})
+_EMAIL_AND_DATE = re.compile(rb"\s*<[^<>]*>\s*[0-9]+\s*[-+][0-9]{4}\s*$")
 _CONTROLS = bytes(b for b in range(32) if b not in (9, 10)) + b"\x7f"
 _CONTROLS_TO_NEWLINES = bytes.maketrans(_CONTROLS, b"\n" * len(_CONTROLS))
 BINARY_RULE = "guard.binary"
+# Text runs in an image's bytes: compressed pixels make none this long by chance.
+_PRINTABLE_RUNS = re.compile(rb"[\x20-\x7e\t]{12,}")
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,11 @@ def readable(raw: bytes, encoding: str | None = None) -> str:
         try:
             return raw.decode(encoding)
         except (LookupError, UnicodeDecodeError):
+            pass
+    if b"\0" not in raw:  # NULs: UTF-16 to flexgit.content, though valid UTF-8
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
             pass
     text = content.decode(raw)
     if text is not None:
@@ -192,15 +204,21 @@ class Guard:
             return
         a.content(path, data)
         if kind == "image":
-            meta = content.image_text(data)
-            if meta:
-                a.message(f"{path} (image metadata)", meta)
+            # The audit keeps an image as it is; what it carries besides pixels
+            # (metadata, or text after its end) is read here.
+            runs = _PRINTABLE_RUNS.findall(data)
+            extra = "\n".join([content.image_text(data), *(r.decode("ascii") for r in runs)])
+            if extra.strip():
+                a.message(f"{path} (image metadata)", extra)
 
     def _headers(self, a: audit.Auditor, where: str, obj: Parsed) -> None:
         for name, values in obj.headers.items():
-            if name not in _BOOKKEEPING and name != "tag":
-                for v in values:
-                    a.message(f"{where} {name}", readable(v))
+            if name in _IDS:
+                continue
+            for v in values:
+                if name in _IDENTITIES:
+                    v = _EMAIL_AND_DATE.sub(b"", v)
+                a.message(f"{where} {name}", readable(v))
 
     def _report(self, ref: str, a: audit.Auditor, obj: str) -> None:
         for f in audit.open_findings(a.result(), self.allow)[0]:

@@ -114,8 +114,10 @@ class Objects:
         kind, size = header[1], int(header[2])
         if size > self.max_object:
             self.close()  # the rest of its content is never read
+            limit = (f"{self.max_object >> 20} MiB" if self.max_object >= 1 << 20
+                     else f"{self.max_object} bytes")
             raise CannotRead(f"{kind} {sha} is {size} bytes, more than the guard reads "
-                             f"({self.max_object >> 20} MiB)")
+                             f"({limit})")
         data = stdout.read(size)
         stdout.read(1)  # the newline after each object
         if len(data) != size:
