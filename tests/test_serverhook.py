@@ -178,22 +178,25 @@ def _latin1_message(w: Work) -> tuple[str, str]:
     return f"{sha}:refs/heads/main", f"commit {sha[:12]}: keyword.secret"
 
 
-def _commit_header(w: Work) -> tuple[str, str]:
+IDENT = "Admin <admin@pbx.invalid> 1700000000 +0000"
+
+
+def _raw_commit(w: Work, headers: str, field: str) -> tuple[str, str]:
+    """A commit written byte for byte (hash-object), with `headers` after its tree."""
     tree = w.tree(("100644", w.blob(CLEAN), "sip.conf"))
-    ident = "Admin <admin@pbx.invalid> 1700000000 +0000"
-    raw = (f"tree {tree}\nauthor {ident}\ncommitter {ident}\nx-note password={SECRET}\n"
-           f"\nsnapshot\n")
+    raw = f"tree {tree}\n{headers}\nsnapshot\n"
     sha = w.git("hash-object", "-t", "commit", "-w", "--stdin", input=raw.encode())
-    return f"{sha}:refs/heads/main", f"commit {sha[:12]} x-note: keyword.secret"
+    return f"{sha}:refs/heads/main", f"commit {sha[:12]} {field}: keyword.secret"
+
+
+def _commit_header(w: Work) -> tuple[str, str]:
+    return _raw_commit(w, f"author {IDENT}\ncommitter {IDENT}\nx-note password={SECRET}\n",
+                       "x-note")
 
 
 def _identity(w: Work) -> tuple[str, str]:
-    tree = w.tree(("100644", w.blob(CLEAN), "sip.conf"))
-    ident = "Admin <admin@pbx.invalid> 1700000000 +0000"
-    raw = (f"tree {tree}\nauthor password={SECRET} <admin@pbx.invalid> 1700000000 +0000\n"
-           f"committer {ident}\n\nsnapshot\n")
-    sha = w.git("hash-object", "-t", "commit", "-w", "--stdin", input=raw.encode())
-    return f"{sha}:refs/heads/main", f"commit {sha[:12]} author: keyword.secret"
+    return _raw_commit(w, f"author password={SECRET} <admin@pbx.invalid> 1700000000 +0000\n"
+                          f"committer {IDENT}\n", "author")
 
 
 def _chain(w: Work, length: int, target: str) -> str:
