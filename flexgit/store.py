@@ -840,14 +840,6 @@ def is_ancestor(store: Store, ancestor: str, descendant: str) -> bool:
     return False
 
 
-def new_commits(store: Store, tip: str, known: list[str]) -> list[str]:
-    """Commits reachable from `tip` but from none of `known`, oldest first."""
-    walker = store._repo.get_walker(include=[ObjectID(tip.encode())],
-                                    exclude=[ObjectID(k.encode()) for k in known
-                                             if store.has_object(k)])
-    return [e.commit.id.decode() for e in walker][::-1]
-
-
 def object_kind(store: Store, sha: str) -> str | None:
     """"commit", "tree", "blob" or "tag"; None when the store lacks it."""
     try:
@@ -856,28 +848,11 @@ def object_kind(store: Store, sha: str) -> str | None:
         return None
 
 
-def peel(store: Store, sha: str) -> str | None:
-    """The object an (annotated) tag finally points at; `sha` itself for
-    anything else; None when the store lacks it."""
-    from dulwich.objects import Tag
-
-    seen = 0
-    while seen < 10:
-        try:
-            obj = store._repo.object_store[ObjectID(sha.encode())]
-        except KeyError:
-            return None
-        if not isinstance(obj, Tag):
-            return sha
-        sha = obj.object[1].decode()
-        seen += 1
-    return None
-
-
 def open_plain(path: Path) -> Store:
-    """Any bare git repository, read-only use: not a flexgit store. Inside a
-    pre-receive hook the pushed objects wait in a quarantine directory that
-    git names in GIT_OBJECT_DIRECTORY; they are read from there too."""
+    """Any bare git repository, read-only use: not a flexgit store. Run inside
+    a pre-receive hook, the objects that git names in GIT_OBJECT_DIRECTORY (its
+    quarantine) are read too; the central guard itself reads through git
+    (flexgit/serverhook/objects.py)."""
     objects = os.environ.get("GIT_OBJECT_DIRECTORY")
     alternates = [p for p in os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES", "").split(
         os.pathsep) if p]

@@ -48,7 +48,11 @@ class Auditor:
         self._add(path, NAME, hits, shown=_masked(path, hits) if hits else None)
 
     def target(self, path: str, data: bytes) -> None:
-        self._add(path, TARGET, scan.scan_text(data.decode("utf-8", "surrogateescape")))
+        text = data.decode("utf-8", "surrogateescape")
+        # A target is a URL or a path: read whole, and one component a line as names are.
+        hits = {(h.rule, h.value): h for h in
+                scan.scan_text(text) + scan.scan_text(text.replace("/", "\n"))}
+        self._add(path, TARGET, list(hits.values()))
 
     def message(self, where: str, text: str) -> None:
         self._add(where, MESSAGE, scan.scan_text(text))
