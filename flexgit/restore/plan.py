@@ -369,32 +369,21 @@ def _file_action(plan: Plan, path: str, entry: Entry, data: bytes, fmode: int,
         return Action(path, "update", "replaces a symlink", data=data, mode=fmode, uid=uid,
                       gid=gid, sha256=_sha256(data))
     live = read_nofollow(target)
-    action, reason = "update", None
-    if mode == "merge" and not diff_mod.is_binary(live):
-        live_s = plan.sanitized(path, live)
-        if live_s == data or live == data:
-            data, action = live, "keep"
-        else:
-            merged = None
-            if path.endswith(".json"):
-                old = None
-                if base is not None and path in base[1]:
-                    old = base[0].read_blob(base[1][path].sha)
-                merged = merge.merge_json(old, data, live, live_s)
-            if merged is not None:
-                data, action = merged.data, "merge"
-                if merged.conflicts:
-                    reason = "kept local values at " + ", ".join(merged.conflicts[:5]) + \
-                        (" …" if len(merged.conflicts) > 5 else "")
-                    plan.notes.append(f"{path}: {reason}")
-            else:
-                data, missing = merge.keep_live_values(data, live, live_s)
-                if missing:
-                    plan.notes.append(f"{path}: {missing} placeholder line(s) had no live "
-                                      f"value; new secrets were generated for them")
-            data = _fill_secrets(path, data, plan.generated)
-    else:
-        data = _fill_secrets(path, data, plan.generated)
+    old = None  # the base is what a merge's three-way JSON merge needs
+    if mode == "merge" and base is not None and path in base[1]:
+        old = base[0].read_blob(base[1][path].sha)
+    rec = merge.reconcile(path, data, live, old, mode=mode,
+                          sanitized=functools.partial(plan.sanitized, path))
+    action, reason = ("merge" if rec.merged else "update"), None
+    for note in rec.notes:
+        reason = reason or note
+        plan.notes.append(f"{path}: {note}")
+    if rec.new_keys:
+        # Keys only, never values: the values are shown once, with the others.
+        shown = ", ".join(rec.new_keys[:8]) + (" …" if len(rec.new_keys) > 8 else "")
+        plan.notes.append(f"{path}: no live value for {shown}; new secrets were generated "
+                          f"for them")
+    data = rec.data if rec.data is live else _fill_secrets(path, rec.data, plan.generated)
     if data == live and st.st_nlink > 1:
         # A hard link shares its inode with a file elsewhere: chmod/chown would
         # change that file too, so the entry is replaced instead.
@@ -442,6 +431,9 @@ def _local_only(plan: Plan, source: Source, t: Target, live: list[scan.Found]) -
             continue
         if not fresh:
             plan.actions.append(Action(item.path, "preserve", "not in the source"))
+        elif plan.mode == "migrate" and item.path.startswith("system/"):
+            # Shared with the accounts already on this host: never reset.
+            plan.actions.append(Action(item.path, "preserve", "a shared system file"))
         elif shareable and _never_shared(item):
             plan.actions.append(Action(item.path, "preserve",
                                        "a binary a shareable snapshot never holds"))

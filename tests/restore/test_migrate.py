@@ -57,7 +57,9 @@ def test_migrate_to_second_real_user(tmp_path: Path, two_users: tuple[str, str])
         assert (st.st_uid, st.st_gid) == (acct.pw_uid, acct.pw_gid), p
     sudoers = root / "etc/sudoers.d/flexpbx-asterisk"
     text = sudoers.read_text()
-    assert alice in text and bob not in text
+    # The shared file keeps the source account's rule and gains the target's.
+    assert f"{alice} ALL=(root) NOPASSWD: FLEXPBX_CMDS" in text
+    assert f"{bob} ALL=(root) NOPASSWD: FLEXPBX_CMDS" in text
     assert stat.S_IMODE(sudoers.stat().st_mode) == 0o440
     subprocess.run(["visudo", "-c", "-q", "-f", str(sudoers)], check=True)
     assert not list((root / "etc/sudoers.d").glob(".flexgit-tmp-*"))
@@ -65,7 +67,7 @@ def test_migrate_to_second_real_user(tmp_path: Path, two_users: tuple[str, str])
     code, _out, err = _run(root, target, repo, "undo")
     assert code == 0, err
     assert not (target / "flexpbx-config.json").exists()
-    assert bob in sudoers.read_text()
+    assert bob in sudoers.read_text() and alice not in sudoers.read_text()
     del s
 
 
@@ -114,8 +116,9 @@ def test_migrate_keeps_symlink_to_shadow_untouched(tmp_path: Path,
     repo = tmp_path / "store.git"
     assert _run(root, home, repo, "snapshot")[0] == 0
     before = victim.stat()
-    code, _out, err = _run(root, home, repo, "-y", "restore", "-m", "migrate", "-u", alice,
-                          "latest")
+    # The home belongs to root here: -s names the account the installation is bob's.
+    code, _out, err = _run(root, home, repo, "-y", "restore", "-m", "migrate", "-s", bob,
+                          "-u", alice, "latest")
     assert code == 0, err
     after = victim.stat()
     assert (after.st_uid, after.st_gid, after.st_mode) == (before.st_uid, before.st_gid,
