@@ -164,6 +164,16 @@ def check_source_account(name: str) -> None:
                          f"below UID_MIN {first} of /etc/login.defs); {hint}")
 
 
+def installed_here(source_home: str, target_home: str, root: Path) -> bool:
+    """Whether the account a migrate comes from has its installation on this
+    machine (under `root`), beside the target's: then the system files are
+    that account's too, and a migrate must leave them working for it."""
+    old = source_home.rstrip("/")
+    if not old or old == target_home.rstrip("/"):
+        return False
+    return os.path.isdir(old) or os.path.isdir(root / old.lstrip("/"))
+
+
 def visudo() -> str | None:
     """visudo on PATH, or None. Only PATH counts: a restore that cannot run it
     skips the sudoers file, and an admin (or a test) decides that by PATH."""

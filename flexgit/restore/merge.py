@@ -45,21 +45,26 @@ class Reconciled:
 
 
 def reconcile(path: str, source: bytes, live: bytes | None, base: bytes | None, *,
-              mode: str, sanitized: Callable[[bytes], bytes]) -> Reconciled:
+              mode: str, sanitized: Callable[[bytes], bytes],
+              beside: bool = False) -> Reconciled:
     """What to write at `path`: the source as restored into the live file.
 
     `base` is the path's blob in the last snapshot (JSON three-way merges);
     `sanitized` sanitizes a text as the installation's snapshots do. Fresh
     restores and new files keep the source's placeholders (new secrets). A
-    merge, and a migrate beside another account (its home side into an
-    existing home as much as the shared system side), keep every live value
-    the live file has a key for; the shared sudoers file of a migrate keeps
-    the other accounts' rules and adds the target's."""
+    merge and a migrate keep every live value the live file has a key for.
+    The shared sudoers file of a migrate keeps the other accounts' rules and
+    gains the target's; `beside` (the source account's installation is on
+    this machine) keeps the other shared system files as they are, since
+    that account still runs on them."""
     if live is None or mode == "fresh" or diff_mod.is_binary(source) or \
             diff_mod.is_binary(live):
         return Reconciled(source)
     if mode == "migrate" and path.startswith(SUDOERS_DIR):
         return Reconciled(accounts.merge_sudoers(live, source))
+    if mode == "migrate" and beside and path.startswith("system/"):
+        return Reconciled(live, notes=["shared with the source account: kept as it is"]) \
+            if live != source else Reconciled(live)
     if live == source:
         return Reconciled(live)
     live_s = sanitized(live)

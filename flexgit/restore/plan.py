@@ -97,6 +97,8 @@ class Plan:
     # What the restore could not do as asked (it still runs; exit 3 says so).
     warnings: list[str] = field(default_factory=list)
     sudoers: list[str] = field(default_factory=list)  # paths to check with visudo
+    # A migrate beside the source account's installation on this machine.
+    beside: bool = False
     read_blob: Callable[[str], bytes] | None = None  # the source, for Action.blob
     # How the installation's files are sanitized (the profile's rules and the
     # target's sweep), to compare a live file with the source's sanitized one.
@@ -229,6 +231,8 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
     plan.sanitized = lambda p, d: sanitize.sanitize(p, d, profile.rules, sweep).data
     man = source.manifest
     migrating = mode == "migrate"
+    plan.beside = migrating and accounts.installed_here(man.home, target.home_in_content,
+                                                        target.root)
     old_home = man.home
     # In a merge, a file whose stat says it is what the last snapshot saw, and
     # whose sanitized form is exactly the source's, stays: nothing to read.
@@ -372,7 +376,7 @@ def _file_action(plan: Plan, path: str, entry: Entry, data: bytes, fmode: int,
     old = None  # the base is what a merge's three-way JSON merge needs
     if mode == "merge" and base is not None and path in base[1]:
         old = base[0].read_blob(base[1][path].sha)
-    rec = merge.reconcile(path, data, live, old, mode=mode,
+    rec = merge.reconcile(path, data, live, old, mode=mode, beside=plan.beside,
                           sanitized=functools.partial(plan.sanitized, path))
     action, reason = ("merge" if rec.merged else "update"), None
     for note in rec.notes:
