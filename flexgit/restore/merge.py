@@ -63,7 +63,8 @@ def reconcile(path: str, source: bytes, live: bytes | None, base: bytes | None, 
     if mode == "migrate" and path.startswith(SUDOERS_DIR):
         return Reconciled(accounts.merge_sudoers(live, source))
     if mode == "migrate" and beside and path.startswith("system/"):
-        return Reconciled(live, notes=["shared with the source account: kept as it is"]) \
+        return Reconciled(live, notes=["kept as it is: the source account's installation "
+                                       "on this machine uses it too"]) \
             if live != source else Reconciled(live)
     if live == source:
         return Reconciled(live)
