@@ -219,3 +219,62 @@ def test_reconcile_leaves_new_files_and_binaries_to_the_source(tmp_path: Path) -
     r = reconcile("system/etc/asterisk/x.conf", src, None, None, mode="merge",
                   sanitized=lambda d: d)
     assert r.data == src and not r.new_keys
+
+
+# Live file, then the same bindings moved and re-spaced: the restore (of the
+# second, sanitized) gives back the second with every live value in place.
+MOVED = [
+    ("home/public_html/js/cfg.js",
+     "const cfg = {\n  db: { password: 'Js-Db-Pw-81a' },\n  mail: { password: 'Js-Mail-Pw-22b' },"
+     "\n};\nthis.apiKey = 'Js-Api-Key-3c9d';\n",
+     "this.apiKey  =  'Js-Api-Key-3c9d';  // moved\nconst cfg = {\n  mail: {\n"
+     "    password: 'Js-Mail-Pw-22b',\n  },\n  db: { password: 'Js-Db-Pw-81a' },\n};\n"),
+    ("home/public_html/api/a.php",
+     "<?php\n$cfg['db']['pass'] = 'Php-Db-77aa';\n$cfg['ldap']['pass'] = 'Php-Ldap-88bb';\n",
+     "<?php\n// ldap first now\n$cfg[ 'ldap' ][ 'pass' ] = \"Php-Ldap-88bb\";\n"
+     "$cfg['db']['pass']='Php-Db-77aa';\n"),
+    ("home/.env",
+     "APP_KEY=base64:Zm9vYmFyYmF6cXV4MTIzNDU2\nDB_PASSWORD=Env-Db-Pw-4411\n"
+     "MAIL_PASSWORD=Env-Mail-5522\n",
+     "# mail first\nMAIL_PASSWORD=\"Env-Mail-5522\"\nexport DB_PASSWORD='Env-Db-Pw-4411'\n"
+     "APP_KEY=base64:Zm9vYmFyYmF6cXV4MTIzNDU2\n"),
+    ("home/conf/app.ini",
+     "[database]\nuser = flex\npassword = Ini-Db-Pw-9911\n[smtp]\npassword = Ini-Smtp-8822\n",
+     "[smtp]\npassword=Ini-Smtp-8822 ; mail\n\n[database]\npassword = Ini-Db-Pw-9911\n"
+     "user = flex\n"),
+    ("system/etc/asterisk/voicemail.conf",
+     "[default]\n2001 => 4455,Alice Smith,alice@corp.example\n"
+     "2002 => 9911,Bob Jones,bob@corp.example\n",
+     "[default]\n2002=>9911,Bob Jones,bob@corp.example\n"
+     "2001 =>   4455,Alice Smith,alice@corp.example ; first\n"),
+    ("system/etc/asterisk/sip.conf",
+     "[general]\nregister => a1:Reg-Pw-A1x9@sip.a.example/100\n"
+     "register => b2:Reg-Pw-B2y8@sip.b.example/200\n",
+     "[general]\nregister => b2:Reg-Pw-B2y8@sip.b.example/200\n"
+     "register => a1:Reg-Pw-A1x9@sip.a.example/100\n"),
+    ("system/usr/local/bin/flexpbx-backup-helper",
+     "#!/bin/bash\nDB_USER=flex\nDB_PASS=\"Sh-Db-Pw-1234x\"\n",
+     "#!/bin/bash\n# reordered\nDB_PASS='Sh-Db-Pw-1234x'\nDB_USER=flex\n"),
+]
+
+
+@pytest.mark.parametrize(("path", "live", "edited"), MOVED, ids=[m[0] for m in MOVED])
+def test_bindings_moved_keep_their_live_values(path: str, live: str, edited: str) -> None:
+    src = sanitize.sanitize(path, edited.encode()).data
+    assert src != edited.encode()  # the case holds placeholders to fill
+    out, new = _reconcile(path, src, live.encode())
+    assert out.decode() == edited and new == []
+
+
+def test_an_ambiguous_key_gets_a_new_secret_never_another_lines_value() -> None:
+    path = "system/etc/asterisk/sip.conf"
+    live = (b"[general]\nregister => a1:Reg-Pw-A1x9@sip.a.example/100\n"
+            b"register => b2:Reg-Pw-B2y8@sip.b.example/200\n")
+    src = (b"[general]\nregister => c3:FLEXGIT-REDACTED@sip.c.example/300\n"
+           b"register => b2:FLEXGIT-REDACTED@sip.b.example/200\n"
+           b"register => a1:FLEXGIT-REDACTED@sip.a.example/100\n")
+    out, new = _reconcile(path, src, live)
+    assert out == (b"[general]\nregister => c3:FLEXGIT-REDACTED@sip.c.example/300\n"
+                   b"register => b2:Reg-Pw-B2y8@sip.b.example/200\n"
+                   b"register => a1:Reg-Pw-A1x9@sip.a.example/100\n")
+    assert new == ["[general] register"]
