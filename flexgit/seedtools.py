@@ -60,6 +60,8 @@ def migrate(ctx: Context, target: str, *, source: str | None = None,
             confirm: Callable[[str], bool] | None = None, say: Say = print) -> Path | None:
     """The seed's six steps; returns the kept backup file, if any."""
     src = accounts.lookup(source) if source else accounts.current()
+    # Under sudo the current user is root: its name must never be renamed in sudoers.
+    accounts.check_source_account(src.name)
     dst, dst_home = _account_home(ctx, target)
     if src.name == dst.name:
         raise UsageError(f"source and target are the same user ({src.name}); "
@@ -85,7 +87,8 @@ def migrate(ctx: Context, target: str, *, source: str | None = None,
     say(f"[1/6] backup of {src.name}: {b.path} ({b.files} files)")
     dst_ctx = Context(home=dst_home, root=ctx.root, repo=dst_home / "backup" / "flexgit.git",
                       config=ctx.config, yes=True, hooks=ctx.hooks, out=ctx.out)
-    out = restore.restore(dst_ctx, str(b.path), mode="migrate", user=dst.name)
+    out = restore.restore(dst_ctx, str(b.path), mode="migrate", user=dst.name,
+                          source_user=src.name)
     assert out.applied is not None
     say(f"[2/6] restored into {dst_home}: {out.applied.written} written")
     wrong = [p for p in _walk(dst_home) if os.lstat(p).st_uid != dst.uid]
@@ -95,8 +98,8 @@ def migrate(ctx: Context, target: str, *, source: str | None = None,
     sudoers = sorted((ctx.root / "etc/sudoers.d").glob("flexpbx*"))
     for f in sudoers:
         accounts.check_sudoers(f, str(f))
-    say(f"[4/6] sudoers: {', '.join(p.name for p in sudoers) or 'none'} rebuilt for "
-        f"{dst.name} and checked with visudo")
+    say(f"[4/6] sudoers: {', '.join(p.name for p in sudoers) or 'none'} with {dst.name}'s "
+        f"rules added beside the other accounts', checked with visudo")
     unreadable = [p for p in _walk(dst_home) if not _readable_by(p, dst)]
     if unreadable:
         raise FlexgitError(f"permission test failed: {dst.name} cannot read {unreadable[0]}")

@@ -91,12 +91,15 @@ def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | Non
               show_default=True, help="fresh: replace; merge: keep user data and live "
               "secrets; migrate: into another account.")
 @click.option("-u", "--user", help="Target user for migrate.")
+@click.option("-s", "--source-user", metavar="USER",
+              help="Migrate: the account the source installation belongs to (when its "
+                   "home was owned by root).")
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
 @click.option("--force", is_flag=True, help="Restore files whose checksum does not match.")
 @click.option("--skip-sudoers", is_flag=True, help="Leave the sudoers file alone.")
 @pass_ctx
-def restore_cmd(ctx: Context, source: str, mode: str, user: str | None, dry_run: bool,
-                force: bool, skip_sudoers: bool) -> int:
+def restore_cmd(ctx: Context, source: str, mode: str, user: str | None,
+                source_user: str | None, dry_run: bool, force: bool, skip_sudoers: bool) -> int:
     """Restore a snapshot or a backup file into the installation.
 
     SOURCE is a revision (latest, latest~2, a tag, an id) or a .flx/.flxx
@@ -106,9 +109,11 @@ def restore_cmd(ctx: Context, source: str, mode: str, user: str | None, dry_run:
     Example:
       flexgit restore --dry-run latest~1
       flexgit -y restore -m fresh ~/backup/latest.flx.gz
+      sudo flexgit -y restore -m migrate -s olduser -u newuser latest
     """
     ctx.log_run = not dry_run
-    outcome = restore_mod.restore(ctx, source, mode=mode, user=user, dry_run=dry_run,
+    outcome = restore_mod.restore(ctx, source, mode=mode, user=user,
+                                  source_user=source_user, dry_run=dry_run,
                                   force=force, skip_sudoers=skip_sudoers,
                                   confirm=confirmer(ctx, mode, user),
                                   progress=ctx.out.progress)

@@ -92,18 +92,30 @@ def _base(ctx: Context) -> tuple[Store, Files] | None:
 
 
 def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = None,
-            dry_run: bool = False, force: bool = False, skip_sudoers: bool = False,
+            source_user: str | None = None, dry_run: bool = False, force: bool = False,
+            skip_sudoers: bool = False,
             confirm: Callable[[Plan], bool] | None = None,
             progress: Callable[[str, int, int], None] | None = None) -> Outcome:
-    """Restore `spec` (a revision or a backup file) into the installation."""
+    """Restore `spec` (a revision or a backup file) into the installation.
+
+    `source_user` (migrate) names the account the source installation
+    belongs to, where its snapshot recorded another owner (a home owned by root)."""
     if mode not in MODES:
         raise UsageError(f"Invalid mode: {mode} (use fresh, merge or migrate)")
+    if source_user is not None and mode != "migrate":
+        raise UsageError("-s/--source-user only goes with -m migrate")
     target = _target(ctx, mode, user)
     if not dry_run and mode != "migrate":
         ctx.installation.check()
     source, src_store = load_source(ctx, spec, force=force)
     base = _base(ctx)
     try:
+        if mode == "migrate":
+            if source_user is not None:
+                accounts.check_user_name(source_user)
+                source.manifest.account = source_user
+            # Before any plan: the account renamed in sudoers must be a login account.
+            accounts.check_source_account(source.manifest.account)
         return _restore(ctx, source, target, mode, base, dry_run=dry_run, force=force,
                         skip_sudoers=skip_sudoers, confirm=confirm, progress=progress)
     finally:

@@ -57,13 +57,121 @@ def rewrite_home(data: bytes, old: str, new: str) -> tuple[bytes, int]:
 
 
 def rewrite_user(data: bytes, old: str, new: str) -> bytes:
-    """The account name as a whole word (sudoers user lists, Runas specs)."""
+    """The account renamed in a sudoers file, only where sudoers reads a user:
+    a rule's user list, ``Defaults:users``, ``User_Alias`` and ``Runas_Alias``
+    members, and a Runas list where it names the account. Commands,
+    comments and ``ALL=(root)`` stay as they are."""
     check_user_name(new)
     if not old or old == new:
         return data
-    pattern = re.compile(rb"(?<![A-Za-z0-9._-])" + re.escape(old.encode()) +
-                         rb"(?![A-Za-z0-9._-])")
-    return pattern.sub(new.encode(), data)
+    word = re.compile(r"(?<![A-Za-z0-9._-])" + re.escape(old) + r"(?![A-Za-z0-9._-])")
+    out: list[str] = []
+    for line in _logical(data.decode("utf-8", "surrogateescape")):
+        out.append(_rename_in_rule(line, word, new))
+    return "".join(out).encode("utf-8", "surrogateescape")
+
+
+# A sudoers line as sudoers reads it: continuation lines are one rule.
+_CONTINUED = re.compile(r"(?:[^\n]*\\\n)*[^\n]*(?:\n|\Z)")
+_DEFAULTS = re.compile(r"(\s*Defaults[:>])([^\s]+)")
+_ALIAS = re.compile(r"\s*(User_Alias|Runas_Alias|Host_Alias|Cmnd_Alias|Cmd_Alias)\s")
+_ALIAS_NAME = re.compile(r"\s*\w+\s+([A-Z][A-Z0-9_]*)\s*=")
+# users, hosts = [(runas)] ...: the user list is what comes before the host list.
+_SPEC = re.compile(r"(\s*)((?:[^\s,=#][^\s,=]*\s*,\s*)*[^\s,=#][^\s,=]*)\s+[^=]+?=")
+_RUNAS = re.compile(r"(=\s*\()([^):]*)")
+
+
+def _logical(text: str) -> list[str]:
+    return [m.group() for m in _CONTINUED.finditer(text) if m.group()]
+
+
+def _rename_in_rule(line: str, word: re.Pattern[str], new: str) -> str:
+    stripped = line.lstrip()
+    if not stripped or stripped.startswith("#"):
+        return line  # a comment (or #include): not a rule
+    d = _DEFAULTS.match(line)
+    if d:
+        return d.group(1) + word.sub(new, d.group(2)) + line[d.end():]
+    a = _ALIAS.match(line)
+    if a:
+        if a.group(1) not in ("User_Alias", "Runas_Alias"):
+            return line
+        head, eq, members = line.partition("=")
+        return head + eq + word.sub(new, members)
+    m = _SPEC.match(line)
+    if m is None:
+        return line
+    users = word.sub(new, m.group(2))
+    rest = _RUNAS.sub(lambda r: r.group(1) + word.sub(new, r.group(2)), line[m.end(2):])
+    return m.group(1) + users + rest
+
+
+def merge_sudoers(live: bytes, source: bytes) -> bytes:
+    """The live sudoers file with the source's rules it lacks appended: the
+    accounts already there keep theirs. An alias live defines stays live's
+    (sudoers refuses one defined twice); comments come from live only."""
+    text = live.decode("utf-8", "surrogateescape")
+    have = {_normal(line) for line in _logical(text)}
+    aliases = {m.group(1) for line in _logical(text) if (m := _ALIAS_NAME.match(line))
+               and _ALIAS.match(line)}
+    added: list[str] = []
+    for line in _logical(source.decode("utf-8", "surrogateescape")):
+        norm = _normal(line)
+        if not norm or norm.startswith("#") or norm in have:
+            continue
+        m = _ALIAS_NAME.match(line)
+        if _ALIAS.match(line) and m and m.group(1) in aliases:
+            continue
+        have.add(norm)
+        added.append(line if line.endswith("\n") else line + "\n")
+    if not added:
+        return live
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return (text + "".join(added)).encode("utf-8", "surrogateescape")
+
+
+def _normal(line: str) -> str:
+    return " ".join(line.replace("\\\n", " ").split())
+
+
+def uid_min(login_defs: Path = Path("/etc/login.defs")) -> int:
+    """The first uid of a login account (UID_MIN of login.defs, default 1000)."""
+    try:
+        text = login_defs.read_text(errors="replace")
+    except OSError:
+        return 1000
+    m = re.search(r"^\s*UID_MIN\s+(\d+)", text, re.M)
+    return int(m.group(1)) if m else 1000
+
+
+def check_source_account(name: str) -> None:
+    """Refuse to migrate from root or a system account: its name is not the
+    FlexPBX account's, and renaming it would rewrite root's own rules."""
+    hint = "pass -s USER to name the account that owns the installation"
+    if name in ("root", "0"):
+        raise UsageError(f"the source installation belongs to root (uid 0), not to a FlexPBX "
+                         f"account; {hint}")
+    try:
+        pw = pwd.getpwnam(name)
+    except KeyError:
+        return  # an account of the machine the backup came from: only a name here
+    if pw.pw_uid == 0:
+        raise UsageError(f"the source account {name} has uid 0 (root); {hint}")
+    first = uid_min()
+    if pw.pw_uid < first:
+        raise UsageError(f"the source account {name} is a system account (uid {pw.pw_uid}, "
+                         f"below UID_MIN {first} of /etc/login.defs); {hint}")
+
+
+def installed_here(source_home: str, target_home: str, root: Path) -> bool:
+    """Whether the account a migrate comes from has its installation on this
+    machine (under `root`), beside the target's: then the system files are
+    that account's too, and a migrate must leave them working for it."""
+    old = source_home.rstrip("/")
+    if not old or old == target_home.rstrip("/"):
+        return False
+    return os.path.isdir(old) or os.path.isdir(root / old.lstrip("/"))
 
 
 def visudo() -> str | None:

@@ -183,7 +183,7 @@ def apply(plan: Plan, private: Store, *, progress: Callable[[str, int, int], Non
     finish_interrupted(private)
     pre = save_pre_restore(private, plan)
     # The new secrets are safe on disk before any file that uses them is written.
-    secrets_file = _save_generated(private, plan)
+    secrets_file = _save_generated(private, plan, pre)
     fsutil.atomic_write(_journal(private), json.dumps(
         {"pre_restore": pre, "home": str(plan.target.home), "started": time.time()}).encode(),
         mode=0o600)
@@ -349,7 +349,7 @@ def _chmod_nofollow(dir_fd: int, name: str, mode: int) -> None:
         os.close(fd)
 
 
-def _save_generated(private: Store, plan: Plan) -> Path | None:
+def _save_generated(private: Store, plan: Plan, pre_restore: str) -> Path | None:
     if not plan.generated:
         return None
     d = private.path / "secrets"
@@ -361,9 +361,35 @@ def _save_generated(private: Store, plan: Plan) -> Path | None:
     for g in plan.generated:
         where = f"{g.path}:{g.line}" if g.line else g.path
         lines.append(f"{where}\t{g.what}\t{g.value}")
-    path = d / f"restore-{stamp}.txt"
-    fsutil.atomic_write(path, ("\n".join(lines) + "\n").encode(), mode=0o600)
-    return path
+    data = ("\n".join(lines) + "\n").encode()
+    # Named for the restore (its pre-restore save), and never written over: two
+    # restores in one second each keep their own file.
+    n = 0
+    while True:
+        suffix = "" if n == 0 else f"-{n}"
+        path = d / f"restore-{stamp}-{pre_restore[:12]}{suffix}.txt"
+        if _write_new(path, data):
+            return path
+        n += 1
+
+
+def _write_new(path: Path, data: bytes) -> bool:
+    """Write a whole new 0600 file at `path`, or nothing when `path` exists:
+    a temp file linked in (link never replaces, as a rename would)."""
+    tmp, f = fsutil.open_temp(path.parent)
+    try:
+        with f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+    finally:
+        fsutil.remove_quietly(tmp)
+    fsutil.fsync_dir(path.parent)
+    return True
 
 
 # --- undo ------------------------------------------------------------------

@@ -1,193 +1,210 @@
-"""Merging a sanitized source into live files without losing live secrets.
+"""The keep-live decision: what a restore writes for a file that is live.
 
-Text: the sanitizer keeps line counts and changes only literals, so a live
-line and its sanitized form correspond one to one. A source line holding a
-placeholder that equals some sanitized live line takes that live line back.
+:func:`reconcile` is the one place that decides it, for every file a plan
+holds. A sanitized source carries placeholders where its values were; each
+one takes the live value of the same *key* (:mod:`.slots`: Asterisk section
+and key, JSON key path, PHP/JS binding, .env/ini name), wherever its line
+moved to and however the line around it was edited. Only a key that the live
+file does not have keeps its placeholder, so a new secret is generated for
+it, and the key is listed. Placeholders outside any key (prose, comments)
+take the live line whose sanitized form they are (:func:`_line_twins`).
 
-JSON: the change from a base (the last snapshot, or nothing) to the source is
-computed with deepdiff and applied onto the live document; where live also
-changed a value, live wins and the path is listed as a conflict; a placeholder
-never overwrites a live value.
+JSON files in a merge go through the three-way merge of :mod:`.jsonmerge`.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
-import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from flexgit import diff as diff_mod
 from flexgit import sanitize
-from flexgit.sanitize import is_placeholder
+from flexgit.restore import accounts, slots, values
+from flexgit.restore.jsonmerge import JsonMerge, merge_json
+from flexgit.restore.values import TEXT_PLACEHOLDERS
 
-_MISSING = object()
+__all__ = ["JsonMerge", "Reconciled", "has_placeholder", "merge_json", "reconcile"]
+
+SUDOERS_DIR = "system/etc/sudoers.d/"
 
 
 def has_placeholder(text: str) -> bool:
-    return sanitize.SECRET_PLACEHOLDER in text or any(
-        p in text for p in _TEXT_PLACEHOLDERS)
+    return sanitize.SECRET_PLACEHOLDER in text or any(p in text for p in TEXT_PLACEHOLDERS)
 
 
-_TEXT_PLACEHOLDERS = tuple(v for v in sanitize.placeholders.PLACEHOLDERS.values()
-                           if len(v) >= 8)
+@dataclass
+class Reconciled:
+    data: bytes
+    merged: bool = False  # the source's changes were merged into live (not replacing it)
+    notes: list[str] = field(default_factory=list)
+    # Keys (never values) whose placeholder found no live value: a new secret is made.
+    new_keys: list[str] = field(default_factory=list)
 
 
-def keep_live_values(source: bytes, live: bytes, live_sanitized: bytes) -> tuple[bytes, int]:
-    """Source text with each placeholder line replaced by the live line it came
-    from. Returns the text and how many placeholder lines found no live twin.
+def reconcile(path: str, source: bytes, live: bytes | None, base: bytes | None, *,
+              mode: str, sanitized: Callable[[bytes], bytes],
+              beside: bool = False) -> Reconciled:
+    """What to write at `path`: the source as restored into the live file.
 
-    Lines are paired by aligning the source with the sanitized live text
-    (difflib), so `password=` of section [2001] takes [2001]'s live password
-    even when sections were added or removed around it; a line outside the
-    aligned blocks only takes a live value that is the one candidate."""
-    try:
-        src_lines = source.decode("utf-8").splitlines(keepends=True)
-        raw_lines = live.decode("utf-8").splitlines(keepends=True)
-        san_lines = live_sanitized.decode("utf-8").splitlines(keepends=True)
-    except UnicodeDecodeError:
-        return source, 0
-    if len(raw_lines) != len(san_lines):
-        return source, 0  # not a line-preserving sanitization: nothing to pair
-    src_keys = [ln.rstrip("\r\n") for ln in src_lines]
-    san_keys = [ln.rstrip("\r\n") for ln in san_lines]
+    `base` is the path's blob in the last snapshot (JSON three-way merges);
+    `sanitized` sanitizes a text as the installation's snapshots do. Fresh
+    restores and new files keep the source's placeholders (new secrets). A
+    merge and a migrate keep every live value the live file has a key for.
+    The shared sudoers file of a migrate keeps the other accounts' rules and
+    gains the target's; `beside` (the source account's installation is on
+    this machine) keeps the other shared system files as they are, since
+    that account still runs on them."""
+    if live is None or mode == "fresh" or diff_mod.is_binary(source) or \
+            diff_mod.is_binary(live):
+        return Reconciled(source)
+    if mode == "migrate" and path.startswith(SUDOERS_DIR):
+        return Reconciled(accounts.merge_sudoers(live, source))
+    if mode == "migrate" and beside and path.startswith("system/"):
+        return Reconciled(live, notes=["kept as it is: the source account's installation "
+                                       "on this machine uses it too"]) \
+            if live != source else Reconciled(live)
+    if live == source:
+        return Reconciled(live)
+    live_s = sanitized(live)
+    if live_s == source:
+        return Reconciled(live)
+    if mode == "merge" and path.endswith(".json"):
+        merged = merge_json(base, source, live, live_s)
+        if merged is not None:
+            out = Reconciled(merged.data, merged=True, new_keys=merged.new_keys)
+            if merged.conflicts:
+                out.notes.append("kept local values at " + ", ".join(merged.conflicts[:5]) +
+                                 (" …" if len(merged.conflicts) > 5 else ""))
+            return out
+    data, new_keys = keep_live_values(path, source, live, live_s)
+    return Reconciled(data, new_keys=new_keys)
+
+
+def keep_live_values(path: str, source: bytes, live: bytes,
+                     live_sanitized: bytes) -> tuple[bytes, list[str]]:
+    """The source with each placeholder filled from the live value of the
+    same key; the keys (or lines) that kept a secret placeholder."""
+    src = source.decode("utf-8", "surrogateescape")
+    raw = live.decode("utf-8", "surrogateescape")
+    san = live_sanitized.decode("utf-8", "surrogateescape")
+    if not has_placeholder(src):
+        return source, []
+    starts = [0] + [i + 1 for i, c in enumerate(src) if c == "\n"]
+    covered: set[int] = set()  # source lines whose placeholders are decided by key
+    edits: list[tuple[int, int, str]] = []
+    new_keys: list[str] = []
+    scan = slots.scanner(path, src)
+    if scan is not None:
+        for slot, value in _keyed(scan, src, raw, san):
+            text = src[slot.start:slot.end]
+            first = bisect.bisect_right(starts, slot.start) - 1
+            covered.update(range(first, bisect.bisect_right(starts, slot.end)))
+            filled = text if value is None else values.fill(text, *value)
+            if filled != text:
+                edits.append((slot.start, slot.end, filled))
+            if sanitize.SECRET_PLACEHOLDER in filled:
+                new_keys.append(slots.key_text(slot.key))
+    twins = _line_twins(src, raw, san)
+    raw_lines = _split(raw)
+    for i, line in enumerate(_split(src)):
+        if i in covered or not has_placeholder(line):
+            continue
+        j = twins.get(i)
+        if j is not None:
+            edits.append((starts[i], starts[i] + len(line), raw_lines[j]))
+        elif sanitize.SECRET_PLACEHOLDER in line:
+            new_keys.append(f"line {i + 1}")
+    return _apply_edits(src, edits).encode("utf-8", "surrogateescape"), new_keys
+
+
+def _keyed(scan: Callable[[str], list[slots.Slot]], src: str, raw: str, san: str,
+           ) -> list[tuple[slots.Slot, tuple[str, str | None] | None]]:
+    """Each source slot holding a placeholder, with the live value of its key
+    (raw, sanitized) or None. Slots of one key pair by equal sanitized value
+    first, then in order when both sides have as many."""
+    raw_slots, san_slots = scan(raw), scan(san)
+    live: dict[tuple[str, ...], list[tuple[str, str | None]]] = defaultdict(list)
+    if len(raw_slots) == len(san_slots):
+        # The sanitizer changes values, never keys: the same slots, in order.
+        for r, s in zip(raw_slots, san_slots, strict=True):
+            live[s.key].append((raw[r.start:r.end], san[s.start:s.end]))
+    else:
+        for r in raw_slots:
+            live[r.key].append((raw[r.start:r.end], None))
+    mine: dict[tuple[str, ...], list[slots.Slot]] = defaultdict(list)
+    for slot in scan(src):
+        mine[slot.key].append(slot)
+    out: list[tuple[slots.Slot, tuple[str, str | None] | None]] = []
+    for key, group in mine.items():
+        theirs = live.get(key, [])
+        pairs = _pair([src[s.start:s.end] for s in group], [v[1] for v in theirs])
+        for slot, j in zip(group, pairs, strict=True):
+            if has_placeholder(src[slot.start:slot.end]):
+                out.append((slot, theirs[j] if j is not None else None))
+    return out
+
+
+def _pair(mine: list[str], theirs: list[str | None]) -> list[int | None]:
+    got: list[int | None] = [None] * len(mine)
+    used: set[int] = set()
+    for i, v in enumerate(mine):
+        j = next((j for j, t in enumerate(theirs) if j not in used and t == v), None)
+        if j is not None:
+            got[i] = j
+            used.add(j)
+    rest = [i for i, g in enumerate(got) if g is None]
+    free = [j for j in range(len(theirs)) if j not in used]
+    if len(rest) == len(free):
+        for i, j in zip(rest, free, strict=True):
+            got[i] = j
+    return got
+
+
+def _apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
+    parts: list[str] = []
+    pos = 0
+    for start, end, new in sorted(edits):
+        parts += (text[pos:start], new)
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _split(text: str) -> list[str]:
+    """Lines without their ends, split where the offsets in keep_live_values are."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def _line_twins(src: str, raw: str, san: str) -> dict[int, int]:
+    """Source line -> the live line whose sanitized form it is, for lines
+    with a placeholder. Lines pair by aligning the source with the sanitized
+    live text (difflib); a line outside the aligned blocks only takes a live
+    line that is its one candidate."""
+    src_keys, san_keys, raw_lines = _split(src), _split(san), _split(raw)
+    if len(raw_lines) != len(san_keys):
+        return {}  # not a line-preserving sanitization: nothing to pair
     aligned: dict[int, int] = {}
     matcher = difflib.SequenceMatcher(None, src_keys, san_keys, autojunk=False)
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
             aligned[block.a + k] = block.b + k
     candidates: dict[str, list[int]] = defaultdict(list)
-    for j, (raw, san) in enumerate(zip(raw_lines, san_lines, strict=True)):
-        if raw != san:
-            candidates[san_keys[j]].append(j)
+    for j, (r, s) in enumerate(zip(raw_lines, san_keys, strict=True)):
+        if r != s:
+            candidates[s].append(j)
     used = set(aligned.values())
-    out, missing = [], 0
-    for i, line in enumerate(src_lines):
-        key = src_keys[i]
-        if has_placeholder(key):
-            twin = aligned.get(i)
-            if twin is None:
-                free = [c for c in candidates.get(key, []) if c not in used]
-                twin = free[0] if len(free) == 1 else None
-            if twin is not None and raw_lines[twin] != san_lines[twin]:
-                out.append(raw_lines[twin].rstrip("\r\n") + line[len(key):])
-                used.add(twin)
-                continue
-            missing += 1
-        out.append(line)
-    return "".join(out).encode("utf-8"), missing
-
-
-@dataclass
-class JsonMerge:
-    data: bytes
-    conflicts: list[str] = field(default_factory=list)
-    applied: list[str] = field(default_factory=list)
-
-
-def _get(doc: Any, path: list[Any]) -> Any:
-    for key in path:
-        try:
-            doc = doc[key]
-        except (KeyError, IndexError, TypeError):
-            return _MISSING
-    return doc
-
-
-def _set(doc: Any, path: list[Any], value: Any) -> bool:
-    parent = _get(doc, path[:-1])
-    if parent is _MISSING:
-        return False
-    key = path[-1]
-    if isinstance(parent, dict):
-        if value is _MISSING:
-            parent.pop(key, None)
-        else:
-            parent[key] = value
-        return True
-    if isinstance(parent, list) and isinstance(key, int):
-        if value is _MISSING:
-            if key < len(parent):
-                del parent[key]
-            return True
-        if key < len(parent):
-            parent[key] = value
-        else:
-            parent.append(value)
-        return True
-    return False
-
-
-def _has_placeholder_value(v: Any) -> bool:
-    if isinstance(v, str):
-        return is_placeholder(v)
-    if isinstance(v, dict):
-        return any(_has_placeholder_value(x) for x in v.values())
-    if isinstance(v, list):
-        return any(_has_placeholder_value(x) for x in v)
-    return False
-
-
-def merge_json(base: bytes | None, source: bytes, live: bytes,
-               live_sanitized: bytes) -> JsonMerge | None:
-    """Three-way merge; None when one of the documents is not JSON.
-
-    Without a base nobody can tell a local edit from an old default, so live
-    values are kept and only what the live document lacks is added.
-    """
-    try:
-        src = json.loads(source)
-        cur = json.loads(live)
-        cur_s = json.loads(live_sanitized)
-        old = json.loads(base) if base is not None else cur_s
-    except ValueError:
-        return None
-    from deepdiff import DeepDiff  # heavy: only when a JSON file is merged
-
-    result = json.loads(live)
-    out = JsonMerge(b"")
-    delta = DeepDiff(old, src, view="tree", ignore_order=False)
-    changes: dict[tuple[Any, ...], Any] = {}
-    for kind in sorted(delta):
-        for level in delta[kind]:
-            path = level.path(output_format="list")
-            # A changed list is merged as one value: item by item, indices shift
-            # under each other and the wrong items go.
-            k = next((n for n, p in enumerate(path) if isinstance(p, int)), None)
-            if k is not None:
-                changes[tuple(path[:k])] = _get(src, path[:k])
-            elif kind in ("dictionary_item_removed", "iterable_item_removed"):
-                changes[tuple(path)] = _MISSING
-            else:
-                changes[tuple(path)] = level.t2
-    for key in sorted(changes, key=len):
-        if any(key[:n] in changes for n in range(len(key))):
-            continue  # inside a list or value already merged whole
-        path, new = list(key), changes[key]
-        was = _get(old, path)
-        live_s_value = _get(cur_s, path)
-        shown = "root" + "".join(f"[{k!r}]" for k in path)
-        if _has_placeholder_value(new):
-            continue  # a placeholder never replaces what is live
-        if base is None and was is not _MISSING:
-            out.conflicts.append(shown)  # no base: live values stay
+    out: dict[int, int] = {}
+    for i, key in enumerate(src_keys):
+        if not has_placeholder(key):
             continue
-        if live_s_value is not _MISSING and live_s_value != was and \
-                live_s_value != (new if new is not _MISSING else was):
-            out.conflicts.append(shown)
-            continue
-        if _set(result, path, new):
-            out.applied.append(shown)
-    text = json.dumps(result, indent=_indent_of(live), ensure_ascii=False)
-    out.data = (text + ("\n" if live.endswith(b"\n") else "")).encode("utf-8")
-    if result == cur:
-        out.data = live
+        twin = aligned.get(i)
+        if twin is None:
+            free = [c for c in candidates.get(key, []) if c not in used]
+            twin = free[0] if len(free) == 1 else None
+        if twin is not None and raw_lines[twin] != san_keys[twin]:
+            out[i] = twin
+            used.add(twin)
     return out
-
-
-def _indent_of(data: bytes) -> int | None:
-    for line in data.decode("utf-8", "replace").splitlines()[1:3]:
-        stripped = line.lstrip(" ")
-        if stripped and len(stripped) != len(line):
-            return len(line) - len(stripped)
-    return None if b"\n" not in data.strip() else 2

@@ -97,6 +97,8 @@ class Plan:
     # What the restore could not do as asked (it still runs; exit 3 says so).
     warnings: list[str] = field(default_factory=list)
     sudoers: list[str] = field(default_factory=list)  # paths to check with visudo
+    # A migrate beside the source account's installation on this machine.
+    beside: bool = False
     read_blob: Callable[[str], bytes] | None = None  # the source, for Action.blob
     # How the installation's files are sanitized (the profile's rules and the
     # target's sweep), to compare a live file with the source's sanitized one.
@@ -229,6 +231,8 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
     plan.sanitized = lambda p, d: sanitize.sanitize(p, d, profile.rules, sweep).data
     man = source.manifest
     migrating = mode == "migrate"
+    plan.beside = migrating and accounts.installed_here(man.home, target.home_in_content,
+                                                        target.root)
     old_home = man.home
     # In a merge, a file whose stat says it is what the last snapshot saw, and
     # whose sanitized form is exactly the source's, stays: nothing to read.
@@ -369,32 +373,21 @@ def _file_action(plan: Plan, path: str, entry: Entry, data: bytes, fmode: int,
         return Action(path, "update", "replaces a symlink", data=data, mode=fmode, uid=uid,
                       gid=gid, sha256=_sha256(data))
     live = read_nofollow(target)
-    action, reason = "update", None
-    if mode == "merge" and not diff_mod.is_binary(live):
-        live_s = plan.sanitized(path, live)
-        if live_s == data or live == data:
-            data, action = live, "keep"
-        else:
-            merged = None
-            if path.endswith(".json"):
-                old = None
-                if base is not None and path in base[1]:
-                    old = base[0].read_blob(base[1][path].sha)
-                merged = merge.merge_json(old, data, live, live_s)
-            if merged is not None:
-                data, action = merged.data, "merge"
-                if merged.conflicts:
-                    reason = "kept local values at " + ", ".join(merged.conflicts[:5]) + \
-                        (" …" if len(merged.conflicts) > 5 else "")
-                    plan.notes.append(f"{path}: {reason}")
-            else:
-                data, missing = merge.keep_live_values(data, live, live_s)
-                if missing:
-                    plan.notes.append(f"{path}: {missing} placeholder line(s) had no live "
-                                      f"value; new secrets were generated for them")
-            data = _fill_secrets(path, data, plan.generated)
-    else:
-        data = _fill_secrets(path, data, plan.generated)
+    old = None  # the base is what a merge's three-way JSON merge needs
+    if mode == "merge" and base is not None and path in base[1]:
+        old = base[0].read_blob(base[1][path].sha)
+    rec = merge.reconcile(path, data, live, old, mode=mode, beside=plan.beside,
+                          sanitized=functools.partial(plan.sanitized, path))
+    action, reason = ("merge" if rec.merged else "update"), None
+    for note in rec.notes:
+        reason = reason or note
+        plan.notes.append(f"{path}: {note}")
+    if rec.new_keys:
+        # Keys only, never values: the values are shown once, with the others.
+        shown = ", ".join(rec.new_keys[:8]) + (" …" if len(rec.new_keys) > 8 else "")
+        plan.notes.append(f"{path}: no live value for {shown}; new secrets were generated "
+                          f"for them")
+    data = rec.data if rec.data is live else _fill_secrets(path, rec.data, plan.generated)
     if data == live and st.st_nlink > 1:
         # A hard link shares its inode with a file elsewhere: chmod/chown would
         # change that file too, so the entry is replaced instead.
@@ -442,6 +435,9 @@ def _local_only(plan: Plan, source: Source, t: Target, live: list[scan.Found]) -
             continue
         if not fresh:
             plan.actions.append(Action(item.path, "preserve", "not in the source"))
+        elif plan.mode == "migrate" and item.path.startswith("system/"):
+            # Shared with the accounts already on this host: never reset.
+            plan.actions.append(Action(item.path, "preserve", "a shared system file"))
         elif shareable and _never_shared(item):
             plan.actions.append(Action(item.path, "preserve",
                                        "a binary a shareable snapshot never holds"))
