@@ -12,7 +12,9 @@ two differ:
   but for characters without case (CJK, kana, Hangul), which stay exact;
 * under IGNORECASE, the four non-ASCII characters ``re`` folds onto ASCII
   letters (U+0130, U+0131, U+017F, U+212A) are added to i, k and s;
-* lookarounds, ``\\b``/``\\B``, ``$`` and ``\\Z`` match anywhere, and a
+* ``\\b`` also matches a non-ASCII character (taking it), ``\\s`` is
+  spelled out (Unicode has few spaces);
+* lookarounds, ``\\B``, ``$`` and ``\\Z`` match anywhere, and a
   back-reference any text; lazy repeats become greedy (same language);
   repeat bounds above 32 are opened, which only widens. Without the
   assertions at the end, the superset holds for a search of any slice
@@ -55,6 +57,14 @@ _CATEGORY = {
 }
 
 
+# re's \\s on str is str.isspace(); no character above U+3000 is a space
+# (tests/sanitize/test_prefilter.py checks every code point).
+UNICODE_SPACES = frozenset(chr(i) for i in range(0x80, 0x3001) if chr(i).isspace())
+# \\b to re is a Unicode word boundary; Hyperscan's is ASCII. They differ only
+# beside a non-ASCII character, which this takes instead (consuming it widens).
+_BOUNDARY = r"(?:\b|[\x{80}-\x{10ffff}])"
+
+
 def translate(regex: re.Pattern[str]) -> str:
     """The Hyperscan pattern (UTF-8 mode, no UCP, flags passed apart) for regex."""
     parsed = _parser.parse(regex.pattern, regex.flags)
@@ -80,7 +90,7 @@ def _best(items: Any, icase: bool) -> tuple[str, float]:
     runs: list[list[tuple[str, float]]] = [[]]
     for op, av in items:
         text = _item(op, av, icase)
-        if _WIDE not in text:
+        if _WIDE not in text.replace(_BOUNDARY, ""):
             runs[-1].append((text, _score(op, av)))
             continue
         inner = _inner(op, av, icase)
@@ -169,7 +179,10 @@ def _members(items: Any) -> tuple[set[str], bool, bool]:
             non_ascii = non_ascii or hi >= 128
         elif op is c.CATEGORY:
             chars.update(x for x in _ASCII if _CATEGORY[av].match(x))
-            non_ascii = True  # every category holds non-ASCII characters
+            if av is c.CATEGORY_SPACE:
+                chars.update(UNICODE_SPACES)  # a short list: exact, cheap
+            else:
+                non_ascii = True  # the other categories hold many more
         else:
             raise ValueError(f"hs_syntax: class item {op} not handled")
     return chars, non_ascii, negate
@@ -214,7 +227,9 @@ def _item(op: Any, av: Any, icase: bool) -> str:
     if op is c.ATOMIC_GROUP:
         return "(?:" + _seq(av, icase) + ")"
     if op is c.AT:
-        if av in (c.AT_BOUNDARY, c.AT_NON_BOUNDARY, c.AT_END, c.AT_END_STRING):
+        if av is c.AT_BOUNDARY:
+            return _BOUNDARY
+        if av in (c.AT_NON_BOUNDARY, c.AT_END, c.AT_END_STRING):
             return ""
         # re's "^" and "\A" never match at a search's pos that is no line start.
         return {c.AT_BEGINNING: "^", c.AT_BEGINNING_STRING: r"\A"}[av]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from flexgit.sanitize import prefilter, sanitize
+from flexgit.sanitize.hs_syntax import UNICODE_SPACES
 
 from .golden_inputs import inputs
 from .redteam.generator import build
@@ -34,6 +35,9 @@ CASES = [
     (r"[^a]b", 0, "\u00e9b"),  # negated classes
     (r"(?i)[^a]b", 0, "Ab".replace("A", "\u00e0")),
     (r"\b\u00e9t\u00e9\b", 0, "un \u00e9t\u00e9."),  # \b beside non-ASCII letters
+    (r"\bset\b", 0, "\u00a0set\u3000"),  # and beside non-ASCII spaces
+    (r"x\s+y", 0, "x\u3000\u2028y"),
+    (r"x[\s,]y", re.I, "X\u205fy"),
     (r"(?<=\.)login\(", 0, ".login("),  # lookbehind
     (r"(?P<q>['\"])x(?P=q)", 0, "'x'"),  # back-reference
     (r"a{,3}b", 0, "aab"),  # Python's open lower bound
@@ -53,6 +57,11 @@ def test_prefilter_matches_wherever_re_does(pattern: str, flags: int, text: str)
     assert regex.search(text), "the case itself is wrong"
     assert prefilter.can_match(regex, text)
     assert list(prefilter.finditer(regex, text)) != []
+
+
+def test_the_spaces_hs_syntax_spells_out_are_all_of_them() -> None:
+    spaces = {chr(i) for i in range(0x80, 0x110000) if re.fullmatch(r"\s", chr(i))}
+    assert spaces == UNICODE_SPACES
 
 
 def test_prefilter_rules_out_what_re_cannot_match() -> None:
