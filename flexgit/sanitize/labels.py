@@ -26,6 +26,7 @@ never taken again: the first claim wins.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 
@@ -400,16 +401,26 @@ def _is_label_at(text: str, low: str, pos: int) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=2)
+def _label_lines(text: str) -> tuple[tuple[int, int], ...] | None:
+    """The lines holding a label word (None: read the whole text). Asked for
+    by this module twice and by markup.py once per text, so remembered."""
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    hits = (s for _, s, _ in patterns.find_hints(_HINT_AC, low) if _is_label_at(text, low, s))
+    return tuple(patterns.hint_lines(text, hits))
+
+
 def hint_spans(text: str, *, after: int = 0) -> list[tuple[int, int]]:
     """The lines that hold a label word, each with `after` lines after it
     (for forms that put the value on the next line): where the label forms
     of this module and of markup.py can match. One Aho-Corasick pass."""
-    low = text.lower()
-    if len(low) != len(text):
+    lines = _label_lines(text)
+    if lines is None:
         return [(0, len(text))]  # lower() moved indexes: read it all
     spans: list[tuple[int, int]] = []
-    hits = (s for _, s, _ in patterns.find_hints(_HINT_AC, low) if _is_label_at(text, low, s))
-    for start, stop in patterns.hint_lines(text, hits):
+    for start, stop in lines:
         for _ in range(after):
             nl = text.find("\n", stop + 1)
             stop = len(text) if nl < 0 else nl

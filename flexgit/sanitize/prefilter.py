@@ -170,18 +170,29 @@ def disabled() -> Iterator[None]:
 def can_match(regex: re.Pattern[str], text: str) -> bool:
     """False only when *regex* (registered with :func:`compile`) cannot
     match anywhere in *text*."""
-    if _off():
+    # Asked per line window by the label forms: the common case inline.
+    if _OFF.__dict__.get("on"):
         return True
     expression = _REGISTRY.by_pattern[regex]
-    return expression == _ALWAYS or expression in _scan(text).present
+    if expression == _ALWAYS:
+        return True
+    hits = _LOCAL.__dict__.get("hits")
+    if hits is None or hits.text is not text:
+        hits = _scan(text)
+    return expression in hits.present
+
+
+_NOTHING: tuple[re.Match[str], ...] = ()
 
 
 def finditer(regex: re.Pattern[str], text: str, pos: int = 0,
              endpos: int | None = None) -> Iterator[re.Match[str]]:
     """``regex.finditer(text, pos, endpos)``, skipped when the prefilter rules
     it out anywhere in text (which rules it out in every slice: hs_syntax)."""
+    # Called per line window by the label forms: no generator frame.
     if can_match(regex, text):
-        yield from regex.finditer(text, pos, len(text) if endpos is None else endpos)
+        return regex.finditer(text, pos, len(text) if endpos is None else endpos)
+    return iter(_NOTHING)
 
 
 def search(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
