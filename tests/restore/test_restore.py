@@ -101,12 +101,12 @@ def test_merge_keeps_live_secrets_and_user_data_and_undo(env: Env) -> None:
     assert b"FLEXGIT-REDACTED" not in everything
     for rel in env.sample.user_data:
         assert before[str(env.home / rel)] == after[str(env.home / rel)]
-    r = env.run("undo")
+    r = env.run("-y", "undo")
     assert r.exit_code == 0, r.output
     restored = tree_state(env.home, env.root)
     for k, v in before.items():
         assert restored.get(k) == v, k
-    r = env.run("undo")
+    r = env.run("-y", "undo")
     assert r.exit_code == 2 and "nothing to undo" in r.stderr
 
 
@@ -184,7 +184,7 @@ def test_undo_keeps_edits_made_after_the_restore(env: Env) -> None:
     user = env.home / "users" / "2001.json"
     user.write_text('{"password_hash": "changed-after-the-restore"}\n')
     conf.write_text("; edited after the restore\n")
-    r = env.run("undo")
+    r = env.run("-y", "undo")
     assert r.exit_code == 0, r.output
     assert user.read_text() == '{"password_hash": "changed-after-the-restore"}\n'
     assert conf.read_text() == "; broken\n"
@@ -221,7 +221,7 @@ def test_a_backup_file_cannot_write_outside_what_the_profile_manages(env: Env) -
     acts = {a["path"]: a for a in json.loads(r.stdout)["actions"]}
     assert acts["home/.ssh/authorized_keys"]["action"] == "skip"
     assert acts["home/backup/private.git/refs/heads/pre-restore"]["action"] == "skip"
-    assert env.run("undo").exit_code == 0
+    assert env.run("-y", "undo").exit_code == 0
 
 
 def test_evil_template_names_are_refused(env: Env) -> None:
