@@ -46,7 +46,9 @@ def _target(ctx: Context, mode: str, user: str | None) -> Target:
     if as_root:
         try:
             st = ctx.home.stat()
-            owner = accounts.Account(scan.user_name(st.st_uid), st.st_uid, st.st_gid,
+            # Asked now, not from scan's cache: the sudoers rules are written
+            # for this name (restore/trust.py).
+            owner = accounts.Account(accounts.name_of(st.st_uid), st.st_uid, st.st_gid,
                                      str(ctx.home))
         except OSError:
             owner = None

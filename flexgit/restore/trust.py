@@ -23,9 +23,8 @@ import stat
 from pathlib import Path
 
 from flexgit import diff as diff_mod
-from flexgit import scan
 from flexgit.profile import Profile
-from flexgit.restore import sudoers
+from flexgit.restore import accounts, sudoers
 from flexgit.restore.plan import Action, Plan, Privileged, Target
 from flexgit.restore.source import Source
 from flexgit.store import LINK
@@ -49,9 +48,9 @@ def account_name(target: Target) -> str:
     if target.account is not None:
         return target.account.name
     try:
-        return scan.user_name(os.stat(target.home).st_uid)
+        return accounts.name_of(os.stat(target.home).st_uid)
     except OSError:
-        return scan.user_name(os.geteuid())
+        return accounts.name_of(os.geteuid())
 
 
 def review(plan: Plan, source: Source, profile: Profile, *, trusted: bool,
@@ -64,13 +63,17 @@ def review(plan: Plan, source: Source, profile: Profile, *, trusted: bool,
         return
     user = account_name(plan.target)
     privileged = _privileged_globs(plan, source, profile)
+    # One file of flexgit's own rules, where the account has none at all.
+    own_rules = not any((plan.target.root / "etc/sudoers.d").glob("flexpbx*"))
     for i, a in enumerate(plan.actions):
         if not a.writes or a.action == "delete" or not _is_privileged(a.path, privileged):
             continue
-        plan.actions[i] = _decide(plan, a, user, profile, trust_privileged)
+        plan.actions[i] = _decide(plan, a, user, profile, trust_privileged, own_rules)
+        own_rules = own_rules and plan.actions[i].action == "skip"
 
 
-def _decide(plan: Plan, a: Action, user: str, profile: Profile, trust: bool) -> Action:
+def _decide(plan: Plan, a: Action, user: str, profile: Profile, trust: bool,
+            own_rules: bool) -> Action:
     is_sudoers = a.path.startswith(SUDOERS_DIR)
     data = plan.data_of(a) if a.action in ("create", "update", "merge") else None
     live = _live(plan.target, a.path)
@@ -100,7 +103,7 @@ def _decide(plan: Plan, a: Action, user: str, profile: Profile, trust: bool) -> 
             a.uid, a.gid = 0, 0
         a.reason = "privileged, trusted by --trust-privileged"
         return a
-    if is_sudoers and live is None and a.kind == "file":
+    if is_sudoers and own_rules and a.kind == "file":
         # Nothing installed: the account still gets its rules, flexgit's own.
         rules = sudoers.flexgit_rules(user, profile)
         plan.warnings.append(f"{a.path}: the backup's sudoers was not installed: {why}; "
