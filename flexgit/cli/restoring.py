@@ -67,7 +67,8 @@ def confirmer(ctx: Context, mode: str, user: str | None, *, prompts: dict[str, s
         trusted = [p.path for p in plan.privileged if p.trusted]
         if trusted:
             click.echo(f"It installs {len(trusted)} privileged file(s) flexgit did not write, "
-                       f"run as root: {', '.join(trusted)} (diffs above).", err=True)
+                       f"run as root: {', '.join(trusted)} (`--dry-run` shows the diffs).",
+                       err=True)
         return click.confirm("Continue?", default=False, err=True)
     return confirm
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flexgit import hooks, scan
+from flexgit import hooks
 from flexgit.app import Context, private_repo_of
 from flexgit.errors import Cancelled, FlexgitError, HookFailed, UsageError
 from flexgit.restore import accounts, trust, undoing

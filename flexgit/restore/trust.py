@@ -15,6 +15,7 @@ a built plan, after `plan.build`:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import re
@@ -110,8 +111,6 @@ def _decide(plan: Plan, a: Action, user: str, profile: Profile, trust: bool,
                              f"flexgit's own rules for {user} were written instead (see "
                              f"the diff in `flexgit restore --dry-run`; --trust-privileged "
                              f"installs the backup's)")
-        import hashlib
-
         return Action(a.path, "create", "flexgit's rules instead of the backup's",
                       data=rules, mode=0o440, uid=0 if plan.target.as_root else None,
                       gid=0 if plan.target.as_root else None,
