@@ -46,7 +46,9 @@ def test_fresh_into_empty_target(env: Env, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from flexgit.cli import cli
-    r = CliRunner().invoke(cli, [*args, "-y", "restore", "-m", "fresh", sha])
+    # Another installation's store: its root-run files need --trust-privileged.
+    r = CliRunner().invoke(cli, [*args, "-y", "restore", "-m", "fresh", "--trust-privileged",
+                                 sha])
     assert r.exit_code == RESTORED, r.output
     home, root = tmp_path / "newhome", tmp_path / "newroot"
     store = env.store()
@@ -279,7 +281,9 @@ def test_restore_without_visudo_skips_the_sudoers_file_with_a_warning(
     from click.testing import CliRunner
 
     from flexgit.cli import cli
-    r = CliRunner().invoke(cli, [*args, "-y", "restore", "-m", "fresh", sha])
+    # Another installation's store: its root-run files need --trust-privileged.
+    r = CliRunner().invoke(cli, [*args, "-y", "restore", "-m", "fresh", "--trust-privileged",
+                                 sha])
     assert r.exit_code == 3, r.output
     warnings = [line for line in r.stderr.splitlines() if "sudoers" in line]
     assert warnings == ["warning: system/etc/sudoers.d/flexpbx-asterisk was not restored: "
