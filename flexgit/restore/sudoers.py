@@ -29,7 +29,7 @@ _RULE = re.compile(r"(\S+)\s+ALL\s*=\s*\(root\)\s*(NOPASSWD:\s*)?(.+)")
 _DEFAULTS = re.compile(r"Defaults:(\S+)\s+!requiretty")
 # A comment is `#` then blank or text that is not a digit (`#0` is uid 0) and
 # not an include (`#include`, `#includedir` are directives).
-_COMMENT = re.compile(r"#(?:$|[ \t#].*|[^0-9].*)")
+_COMMENT = re.compile(r"#(?:$|[ \t#].*|[^0-9-].*|-(?:$|[^0-9].*))")  # `#-1` is a uid too
 _INCLUDE = re.compile(r"[#@]\s*include", re.IGNORECASE)
 # Arguments of an allowed command: words, quotes and the `*` wildcard only;
 # no `,`/`:`/`=` that would start another command or alias, no `\` escapes,
@@ -132,6 +132,8 @@ def beyond(data: bytes, user: str, profile: Profile) -> str | None:
         if m is not None:
             if not all(_command_ok(c, profile) for c in m.group(2).split(",")):
                 return f"{shown} names a command flexgit does not allow"
+            if m.group(1) == "ALL":
+                return f"{shown} redefines ALL"
             aliases.add(m.group(1))
             continue
         m = _RULE.fullmatch(line)

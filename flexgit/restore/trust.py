@@ -209,7 +209,8 @@ def _link_problem(path: str, links: dict[str, str], t: Target, profile: Profile)
     if wside == "home":
         if wrel == "":
             return f"{shown} leads to the home itself, backup directory included"
-        if wrel == backup or wrel.startswith(backup + "/"):
+        low = wrel.lower()  # a case-insensitive file system has one BACKUP/backup
+        if low == backup.lower() or low.startswith(backup.lower() + "/"):
             return f"{shown} points into the backup directory"
         if side == "system":
             return f"{shown} makes a system file the account's"
