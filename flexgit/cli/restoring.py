@@ -12,6 +12,7 @@ from flexgit.app import Context
 from flexgit.errors import OK, WARNINGS, UsageError
 from flexgit.output import Output
 from flexgit.restore.plan import Plan
+from flexgit.restore.undoing import Pending
 
 pass_ctx = click.make_pass_decorator(Context)
 
@@ -36,8 +37,18 @@ def print_plan(out: Output, plan: Plan, *, all_actions: bool = False) -> None:
             out.detail(a.diff.rstrip("\n"))
     for note in plan.notes:
         out.info(f"  note: {note}")
+    for p in plan.privileged:
+        state = "trusted (--trust-privileged)" if p.trusted else "not trusted: skipped"
+        out.info(f"  privileged {p.path}: {p.why}; {state}")
+        out.info(p.diff.rstrip("\n"))
     for w in plan.warnings:
         out.warn(w)
+
+
+def plan_json(plan: Plan) -> dict[str, object]:
+    return {**plan.as_json(), "privileged": [
+        {"path": p.path, "why": p.why, "diff": p.diff, "trusted": p.trusted}
+        for p in plan.privileged]}
 
 
 def confirmer(ctx: Context, mode: str, user: str | None, *, prompts: dict[str, str] = PROMPTS,
@@ -53,6 +64,27 @@ def confirmer(ctx: Context, mode: str, user: str | None, *, prompts: dict[str, s
         if show_plan:
             print_plan(ctx.out, plan)
         click.echo(prompts[mode].format(home=plan.target.home, user=user), err=True)
+        trusted = [p.path for p in plan.privileged if p.trusted]
+        if trusted:
+            click.echo(f"It installs {len(trusted)} privileged file(s) flexgit did not write, "
+                       f"run as root: {', '.join(trusted)} (`--dry-run` shows the diffs).",
+                       err=True)
+        return click.confirm("Continue?", default=False, err=True)
+    return confirm
+
+
+def undo_confirmer(ctx: Context) -> Callable[[Pending], bool]:
+    """undo asks as restore does: -y answers, no terminal refuses."""
+    def confirm(todo: Pending) -> bool:
+        if ctx.yes:
+            return True
+        if not sys.stdin.isatty():
+            raise UsageError("refusing to undo without confirmation: no terminal to ask "
+                             "on; pass -y to confirm")
+        kind = "interrupted restore" if todo.interrupted else "restore"
+        click.echo(f"This will put back {todo.restores} files and remove {todo.removes} "
+                   f"created files in {ctx.home}, undoing the {kind} from {todo.source} "
+                   f"({todo.commit[:12]}).", err=True)
         return click.confirm("Continue?", default=False, err=True)
     return confirm
 
@@ -66,7 +98,7 @@ def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | Non
     hook_warnings = outcome.warnings if warnings is None else warnings
     ctx.summary = (f"restore mode={plan.mode} written={applied.written} "
                    f"deleted={applied.deleted} pre_restore={applied.pre_restore[:12]}")
-    ctx.out.data({**plan.as_json(), "pre_restore": applied.pre_restore,
+    ctx.out.data({**plan_json(plan), "pre_restore": applied.pre_restore,
                   "written": applied.written, "deleted": applied.deleted,
                   "secrets_file": str(applied.secrets_file) if applied.secrets_file else None,
                   "warnings": hook_warnings, **(extra or {})})
@@ -97,13 +129,21 @@ def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | Non
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
 @click.option("--force", is_flag=True, help="Restore files whose checksum does not match.")
 @click.option("--skip-sudoers", is_flag=True, help="Leave the sudoers file alone.")
+@click.option("--trust-privileged", is_flag=True,
+              help="Install the source's sudoers rules and root-run scripts even where they "
+              "differ from what flexgit writes (after the confirmation; see --dry-run).")
 @pass_ctx
 def restore_cmd(ctx: Context, source: str, mode: str, user: str | None,
-                source_user: str | None, dry_run: bool, force: bool, skip_sudoers: bool) -> int:
+                source_user: str | None, dry_run: bool, force: bool, skip_sudoers: bool,
+                trust_privileged: bool) -> int:
     """Restore a snapshot or a backup file into the installation.
 
     SOURCE is a revision (latest, latest~2, a tag, an id) or a .flx/.flxx
     file, gzip-compressed or not.
+
+    A backup file's sudoers rules and helper scripts are installed only
+    where flexgit would write the same; others are skipped (exit 3) until
+    --trust-privileged, and --dry-run shows them as diffs.
 
     \b
     Example:
@@ -115,11 +155,12 @@ def restore_cmd(ctx: Context, source: str, mode: str, user: str | None,
     outcome = restore_mod.restore(ctx, source, mode=mode, user=user,
                                   source_user=source_user, dry_run=dry_run,
                                   force=force, skip_sudoers=skip_sudoers,
+                                  trust_privileged=trust_privileged,
                                   confirm=confirmer(ctx, mode, user),
                                   progress=ctx.out.progress)
     ctx.out.progress_done()
     if dry_run:
-        ctx.out.data(outcome.plan.as_json())
+        ctx.out.data(plan_json(outcome.plan))
         print_plan(ctx.out, outcome.plan, all_actions=ctx.out.verbose > 0)
         return OK
     return report(ctx, outcome)
@@ -152,11 +193,14 @@ def rollback(ctx: Context, rev: str | None) -> int:
 def undo(ctx: Context) -> int:
     """Put the installation back as it was before the last restore.
 
+    Asks first (-y answers); refuses the save of another installation (a
+    home copied with its backup/private.git).
+
     \b
     Example:
       flexgit undo
     """
-    res = restore_mod.undo(ctx)
+    res = restore_mod.undo(ctx, confirm=undo_confirmer(ctx))
     ctx.out.data({"undone": res.commit, "restored": res.restored, "removed": res.removed})
     ctx.out.success(f"undid the last restore: {res.restored} files put back, "
                     f"{res.removed} created files removed")

@@ -86,14 +86,19 @@ def backup(backup_type: str, output: str | None, compress: bool, verbose: bool,
 @click.option("-u", "--user", metavar="USERNAME", help="Target username for migration.")
 @click.option("-v", "--verbose", is_flag=True, help="Verbose output.")
 @click.option("-y", "--yes", is_flag=True, help="Skip confirmation prompts.")
+@click.option("--trust-privileged", is_flag=True,
+              help="Install the backup's sudoers rules and root-run scripts even where they "
+              "differ from what flexgit writes (after the confirmation).")
 @click.argument("backup_file", metavar="BACKUP_FILE")
-def restore(mode: str, user: str | None, verbose: bool, yes: bool, backup_file: str) -> int:
+def restore(mode: str, user: str | None, verbose: bool, yes: bool, trust_privileged: bool,
+            backup_file: str) -> int:
     """Restore FlexPBX from a .flx or .flxx backup file (.gz accepted).
 
     \b
     Examples:
       flexpbx-restore ~/backup/latest.flx.gz
       flexpbx-restore -m fresh -y backup.flx
+      flexpbx-restore -m fresh -y --trust-privileged backup.flx
       flexpbx-restore -m migrate -u flexpbx2 backup.flx
     """
     if mode not in MODES:
@@ -105,6 +110,7 @@ def restore(mode: str, user: str | None, verbose: bool, yes: bool, backup_file: 
         raise UsageError("migrate mode needs the target user: -u USERNAME")
     ctx = _context(verbose, yes)
     outcome = restore_mod.restore(ctx, str(path), mode=mode, user=user,
+                                  trust_privileged=trust_privileged,
                                   confirm=confirmer(ctx, mode, user, prompts=WARNINGS_TEXT,
                                                     show_plan=verbose),
                                   progress=ctx.out.progress)

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flexgit import hooks, scan
+from flexgit import hooks
 from flexgit.app import Context, private_repo_of
 from flexgit.errors import Cancelled, FlexgitError, HookFailed, UsageError
-from flexgit.restore import accounts
+from flexgit.restore import accounts, trust, undoing
 from flexgit.restore.apply import JOURNAL, Applied, Undone, open_private, target_lock
 from flexgit.restore.plan import MODES, Plan, Target, build
 
@@ -46,7 +46,9 @@ def _target(ctx: Context, mode: str, user: str | None) -> Target:
     if as_root:
         try:
             st = ctx.home.stat()
-            owner = accounts.Account(scan.user_name(st.st_uid), st.st_uid, st.st_gid,
+            # Asked now, not from scan's cache: the sudoers rules are written
+            # for this name (restore/trust.py).
+            owner = accounts.Account(accounts.name_of(st.st_uid), st.st_uid, st.st_gid,
                                      str(ctx.home))
         except OSError:
             owner = None
@@ -93,7 +95,7 @@ def _base(ctx: Context) -> tuple[Store, Files] | None:
 
 def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = None,
             source_user: str | None = None, dry_run: bool = False, force: bool = False,
-            skip_sudoers: bool = False,
+            skip_sudoers: bool = False, trust_privileged: bool = False,
             confirm: Callable[[Plan], bool] | None = None,
             progress: Callable[[str, int, int], None] | None = None) -> Outcome:
     """Restore `spec` (a revision or a backup file) into the installation.
@@ -117,7 +119,8 @@ def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = 
             # Before any plan: the account renamed in sudoers must be a login account.
             accounts.check_source_account(source.manifest.account)
         return _restore(ctx, source, target, mode, base, dry_run=dry_run, force=force,
-                        skip_sudoers=skip_sudoers, confirm=confirm, progress=progress)
+                        skip_sudoers=skip_sudoers, trust_privileged=trust_privileged,
+                        confirm=confirm, progress=progress)
     finally:
         source.close()
         if src_store is not None:
@@ -128,11 +131,11 @@ def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = 
 
 def _restore(ctx: Context, source: Source, target: Target, mode: str,
              base: tuple[Store, Files] | None, *, dry_run: bool, force: bool,
-             skip_sudoers: bool, confirm: Callable[[Plan], bool] | None,
+             skip_sudoers: bool, trust_privileged: bool, confirm: Callable[[Plan], bool] | None,
              progress: Callable[[str, int, int], None] | None) -> Outcome:
     if dry_run:
-        plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
-                     verbose=ctx.out.verbose > 0, force=force)
+        plan = _plan(ctx, source, target, mode, base, force=force, skip_sudoers=skip_sudoers,
+                     trust_privileged=trust_privileged)
         if (private_repo_of(target.home, ctx.profile) / JOURNAL).exists():
             plan.notes.insert(0, "a previous restore was interrupted; the next restore or "
                               "`flexgit undo` first puts back what it changed")
@@ -148,6 +151,7 @@ def _restore(ctx: Context, source: Source, target: Target, mode: str,
     try:
         applied, plan = _locked_restore(ctx, source, target, mode, base, runner, facts,
                                         force=force, skip_sudoers=skip_sudoers,
+                                        trust_privileged=trust_privileged,
                                         confirm=confirm, progress=progress)
     except HookFailed:
         if made_home:  # the home made for the lock only: leave no trace
@@ -170,12 +174,12 @@ def _hook_facts(source: Source, target: Target, mode: str) -> dict[str, object]:
 def _locked_restore(ctx: Context, source: Source, target: Target, mode: str,
                     base: tuple[Store, Files] | None, runner: hooks.Runner,
                     facts: dict[str, object], *, force: bool, skip_sudoers: bool,
-                    confirm: Callable[[Plan], bool] | None,
+                    trust_privileged: bool, confirm: Callable[[Plan], bool] | None,
                     progress: Callable[[str, int, int], None] | None) -> tuple[Applied, Plan]:
     with target_lock(target.home):
         _finish_interrupted(ctx, target)
-        plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
-                     verbose=ctx.out.verbose > 0, force=force)
+        plan = _plan(ctx, source, target, mode, base, force=force, skip_sudoers=skip_sudoers,
+                     trust_privileged=trust_privileged)
         if confirm is not None and not confirm(plan):
             raise Cancelled("restore cancelled; nothing was changed")
         # After the question, before the pre-restore save and any write.
@@ -192,6 +196,17 @@ def _locked_restore(ctx: Context, source: Source, target: Target, mode: str,
     return applied, plan
 
 
+def _plan(ctx: Context, source: Source, target: Target, mode: str,
+          base: tuple[Store, Files] | None, *, force: bool, skip_sudoers: bool,
+          trust_privileged: bool) -> Plan:
+    """The plan, reviewed for what a source may write without being trusted."""
+    plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
+                 verbose=ctx.out.verbose > 0, force=force)
+    trust.review(plan, source, ctx.profile, trusted=trust.own_snapshot(source, ctx.home),
+                 trust_privileged=trust_privileged)
+    return plan
+
+
 def _finish_interrupted(ctx: Context, target: Target) -> None:
     """A restore that died half-way is undone before anything is planned, so
     the plan sees the installation as it was (never a mix nobody can explain)."""
@@ -201,6 +216,9 @@ def _finish_interrupted(ctx: Context, target: Target) -> None:
     from flexgit.restore.apply import finish_interrupted
 
     with Store.open(path) as private, private.locked("flexgit restore"):
+        todo = undoing.pending(private)
+        if todo is not None:
+            undoing.check_owner(todo, target.home, target.root, path)
         done = finish_interrupted(private)
     if done is not None:
         ctx.out.warn(f"a previous restore was interrupted; put back {done.restored} files "
@@ -221,8 +239,9 @@ def apply_plan(plan: Plan, private: Store,
     return apply(plan, private, progress=progress)
 
 
-def undo(ctx: Context) -> Undone:
-    """Put the installation back as it was before the last restore."""
+def undo(ctx: Context, *, confirm: Callable[[undoing.Pending], bool] | None = None) -> Undone:
+    """Put the installation back as it was before the last restore. Refused
+    when that save is another installation's; `confirm` is asked first."""
     from flexgit.restore.apply import undo_last
 
     path = ctx.private_repo
@@ -231,6 +250,12 @@ def undo(ctx: Context) -> Undone:
     private = Store.open(path)
     try:
         with target_lock(ctx.home), private.locked("flexgit undo"):
+            todo = undoing.pending(private)
+            if todo is None:
+                raise UsageError("nothing to undo: no restore since the last undo")
+            undoing.check_owner(todo, ctx.home, ctx.root, path)
+            if confirm is not None and not confirm(todo):
+                raise Cancelled("undo cancelled; nothing was changed")
             return undo_last(private)
     finally:
         private.close()

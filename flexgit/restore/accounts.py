@@ -40,6 +40,13 @@ def lookup(name: str) -> Account:
     return Account(pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir)
 
 
+def name_of(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
 def current() -> Account:
     pw = pwd.getpwuid(os.geteuid())
     return Account(pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -154,7 +155,10 @@ def save_pre_restore(private: Store, plan: Plan) -> str:
             files[path] = Entry(mode, w.add_blob(data))
             saved[path] = {"mode": stat.S_IMODE(st.st_mode), "uid": st.st_uid,
                            "gid": st.st_gid, "kind": kind}
-        undo = {"home": str(t.home), "root": str(t.root), "mode": plan.mode,
+        # home, root and host: an undo refuses another installation's save
+        # (restore/undoing.py), e.g. in a home copied from another machine.
+        undo = {"home": str(t.home), "root": str(t.root), "host": socket.gethostname(),
+                "mode": plan.mode,
                 "source": plan.source, "time": int(time.time()), "saved": saved,
                 "created": created, "created_dirs": list(created_dirs),
                 # What the restore writes: undo puts back only these (user data

@@ -87,6 +87,17 @@ class Generated:
 
 
 @dataclass
+class Privileged:
+    """A privileged file the source would change that flexgit would not write
+    itself (restore/trust.py): shown as a diff, applied only when trusted."""
+
+    path: str
+    why: str
+    diff: str
+    trusted: bool  # --trust-privileged: it is applied, after the confirmation
+
+
+@dataclass
 class Plan:
     mode: str
     source: str
@@ -99,6 +110,7 @@ class Plan:
     sudoers: list[str] = field(default_factory=list)  # paths to check with visudo
     # A migrate beside the source account's installation on this machine.
     beside: bool = False
+    privileged: list[Privileged] = field(default_factory=list)
     read_blob: Callable[[str], bytes] | None = None  # the source, for Action.blob
     # How the installation's files are sanitized (the profile's rules and the
     # target's sweep), to compare a live file with the source's sanitized one.

@@ -104,9 +104,17 @@ def test_restore_gz_fresh_into_new_home(env: Env, tmp_path: Path) -> None:
     home, root = tmp_path / "h2", tmp_path / "r2"
     home.mkdir()
     root.mkdir()
-    r = run(env, "flexpbx-restore", "-m", "fresh", "-y",
-            str(env.home / "backup" / "latest.flx.gz"), home=home, root=root)
+    latest = str(env.home / "backup" / "latest.flx.gz")
+    # The helper scripts of a backup file are root's: not without the option.
+    r = run(env, "flexpbx-restore", "-m", "fresh", "-y", latest, home=home, root=root)
+    assert r.returncode == 3, r.stderr
+    assert "system/usr/local/bin/flexpbx-backup-helper was not restored: a file root runs " \
+        "that flexgit did not write" in r.stderr
+    assert not (root / "usr/local/bin/flexpbx-backup-helper").exists()
+    r = run(env, "flexpbx-restore", "-m", "fresh", "-y", "--trust-privileged", latest,
+            home=home, root=root)
     assert r.returncode == RESTORED, r.stderr
+    assert (root / "usr/local/bin/flexpbx-backup-helper").is_file()
     assert "Next steps:" in r.stdout
     assert (home / "public_html" / "service-worker.js").is_file()
     assert (root / "etc/asterisk/pjsip.conf").is_file()
@@ -155,8 +163,11 @@ def test_terminal_prompt_answered_yes_shows_progress(env: Env, tmp_path: Path) -
     home, root = tmp_path / "h2", tmp_path / "r2"
     home.mkdir()
     root.mkdir()
-    child = _spawn(env, "-m", "fresh", str(env.home / "backup" / "latest.flx"),
-                   home=home, root=root)
+    child = _spawn(env, "-m", "fresh", "--trust-privileged",
+                   str(env.home / "backup" / "latest.flx"), home=home, root=root)
+    # The question names what root will run that flexgit did not write.
+    child.expect(r"It installs \d+ privileged file\(s\) flexgit did not write, run as root: "
+                 r".*system/usr/local/bin/flexpbx-backup-helper")
     child.expect(r"Continue\? \[y/N\]")
     child.sendline("y")
     child.expect(r"restore \[#+-*\] +\d+% \d+/\d+")

@@ -175,7 +175,7 @@ def test_restore_crash_at_every_point(tmp_path: Path, afterwards: str) -> None:
             assert left == [], f"crash {k}: {left}"
 
         if afterwards == "undo":
-            res = flexgit(h, r, s, "undo")
+            res = flexgit(h, r, s, "-y", "undo")
             if res.returncode == 2 and "nothing to undo" in res.stderr:
                 assert files_of(h, r) == n  # crashed before anything was saved or written
             else:

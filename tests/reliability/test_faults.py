@@ -118,7 +118,7 @@ def test_enospc_during_restore_is_rolled_back(tmp_path: Path,
     if real:
         (base / "filler").unlink()
     assert files_of(home, root) == before
-    r = flexgit(home, root, repo, "undo")
+    r = flexgit(home, root, repo, "-y", "undo")
     assert r.returncode == 2 and "nothing to undo" in r.stderr
 
 

@@ -113,7 +113,7 @@ def test_kill_during_large_restore(tmp_path: Path) -> None:
         # Killed before it saved anything, the restore left no trace; undo would
         # then (rightly) undo the previous, completed restore: not this check.
         if i % 2 and now != new:
-            r = flexgit(home, root, repo, "undo")
+            r = flexgit(home, root, repo, "-y", "undo")
             if r.returncode == 0:
                 assert files_of(home, root) == new
             else:

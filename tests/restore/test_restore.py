@@ -46,7 +46,9 @@ def test_fresh_into_empty_target(env: Env, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from flexgit.cli import cli
-    r = CliRunner().invoke(cli, [*args, "-y", "restore", "-m", "fresh", sha])
+    # Another installation's store: its root-run files need --trust-privileged.
+    r = CliRunner().invoke(cli, [*args, "-y", "restore", "-m", "fresh", "--trust-privileged",
+                                 sha])
     assert r.exit_code == RESTORED, r.output
     home, root = tmp_path / "newhome", tmp_path / "newroot"
     store = env.store()
@@ -101,12 +103,12 @@ def test_merge_keeps_live_secrets_and_user_data_and_undo(env: Env) -> None:
     assert b"FLEXGIT-REDACTED" not in everything
     for rel in env.sample.user_data:
         assert before[str(env.home / rel)] == after[str(env.home / rel)]
-    r = env.run("undo")
+    r = env.run("-y", "undo")
     assert r.exit_code == 0, r.output
     restored = tree_state(env.home, env.root)
     for k, v in before.items():
         assert restored.get(k) == v, k
-    r = env.run("undo")
+    r = env.run("-y", "undo")
     assert r.exit_code == 2 and "nothing to undo" in r.stderr
 
 
@@ -184,7 +186,7 @@ def test_undo_keeps_edits_made_after_the_restore(env: Env) -> None:
     user = env.home / "users" / "2001.json"
     user.write_text('{"password_hash": "changed-after-the-restore"}\n')
     conf.write_text("; edited after the restore\n")
-    r = env.run("undo")
+    r = env.run("-y", "undo")
     assert r.exit_code == 0, r.output
     assert user.read_text() == '{"password_hash": "changed-after-the-restore"}\n'
     assert conf.read_text() == "; broken\n"
@@ -221,7 +223,7 @@ def test_a_backup_file_cannot_write_outside_what_the_profile_manages(env: Env) -
     acts = {a["path"]: a for a in json.loads(r.stdout)["actions"]}
     assert acts["home/.ssh/authorized_keys"]["action"] == "skip"
     assert acts["home/backup/private.git/refs/heads/pre-restore"]["action"] == "skip"
-    assert env.run("undo").exit_code == 0
+    assert env.run("-y", "undo").exit_code == 0
 
 
 def test_evil_template_names_are_refused(env: Env) -> None:
@@ -279,7 +281,9 @@ def test_restore_without_visudo_skips_the_sudoers_file_with_a_warning(
     from click.testing import CliRunner
 
     from flexgit.cli import cli
-    r = CliRunner().invoke(cli, [*args, "-y", "restore", "-m", "fresh", sha])
+    # Another installation's store: its root-run files need --trust-privileged.
+    r = CliRunner().invoke(cli, [*args, "-y", "restore", "-m", "fresh", "--trust-privileged",
+                                 sha])
     assert r.exit_code == 3, r.output
     warnings = [line for line in r.stderr.splitlines() if "sudoers" in line]
     assert warnings == ["warning: system/etc/sudoers.d/flexpbx-asterisk was not restored: "

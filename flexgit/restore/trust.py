@@ -1,0 +1,275 @@
+"""What a restore may write without anyone vouching for it.
+
+A backup file is untrusted input and a restore runs as root. Two reviews of
+a built plan, after `plan.build`:
+
+* privileged files (the sudoers snippets, the helper scripts, anything a
+  sudoers file lets the account run) from a source that is not this
+  installation's own snapshot are written only when flexgit would write the
+  same (sudoers: by meaning, see restore/sudoers.py) or with
+  --trust-privileged; otherwise they are skipped with a warning and shown as
+  a diff;
+* symlinks from any source that would point outside the installation, or
+  into its backup directory, are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import re
+import socket
+import stat
+from pathlib import Path
+
+from flexgit import diff as diff_mod
+from flexgit.profile import Profile
+from flexgit.restore import accounts, sudoers
+from flexgit.restore.plan import Action, Plan, Privileged, Target
+from flexgit.restore.source import Source
+from flexgit.store import LINK
+
+SUDOERS_DIR = "system/etc/sudoers.d/"
+_MAX_HOPS = 40  # as the kernel's ELOOP limit
+
+
+def own_snapshot(source: Source, home: Path) -> bool:
+    """A snapshot of the store (not a backup file) that this installation
+    made: its manifest names this home and this host. A store copied from
+    another installation, or a revision of someone else's, is not."""
+    man = source.manifest
+    return source.scratch is None and man.home == str(home) and \
+        man.host == socket.gethostname()
+
+
+def account_name(target: Target) -> str:
+    """The account the sudoers rules are for: the target account, else the
+    owner of the home (as the system knows it), else the one running this."""
+    if target.account is not None:
+        return target.account.name
+    try:
+        return accounts.name_of(os.stat(target.home).st_uid)
+    except OSError:
+        return accounts.name_of(os.geteuid())
+
+
+def review(plan: Plan, source: Source, profile: Profile, *, trusted: bool,
+           trust_privileged: bool) -> None:
+    """Change `plan` in place: untrusted privileged writes become skips (or,
+    with trust_privileged, stay and are listed for the confirmation), and
+    links leaving the installation become skips."""
+    _links(plan, profile)
+    if trusted:
+        return
+    user = account_name(plan.target)
+    privileged = _privileged_globs(plan, source, profile)
+    # One file of flexgit's own rules, where the account has none at all.
+    own_rules = not any((plan.target.root / "etc/sudoers.d").glob("flexpbx*"))
+    for i, a in enumerate(plan.actions):
+        if not a.writes or a.action == "delete" or not _is_privileged(a.path, privileged):
+            continue
+        plan.actions[i] = _decide(plan, a, user, profile, trust_privileged, own_rules)
+        own_rules = own_rules and plan.actions[i].action == "skip"
+
+
+def _decide(plan: Plan, a: Action, user: str, profile: Profile, trust: bool,
+            own_rules: bool) -> Action:
+    is_sudoers = a.path.startswith(SUDOERS_DIR)
+    data = plan.data_of(a) if a.action in ("create", "update", "merge") else None
+    live = _live(plan.target, a.path)
+    if is_sudoers and data is not None and a.kind == "file":
+        why = sudoers.beyond(data, user, profile, installed=live)
+        if why is None:
+            return a  # nothing flexgit would not write itself
+    elif data is not None:
+        why = "a file root runs that flexgit did not write"
+    else:
+        why = f"its mode or owner would change ({a.reason})"
+    reference = live if live is not None else (
+        sudoers.flexgit_rules(user, profile) if is_sudoers else b"")
+    shown = diff_mod.render(diff_mod.Change(a.path, "M", None, None),
+                            plan.sanitized(a.path, reference),
+                            plan.sanitized(a.path, data if data is not None else reference),
+                            label_a="installed" if live is not None else "flexgit",
+                            label_b="backup")
+    if a.kind == "link":
+        shown += f"  a symlink to {(data or b'').decode('utf-8', 'replace')}\n"
+    plan.privileged.append(Privileged(a.path, why, shown, trust))
+    if trust:
+        # Root-run files are never left writable by others, trusted or not.
+        if a.mode is not None:
+            a.mode &= 0o755
+        if plan.target.as_root:
+            a.uid, a.gid = 0, 0
+        a.reason = "privileged, trusted by --trust-privileged"
+        return a
+    if is_sudoers and own_rules and a.kind == "file":
+        # Nothing installed: the account still gets its rules, flexgit's own.
+        rules = sudoers.flexgit_rules(user, profile)
+        plan.warnings.append(f"{a.path}: the backup's sudoers was not installed: {why}; "
+                             f"flexgit's own rules for {user} were written instead (see "
+                             f"the diff in `flexgit restore --dry-run`; --trust-privileged "
+                             f"installs the backup's)")
+        return Action(a.path, "create", "flexgit's rules instead of the backup's",
+                      data=rules, mode=0o440, uid=0 if plan.target.as_root else None,
+                      gid=0 if plan.target.as_root else None,
+                      sha256=hashlib.sha256(rules).hexdigest())
+    if a.path in plan.sudoers:
+        plan.sudoers.remove(a.path)
+    plan.warnings.append(f"{a.path} was not restored: {why} (see the diff in `flexgit restore "
+                         f"--dry-run`; --trust-privileged installs it)")
+    return Action(a.path, "skip", "privileged: not trusted (--trust-privileged)", kind=a.kind)
+
+
+def _live(t: Target, path: str) -> bytes | None:
+    base, rel = t.abspath(path)
+    p = base / rel
+    try:
+        st = os.lstat(p)
+    except OSError:
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return os.readlink(p).encode("utf-8", "surrogateescape")
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(fd, "rb") as f:
+        return f.read()
+
+
+# --- which paths are privileged ---------------------------------------------
+
+
+def _privileged_globs(plan: Plan, source: Source, profile: Profile) -> list[re.Pattern[str]]:
+    """Tree-path patterns of every file root may run for the account: the
+    sudoers snippets, the helper scripts, and each command a sudoers file
+    (the source's or the installed ones) names."""
+    t = plan.target
+    named: list[str] = list(sudoers.script_globs(profile))
+    for path, entry in source.files.items():
+        if path.startswith(SUDOERS_DIR) and entry.mode != LINK:
+            named += sudoers.commands_in(source.read(entry))
+    installed = t.root / "etc/sudoers.d"
+    if installed.is_dir() and not installed.is_symlink():
+        for f in sorted(installed.iterdir()):
+            if f.is_file() and not f.is_symlink():
+                named += sudoers.commands_in(f.read_bytes())
+    pats = [re.compile(re.escape(SUDOERS_DIR) + r".*", re.IGNORECASE)]
+    home = t.home_in_content.rstrip("/")
+    for cmd in named:
+        cmd = posixpath.normpath(cmd)
+        if cmd == home or cmd.startswith(home + "/"):
+            tree = "home/" + cmd[len(home) + 1:]
+        else:
+            tree = "system/" + cmd.lstrip("/")
+        pats.append(re.compile(_glob_regex(tree), re.IGNORECASE))
+    return pats
+
+
+def _glob_regex(glob: str) -> str:
+    """sudo's fnmatch with FNM_PATHNAME: `*` and `?` never match `/`."""
+    out = []
+    for ch in glob:
+        out.append("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch))
+    return "".join(out) + r"\Z"
+
+
+def _is_privileged(path: str, pats: list[re.Pattern[str]]) -> bool:
+    # Case-blind: on a case-insensitive file system FLEXPBX-X is flexpbx-x.
+    return any(p.match(path) for p in pats)
+
+
+# --- symlinks ------------------------------------------------------------------
+
+
+def _links(plan: Plan, profile: Profile) -> None:
+    t = plan.target
+    links = {a.path: plan.data_of(a).decode("utf-8", "surrogateescape")
+             for a in plan.actions if a.kind == "link" and a.writes and a.action != "delete"}
+    for i, a in enumerate(plan.actions):
+        if a.path not in links or a.action == "skip":
+            continue
+        why = _link_problem(a.path, links, t, profile)
+        if why is not None:
+            plan.actions[i] = Action(a.path, "skip", f"symlink {why}", kind="link")
+            plan.warnings.append(f"{a.path} was not restored: the symlink {why}")
+
+
+def _link_problem(path: str, links: dict[str, str], t: Target, profile: Profile) -> str | None:
+    """Where the link at `path` leads, followed through every link of the
+    plan and of the disk, and why that is not inside the installation."""
+    side = path.split("/", 1)[0]
+    where = _resolve(path, links, t)
+    shown = f"-> {links[path]}"
+    if where is None:
+        return f"{shown} loops"
+    wside, _, wrel = where.partition("/")
+    backup = profile.backup_dir
+    if wside == "home":
+        if wrel == "":
+            return f"{shown} leads to the home itself, backup directory included"
+        low = wrel.lower()  # a case-insensitive file system has one BACKUP/backup
+        if low == backup.lower() or low.startswith(backup.lower() + "/"):
+            return f"{shown} points into the backup directory"
+        if side == "system":
+            return f"{shown} makes a system file the account's"
+        return None
+    if wrel and profile.category_of("system", wrel, "flxx") is not None and \
+            not profile.excluded("system", wrel):
+        return None if side == "system" else f"{shown} exposes a system file in the home"
+    return f"{shown} points outside the installation"
+
+
+def _resolve(path: str, links: dict[str, str], t: Target) -> str | None:
+    """The tree path (home/… or system/…) of what the link at `path` finally
+    names, each component followed through the plan's links and the disk's
+    as the kernel would; None when it loops. Absolute targets are read as the
+    installation sees them: the home by its own path, the rest under the
+    system root."""
+    home = [p for p in t.home_in_content.split("/") if p]
+    side, _, rel = path.partition("/")
+    cur = ((home if side == "home" else []) + rel.split("/"))[:-1]
+    todo = links[path].split("/")
+    if links[path].startswith("/"):
+        cur = []
+    hops = 0
+    while todo:
+        part = todo.pop(0)
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if cur:  # /.. is /
+                cur.pop()
+            continue
+        cur.append(part)
+        key = _tree(cur, home)
+        target = links.get(key)
+        if target is None:
+            target = _disk_link(t, key)
+        if target is None:
+            continue
+        hops += 1
+        if hops > _MAX_HOPS:
+            return None
+        cur.pop()
+        if target.startswith("/"):
+            cur = []
+        todo = target.split("/") + todo
+    return _tree(cur, home)
+
+
+def _tree(parts: list[str], home: list[str]) -> str:
+    if parts[:len(home)] == home:
+        return "home/" + "/".join(parts[len(home):])
+    return "system/" + "/".join(parts)
+
+
+def _disk_link(t: Target, tree_path: str) -> str | None:
+    base, rel = t.abspath(tree_path)
+    if not rel:
+        return None
+    try:
+        return os.readlink(base / rel)
+    except OSError:
+        return None
