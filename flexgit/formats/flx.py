@@ -302,6 +302,8 @@ def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
     # (fail closed); a private snapshot's file holds user data by design.
     gate = None if private or store.is_private else ExportGate(profile.audit_allow)
     final = _free_name(out_dir, when, plan.backup_type, compress, private, enc)
+    # What a killed export left (a live one's temp is flock'ed and stays).
+    fsutil.remove_stale_temps(out_dir)
     tmp, f = fsutil.open_temp(out_dir)
     try:
         with (crypto.encrypting(f, recipients) if enc else contextlib.nullcontext(f)) as target:
