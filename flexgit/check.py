@@ -49,7 +49,10 @@ def _leftovers(repo: Path) -> list[Path]:
     return out
 
 
-def check(path: Path, *, read_data: bool = False, repair: bool = False) -> CheckReport:
+def check(path: Path, *, read_data: bool = False, repair: bool = False,
+          export_dir: Path | None = None) -> CheckReport:
+    """`export_dir`: where exports are written; a killed export's temp file
+    there is a leftover too (a live export's is flock'ed and not touched)."""
     report = CheckReport(str(path))
     lock = path / "flexgit.lock"
     holder = fsutil.read_lock(lock) if lock.exists() else None
@@ -71,6 +74,13 @@ def check(path: Path, *, read_data: bool = False, repair: bool = False) -> Check
         else:
             report.problems.append(Problem(rel, "leftover of an interrupted write"
                                            + ("" if report.in_use else "; --repair removes it")))
+    for p in fsutil.stale_temps(export_dir) if export_dir is not None else []:
+        if repair:
+            fsutil.remove_quietly(p)
+            report.repaired.append(f"removed leftover of a killed export {p}")
+        else:
+            report.problems.append(Problem(str(p), "leftover of a killed export; "
+                                                   "--repair removes it"))
     with Store.open(path) as store:
         _check_history(store, report, read_data)
         if read_data:

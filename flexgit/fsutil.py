@@ -9,6 +9,7 @@ writing, so a crash leaves either the old or the new bytes there.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -39,12 +40,58 @@ def _temp_name(directory: Path) -> Path:
     return directory / f"{TEMP_PREFIX}{secrets.token_hex(6)}"
 
 
+# A temp file younger than this is never taken for a leftover: it may be one
+# that is not flock'ed (a lock's, a symlink's) or one a microsecond old.
+TEMP_GRACE_SECONDS = 10
+
+
 def open_temp(directory: Path) -> tuple[Path, BinaryIO]:
-    """A new 0600 temp file beside the final name, opened exclusively."""
+    """A new 0600 temp file beside the final name, opened exclusively.
+
+    It is flock'ed until renamed or closed: the kernel drops the lock when the
+    writer dies (even by kill -9), which is how `stale_temps` tells a killed
+    writer's leftover from a live writer's file, with no pid that may be reused."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     tmp = _temp_name(directory)
     fd = os.open(tmp, flags, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new file: nobody else holds it
     return tmp, os.fdopen(fd, "wb")
+
+
+def stale_temps(directory: Path) -> list[Path]:
+    """Temp files in `directory` that no live process writes: not flock'ed by
+    anyone, and older than TEMP_GRACE_SECONDS."""
+    out: list[Path] = []
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return out
+    now = time.time()
+    for e in entries:
+        if not e.name.startswith(TEMP_PREFIX) or not e.is_file(follow_symlinks=False):
+            continue
+        try:
+            if now - e.stat(follow_symlinks=False).st_mtime <= TEMP_GRACE_SECONDS:
+                continue
+            fd = os.open(e.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live writer holds it
+        finally:
+            os.close(fd)
+        out.append(Path(e.path))
+    return out
+
+
+def remove_stale_temps(directory: Path) -> list[Path]:
+    """Remove `stale_temps(directory)`; the paths removed."""
+    found = stale_temps(directory)
+    for p in found:
+        remove_quietly(p)
+    return found
 
 
 def _discard(tmp: Path, f: BinaryIO, final: Path, e: BaseException) -> BaseException:
@@ -76,9 +123,11 @@ def commit_temp(
         if uid is not None or gid is not None:
             os.fchown(f.fileno(), -1 if uid is None else uid, -1 if gid is None else gid)
         os.fchmod(f.fileno(), mode)
-        f.close()
         faults.point("replace")
+        # Renamed while still open, so its lock covers it until it has its
+        # final name (a cleaner never sees an unlocked temp of a live writer).
         os.replace(tmp, final)
+        f.close()
     except BaseException as e:
         raise _discard(tmp, f, final, e) from None
     fsync_dir(final.parent)

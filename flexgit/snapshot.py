@@ -21,6 +21,7 @@ from typing import Any
 from flexgit import content, faults, sanitize, scan
 from flexgit import known as known_mod
 from flexgit.errors import FlexgitError, UsageError
+from flexgit.formats.limits import clash_problem, folded_pairs
 from flexgit.manifest import (
     MANIFEST_PATH,
     REPORT_PATH,
@@ -291,6 +292,12 @@ def collect(store: Store, inst: Installation, profile: Profile, backup_type: str
             out.warnings.append(f"skipped {item.path}: {item.reason}")
         else:
             found.append(item)
+    pairs = folded_pairs(f.path for f in found)
+    if pairs:
+        # Both are kept: the store is git and holds both, a restore to this
+        # file system needs both; only a backup file cannot carry the pair.
+        out.warnings.append(f"{clash_problem(pairs)}: both are kept in the snapshot, but "
+                            f"`flexgit export` refuses it until one is renamed")
 
     trusted = cache.head is not None and cache.head == store.head()
 

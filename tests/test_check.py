@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 from tests.conftest import Env
@@ -93,3 +96,71 @@ def test_missing_object_is_named(env: Env) -> None:
     r = env.run("check")
     assert r.exit_code == 4
     assert "ghost.txt: object 1111111111111111111111111111111111111111 is missing" in r.stdout
+
+
+def _slow_export(env: Env) -> subprocess.Popen[bytes]:
+    """`flexgit export -c` of a snapshot with a 48 MB image: long enough to be
+    caught mid-write. Returns once its temp file has data in it."""
+    big = env.home / "public_html" / "img" / "big.png"
+    big.parent.mkdir(parents=True, exist_ok=True)
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(48 << 20))
+    assert env.run("snapshot").exit_code in (0, 3)
+    proc = subprocess.Popen([sys.executable, "-m", "flexgit", *env.args(), "export", "-c"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        temps = list((env.home / "backup").glob(".flexgit-tmp-*"))
+        if temps and temps[0].stat().st_size > (1 << 20):
+            return proc
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.005)
+    proc.kill()
+    raise AssertionError("the export never wrote its temp file")
+
+
+def _age(path: Path) -> None:
+    """As if the grace period (fsutil.TEMP_GRACE_SECONDS) had passed."""
+    old = time.time() - 60
+    os.utime(path, (old, old))
+
+
+def test_a_killed_exports_temp_is_removed_by_repair_and_by_the_next_export(env: Env) -> None:
+    proc = _slow_export(env)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    backup = env.home / "backup"
+    [left] = backup.glob(".flexgit-tmp-*")
+    _age(left)
+    r = env.run("check")
+    assert r.exit_code == 4
+    assert f"{left}: leftover of a killed export; --repair removes it" in r.stdout
+    r = env.run("check", "--repair")
+    assert r.exit_code == 0, r.output
+    assert f"repaired: removed leftover of a killed export {left}" in r.stderr + r.stdout
+    assert not left.exists()
+    # killed again; this time the next export cleans up
+    proc = _slow_export(env)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    [left] = backup.glob(".flexgit-tmp-*")
+    _age(left)
+    assert env.run("export").exit_code == 0
+    assert not left.exists() and not list(backup.glob(".flexgit-tmp-*"))
+
+
+def test_a_live_exports_temp_is_not_touched(env: Env) -> None:
+    proc = _slow_export(env)
+    proc.send_signal(signal.SIGSTOP)  # alive, holding its temp file, not writing
+    try:
+        backup = env.home / "backup"
+        [live] = backup.glob(".flexgit-tmp-*")
+        _age(live)
+        r = env.run("check", "--repair")
+        assert r.exit_code == 0, r.output
+        assert env.run("export").exit_code == 0
+        assert live.exists()
+    finally:
+        proc.send_signal(signal.SIGCONT)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert not live.exists() and not list(backup.glob(".flexgit-tmp-*"))

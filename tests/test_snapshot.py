@@ -190,3 +190,27 @@ def test_non_utf8_file_name_is_skipped_with_a_warning(env: Env) -> None:
     assert res.id is not None
     assert any("not valid UTF-8" in w for w in res.warnings)
     fsck(env.repo)
+
+
+NFC, NFD = "caf\u00e9.php", "cafe\u0301.php"
+
+
+@pytest.mark.parametrize("first, second, shown", [
+    ("Login.php", "login.php", "'home/public_html/api/Login.php' and "
+                               "'home/public_html/api/login.php'"),
+    (NFC, NFD, "'home/public_html/api/cafe\\u0301.php' and 'home/public_html/api/caf\\xe9.php'"),
+])
+def test_names_one_file_system_would_merge_are_kept_and_reported(
+        env: Env, first: str, second: str, shown: str) -> None:
+    api = env.sample.home / "public_html" / "api"
+    (api / first).write_text("<?php echo 'first';\n")
+    (api / second).write_text("<?php echo 'second';\n")
+    r = env.run("snapshot")
+    assert r.exit_code == 3, r.output
+    assert (f"{shown} are one name on a case-insensitive or normalising file system: both "
+            f"are kept in the snapshot, but `flexgit export` refuses it until one is renamed"
+            in r.stderr), r.stderr
+    listed = env.git("ls-tree", "-r", "--name-only", "-z", "main").decode().split("\0")
+    assert f"home/public_html/api/{first}" in listed
+    assert f"home/public_html/api/{second}" in listed
+    assert f"home/public_html/api/{first}" != f"home/public_html/api/{second}"

@@ -76,7 +76,8 @@ def check(ctx: Context, read_data: bool, repair: bool, private: bool) -> int:
     path = ctx.private_repo if private else ctx.repo
     if not (path / "flexgit").exists():
         raise NoRepository(f"no flexgit repository at {path}; run `flexgit init` or pass --repo")
-    report = check_mod.check(path, read_data=read_data, repair=repair)
+    report = check_mod.check(path, read_data=read_data, repair=repair,
+                             export_dir=ctx.home / ctx.profile.backup_dir)
     ctx.out.data(report.as_json())
     for r in report.repaired:
         ctx.out.info(f"repaired: {r}")

@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 from flexgit import crypto, fsutil
 from flexgit.audit.gate import ExportGate
 from flexgit.errors import FlexgitError, UsageError
+from flexgit.formats.limits import clash_problem, folded_pairs
 from flexgit.formats.pgzip import ParallelGzip
 from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta
 from flexgit.profile import Profile
@@ -163,6 +164,12 @@ def _load(store: Store, sha: str, profile: Profile, backup_type: str | None) -> 
         manifest.templates = {}
         manifest.backup_type = target
         counts = {p: c for p, c in counts.items() if p in kept}
+    pairs = folded_pairs([p for p, _, _ in entries] + list(manifest.empty_dirs))
+    if pairs:
+        # import, verify and restore refuse such a file as a whole: never write it.
+        raise FlexgitError(f"{where}: {clash_problem(pairs)}, which no backup file can hold "
+                           f"(import refuses it); rename one, take a new snapshot and export "
+                           f"that")
     created = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.time))
     return _Plan(sha, None if dropped else info.tree, created, target, manifest, entries,
                  counts, rules_digest)
@@ -295,6 +302,8 @@ def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
     # (fail closed); a private snapshot's file holds user data by design.
     gate = None if private or store.is_private else ExportGate(profile.audit_allow)
     final = _free_name(out_dir, when, plan.backup_type, compress, private, enc)
+    # What a killed export left (a live one's temp is flock'ed and stays).
+    fsutil.remove_stale_temps(out_dir)
     tmp, f = fsutil.open_temp(out_dir)
     try:
         with (crypto.encrypting(f, recipients) if enc else contextlib.nullcontext(f)) as target:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 GiB = 1 << 30
@@ -94,16 +95,30 @@ class PathSet:
     def add(self, path: str) -> str | None:
         """Record the leaf `path` (a file, symlink or empty directory); a problem
         when it clashes with one recorded before."""
+        clash = self.clash(path)
+        if clash is None:
+            return None
+        other, how = clash
+        if how == "same":
+            return "duplicate path"
+        if how == "folded":
+            return f"duplicate of {other!r} after case-folding or Unicode normalisation"
+        if how == "dir":
+            return f"is also a directory ({other!r} is below it)"
+        return f"is below {other!r}, which is not a directory"
+
+    def clash(self, path: str) -> tuple[str, str] | None:
+        """`add`, giving the path recorded before that `path` clashes with and
+        how: "same", "folded" (case or normalisation), "dir" (`path` is a
+        directory of it) or "below" (`path` is below it)."""
         key = fold(path)
         if key == path:
             key = path  # one string for both (most paths): memory per file counts
         other = self._files.get(key)
         if other is not None:
-            if other == path:
-                return "duplicate path"
-            return f"duplicate of {other!r} after case-folding or Unicode normalisation"
+            return other, "same" if other == path else "folded"
         if key in self._dirs:
-            return f"is also a directory ({self._dirs[key]!r} is below it)"
+            return self._dirs[key], "dir"
         # Folding never adds, drops or moves a "/" (casefold maps characters one
         # by one, NFC composes nothing with "/"), so the folded prefixes are the
         # prefixes of the folded path.
@@ -113,10 +128,38 @@ class PathSet:
             prefixes.append(key[:at])
             at = key.find("/", at + 1)
         for prefix in prefixes:
-            clash = self._files.get(prefix)
-            if clash is not None:
-                return f"is below {clash!r}, which is not a directory"
+            below = self._files.get(prefix)
+            if below is not None:
+                return below, "below"
         self._files[key] = path
         for prefix in prefixes:
             self._dirs.setdefault(prefix, path)
         return None
+
+
+def folded_pairs(paths: Iterable[str]) -> list[tuple[str, str]]:
+    """Pairs of leaf paths (files, links, empty directories) that one name on
+    a case-insensitive or normalising file system would have to hold both of:
+    what a backup file's reader refuses (as `PathSet`). Each pair is (earlier
+    path, later path) in sorted order."""
+    seen = PathSet()
+    pairs = []
+    for path in sorted(paths):
+        clash = seen.clash(path)
+        if clash is not None:
+            pairs.append((clash[0], path))
+    return pairs
+
+
+def pair_text(a: str, b: str) -> str:
+    """Two clashing paths as a line shows them: escaped when not ASCII, since
+    an NFC and an NFD name print alike."""
+    return f"{a!r} and {b!r}" if a.isascii() and b.isascii() else f"{a!a} and {b!a}"
+
+
+def clash_problem(pairs: list[tuple[str, str]]) -> str:
+    """One line for `folded_pairs`' result (not empty): the first pair named."""
+    a, b = pairs[0]
+    more = f" (and {len(pairs) - 1} more pair(s))" if len(pairs) > 1 else ""
+    return (f"{pair_text(a, b)} are one name on a case-insensitive or normalising file "
+            f"system{more}")

@@ -1,8 +1,11 @@
 """Streaming reader of `.flx`/`.flxx` files, ours and the original tools'.
 
-The file is parsed as a stream of JSON events (ijson), so a file entry is held
-in memory only while it is checked: memory grows with the largest single file,
-never with the number of files or the size of the backup. Every entry is
+The file is parsed as a stream of JSON events (flexgit.formats.jsonstream), so
+a file entry is held in memory only while it is checked: memory grows with the
+largest single file, never with the number of files or the size of the backup.
+Every value is bounded while it streams in: an entry's content by the `size`
+declared before it, its other fields and each top-level field by a fixed
+budget, so a bomb is refused after reading about as much as it declares. Every entry is
 validated (FORMAT.md "Limits") and handed to a callback; the caller decides
 what a problem means (import refuses, verify lists them all).
 """
@@ -22,10 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import ijson
-
 from flexgit import crypto
 from flexgit.errors import BadInput
+from flexgit.formats.jsonstream import JSONError, Lexer, Overrun
 from flexgit.formats.limits import Limits, PathSet, path_problem
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -37,6 +39,15 @@ _HASH = re.compile(r"sha256:([0-9a-fA-F]{64})")
 _MODE = re.compile(r"[0-7]{1,7}")
 _MAX_DEPTH = 64
 _READ_SIZE = 1 << 16
+# What an entry may take besides its content (path, hash, mode, rule counts...),
+# and what one top-level field may take (settings, templates, the manifest head).
+ENTRY_FIELDS = 1 << 20
+TOP_FIELD = 64 << 20
+# The most an entry's content may hold when no size came before it.
+UNSIZED_CONTENT = 32 << 20
+# A content string may take twice its base64 length in the file: PHP's
+# json_encode writes every "/" as "\/". Slack covers the ": " before it.
+_CONTENT_SLACK = 4096
 
 Event = tuple[str, Any]
 ProblemFn = Callable[[str, str], None]
@@ -195,11 +206,12 @@ class Reader:
             inner: Any = gzip.GzipFile(fileobj=source, mode="rb") if self.compressed else source
             what = "the inflated content" if self.compressed else "the file"
             stream = _Limited(inner, self.limits.max_bytes, self.name, what)
+            self._lexer = Lexer(stream)
             try:
-                events: Iterator[Event] = ijson.basic_parse(stream, use_float=True,
-                                                            buf_size=_READ_SIZE)
-                self._document(events, on_entry, on_problem)
-            except ijson.JSONError as e:
+                self._document(self._lexer.events(), on_entry, on_problem)
+            except Overrun as e:
+                raise self.invalid(e.why) from None
+            except JSONError as e:
                 raise self.invalid(f"not valid JSON: {_first_line(e)}") from None
             except EOFError:
                 raise self.invalid("truncated gzip: the file ends before the compressed "
@@ -218,10 +230,12 @@ class Reader:
 
     def _document(self, events: Iterator[Event], on_entry: Callable[[FileEntry], None],
                   on_problem: ProblemFn) -> None:
+        self._bound(TOP_FIELD, f"more than {TOP_FIELD} bytes before the top-level object")
         ev, _ = next(events, ("end", None))
         if ev != "start_map":
             raise self.invalid("not a backup file: the top level is not a JSON object")
         fields = self.header.fields
+        self._bound(TOP_FIELD, f"a top-level key is longer than {TOP_FIELD} bytes")
         for ev, value in events:
             if ev == "end_map":
                 break
@@ -232,7 +246,10 @@ class Reader:
                 fields[key] = None  # marks it seen; entries are not kept
                 self._files(events, on_entry, on_problem)
             else:
+                self._bound(TOP_FIELD, f"field {label_of(key, 0)!r} is larger than the limit "
+                                       f"of {TOP_FIELD} bytes")
                 fields[key] = self._value(events, key, 1)
+            self._bound(TOP_FIELD, f"a top-level key is longer than {TOP_FIELD} bytes")
         for _ in events:  # the parser reports trailing garbage only when drained
             pass
         self._check_header()
@@ -246,14 +263,7 @@ class Reader:
         if depth > _MAX_DEPTH:
             raise self.invalid(f"{where}: JSON nested too deeply")
         if ev == "start_map":
-            out: dict[str, Any] = {}
-            for ev2, key in events:
-                if ev2 == "end_map":
-                    return out
-                if key in out:
-                    raise self.invalid(f"{where}: duplicate key {key!r}")
-                out[key] = self._value(events, f"{where}.{key}", depth + 1)
-            raise self.invalid("not valid JSON: premature end")
+            return self._map(events, where, depth)
         if ev == "start_array":
             items: list[Any] = []
             for ev2, v2 in events:
@@ -276,13 +286,70 @@ class Reader:
             if self.header.entries > self.limits.max_entries:
                 raise self.invalid(f"more than {self.limits.max_entries} file entries "
                                    f"(FLEXGIT_MAX_ENTRIES)")
-            item = self._build(ev, value, events, f"files[{index}]", 2)
+            item = self._item(events, index) if ev == "start_map" else \
+                self._build(ev, value, events, f"files[{index}]", 2)
             if not isinstance(item, dict):
                 on_problem(f"files[{index}]", "entry is not a JSON object")
                 continue
             entry = self._entry(index, item, on_problem)
             if entry is not None:
                 on_entry(entry)
+
+    def _bound(self, budget: int, why: str) -> None:
+        """What is read next must end within `budget` bytes from here."""
+        self._lexer.stop_at = self._lexer.offset + budget
+        self._lexer.why = why
+
+    def _map(self, events: Iterator[Event], where: str, depth: int,
+             before: Callable[[str, dict[str, Any]], None] | None = None) -> dict[str, Any]:
+        """An object (its `{` read); `before(key, so_far)` runs before each value."""
+        out: dict[str, Any] = {}
+        for ev, key in events:
+            if ev == "end_map":
+                return out
+            if key in out:
+                raise self.invalid(f"{where}: duplicate key {key!r}")
+            if before is not None:
+                before(key, out)
+            out[key] = self._value(events, f"{where}.{key}", depth + 1)
+        raise self.invalid("not valid JSON: premature end")
+
+    def _item(self, events: Iterator[Event], index: int) -> dict[str, Any]:
+        """One entry's object (its `{` read), each field bounded as it streams:
+        the content by the size declared before it, the rest by ENTRY_FIELDS."""
+        where = f"files[{index}]"
+        fields = (ENTRY_FIELDS, f"{where}: the entry's fields are larger than {ENTRY_FIELDS} "
+                                f"bytes")
+        self._bound(*fields)
+        after_content = False
+
+        def before(key: str, so_far: dict[str, Any]) -> None:
+            nonlocal after_content
+            if key == "content":
+                self._bound(*self._content_budget(so_far, index))
+                after_content = True
+            elif after_content:  # once: the fields after it share one budget
+                self._bound(*fields)
+                after_content = False
+
+        return self._map(events, where, 2, before)
+
+    def _content_budget(self, item: dict[str, Any], index: int) -> tuple[int, str]:
+        """How far a content string may reach, and the line when it goes further."""
+        label = label_of(item.get("path"), index)
+        size = item.get("size")
+        if isinstance(size, int) and not isinstance(size, bool) and \
+                0 <= size <= self.limits.max_bytes:
+            return (2 * 4 * ((size + 2) // 3) + _CONTENT_SLACK,
+                    f"{label}: content is longer than its declared size of {size} bytes; "
+                    f"refused without reading further")
+        # No usable size before the content (a writer that sorts keys puts
+        # "content" first): nothing says how long it may be, so a fixed cap
+        # keeps such an entry from reading gigabytes into memory.
+        return (2 * 4 * ((UNSIZED_CONTENT + 2) // 3) + _CONTENT_SLACK,
+                f"{label}: content comes before a valid 'size' and is longer than "
+                f"{UNSIZED_CONTENT} bytes; write 'size' before 'content' (as flexgit "
+                f"and the original tools do) for larger files")
 
     # --- one entry ----------------------------------------------------------
 

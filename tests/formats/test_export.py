@@ -172,3 +172,23 @@ def test_export_memory_does_not_grow_with_file_count(env: Env, n_files: int) -> 
         tracemalloc.stop()
     assert res.bytes > 6 << 20
     assert peak < 3 << 20, peak
+
+
+@pytest.mark.parametrize("first, second", [("Config.php", "config.php"),
+                                           ("caf\u00e9.php", "cafe\u0301.php")])
+def test_export_refuses_a_pair_import_would_refuse(env: Env, first: str, second: str) -> None:
+    api = env.sample.home / "public_html" / "api"
+    (api / first).write_text("<?php echo 'first';\n")
+    (api / second).write_text("<?php echo 'second';\n")
+    assert env.run("snapshot").exit_code == 3
+    out = env.sample.home / "backup"
+    before = sorted(os.listdir(out)) if out.exists() else []
+    r = env.run("export", "-c")
+    assert r.exit_code == 1, r.output
+    a, b = sorted((f"home/public_html/api/{first}", f"home/public_html/api/{second}"))
+    pair = f"{a!r} and {b!r}" if first.isascii() else f"{a!a} and {b!a}"
+    assert r.stderr.splitlines() == [
+        f"Error: snapshot {env.git('rev-parse', 'main').decode()[:12]}: {pair} are one name "
+        f"on a case-insensitive or normalising file system, which no backup file can hold "
+        f"(import refuses it); rename one, take a new snapshot and export that"]
+    assert (sorted(os.listdir(out)) if out.exists() else []) == before
