@@ -57,6 +57,17 @@ BY_NAME = (
     "system/etc/asterisk/sip.conf~", "system/etc/asterisk/logs/full.log.1",
     "system/etc/asterisk/recordings/x.txt", "system/etc/asterisk/Master.csv",
     "system/etc/asterisk/moh/hold.ulaw",
+    # Classes an outside red team found open (2026-12-02), in names of our own:
+    # databases by other extensions, logs as .txt, call exports, address books,
+    # voicemail message folders by other names, compressed dumps, user records
+    # and push subscriptions as single files.
+    "home/public_html/data/asterisk.db3", "home/public_html/data/crm.s3db",
+    "home/public_html/app/trace.log.txt", "home/public_html/app/php_errors.txt",
+    "home/public_html/exports/calls_2024-06.csv", "home/public_html/crm/Outbound_Call_Export.csv",
+    "home/public_html/crm/staff.vcf", "home/public_html/crm/contacts_2024.csv",
+    "home/public_html/vm-messages/1001.txt", "home/public_html/voicemail_msgs/INBOX/m.txt",
+    "home/public_html/dumps/nightly.sql.gz", "home/public_html/api/push_subscribers.json",
+    "home/public_html/data/users.json", "home/public_html/data/admins.json",
 )
 
 # Left out by what the bytes are (the names say nothing).
@@ -80,7 +91,7 @@ ASSETS = {
 PERSONAL = (
     "home/public_html/img/alice.smith@corp.example.org.png",
     "home/public_html/staff/bob.jones@acme-corp.com/index.html",
-    "home/public_html/vcards/+1 212 555 0142.vcf",
+    "home/public_html/cards/+1 212 555 0142.txt",
     "home/public_html/img/2125550142.jpg",
 )
 

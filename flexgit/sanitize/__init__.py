@@ -114,7 +114,8 @@ class Result:
     data: bytes  # sanitized content (the same object when nothing changed)
     counts: dict[str, int]  # rule name -> replacements; never values
     # The values the rules removed that are distinctive enough to sweep from
-    # every other file (sweep.sweepable); kept in memory, never stored shareably.
+    # every other file (sweep.sweepable) and the PINs swept from prose lines;
+    # kept in memory, never stored shareably.
     removed: frozenset[str] = frozenset()
 
 
@@ -226,7 +227,8 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES,
     swept = sweep.union(known, local) if known is not None else local
     if swept and "sweep.secret" not in rules.disabled:
         editor = Editor(text, rules.disabled)
-        swept.apply(editor, json_text=_looks_like_json(path, text))
+        swept.apply(editor, json_text=_looks_like_json(path, text),
+                    prose=path.lower().endswith(sweep.PROSE_SUFFIXES))
         if editor.changes:
             counts.update(editor.counts())
             # A swept value may have been part of something a rule reads
@@ -234,8 +236,8 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES,
             # run again on what the sweep left, to their fixed point.
             text = _fixed_point(path, editor.result(), rules, counts, set())
     if not counts:
-        return Result(data, {}, local.values)
-    return Result(decoded.encode(text), dict(sorted(counts.items())), local.values)
+        return Result(data, {}, local.values | local.pins)
+    return Result(decoded.encode(text), dict(sorted(counts.items())), local.values | local.pins)
 
 
 def find_secrets(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> list[Finding]:

@@ -72,7 +72,8 @@ _API_TOKEN = re.compile(
 # A password may hold "@" (p@ss@host): the authority ends at its last "@".
 _URL_CREDENTIALS = re.compile(
     r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@?#'\"<>]*:"
-    r"((?:[^\s@/?#'\"<>]|@(?=[^\s/?#'\"<>]*@))+)@"
+    # A "#" in a password is not a fragment where an "@" follows it.
+    r"((?:[^\s@/?'\"<>]|@(?=[^\s/?#'\"<>]*@))+)@"
     r"|\bsips?:[^\s:@;/'\"<>]+:([^\s@;/'\"<>]+)@",
     re.I,
 )

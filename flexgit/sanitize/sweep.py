@@ -14,7 +14,10 @@ blob), URL-encoded, JSON-escaped and HTML-escaped, with one Aho-Corasick pass
 Never swept, because they are short or common and would take functional text
 with them: values under 6 characters; numbers of any length (extensions,
 PINs, ports, account numbers: the rules handle those where they stand, and
-the phone rule finds phone numbers anywhere); lower-case words under
+the phone rule finds phone numbers anywhere), except a known number of 4 to
+12 digits on a line of a prose file (Markdown, text, HTML) that names a
+credential or a mailbox ("the DISA code is 389485", "mailbox 2120 now uses
+7391"): there a PIN is a PIN, and no dialplan or CSS class can break; lower-case words under
 10 letters and common words (``password``, ``asterisk``, ``default``...); anything
 with a line break or over 256 characters (a key block is the rules' job);
 placeholders. Names and emails are matched case-insensitively and only as
@@ -55,6 +58,11 @@ _WORDISH = re.compile(r"[A-Za-z]+(?:[-_.][A-Za-z]+)*")  # letters and word joine
 _CALL = re.compile(r"^[A-Za-z_][\w.]*\(|\)$")
 _DIGITS = re.compile(r"\+?[\d\s().-]+")
 _WORD_CHAR = re.compile(r"\w")
+_PIN = re.compile(r"\d{4,12}")
+_PIN_LABEL = re.compile(r"(?i)\b(?:pins?|passcodes?|passwords?|passwort|codes?|mailbox(?:es)?|"
+                        r"voicemail|secrets?|disa|access)\b")
+_NUMBER = re.compile(r"(?<![\w.+-])\d{4,12}(?![\w-]|[.,]\d)")
+PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".rst", ".adoc", ".html", ".htm")
 
 
 def sweepable(value: str) -> bool:
@@ -122,21 +130,23 @@ class Sweep:
     as the values alone)."""
 
     def __init__(self, values: Iterable[str] = ()) -> None:
-        self.values = frozenset(b for v in values if sweepable(b := bare(v)))
+        values = [bare(v) for v in values]
+        self.values = frozenset(v for v in values if sweepable(v))
+        self.pins = frozenset(v for v in values if _PIN.fullmatch(v))
 
     def __reduce__(self) -> tuple[type[Sweep], tuple[tuple[str, ...]]]:
-        return Sweep, (tuple(sorted(self.values)),)
+        return Sweep, (tuple(sorted(self.values | self.pins)),)
 
     def __or__(self, other: Iterable[str]) -> Sweep:
-        return Sweep(self.values | frozenset(other))
+        return Sweep(self.values | self.pins | frozenset(other))
 
     def __bool__(self) -> bool:
-        return bool(self.values)
+        return bool(self.values or self.pins)
 
     @property
     def digest(self) -> str:
         h = hashlib.sha256()
-        for v in sorted(self.values):
+        for v in sorted(self.values | self.pins):
             h.update(v.encode("utf-8", "surrogateescape") + b"\0")
         return h.hexdigest()
 
@@ -167,9 +177,12 @@ class Sweep:
         found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
         return found
 
-    def apply(self, editor: Editor, *, json_text: bool = False) -> None:
+    def apply(self, editor: Editor, *, json_text: bool = False, prose: bool = False) -> None:
         """Claim every occurrence. In JSON an occurrence that holds a quote
-        not escaped would cross a string's end: it is left alone."""
+        not escaped would cross a string's end: it is left alone. In `prose`,
+        known PINs too, on lines that name a credential or a mailbox."""
+        if prose and self.pins:
+            self._pins(editor)
         personal_rule = "sweep.personal"
         for start, end, repl in self.matches(editor.text):
             if json_text and _UNESCAPED_QUOTE.search(editor.text, start, end):
@@ -177,6 +190,15 @@ class Sweep:
             rule = "sweep.secret" if repl in (ph.SECRET_PLACEHOLDER, _B64_PLACEHOLDER) \
                 else personal_rule
             editor.claim(start, end, repl, rule)
+
+    def _pins(self, editor: Editor) -> None:
+        text = editor.text
+        for line in _PIN_LABEL.finditer(text):
+            start = text.rfind("\n", 0, line.start()) + 1
+            end = text.find("\n", line.end())
+            for m in _NUMBER.finditer(text, start, len(text) if end < 0 else end):
+                if m.group() in self.pins:
+                    editor.claim(m.start(), m.end(), ph.SECRET_PLACEHOLDER, "sweep.secret")
 
     def present(self, text: str) -> set[str]:
         """Which of the values occur in `text`, in any form (for the check
@@ -251,6 +273,7 @@ class _Union(Sweep):
     def __init__(self, *parts: Sweep) -> None:
         self.parts = [p for p in parts if p]
         self.values = frozenset().union(*(p.values for p in self.parts))
+        self.pins = frozenset().union(*(p.pins for p in self.parts))
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
         found = [m for p in self.parts for m in p.matches(text)]

@@ -121,3 +121,22 @@ def test_find_secrets_reports_rule_and_line_never_value() -> None:
         ("pattern.bcrypt", 4),
     ]
     assert "abc" not in repr(findings) and "jane" not in repr(findings)
+
+
+@pytest.mark.parametrize(("path", "line", "secret"), [
+    # An outside red team's class (2026-12-02): "#" inside a URL's password.
+    ("system/etc/asterisk/musiconhold.conf",
+     "application=/usr/bin/mpg123 -q -s https://radio:Tz4#qp81Lm@stream.example.net/a",
+     "Tz4#qp81Lm"),
+    ("home/public_html/inc/cache.php", "$c = new Redis('redis://:k#Wq93xv@cache:6379');",
+     "k#Wq93xv"),
+    ("home/.env", "AMQP_URL=amqp://flex:Rb#7#ux2Q@mq.internal:5672/", "Rb#7#ux2Q"),
+])
+def test_url_passwords_with_a_hash(path: str, line: str, secret: str) -> None:
+    out = sanitize(path, (line + "\n").encode()).data.decode()
+    assert secret not in out and "FLEXGIT-REDACTED@" in out
+
+
+def test_a_fragment_after_a_port_is_no_password() -> None:
+    line = '<a href="https://docs.example.com:8443/guide#install">guide</a>\n'
+    assert sanitize("home/public_html/index.html", line.encode()).data.decode() == line

@@ -98,3 +98,23 @@ def test_the_rules_run_again_on_what_the_sweep_left() -> None:
     assert json.loads(out.data) == {"password": "FLEXGIT-REDACTED",
                                     "name": "secret=FLEXGIT-REDACTED"}
     assert find_secrets("home/flexpbx-config.json", out.data) == []
+
+
+@pytest.mark.parametrize(("path", "text", "kept"), [
+    ("home/public_html/docs/SETUP.md", "The DISA access code is 482913.\n", False),
+    ("home/public_html/docs/voicemail.html", "<p>Mailbox 2120 now uses 7391.</p>\n", False),
+    ("home/README.txt", "Reception mailbox: 7391\n", False),
+    # A number on a line that names no credential, and any functional file, stay.
+    ("home/public_html/docs/SETUP.md", "Dial 7391 for the front desk.\n", True),
+    ("system/etc/asterisk/extensions.conf", "exten => 7391,1,VoiceMail(7391@default)\n", True),
+    ("home/public_html/js/app.js", "const pinLength = 7391; // pin\n", True),
+    ("home/public_html/docs/SETUP.md",
+     "The voicemail menu lists v7391, build 7391-A and 7391.5 first.\n", True),
+])
+def test_known_pins_are_swept_from_prose_lines_that_name_a_credential(
+        path: str, text: str, kept: bool) -> None:
+    known = Sweep(["482913", "7391"])
+    out = sanitize(path, text.encode(), known=known).data.decode()
+    assert (out == text) == kept, out
+    if not kept:
+        assert "482913" not in out and "7391" not in out

@@ -54,8 +54,6 @@ KNOWN_OPEN: dict[str, str] = {
     "personal.json-phone-in-note": "a national number without + inside a JSON note",
     "personal.md-phone-prose": "a national number without + in prose (some seeds)",
     "personal.sql-contacts": "a national number without + in an SQL row (some seeds)",
-    "sweep.users-pin-md": "a user's numeric PIN repeated in a guide (numbers are not swept)",
-    "sweep.vm-pin-md": "a voicemail PIN repeated in a guide (numbers are not swept)",
     "names.message": "a person's name in the snapshot message",
 }
 
