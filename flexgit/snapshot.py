@@ -20,7 +20,7 @@ from typing import Any
 
 from flexgit import content, faults, sanitize, scan
 from flexgit import known as known_mod
-from flexgit.errors import FlexgitError, UsageError
+from flexgit.errors import BadInput, FlexgitError, UsageError
 from flexgit.manifest import (
     MANIFEST_PATH,
     REPORT_PATH,
@@ -412,6 +412,9 @@ def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str
         # this round may stay in the store, so start again knowing it.
         w.abort()
         sweep, forced = sweep | learnt, forced | redo
+    if not allow_empty and not any(p.startswith("home/") for p in c.files):
+        w.abort()
+        raise BadInput(no_installation_message(inst, profile, backup_type))
     try:
         fp = fingerprint(c, inst, profile, backup_type)
         if parent is not None and not allow_empty and cache.head == parent \
@@ -434,6 +437,19 @@ def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str
             knowing.removed[path] = sorted(c.removed.get(path, ()))
         knowing.save(set(c.files))
     return result
+
+
+def no_installation_message(inst: Installation, profile: Profile, backup_type: str) -> str:
+    """Why a snapshot that found no file of the account is refused. The
+    system side alone (/etc/asterisk is shared by every account) says
+    nothing about this home: a cron job run for the wrong account must fail."""
+    # The top-level names the profile's home patterns start with, in order.
+    looked = dict.fromkeys(p.lstrip("/").split("/", 1)[0] for c in
+                           profile.categories_for(backup_type, "home") for p in c.include
+                           if not p.startswith("!"))
+    return (f"no FlexPBX installation at {inst.home}: none of {', '.join(looked)} is there "
+            f"(or all were excluded); pass the account's home with --home, or "
+            f"--allow-empty to snapshot it anyway")
 
 
 # A value can be learnt in a round only from a file that holds it, so rounds

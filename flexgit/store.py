@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import shutil
 import socket
@@ -251,7 +252,7 @@ class Store:
             cfg = repo.get_config()
             # Never let a C git run repack or prune behind our back.
             cfg.set((b"gc",), b"auto", b"0")
-            cfg.write_to_path()
+            write_config(tmp, cfg)
             repo.refs.set_symbolic_ref(Ref(b"HEAD"), Ref(BRANCH))
             repo.close()
             kind = b"private" if private else b"shareable"
@@ -587,6 +588,18 @@ class Store:
         return ids
 
 
+CONFIG_MODE = 0o600
+
+
+def write_config(repo: Path, cfg: Any) -> None:
+    """Write a repository's git config atomically at 0600: it holds remote
+    URLs, and a URL may carry a password. dulwich's own writer keeps the
+    umask's 0644, and rewriting here is also what tightens an older store."""
+    buf = io.BytesIO()
+    cfg.write_to_file(buf)
+    fsutil.atomic_write(repo / "config", buf.getvalue(), mode=CONFIG_MODE)
+
+
 def _login_name() -> str:
     import pwd
 
@@ -665,7 +678,7 @@ def set_remote(store: Store, name: str, url: str, *, fetch: str | None = None) -
     cfg.set(section, b"url", url.encode())
     if fetch is not None:
         cfg.set(section, b"fetch", fetch.encode())
-    cfg.write_to_path()
+    write_config(store.path, cfg)
 
 
 def delete_remote(store: Store, name: str) -> bool:
@@ -674,7 +687,7 @@ def delete_remote(store: Store, name: str) -> bool:
         del cfg[(b"remote", name.encode())]
     except KeyError:
         return False
-    cfg.write_to_path()
+    write_config(store.path, cfg)
     return True
 
 
