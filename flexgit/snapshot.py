@@ -144,6 +144,9 @@ def init_worker(rules: sanitize.Rules, private: bool, parent: int | None = None,
     global _worker_rules, _worker_private, _worker_known
     _worker_rules, _worker_private, _worker_known = rules, private, known
     if parent is not None:
+        # Ctrl-C reaches the whole process group: flexgit ends its workers
+        # itself (WorkerPool), so a worker must not die printing a traceback.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         _die_with(parent)
 
 
@@ -227,12 +230,37 @@ def resanitize_chunk(items: list[tuple[str, bytes]]) -> list[Any]:
     return out
 
 
-def worker_pool(profile: Profile, known: sanitize.Sweep | None = None) -> ProcessPoolExecutor:
+class WorkerPool(ProcessPoolExecutor):
+    """A process pool that, when its work is abandoned (an error, Ctrl-C),
+    ends its workers instead of waiting for them: a worker may be seconds
+    into a chunk of files whose result nobody wants, and the interpreter's
+    exit would wait for it too. Workers only compute (read, sanitize,
+    compress): ending them loses nothing, every write is the parent's."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if not cancel_futures:
+            super().shutdown(wait=wait)
+            return
+        workers = list((getattr(self, "_processes", None) or {}).values())
+        super().shutdown(wait=False, cancel_futures=True)
+        for proc in workers:
+            with contextlib.suppress(OSError, ValueError):
+                proc.kill()
+        for proc in workers:
+            with contextlib.suppress(OSError, ValueError, AssertionError):
+                proc.join(timeout=2)
+        super().shutdown(wait=wait)  # the manager thread sees them gone and ends
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self.shutdown(wait=True, cancel_futures=exc_type is not None)
+
+
+def worker_pool(profile: Profile, known: sanitize.Sweep | None = None) -> WorkerPool:
     """Worker processes that know the profile's sanitizer rules and the sweep
     (fork: they inherit the compiled rules and need no imports of their own)."""
-    return ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
-                               mp_context=mp.get_context("fork"), initializer=init_worker,
-                               initargs=(profile.rules, profile.private, os.getpid(), known))
+    return WorkerPool(max_workers=os.cpu_count() or 1,
+                      mp_context=mp.get_context("fork"), initializer=init_worker,
+                      initargs=(profile.rules, profile.private, os.getpid(), known))
 
 
 def _digest_chunk(chunk: list[tuple[str, str, bool, bool]]) -> list[Any]:
