@@ -29,14 +29,18 @@ def _writable(p: Path) -> None:
     os.chmod(p, 0o644)  # packs are 0444, as git makes them
 
 
-def _flip(repo: Path) -> None:
-    """Flip bits all through the pack's objects, its trailer untouched."""
-    p = _only_pack(repo)
+def _xor(p: Path, start: int, step: int, mask: int) -> None:
+    """Garble every `step`-th byte from `start`, leaving the 40-byte trailer."""
     _writable(p)
     b = bytearray(p.read_bytes())
-    for i in range(200, len(b) - 40, 97):
-        b[i] ^= 0x5A
+    for i in range(start, len(b) - 40, step):
+        b[i] ^= mask
     p.write_bytes(bytes(b))
+
+
+def _flip(repo: Path) -> None:
+    """Flip bits all through the pack's objects, its trailer untouched."""
+    _xor(_only_pack(repo), 200, 97, 0x5A)
 
 
 def _truncate(repo: Path) -> None:
@@ -47,12 +51,7 @@ def _truncate(repo: Path) -> None:
 
 def _bad_index(repo: Path) -> None:
     """Garble the index's offset table: objects are no longer found."""
-    p = _only_pack(repo).with_suffix(".idx")
-    _writable(p)
-    b = bytearray(p.read_bytes())
-    for i in range(1100, len(b) - 40, 13):
-        b[i] ^= 0xFF
-    p.write_bytes(bytes(b))
+    _xor(_only_pack(repo).with_suffix(".idx"), 1100, 13, 0xFF)
 
 
 def _missing(repo: Path) -> None:
