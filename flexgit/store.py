@@ -311,9 +311,12 @@ class Store:
         try:
             yield
         except _DAMAGE as e:
-            kind = "zlib error" if isinstance(e, zlib.error) else type(e).__name__
-            raise IntegrityError(f"{self.path} is damaged: {what} cannot be read "
-                                 f"({kind}); run `flexgit check`") from None
+            raise self._damaged(what, e) from None
+
+    def _damaged(self, what: str, e: Exception) -> IntegrityError:
+        kind = "zlib error" if isinstance(e, zlib.error) else type(e).__name__
+        return IntegrityError(f"{self.path} is damaged: {what} cannot be read ({kind}); "
+                              f"run `flexgit check`")
 
     def __enter__(self) -> Store:
         return self
@@ -342,7 +345,7 @@ class Store:
 
     def has_object(self, sha: str) -> bool:
         binsha = bytes.fromhex(sha)
-        with self.reading(f"the pack index looked up for {sha}"):
+        try:  # not `with self.reading()`: this runs once per new object
             for pack in self._packs():
                 try:
                     pack.index.object_offset(binsha)
@@ -350,6 +353,8 @@ class Store:
                 except KeyError:
                     pass
             return self._loose and self._repo.object_store.contains_loose(_oid(sha))
+        except _DAMAGE as e:
+            raise self._damaged(f"the pack index looked up for {sha}", e) from None
 
     def read_blob(self, sha: str) -> bytes:
         type_num, data = self._raw(sha)
