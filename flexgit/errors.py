@@ -74,3 +74,19 @@ class CryptoError(FlexgitError):
 
     exit_code = ERROR
     damaged = False  # True: the key worked, the encrypted data did not (verify: a finding)
+
+
+class WriteFailed(FlexgitError, OSError):
+    """An atomic write of one file failed before its rename: the file keeps
+    its previous content. Only the atomic writer raises it, because only it
+    knows that; it is an OSError too, so callers that catch OSError still do."""
+
+    exit_code = ERROR
+
+    def __init__(self, errno: int | None, strerror: str | None, filename: str) -> None:
+        OSError.__init__(self, errno, strerror, filename)
+        self.message = (f"{filename}: {strerror or 'write failed'}; nothing was written "
+                        f"there, its previous content is intact")
+
+    def __str__(self) -> str:
+        return self.message

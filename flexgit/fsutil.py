@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flexgit import faults
-from flexgit.errors import FlexgitError, IntegrityError, Locked
+from flexgit.errors import FlexgitError, IntegrityError, Locked, WriteFailed
 
 TEMP_PREFIX = ".flexgit-tmp-"
 
@@ -95,14 +95,17 @@ def remove_stale_temps(directory: Path) -> list[Path]:
 
 
 def _discard(tmp: Path, f: BinaryIO, final: Path, e: BaseException) -> BaseException:
-    """Drop a temp file after a failed write; the error to raise, naming the
-    final path when the OS did not name one (a full disk, an I/O error)."""
+    """Drop a temp file after a failed write; the error to raise: an OSError
+    becomes WriteFailed naming the final path (the rename has not happened,
+    so that file is as it was)."""
     with contextlib.suppress(OSError):
         f.close()  # closing flushes: the disk may still be full
     with contextlib.suppress(OSError):
         os.unlink(tmp)
+    if isinstance(e, WriteFailed):
+        return e
     if isinstance(e, OSError):
-        return OSError(e.errno, e.strerror, e.filename or str(final))
+        return WriteFailed(e.errno, e.strerror, str(final))
     return e
 
 
@@ -170,8 +173,11 @@ def atomic_write_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644,
                     check: Callable[[str], None] | None = None) -> None:
     """atomic_write relative to a directory descriptor (see paths.open_parent):
     stage_at, fsync the temp file, rename it over `name`, fsync the directory."""
-    tmp = stage_at(dir_fd, data, mode=mode, uid=uid, gid=gid, expect_sha256=expect_sha256,
-                   check=check)
+    try:
+        tmp = stage_at(dir_fd, data, mode=mode, uid=uid, gid=gid, expect_sha256=expect_sha256,
+                       check=check)
+    except OSError as e:
+        raise WriteFailed(e.errno, e.strerror, name) from None
     try:
         fd = os.open(tmp, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=dir_fd)
         try:
@@ -180,9 +186,11 @@ def atomic_write_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644,
         finally:
             os.close(fd)
         commit_at(dir_fd, tmp, name)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp, dir_fd=dir_fd)
+        if isinstance(e, OSError) and not isinstance(e, WriteFailed):
+            raise WriteFailed(e.errno, e.strerror, name) from None  # not renamed yet
         raise
     faults.point("fsync")
     os.fsync(dir_fd)

@@ -20,7 +20,7 @@ from typing import Any
 
 from flexgit import content, faults, sanitize, scan
 from flexgit import known as known_mod
-from flexgit.errors import FlexgitError, UsageError
+from flexgit.errors import BadInput, FlexgitError, UsageError
 from flexgit.formats.limits import clash_problem, folded_pairs
 from flexgit.manifest import (
     MANIFEST_PATH,
@@ -145,6 +145,9 @@ def init_worker(rules: sanitize.Rules, private: bool, parent: int | None = None,
     global _worker_rules, _worker_private, _worker_known
     _worker_rules, _worker_private, _worker_known = rules, private, known
     if parent is not None:
+        # Ctrl-C reaches the whole process group: flexgit ends its workers
+        # itself (WorkerPool), so a worker must not die printing a traceback.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         _die_with(parent)
 
 
@@ -228,12 +231,37 @@ def resanitize_chunk(items: list[tuple[str, bytes]]) -> list[Any]:
     return out
 
 
-def worker_pool(profile: Profile, known: sanitize.Sweep | None = None) -> ProcessPoolExecutor:
+class WorkerPool(ProcessPoolExecutor):
+    """A process pool that, when its work is abandoned (an error, Ctrl-C),
+    ends its workers instead of waiting for them: a worker may be seconds
+    into a chunk of files whose result nobody wants, and the interpreter's
+    exit would wait for it too. Workers only compute (read, sanitize,
+    compress): ending them loses nothing, every write is the parent's."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if not cancel_futures:
+            super().shutdown(wait=wait)
+            return
+        workers = list((getattr(self, "_processes", None) or {}).values())
+        super().shutdown(wait=False, cancel_futures=True)
+        for proc in workers:
+            with contextlib.suppress(OSError, ValueError):
+                proc.kill()
+        for proc in workers:
+            with contextlib.suppress(OSError, ValueError, AssertionError):
+                proc.join(timeout=2)
+        super().shutdown(wait=wait)  # the manager thread sees them gone and ends
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        self.shutdown(wait=True, cancel_futures=exc_type is not None)
+
+
+def worker_pool(profile: Profile, known: sanitize.Sweep | None = None) -> WorkerPool:
     """Worker processes that know the profile's sanitizer rules and the sweep
     (fork: they inherit the compiled rules and need no imports of their own)."""
-    return ProcessPoolExecutor(max_workers=os.cpu_count() or 1,
-                               mp_context=mp.get_context("fork"), initializer=init_worker,
-                               initargs=(profile.rules, profile.private, os.getpid(), known))
+    return WorkerPool(max_workers=os.cpu_count() or 1,
+                      mp_context=mp.get_context("fork"), initializer=init_worker,
+                      initargs=(profile.rules, profile.private, os.getpid(), known))
 
 
 def _digest_chunk(chunk: list[tuple[str, str, bool, bool]]) -> list[Any]:
@@ -419,6 +447,9 @@ def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str
         # this round may stay in the store, so start again knowing it.
         w.abort()
         sweep, forced = sweep | learnt, forced | redo
+    if not allow_empty and not any(p.startswith("home/") for p in c.files):
+        w.abort()
+        raise BadInput(no_installation_message(inst, profile, backup_type))
     try:
         fp = fingerprint(c, inst, profile, backup_type)
         if parent is not None and not allow_empty and cache.head == parent \
@@ -441,6 +472,19 @@ def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str
             knowing.removed[path] = sorted(c.removed.get(path, ()))
         knowing.save(set(c.files))
     return result
+
+
+def no_installation_message(inst: Installation, profile: Profile, backup_type: str) -> str:
+    """Why a snapshot that found no file of the account is refused. The
+    system side alone (/etc/asterisk is shared by every account) says
+    nothing about this home: a cron job run for the wrong account must fail."""
+    # The top-level names the profile's home patterns start with, in order.
+    looked = dict.fromkeys(p.lstrip("/").split("/", 1)[0] for c in
+                           profile.categories_for(backup_type, "home") for p in c.include
+                           if not p.startswith("!"))
+    return (f"no FlexPBX installation at {inst.home}: none of {', '.join(looked)} is there "
+            f"(or all were excluded); pass the account's home with --home, or "
+            f"--allow-empty to snapshot it anyway")
 
 
 # A value can be learnt in a round only from a file that holds it, so rounds

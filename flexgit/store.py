@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import shutil
 import socket
@@ -22,7 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from dulwich.errors import NotGitRepository
+from dulwich.errors import (
+    ApplyDeltaError,
+    ChecksumMismatch,
+    NotGitRepository,
+    ObjectFormatException,
+)
 from dulwich.objects import Commit, ObjectID, Tree, parse_tree
 from dulwich.pack import write_pack_index
 from dulwich.refs import Ref
@@ -65,6 +71,15 @@ class CommitInfo:
     @property
     def summary(self) -> str:
         return self.message.split("\n", 1)[0]
+
+
+# What dulwich, zlib and struct raise for a damaged pack, index or loose
+# object (flipped bits, a truncated file, a bad index): every read below turns
+# them into IntegrityError, so a damaged store is one line and exit 4.
+# BufferError: a failed read can leave views of a pack's mmap behind.
+_DAMAGE: tuple[type[Exception], ...] = (
+    zlib.error, struct.error, BufferError, ValueError, IndexError, AssertionError,
+    ChecksumMismatch, ObjectFormatException, ApplyDeltaError)
 
 
 _recent_trees: dict[tuple[str, str], Files] = {}  # (store, tree id) -> the last tree read
@@ -251,7 +266,7 @@ class Store:
             cfg = repo.get_config()
             # Never let a C git run repack or prune behind our back.
             cfg.set((b"gc",), b"auto", b"0")
-            cfg.write_to_path()
+            write_config(tmp, cfg)
             repo.refs.set_symbolic_ref(Ref(b"HEAD"), Ref(BRANCH))
             repo.close()
             kind = b"private" if private else b"shareable"
@@ -283,7 +298,25 @@ class Store:
         return b"kind: private" in (self.path / MARKER).read_bytes()
 
     def close(self) -> None:
-        self._repo.close()
+        # After a damaged read the error being raised still references the
+        # frames holding views of a pack's mmap, and dulwich cannot unmap it
+        # (BufferError); the mapping goes with the process. Raising here
+        # would hide the real error.
+        with contextlib.suppress(BufferError):
+            self._repo.close()
+
+    @contextlib.contextmanager
+    def reading(self, what: str) -> Iterator[None]:
+        """Report damage met while reading `what` as IntegrityError."""
+        try:
+            yield
+        except _DAMAGE as e:
+            raise self._damaged(what, e) from None
+
+    def _damaged(self, what: str, e: Exception) -> IntegrityError:
+        kind = "zlib error" if isinstance(e, zlib.error) else type(e).__name__
+        return IntegrityError(f"{self.path} is damaged: {what} cannot be read ({kind}); "
+                              f"run `flexgit check`")
 
     def __enter__(self) -> Store:
         return self
@@ -312,13 +345,16 @@ class Store:
 
     def has_object(self, sha: str) -> bool:
         binsha = bytes.fromhex(sha)
-        for pack in self._packs():
-            try:
-                pack.index.object_offset(binsha)
-                return True
-            except KeyError:
-                pass
-        return self._loose and self._repo.object_store.contains_loose(_oid(sha))
+        try:  # not `with self.reading()`: this runs once per new object
+            for pack in self._packs():
+                try:
+                    pack.index.object_offset(binsha)
+                    return True
+                except KeyError:
+                    pass
+            return self._loose and self._repo.object_store.contains_loose(_oid(sha))
+        except _DAMAGE as e:
+            raise self._damaged(f"the pack index looked up for {sha}", e) from None
 
     def read_blob(self, sha: str) -> bytes:
         type_num, data = self._raw(sha)
@@ -331,31 +367,51 @@ class Store:
         dulwich's object store would list the pack directory and build an
         object for every read."""
         if self._read_bytes > self.REOPEN_BYTES:
-            self._repo.close()
+            self.close()
             self._repo = Repo(str(self.path))
             self._pack_list = None
             self._read_bytes = 0
         binsha = bytes.fromhex(sha)
-        for pack in self._packs():
-            try:
-                type_num, data = pack.get_raw(binsha)
-                break
-            except KeyError:
-                continue
-        else:
-            try:
-                type_num, data = self._repo.object_store.get_raw(_oid(sha))
-            except KeyError:
-                raise IntegrityError(f"object {sha} is missing from {self.path}; "
-                                     f"run `flexgit check`") from None
+        with self.reading(f"object {sha}"):
+            for pack in self._packs():
+                try:
+                    type_num, data = pack.get_raw(binsha)
+                    break
+                except KeyError:
+                    continue
+            else:
+                try:
+                    type_num, data = self._repo.object_store.get_raw(_oid(sha))
+                except KeyError:
+                    raise IntegrityError(f"object {sha} is missing from {self.path}; "
+                                         f"run `flexgit check`") from None
+            data = bytes(data)
         self._read_bytes += len(data)
-        return type_num, bytes(data)
+        return type_num, data
+
+    def _object(self, sha: str) -> Any:
+        """A parsed dulwich object; damage and absence are IntegrityError."""
+        obj = self._object_or_none(sha)
+        if obj is None:
+            raise IntegrityError(f"object {sha} is missing from {self.path}; "
+                                 f"run `flexgit check`")
+        return obj
+
+    def _object_or_none(self, sha: str) -> Any:
+        """The same, None when absent (also from the alternates a plain
+        repository names: a pre-receive hook's quarantine)."""
+        with self.reading(f"object {sha}"):
+            try:
+                return self._repo.object_store[_oid(sha)]
+            except KeyError:
+                return None
 
     def iter_objects(self) -> Iterator[tuple[str, str, bytes]]:
         """(id, type, raw content) of every object in the store."""
-        store = self._repo.object_store
-        for sha in store:
-            obj = store[sha]
+        with self.reading("the list of objects"):
+            ids = list(self._repo.object_store)
+        for sha in ids:
+            obj = self._object(sha.decode())
             yield sha.decode(), obj.type_name.decode(), obj.as_raw_string()
 
     # --- checking ---------------------------------------------------------
@@ -392,10 +448,11 @@ class Store:
         return None
 
     def object_ids(self) -> list[str]:
-        return sorted(sha.decode() for sha in self._repo.object_store)
+        with self.reading("the list of objects"):
+            return sorted(sha.decode() for sha in self._repo.object_store)
 
     def object_type(self, sha: str) -> str:
-        return self._repo.object_store[_oid(sha)].type_name.decode()
+        return str(self._object(sha).type_name.decode())
 
     def writer(self) -> PackWriter:
         return PackWriter(self)
@@ -442,7 +499,9 @@ class Store:
             type_num, raw = self._raw(tid)
             if type_num != _TYPE_TREE:
                 raise IntegrityError(f"object {tid} in {self.path} is not a tree")
-            for name_b, mode, sha_b in parse_tree(raw, 20):
+            with self.reading(f"tree {tid}"):
+                entries = list(parse_tree(raw, 20))
+            for name_b, mode, sha_b in entries:
                 name = prefix + name_b.decode("utf-8", "surrogateescape")
                 if mode == 0o040000:
                     stack.append((name + "/", sha_b.decode()))
@@ -499,10 +558,7 @@ class Store:
             self._repo.refs.set_if_equals(Ref(ref), None, _oid(sha))
 
     def commit_info(self, sha: str) -> CommitInfo:
-        try:
-            c = self._repo.object_store[_oid(sha)]
-        except KeyError:
-            raise IntegrityError(f"commit {sha} is missing from {self.path}") from None
+        c = self._object(sha)
         if not isinstance(c, Commit):
             raise UsageError(f"{sha} is not a snapshot")
         msg = c.message.decode("utf-8", "replace")
@@ -587,6 +643,18 @@ class Store:
         return ids
 
 
+CONFIG_MODE = 0o600
+
+
+def write_config(repo: Path, cfg: Any) -> None:
+    """Write a repository's git config atomically at 0600: it holds remote
+    URLs, and a URL may carry a password. dulwich's own writer keeps the
+    umask's 0644, and rewriting here is also what tightens an older store."""
+    buf = io.BytesIO()
+    cfg.write_to_file(buf)
+    fsutil.atomic_write(repo / "config", buf.getvalue(), mode=CONFIG_MODE)
+
+
 def _login_name() -> str:
     import pwd
 
@@ -665,7 +733,7 @@ def set_remote(store: Store, name: str, url: str, *, fetch: str | None = None) -
     cfg.set(section, b"url", url.encode())
     if fetch is not None:
         cfg.set(section, b"fetch", fetch.encode())
-    cfg.write_to_path()
+    write_config(store.path, cfg)
 
 
 def delete_remote(store: Store, name: str) -> bool:
@@ -674,7 +742,7 @@ def delete_remote(store: Store, name: str) -> bool:
         del cfg[(b"remote", name.encode())]
     except KeyError:
         return False
-    cfg.write_to_path()
+    write_config(store.path, cfg)
     return True
 
 
@@ -817,7 +885,7 @@ def valid_ref(ref: str) -> bool:
 
 
 def commit_parents(store: Store, sha: str) -> list[str]:
-    c = store._repo.object_store[ObjectID(sha.encode())]
+    c = store._object(sha)
     if not isinstance(c, Commit):
         raise UsageError(f"{sha} is not a commit")
     return [p.decode() for p in c.parents]
@@ -842,10 +910,8 @@ def is_ancestor(store: Store, ancestor: str, descendant: str) -> bool:
 
 def object_kind(store: Store, sha: str) -> str | None:
     """"commit", "tree", "blob" or "tag"; None when the store lacks it."""
-    try:
-        return store._repo.object_store[ObjectID(sha.encode())].type_name.decode()
-    except KeyError:
-        return None
+    obj = store._object_or_none(sha)
+    return None if obj is None else str(obj.type_name.decode())
 
 
 def open_plain(path: Path) -> Store:

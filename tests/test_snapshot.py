@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from flexgit import profile, snapshot
+from flexgit.errors import BadInput
 from flexgit.manifest import MANIFEST_PATH, REPORT_PATH
 from flexgit.store import Store
 from tests.conftest import Env, all_objects, fsck
@@ -214,3 +215,20 @@ def test_names_one_file_system_would_merge_are_kept_and_reported(
     assert f"home/public_html/api/{first}" in listed
     assert f"home/public_html/api/{second}" in listed
     assert f"home/public_html/api/{first}" != f"home/public_html/api/{second}"
+
+
+def test_a_home_with_only_excluded_files_is_no_installation(env: Env) -> None:
+    """Every home file the scan finds is user data or excluded: nothing of the
+    account would be backed up, which is the wrong-account case too."""
+    for p in sorted(env.home.iterdir()):
+        if p.name != "backup":
+            subprocess.run(["rm", "-rf", str(p)], check=True)
+    (env.home / "notes.txt").write_text("not FlexPBX\n")
+    with pytest.raises(BadInput, match=f"^no FlexPBX installation at {env.home}: none of "):
+        _take(env)
+    assert Store.open(env.repo).head() is None
+    assert not list((env.repo / "objects" / "pack").iterdir())  # the pack was dropped
+    result = _take(env, allow_empty=True)
+    assert result.id is not None and all(p.startswith("system/") for p in
+                                         env.store().read_tree(result.id)
+                                         if not p.startswith(".flexgit/"))

@@ -165,3 +165,35 @@ def test_aborted_writer_leaves_nothing(tmp_path: Path) -> None:
     w.add_blob(b"x" * 1000)
     w.abort()
     assert list((tmp_path / "s.git" / "objects" / "pack").iterdir()) == []
+
+
+def test_config_is_0600_and_tightened_on_rewrite(tmp_path: Path) -> None:
+    from flexgit.store import set_remote
+
+    store = Store.init(tmp_path / "s.git")
+    request_close(store)
+    config = tmp_path / "s.git" / "config"
+    assert config.stat().st_mode & 0o777 == 0o600
+    config.chmod(0o644)
+    set_remote(store, "c", "https://u:pw@example.com/r.git")
+    assert config.stat().st_mode & 0o777 == 0o600
+
+
+def test_reading_a_damaged_pack_is_integrity_error(tmp_path: Path) -> None:
+    from flexgit.errors import IntegrityError
+
+    store = Store.init(tmp_path / "s.git")
+    request_close(store)
+    sha = _commit(store, {f"home/f{i}.txt": b"line %d\n" % i * 300 for i in range(20)}, None)
+    pack = next((tmp_path / "s.git" / "objects" / "pack").glob("*.pack"))
+    pack.chmod(0o644)
+    data = bytearray(pack.read_bytes())
+    for i in range(100, len(data) - 20, 50):
+        data[i] ^= 0xFF
+    pack.write_bytes(bytes(data))
+    damaged = Store.open(tmp_path / "s.git")
+    request_close(damaged)
+    with pytest.raises(IntegrityError, match=r"is damaged: .* run `flexgit check`$"):
+        for e in damaged.read_tree(sha).values():
+            damaged.read_blob(e.sha)
+    damaged.close()  # no BufferError from the views a failed read left

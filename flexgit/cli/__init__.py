@@ -35,10 +35,12 @@ def handle_errors(call: Callable[[], Any]) -> int:
         e.show()
         return e.exit_code
     except OSError as e:
-        # A full disk, a read-only target, an I/O error: say where, once, and stop.
+        # A full disk, a read-only target, an I/O error: say where, once, and
+        # stop. Nothing here knows what was written before the failure (only
+        # the atomic writer does, with WriteFailed, caught above), so claim nothing.
         where = f"{e.filename}: " if e.filename else ""
-        Output().error(f"{where}{e.strerror or e}; nothing was half-written, the previous "
-                       f"state is intact")
+        Output().error(f"{where}{e.strerror or e}; the command stopped here (`flexgit check` "
+                       f"shows the store's state)")
         return ERROR
     except Exception:
         fd, path = tempfile.mkstemp(prefix="flexgit-crash-", suffix=".log")

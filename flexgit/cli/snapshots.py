@@ -37,7 +37,8 @@ def init(ctx: Context) -> int:
               show_default=True, help="flx: system configuration; flxx: plus templates, schemas.")
 @click.option("-m", "--message", help="Describe the snapshot.")
 @click.option("--tag", help="Tag the new snapshot with NAME.")
-@click.option("--allow-empty", is_flag=True, help="Commit even when nothing changed.")
+@click.option("--allow-empty", is_flag=True,
+              help="Commit even when nothing changed, or when no file of the home was found.")
 @click.option("--include-data", is_flag=True,
               help="Full unsanitized snapshot with user records, into the private store.")
 @click.option("--include-voicemail", is_flag=True, help="With --include-data: voicemail too.")
