@@ -8,11 +8,12 @@ hold and never a finding.
 
 from __future__ import annotations
 
-# Substrings: the secret placeholder, the body of the hash placeholders, the
-# original tools' template marker, and base64 of "FLEXGIT-REDACTED" (the salt
-# of the argon2 placeholders).
-MARKERS = ("FLEXGIT-REDACTED", "FLEXGITREDACTED", "HASHED_PLACEHOLDER",
-           "RkxFWEdJVC1SRURBQ1RFRA")
+# Substrings: the secret placeholder, the body of the hash placeholders (cut
+# to 12 characters in a 13-character DES field), the original tools' template
+# marker, and base64 of a value that starts with "FLEXGIT-REDACTE" (the salt
+# and hash of the argon2 and LDAP placeholders).
+MARKERS = ("FLEXGIT-REDACTED", "FLEXGITREDAC", "HASHED_PLACEHOLDER",
+           "RkxFWEdJVC1SRURBQ1RFR")
 EMAILS = frozenset({"user@example.com", "admin@example.com"})
 NAMES = frozenset({"FlexPBX User"})
 PHONES = frozenset({"+15555550100", "15555550100"})
