@@ -23,3 +23,12 @@ _FIXED = EMAILS | NAMES | PHONES
 def is_placeholder(value: str) -> bool:
     """True for a placeholder the sanitizer writes, or a value built from one."""
     return value in _FIXED or any(m in value for m in MARKERS)
+
+
+def stand_in(digits: str) -> bool:
+    """A number documentation writes for "your PIN here": one digit repeated
+    (0000) or a run up or down (1234, 123456, 9876)."""
+    if len(set(digits)) == 1:
+        return True
+    steps = {int(b) - int(a) for a, b in zip(digits, digits[1:], strict=False)}
+    return steps in ({1}, {-1})

@@ -44,7 +44,9 @@ _ODD_PUNCT = frozenset("!^~*+&#?%")
 _REPEATS = 0.7
 _BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 _BLOB = 40
+# A word: three or more letters with a vowel (random lowercase pairs are not).
 _WORDS = re.compile(r"[A-Z]?[a-z]{2,}")
+_VOWEL = re.compile("[aeiouyAEIOUY]")
 _HEXISH = re.compile(r"[0-9a-fA-F]+")
 _URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _TRIM = ".-_!?*"
@@ -61,7 +63,7 @@ def password_shaped(token: str) -> bool:
         return False
     if is_placeholder(token) or "$" in token:
         return False
-    if _URL_ESCAPE.search(token):
+    if len(_URL_ESCAPE.findall(token)) >= 2:  # URL-encoded text, not a `%` in a secret
         token = _URL_ESCAPE.sub("", token)
         if len(token) < 8:
             return False
@@ -74,17 +76,17 @@ def password_shaped(token: str) -> bool:
         return False  # Named-ACLs, Core-Configuration: words and a hyphen
     if entropy.shannon(token) < math.log2(len(token)) - _REPEATS:
         return False  # repeats no generator makes: AAAAx1y2z3, Pass1111
-    if sum(len(w) for w in _WORDS.findall(token)) * 2 >= len(token):
+    if sum(len(w) for w in _WORDS.findall(token) if len(w) >= 3 and _VOWEL.search(w)) * 2 \
+            >= len(token):
         return False  # mostly words: T38FaxMaxDatagram, IPv4-mapped, Grandstream1
     runs = _RUN.findall(token)
     odd = [r for r in runs if not _CLEAN.fullmatch(r) and not _HEXISH.fullmatch(r)]
     punct = {c for c in token if not c.isalnum()}
-    if odd:
-        return sum(len(r) for r in odd) >= 3
-    # All runs clean: still a password when punctuation no name uses joins
-    # letters and digits (`Tr0ub4dor&3` has odd runs; `Pass+2024!` does not).
-    return bool(punct & _ODD_PUNCT) and any(c.isdigit() for c in token) \
-        and any(c.isupper() for c in token) and any(c.islower() for c in token)
+    if sum(len(r) for r in odd) >= 3:
+        return True
+    # Clean runs: still a password when punctuation no name uses joins letters
+    # and digits (`Pass+2024!`, `b6+cV%I^*20a`).
+    return bool(punct & _ODD_PUNCT) and any(c.isdigit() for c in token)
 
 
 def _in_blob(line: str, start: int, end: int) -> bool:
