@@ -30,6 +30,8 @@ _FILE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "ico",
 _RESERVED_TLDS = frozenset({"test", "example", "invalid", "localhost", "local", "lan",
                             "internal"}) | _FILE_EXTENSIONS
 _RESERVED_DOMAINS = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|home\.arpa)$", re.I)
+# A channel's dial string: TECH/resource@host, and `!` chains of them.
+_DIAL = re.compile(r"(?i)(?:\b(?:sip|pjsip|iax2|jingle|motif|xmpp|dahdi|local)/|!)[^\s,()]*$")
 _URI_SCHEMES = re.compile(r"(?i)(?:sips?|iax2?|pjsip|tel|xmpp|h323):$")
 
 # Not `contact` or `number`: `contact_user=4155550100` is a trunk's account.
@@ -58,8 +60,11 @@ def find_emails(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
             tld = domain.rsplit(".", 1)[1].lower()
         if tld in _RESERVED_TLDS or _RESERVED_DOMAINS.search(domain) or is_placeholder(value):
             continue
-        if _URI_SCHEMES.search(line, 0, m.start()):
-            continue  # sip:4155550100@provider: an account the provider assigned
+        if _URI_SCHEMES.search(line, 0, m.start()) or _DIAL.search(line, 0, m.start()):
+            continue  # sip:4155550100@provider, SIP/sales@proxy: an account, a destination
+        if line[max(0, m.start() - 1):m.start()] == ":" and \
+                not line[:m.start()].lower().endswith("mailto:"):
+            continue  # user:secret:authuser@host: the userinfo of a register line
         yield "personal.email", value
 
 

@@ -8,6 +8,8 @@ hold and never a finding.
 
 from __future__ import annotations
 
+import hashlib
+
 # Substrings: the secret placeholder, the body of the hash placeholders (cut
 # to 12 characters in a 13-character DES field), the original tools' template
 # marker, and base64 of a value that starts with "FLEXGIT-REDACTE" (the salt
@@ -17,12 +19,19 @@ MARKERS = ("FLEXGIT-REDACTED", "FLEXGITREDAC", "HASHED_PLACEHOLDER",
 EMAILS = frozenset({"user@example.com", "admin@example.com"})
 NAMES = frozenset({"FlexPBX User"})
 PHONES = frozenset({"+15555550100", "15555550100"})
+_SECRET = b"FLEXGIT-REDACTED"
+# The digests of the placeholder: what a sanitizer writes where a hash must
+# stay a well-formed hash (MD5 ha1, SHA-1 columns, MySQL native `*HEX`).
+DIGESTS = frozenset({hashlib.md5(_SECRET).hexdigest(), hashlib.sha1(_SECRET).hexdigest(),
+                     hashlib.sha256(_SECRET).hexdigest(),
+                     "*" + hashlib.sha1(hashlib.sha1(_SECRET).digest()).hexdigest().upper()})
 _FIXED = EMAILS | NAMES | PHONES
 
 
 def is_placeholder(value: str) -> bool:
     """True for a placeholder the sanitizer writes, or a value built from one."""
-    return value in _FIXED or any(m in value for m in MARKERS)
+    return value in _FIXED or any(m in value for m in MARKERS) \
+        or value.lower() in DIGESTS or value in DIGESTS
 
 
 def stand_in(digits: str) -> bool:
