@@ -18,7 +18,7 @@ EMAIL_WORDS = ("@",)
 # [0-9], not \d: Unicode digit classes make the scan several times slower.
 PHONE_TRIGGER = (r"\+[0-9]{1,3}[ .\-]?\(?[0-9]{2,4}\)?[ .\-]?[0-9]{3}"
                  r"|[0-9]{3}(?:\)?[ .\-]{1,2}[0-9]{3}[ .\-][0-9]{4}|[0-9]{7,8})")
-NAME_WORDS = ("name", "owner", "callerid", "caller_id", "member", "contact", "maintainer",
+NAME_WORDS = ("name", "owner", "author", "fn:", "thanks", "callerid", "caller_id", "member", "contact", "maintainer",
               "author", "maintained")
 
 _EMAIL = re.compile(r"(?<![\w.+%-])([A-Za-z0-9][\w.+%-]*)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -83,8 +83,9 @@ def find_phones(lines: list[str], i: int, region: str = "US") -> Iterator[tuple[
     line = lines[i]
     for m in pn.PhoneNumberMatcher(line, region, leniency=pn.Leniency.VALID):
         raw = m.raw_string
-        if is_placeholder(raw) or _URI_SCHEMES.search(line, 0, m.start) or \
-                line[m.end:m.end + 1] == "@":
+        dialled = raw.startswith("+") and re.search(r"(?:/|tel:)$", line[:m.start]) is not None
+        if is_placeholder(raw) or (not dialled and (_URI_SCHEMES.search(line, 0, m.start)
+                                                    or line[m.end:m.end + 1] == "@")):
             continue
         if raw.isdigit() and not _PHONE_WORDS.search(line):
             continue  # a bare run of digits is a phone number only where the line says so
@@ -101,8 +102,21 @@ def _first_names() -> Any:
     return gender_guesser.detector.Detector(case_sensitive=False)
 
 
+# Keys that hold nothing but a person's name: there the name needs no known
+# first name (Oluwaseun, Thandiwe), two or three capitalized words suffice.
+_PERSON = re.compile(r"""(?i:\b(?:full_?name|display_?name|real_?name|admin_?name|"""
+                     r"""owner_?name|contact_?name|sender_?name|from_?name|author|fn|"""
+                     r"""callerid\(name\)|thanks(?:\s+to)?)\b["']?\s*(?:=>|[:=]|content=)?"""
+                     r"""\s*["'`]?|<name>\s*|callerid\s*=\s*["'])"""
+                     r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+"""
+                     r"""(?:[ \t]+[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+){1,2})""")
+
+
 def find_names(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
     line = lines[i]
+    for m in _PERSON.finditer(line):
+        if not is_placeholder(m.group(1)):
+            yield "personal.name", m.group(1)
     for rx in _NAMES:
         for m in rx.finditer(line):
             name = m.group(1).rstrip(".")
