@@ -78,10 +78,12 @@ def measure(seed: int, log: list[str]) -> dict[str, object]:
     whole = {f.where for f in findings if f.line == 0}  # names and link targets
     total = found = 0
     missed: Counter[str] = Counter()
+    planted: Counter[str] = Counter()
     for p in corpus.plants:
         if p.file not in texts:
             continue  # a message, or user data even the private store leaves out
         total += 1
+        planted[p.cls] += 1
         if (p.file, p.line) in lines or p.file in whole:
             found += 1
         else:
@@ -103,7 +105,7 @@ def measure(seed: int, log: list[str]) -> dict[str, object]:
             log.append(f"{seed} FALSE {f.where}:{f.line} {f.rule}\n    {line[:300]}")
     for f in leaks:
         log.append(f"{seed} LEAK {f.describe()}")
-    return {"seed": seed, "found": found, "total": total, "missed": missed,
+    return {"seed": seed, "found": found, "total": total, "missed": missed, "planted": planted,
             "leaks": leaks, "false": false, "private_s": private_s, "shared_s": shared_s,
             "files": len(texts)}
 

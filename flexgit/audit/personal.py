@@ -18,8 +18,8 @@ EMAIL_WORDS = ("@",)
 # [0-9], not \d: Unicode digit classes make the scan several times slower.
 PHONE_TRIGGER = (r"\+[0-9]{1,3}[ .\-]?\(?[0-9]{2,4}\)?[ .\-]?[0-9]{3}"
                  r"|[0-9]{3}(?:\)?[ .\-]{1,2}[0-9]{3}[ .\-][0-9]{4}|[0-9]{7,8})")
-NAME_WORDS = ("name", "owner", "author", "fn:", "thanks", "callerid", "caller_id", "member", "contact", "maintainer",
-              "author", "maintained")
+NAME_WORDS = ("name", "owner", "author", "fn:", "thanks", "callerid", "caller_id", "member",
+              "contact", "maintainer", "maintained")
 
 _EMAIL = re.compile(r"(?<![\w.+%-])([A-Za-z0-9][\w.+%-]*)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.([A-Za-z]{2,24}))(?![\w-])")
@@ -106,8 +106,8 @@ def _first_names() -> Any:
 # first name (Oluwaseun, Thandiwe), two or three capitalized words suffice.
 _PERSON = re.compile(r"""(?i:\b(?:full_?name|display_?name|real_?name|admin_?name|"""
                      r"""owner_?name|contact_?name|sender_?name|from_?name|author|fn|"""
-                     r"""callerid\(name\)|thanks(?:\s+to)?)\b["']?\s*(?:=>|[:=]|content=)?"""
-                     r"""\s*["'`]?|<name>\s*|callerid\s*=\s*["'])"""
+                     r"""thanks(?:\s+to)?)\b["']?\s*(?:=>|[:=]|content=)?"""
+                     r"""\s*["'`]?|<name>\s*|callerid\(name\)\s*=\s*|callerid\s*=\s*["'])"""
                      r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+"""
                      r"""(?:[ \t]+[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+){1,2})""")
 

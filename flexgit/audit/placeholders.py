@@ -9,6 +9,7 @@ hold and never a finding.
 from __future__ import annotations
 
 import hashlib
+import itertools
 
 # Substrings: the secret placeholder, the body of the hash placeholders (cut
 # to 12 characters in a 13-character DES field), the original tools' template
@@ -39,5 +40,5 @@ def stand_in(digits: str) -> bool:
     (0000) or a run up or down (1234, 123456, 9876)."""
     if len(set(digits)) == 1:
         return True
-    steps = {int(b) - int(a) for a, b in zip(digits, digits[1:], strict=False)}
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(digits)}
     return steps in ({1}, {-1})

@@ -66,9 +66,9 @@ def _finder(rule: str, plugin: Any) -> Callable[[list[str], int], Iterator[tuple
 def _body_redacted(lines: list[str], i: int) -> bool:
     """Whether the key block opened on line i has only placeholders (and
     armour headers such as Proc-Type:) before its END line."""
-    one = re.sub(r"-----BEGIN[^-]*-----", "", lines[i]).split("-----END")[0]
-    if "-----END" in lines[i]:  # a key on one line, as JSON and PHP strings hold it
-        body = [b for b in re.split(r"-----[A-Z ]+-----|\\n|\s", one) if b.strip("\"',;")]
+    one = re.search(r"-----BEGIN[^-]*-----(.*?)-----END", lines[i])
+    if one:  # a key on one line, as JSON and PHP strings hold it
+        body = [b for b in re.split(r"\\n|\s", one.group(1)) if b]
         return bool(body) and all(is_placeholder(b) for b in body)
     if lines[i].startswith("PuTTY-User-Key-File"):
         return _putty_redacted(lines, i)
