@@ -24,8 +24,8 @@ def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
         if m.group(1).lower() in _SCHEMES or line[max(0, m.start() - 2):m.start()] == "//":
             continue
         secret = m.group(2)
-        if is_placeholder(secret):
-            continue
+        if is_placeholder(secret) or secret[0] in "[<{" or len(set(secret)) == 1:
+            continue  # `[torkey]`, `<secret>`: the syntax of documentation; `xxxxxx`
         if shaped(secret, pin=True) or (len(secret) >= 8 and secret.isprintable()
                                         and not secret.isalpha()):
             yield "credentials.userinfo", secret

@@ -21,7 +21,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9+/_\-]{20,}={0,2}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _CHECKSUM_LENGTHS = frozenset({40, 64})
 _WORD_RUN = re.compile(r"[a-z]{4,}|[A-Z][a-z]{3,}")
-_SKIP_BEFORE = re.compile(r"(?:base64,|sha(?:256|384|512)-|sha\d*[:=]\s*)$", re.I)
+_SKIP_BEFORE = re.compile(r"(?:base64,|\(stdin\)=\s*|sha(?:256|384|512)-|sha\d*[:=]\s*)$", re.I)
 _SRI = re.compile(r"sha(?:256|384|512)-", re.I)  # integrity="sha384-..."
 _PUBLIC = re.compile(r"(?i)public|\bpub\b")
 HEX_BITS = 3.0
@@ -55,9 +55,20 @@ def classify(token: str) -> str | None:
     return "entropy.base64" if shannon(token) >= bits else None
 
 
+def _public_lines(lines: list[str], i: int) -> bool:
+    """Line i is a PuTTY key's header or one of its Public-Lines (the public key)."""
+    if lines[i].startswith("PuTTY-User-Key-File"):
+        return True
+    for j in range(i - 1, max(-1, i - 12), -1):
+        m = re.match(r"Public-Lines:\s*(\d+)", lines[j])
+        if m:
+            return i - j <= int(m.group(1))
+    return False
+
+
 def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
     line = lines[i]
-    if _PUBLIC.search(line):
+    if _PUBLIC.search(line) or _public_lines(lines, i):
         return
     for m in _TOKEN.finditer(line):
         if _SKIP_BEFORE.search(line, 0, m.start()) or _SRI.match(m.group()):

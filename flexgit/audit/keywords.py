@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from flexgit.audit.placeholders import is_placeholder
+from flexgit.audit.placeholders import is_placeholder, stand_in
 
 RULE = "keyword.secret"
 
@@ -48,17 +48,27 @@ _NEUTRAL_SUFFIX = re.compile(r"(?i)[_\-.](?:length|len|min|max|min_length|max_le
                              r"header|param|id|count|attempts|retries|enabled|required)$")
 # Variables, template fields, calls (`getenv(`, `localStorage.getItem(`), annotations.
 _VARIABLE = re.compile(r"""\$\w+|\$\{[^}]*\}?|%\w+%?|\{\{.*|<[\w-]+>?|[\w$.\->:\\]+\(.*|@\w+""")
+_REFERENCE = re.compile(r"(?:env|file|fd|stdin):")  # openssl's pass sources
 _NUMBERS = re.compile(r"[\d.:/\-]+")  # versions, dates, times, IPs, ports
 _PIN_WORDS = re.compile(r"(?i)pin|passcode|pass|pwd|secret|code")
 _OPENER = re.compile(r"""[:=>(,]\s*(?:array\s*\(|[\[{(])\s*$""")
 _BLOCK_VALUE = re.compile(r"""^\s*["']?[\w.\-]+["']?\s*(?:=>|:|=)\s*["'`]?([^\s"'`,;)\]}]+)""")
 _BLOCK_LINES = 20
+# `_near`: how far from a PIN or password keyword a bare number still belongs
+# to it, a number that is no version, time, date or address, and a passphrase.
+_NEAR = 40
+_NUMBER = re.compile(r"(?<![\w.:/\-=$])\d{4,12}(?![\w:/\-])(?!['\"]?\s*(?::|=>))")
+_NUMBERS_AROUND = re.compile(r"\.\d")
+_PHRASE = re.compile(r"""[\w.\-]*["'`\]]*\s*(?:=>|:=|=|:)\s*["'`]?"""
+                     r"""([a-z]{3,}(?:[ \-][a-z0-9]{2,}){3,})""")
 
 
 def shaped(token: str, *, pin: bool = False) -> bool:
     """A token that looks like a credential rather than a name, number or path."""
     if len(token) < 4 or is_placeholder(token) or _VARIABLE.fullmatch(token):
         return False
+    if token[0] in "@[$" or "[" in token or "@" in token or _REFERENCE.match(token):
+        return False  # `password@host`, `[:password]` syntax, `env:NAME`, `file:path`
     if not token.isprintable():
         return False  # control bytes, undecodable bytes: noise in a binary-ish file
     if token.isdigit():
@@ -107,6 +117,29 @@ def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
         claimed = v.end()
         if shaped(v.group(), pin=_PIN_WORDS.search(m.group()) is not None):
             yield RULE, v.group()
+        else:
+            yield from _near(line, m)
+
+
+def _near(line: str, m: re.Match[str]) -> Iterator[tuple[str, str]]:
+    """What prose and code put a few words after a keyword rather than right
+    behind it: `The conference PIN is 457572.`, `if ('1234' == $_POST['pin'])`
+    (before it, too), and a passphrase of words (`Passphrase: orbit thistle
+    nectar river 66`)."""
+    word = m.group().lower()
+    if "phrase" in word:
+        p = _PHRASE.match(line, m.end())
+        if p and not is_placeholder(p.group(1)):
+            yield RULE, p.group(1)
+        return
+    if not _PIN_WORDS.search(word):
+        return
+    lo, hi = max(0, m.start() - _NEAR), min(len(line), m.end() + _NEAR)
+    for n in _NUMBER.finditer(line, lo):
+        if n.start() > hi:
+            break
+        if not stand_in(n.group()) and not _NUMBERS_AROUND.match(line, n.end()):
+            yield RULE, n.group()
 
 
 def find_in_block(lines: list[str], i: int) -> Iterator[tuple[str, str]]:

@@ -18,8 +18,8 @@ EMAIL_WORDS = ("@",)
 # [0-9], not \d: Unicode digit classes make the scan several times slower.
 PHONE_TRIGGER = (r"\+[0-9]{1,3}[ .\-]?\(?[0-9]{2,4}\)?[ .\-]?[0-9]{3}"
                  r"|[0-9]{3}(?:\)?[ .\-]{1,2}[0-9]{3}[ .\-][0-9]{4}|[0-9]{7,8})")
-NAME_WORDS = ("name", "owner", "callerid", "caller_id", "member", "contact", "maintainer",
-              "author", "maintained")
+NAME_WORDS = ("name", "owner", "author", "fn:", "thanks", "callerid", "caller_id", "member",
+              "contact", "maintainer", "maintained")
 
 _EMAIL = re.compile(r"(?<![\w.+%-])([A-Za-z0-9][\w.+%-]*)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.([A-Za-z]{2,24}))(?![\w-])")
@@ -30,6 +30,8 @@ _FILE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "ico",
 _RESERVED_TLDS = frozenset({"test", "example", "invalid", "localhost", "local", "lan",
                             "internal"}) | _FILE_EXTENSIONS
 _RESERVED_DOMAINS = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|home\.arpa)$", re.I)
+# A channel's dial string: TECH/resource@host, and `!` chains of them.
+_DIAL = re.compile(r"(?i)(?:\b(?:sip|pjsip|iax2|jingle|motif|xmpp|dahdi|local)/|!)[^\s,()]*$")
 _URI_SCHEMES = re.compile(r"(?i)(?:sips?|iax2?|pjsip|tel|xmpp|h323):$")
 
 # Not `contact` or `number`: `contact_user=4155550100` is a trunk's account.
@@ -58,8 +60,11 @@ def find_emails(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
             tld = domain.rsplit(".", 1)[1].lower()
         if tld in _RESERVED_TLDS or _RESERVED_DOMAINS.search(domain) or is_placeholder(value):
             continue
-        if _URI_SCHEMES.search(line, 0, m.start()):
-            continue  # sip:4155550100@provider: an account the provider assigned
+        if _URI_SCHEMES.search(line, 0, m.start()) or _DIAL.search(line, 0, m.start()):
+            continue  # sip:4155550100@provider, SIP/sales@proxy: an account, a destination
+        if line[max(0, m.start() - 1):m.start()] == ":" and \
+                not line[:m.start()].lower().endswith("mailto:"):
+            continue  # user:secret:authuser@host: the userinfo of a register line
         yield "personal.email", value
 
 
@@ -78,8 +83,9 @@ def find_phones(lines: list[str], i: int, region: str = "US") -> Iterator[tuple[
     line = lines[i]
     for m in pn.PhoneNumberMatcher(line, region, leniency=pn.Leniency.VALID):
         raw = m.raw_string
-        if is_placeholder(raw) or _URI_SCHEMES.search(line, 0, m.start) or \
-                line[m.end:m.end + 1] == "@":
+        dialled = raw.startswith("+") and re.search(r"(?:/|tel:)$", line[:m.start]) is not None
+        if is_placeholder(raw) or (not dialled and (_URI_SCHEMES.search(line, 0, m.start)
+                                                    or line[m.end:m.end + 1] == "@")):
             continue
         if raw.isdigit() and not _PHONE_WORDS.search(line):
             continue  # a bare run of digits is a phone number only where the line says so
@@ -96,8 +102,21 @@ def _first_names() -> Any:
     return gender_guesser.detector.Detector(case_sensitive=False)
 
 
+# Keys that hold nothing but a person's name: there the name needs no known
+# first name (Oluwaseun, Thandiwe), two or three capitalized words suffice.
+_PERSON = re.compile(r"""(?i:\b(?:full_?name|display_?name|real_?name|admin_?name|"""
+                     r"""owner_?name|contact_?name|sender_?name|from_?name|author|fn|"""
+                     r"""thanks(?:\s+to)?)\b["']?\s*(?:=>|[:=]|content=)?"""
+                     r"""\s*["'`]?|<name>\s*|callerid\(name\)\s*=\s*|callerid\s*=\s*["'])"""
+                     r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+"""
+                     r"""(?:[ \t]+[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+){1,2})""")
+
+
 def find_names(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
     line = lines[i]
+    for m in _PERSON.finditer(line):
+        if not is_placeholder(m.group(1)):
+            yield "personal.name", m.group(1)
     for rx in _NAMES:
         for m in rx.finditer(line):
             name = m.group(1).rstrip(".")

@@ -8,17 +8,37 @@ hold and never a finding.
 
 from __future__ import annotations
 
-# Substrings: the secret placeholder, the body of the hash placeholders, the
-# original tools' template marker, and base64 of "FLEXGIT-REDACTED" (the salt
-# of the argon2 placeholders).
-MARKERS = ("FLEXGIT-REDACTED", "FLEXGITREDACTED", "HASHED_PLACEHOLDER",
-           "RkxFWEdJVC1SRURBQ1RFRA")
+import hashlib
+import itertools
+
+# Substrings: the secret placeholder, the body of the hash placeholders (cut
+# to 12 characters in a 13-character DES field), the original tools' template
+# marker, and base64 of a value that starts with "FLEXGIT-REDACTE" (the salt
+# and hash of the argon2 and LDAP placeholders).
+MARKERS = ("FLEXGIT-REDACTED", "FLEXGITREDAC", "HASHED_PLACEHOLDER",
+           "RkxFWEdJVC1SRURBQ1RFR")
 EMAILS = frozenset({"user@example.com", "admin@example.com"})
 NAMES = frozenset({"FlexPBX User"})
 PHONES = frozenset({"+15555550100", "15555550100"})
+_SECRET = b"FLEXGIT-REDACTED"
+# The digests of the placeholder: what a sanitizer writes where a hash must
+# stay a well-formed hash (MD5 ha1, SHA-1 columns, MySQL native `*HEX`).
+DIGESTS = frozenset({hashlib.md5(_SECRET).hexdigest(), hashlib.sha1(_SECRET).hexdigest(),
+                     hashlib.sha256(_SECRET).hexdigest(),
+                     "*" + hashlib.sha1(hashlib.sha1(_SECRET).digest()).hexdigest().upper()})
 _FIXED = EMAILS | NAMES | PHONES
 
 
 def is_placeholder(value: str) -> bool:
     """True for a placeholder the sanitizer writes, or a value built from one."""
-    return value in _FIXED or any(m in value for m in MARKERS)
+    return value in _FIXED or any(m in value for m in MARKERS) \
+        or value.lower() in DIGESTS or value in DIGESTS
+
+
+def stand_in(digits: str) -> bool:
+    """A number documentation writes for "your PIN here": one digit repeated
+    (0000) or a run up or down (1234, 123456, 9876)."""
+    if len(set(digits)) == 1:
+        return True
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(digits)}
+    return steps in ({1}, {-1})

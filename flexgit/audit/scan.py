@@ -17,7 +17,17 @@ from functools import cache
 from typing import Any
 
 from flexgit import content
-from flexgit.audit import credentials, entropy, hashes, keywords, personal, vendor
+from flexgit.audit import (
+    asterisk,
+    credentials,
+    entropy,
+    hashes,
+    keywords,
+    personal,
+    shape,
+    tables,
+    vendor,
+)
 
 Find = Callable[[list[str], int], Iterator[tuple[str, str]]]
 
@@ -56,7 +66,10 @@ def _prefilter() -> _Prefilter:
     automaton.make_automaton()
     plugins = vendor.plugins()
     regexes: list[tuple[re.Pattern[str], Find]] = [(re.compile(hashes.TRIGGER), hashes.find),
-               (re.compile(personal.PHONE_TRIGGER), personal.find_phones)]
+               (re.compile(personal.PHONE_TRIGGER), personal.find_phones),
+               (re.compile(shape.TRIGGER), shape.find),
+               (re.compile(asterisk.TRIGGER), asterisk.find),
+               (re.compile(tables.TRIGGER), tables.find)]
     regexes += [(re.compile(p.trigger), p.find) for p in plugins if p.whole_text]
     gated = tuple((re.compile(p.trigger), p.find) for p in plugins if not p.whole_text)
     return _Prefilter(automaton, tuple(regexes), re.compile(entropy.TRIGGER), gated,

@@ -58,7 +58,7 @@ def _finder(rule: str, plugin: Any) -> Callable[[list[str], int], Iterator[tuple
         if rule == "vendor.private_key" and _body_redacted(lines, i):
             return  # the armour of a key whose body is a placeholder holds nothing
         for value in plugin.analyze_string(lines[i]):
-            if isinstance(value, str) and value and not is_placeholder(value):
+            if isinstance(value, str) and len(set(value)) > 1 and not is_placeholder(value):
                 yield rule, value
     return find
 
@@ -66,6 +66,12 @@ def _finder(rule: str, plugin: Any) -> Callable[[list[str], int], Iterator[tuple
 def _body_redacted(lines: list[str], i: int) -> bool:
     """Whether the key block opened on line i has only placeholders (and
     armour headers such as Proc-Type:) before its END line."""
+    one = re.search(r"-----BEGIN[^-]*-----(.*?)-----END", lines[i])
+    if one:  # a key on one line, as JSON and PHP strings hold it
+        body = [b for b in re.split(r"\\n|\s", one.group(1)) if b]
+        return bool(body) and all(is_placeholder(b) for b in body)
+    if lines[i].startswith("PuTTY-User-Key-File"):
+        return _putty_redacted(lines, i)
     body = []
     for line in lines[i + 1:i + 200]:
         if line.startswith("-----END"):
@@ -73,6 +79,17 @@ def _body_redacted(lines: list[str], i: int) -> bool:
         if ":" not in line and line.strip():
             body.append(line.strip())
     return bool(body) and all(is_placeholder(b) for b in body)
+
+
+def _putty_redacted(lines: list[str], i: int) -> bool:
+    """A .ppk whose Private-Lines are all placeholders (its Public-Lines are
+    the public key)."""
+    for j in range(i + 1, min(len(lines), i + 60)):
+        m = re.match(r"Private-Lines:\s*(\d+)", lines[j])
+        if m:
+            body = lines[j + 1:j + 1 + int(m.group(1))]
+            return bool(body) and all(is_placeholder(b) for b in body)
+    return False
 
 
 @cache
