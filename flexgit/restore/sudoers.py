@@ -141,12 +141,11 @@ def beyond(data: bytes, user: str, profile: Profile, installed: bytes | None = N
             continue
         m = _ALIAS.fullmatch(line)
         if m is not None:
-            if not all(_command_ok(c, profile) for c in m.group(2).split(",")):
-                return f"{shown} names a command flexgit does not allow"
-            if m.group(1) == "ALL":
-                return f"{shown} redefines ALL"
-            aliases.add(m.group(1))
-            continue
+            # Alias names are global to all of sudoers: one defined here may
+            # already mean something else in /etc/sudoers (sudo keeps the
+            # first), or clash with another file and break sudo host-wide.
+            # flexgit's rules use none; one the installed file has is kept.
+            return f"{shown} defines an alias (alias names are global to all sudoers files)"
         m = _RULE.fullmatch(line)
         if m is None:
             return f"{shown} is not a rule flexgit writes"

@@ -37,10 +37,33 @@ _MAX_HOPS = 40  # as the kernel's ELOOP limit
 def own_snapshot(source: Source, home: Path) -> bool:
     """A snapshot of the store (not a backup file) that this installation
     made: its manifest names this home and this host. A store copied from
-    another installation, or a revision of someone else's, is not."""
+    another installation, or a revision of someone else's, is not; nor is an
+    imported backup file (its manifest is the file's word, home and host
+    included), nor, for a restore run as root, a store that anyone but root
+    can write to (the account could have put any object in it)."""
     man = source.manifest
-    return source.scratch is None and man.home == str(home) and \
-        man.host == socket.gethostname()
+    if source.scratch is not None or man.home != str(home) or \
+            man.host != socket.gethostname():
+        return False
+    if "Flexgit-Import" in source.store.commit_info(source.commit).trailers:
+        return False
+    return os.geteuid() != 0 or only_root_writes(source.store.path)
+
+
+def only_root_writes(path: Path) -> bool:
+    """Whether only root can change what is at `path`: it and every directory
+    above it are root's and writable by no one else (a sticky directory such
+    as /tmp lets no one rename what is not theirs)."""
+    for p in (path, *path.parents):
+        try:
+            st = p.lstat()
+        except OSError:
+            return False
+        if st.st_uid != 0:
+            return False
+        if st.st_mode & 0o022 and not (p != path and st.st_mode & stat.S_ISVTX):
+            return False
+    return True
 
 
 def account_name(target: Target) -> str:
@@ -59,18 +82,35 @@ def review(plan: Plan, source: Source, profile: Profile, *, trusted: bool,
     """Change `plan` in place: untrusted privileged writes become skips (or,
     with trust_privileged, stay and are listed for the confirmation), and
     links leaving the installation become skips."""
-    _links(plan, profile)
+    privileged = _privileged_globs(plan, source, profile)
+    _links(plan, profile, None if trusted else privileged)
     if trusted:
         return
     user = account_name(plan.target)
-    privileged = _privileged_globs(plan, source, profile)
     # One file of flexgit's own rules, where the account has none at all.
     own_rules = not any((plan.target.root / "etc/sudoers.d").glob("flexpbx*"))
     for i, a in enumerate(plan.actions):
-        if not a.writes or a.action == "delete" or not _is_privileged(a.path, privileged):
+        if not a.writes or a.action == "delete":
+            continue
+        if a.path.startswith("system/") and a.mode is not None:
+            # A backup file's word on modes: no set-id bits, nothing anyone may write.
+            a.mode &= 0o775
+        if not _is_privileged(a.path, privileged):
             continue
         plan.actions[i] = _decide(plan, a, user, profile, trust_privileged, own_rules)
         own_rules = own_rules and plan.actions[i].action == "skip"
+        _root_owned(plan.actions[i], plan.target)
+
+
+def _root_owned(a: Action, t: Target) -> None:
+    """A file root runs or sudo reads is root's and writable by root only,
+    whatever the source says of its owner (sudo ignores a sudoers file the
+    account owns, and the account could rewrite it)."""
+    if a.action == "skip" or not t.as_root:
+        return
+    a.uid, a.gid = 0, 0
+    if a.mode is not None:
+        a.mode &= 0o755
 
 
 def _decide(plan: Plan, a: Action, user: str, profile: Profile, trust: bool,
@@ -183,20 +223,22 @@ def _is_privileged(path: str, pats: list[re.Pattern[str]]) -> bool:
 # --- symlinks ------------------------------------------------------------------
 
 
-def _links(plan: Plan, profile: Profile) -> None:
+def _links(plan: Plan, profile: Profile,
+           privileged: list[re.Pattern[str]] | None = None) -> None:
     t = plan.target
     links = {a.path: plan.data_of(a).decode("utf-8", "surrogateescape")
              for a in plan.actions if a.kind == "link" and a.writes and a.action != "delete"}
     for i, a in enumerate(plan.actions):
         if a.path not in links or a.action == "skip":
             continue
-        why = _link_problem(a.path, links, t, profile)
+        why = _link_problem(a.path, links, t, profile, privileged)
         if why is not None:
             plan.actions[i] = Action(a.path, "skip", f"symlink {why}", kind="link")
             plan.warnings.append(f"{a.path} was not restored: the symlink {why}")
 
 
-def _link_problem(path: str, links: dict[str, str], t: Target, profile: Profile) -> str | None:
+def _link_problem(path: str, links: dict[str, str], t: Target, profile: Profile,
+                  privileged: list[re.Pattern[str]] | None = None) -> str | None:
     """Where the link at `path` leads, followed through every link of the
     plan and of the disk, and why that is not inside the installation."""
     side = path.split("/", 1)[0]
@@ -217,6 +259,10 @@ def _link_problem(path: str, links: dict[str, str], t: Target, profile: Profile)
         return None
     if wrel and profile.category_of("system", wrel, "flxx") is not None and \
             not profile.excluded("system", wrel):
+        if side == "system" and privileged is not None and _is_privileged(where, privileged):
+            # A chmod/chgrp that follows it (flexpbx-toggle-permissions on
+            # /etc/asterisk/*.conf) would hand root's files to the account.
+            return f"{shown} leads to a privileged file"
         return None if side == "system" else f"{shown} exposes a system file in the home"
     return f"{shown} points outside the installation"
 

@@ -150,8 +150,73 @@ def test_flexgit_rules_and_the_original_snippet_pass(tmp_path: Path) -> None:
     # The original tool's snippet, with its alias and continuation lines.
     s = sample.build(tmp_path / "h", tmp_path / "r", user="fgpbx")
     original = (s.root / "etc/sudoers.d/flexpbx-asterisk").read_bytes()
-    assert sudoers.beyond(original, "fgpbx", Profile()) is None
-    assert sudoers.beyond(original, "otheruser", Profile()) is not None
+    # Its alias is global to all of sudoers: from a backup file it is not
+    # flexgit's to install; installed already, installing it again grants nothing.
+    why = sudoers.beyond(original, "fgpbx", Profile())
+    assert why is not None and "defines an alias" in why
+    assert sudoers.beyond(original, "fgpbx", Profile(), installed=original) is None
+    assert sudoers.beyond(original, "otheruser", Profile(), installed=b"") is not None
+
+
+@pytest.mark.parametrize("text", [
+    # An outside red team's forms (2026-12-02): an alias /etc/sudoers already
+    # defines means its first definition (sudo keeps it), and a second
+    # definition of FLEXPBX_CMDS in another file breaks sudo host-wide.
+    b"Cmnd_Alias SHELLS = /usr/local/bin/flexpbx-x\nfgpbx ALL=(root) NOPASSWD: SHELLS\n",
+    b"Cmnd_Alias FLEXPBX_CMDS = /usr/sbin/asterisk -rx *\n",
+    b"Runas_Alias OP = root\nfgpbx ALL=(OP) NOPASSWD: /usr/local/bin/flexpbx-x\n",
+])
+def test_aliases_from_a_backup_are_refused(text: bytes) -> None:
+    assert sudoers.beyond(text, "fgpbx", Profile()) is not None
+
+
+@requires_root
+def test_an_imported_backup_is_not_an_own_snapshot(owned: Env) -> None:
+    # The file's manifest names this home and host: imported, it is still the
+    # file's word, and `restore latest` must not trust its privileged files.
+    bad = _attack(owned)
+    sudo_file = owned.root / "etc/sudoers.d/flexpbx-asterisk"
+    before = sudo_file.read_bytes()
+    code, _out, err = _run(owned, "-y", "import", str(bad))
+    assert code in (0, 3), err
+    code, _out, err = _run(owned, "-y", "restore", "latest")
+    assert code == 3, err
+    assert sudo_file.read_bytes() == before
+    assert f"warning: {SUDOERS} was not restored" in err
+
+
+@requires_root
+def test_a_store_the_account_can_write_is_not_trusted_by_root(owned: Env) -> None:
+    from flexgit.restore.trust import only_root_writes
+
+    owned.run("snapshot")
+    assert only_root_writes(owned.repo)
+    bob = owned.home.name
+    subprocess.run(["chown", "-R", f"{bob}:{bob}", str(owned.repo)], check=True)
+    assert not only_root_writes(owned.repo)
+    owned.repo.chmod(0o777)
+    subprocess.run(["chown", "-R", "root:root", str(owned.repo)], check=True)
+    assert not only_root_writes(owned.repo)
+
+
+@requires_root
+def test_modes_owners_and_links_to_privileged_files_from_a_backup(owned: Env) -> None:
+    conf = "system/etc/asterisk/extensions.conf"
+    bad = craft(exported(owned, owned.tmp / "out"), owned.tmp / "modes.flx",
+                files={conf: (owned.root / "etc/asterisk/extensions.conf").read_bytes()
+                       + b"; edited\n"},
+                modes={conf: "6777"},
+                links={"system/etc/asterisk/zz.conf":
+                       "../../usr/local/bin/flexpbx-toggle-permissions",
+                       "system/etc/asterisk/zy.conf": "../sudoers.d/flexpbx-asterisk"})
+    code, _out, err = _run(owned, "-y", "restore", "-m", "merge", str(bad))
+    assert code == 3, err
+    st = (owned.root / "etc/asterisk/extensions.conf").stat()
+    assert stat.S_IMODE(st.st_mode) & 0o7002 == 0, oct(st.st_mode)
+    for name in ("zz.conf", "zy.conf"):
+        assert not os.path.lexists(owned.root / "etc/asterisk" / name)
+        assert f"warning: system/etc/asterisk/{name} was not restored: the symlink -> " in err
+    assert "leads to a privileged file" in err
 
 
 # --- restores of a crafted backup -------------------------------------------------
