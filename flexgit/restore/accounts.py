@@ -138,6 +138,51 @@ def merge_sudoers(live: bytes, source: bytes) -> bytes:
     return (text + "".join(added)).encode("utf-8", "surrogateescape")
 
 
+def keep_other_accounts(live: bytes, source: bytes) -> bytes:
+    """The source's sudoers file, plus the live rules and Defaults of the
+    accounts the source does not name (another account migrated beside this
+    one keeps its rule when this one restores its own backup); aliases they
+    use that the source lacks come with them."""
+    src_lines = _logical(source.decode("utf-8", "surrogateescape"))
+    named = {u for line in src_lines for u in _users_of(line)}
+    if "ALL" in named:
+        return source  # it speaks for every account
+    have = {_normal(line) for line in src_lines}
+    src_aliases = {m.group(1) for line in src_lines
+                   if _ALIAS.match(line) and (m := _ALIAS_NAME.match(line))}
+    kept: list[str] = []
+    for line in _logical(live.decode("utf-8", "surrogateescape")):
+        users = _users_of(line)
+        norm = _normal(line)
+        if norm in have or not norm or norm.startswith("#"):
+            continue
+        alias = _ALIAS_NAME.match(line) if _ALIAS.match(line) else None
+        if alias is not None:
+            if alias.group(1) not in src_aliases:
+                kept.append(line)
+        elif users and not users & named:
+            kept.append(line)
+    if not kept:
+        return source
+    text = source.decode("utf-8", "surrogateescape")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return (text + "".join(x if x.endswith("\n") else x + "\n" for x in kept)).encode(
+        "utf-8", "surrogateescape")
+
+
+def _users_of(line: str) -> set[str]:
+    """The users a rule or a Defaults line is for (none for other lines)."""
+    stripped = line.lstrip()
+    if not stripped or stripped.startswith("#") or _ALIAS.match(line):
+        return set()
+    d = _DEFAULTS.match(line)
+    if d:
+        return {u.strip() for u in d.group(2).split(",") if u.strip()}
+    m = _SPEC.match(line)
+    return {u.strip() for u in m.group(2).split(",") if u.strip()} if m else set()
+
+
 def _normal(line: str) -> str:
     return " ".join(line.replace("\\\n", " ").split())
 

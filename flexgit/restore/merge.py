@@ -57,11 +57,14 @@ def reconcile(path: str, source: bytes, live: bytes | None, base: bytes | None, 
     gains the target's; `beside` (the source account's installation is on
     this machine) keeps the other shared system files as they are, since
     that account still runs on them."""
+    if live is not None and path.startswith(SUDOERS_DIR) and not diff_mod.is_binary(live):
+        if mode == "migrate":
+            return Reconciled(accounts.merge_sudoers(live, source))
+        # Any other restore: the source's rules, and the other accounts' kept.
+        return Reconciled(accounts.keep_other_accounts(live, source))
     if live is None or mode == "fresh" or diff_mod.is_binary(source) or \
             diff_mod.is_binary(live):
         return Reconciled(source)
-    if mode == "migrate" and path.startswith(SUDOERS_DIR):
-        return Reconciled(accounts.merge_sudoers(live, source))
     if mode == "migrate" and beside and path.startswith("system/"):
         return Reconciled(live, notes=["kept as it is: the source account's installation "
                                        "on this machine uses it too"]) \

@@ -190,6 +190,15 @@ def test_deploying_user1_then_user2_keeps_user1(tmp_path: Path,
     assert tree_state(asterisk) == live_asterisk
     assert sample._SECRETS["TRUNK_REG_PASS"] in (asterisk / "pjsip.conf").read_text()
     assert tree_state(root / "home" / user1 / "public_html") == user1_home
+    # The source account then restores its own backup, merge and fresh: the
+    # accounts migrated beside it keep their rules (an outside red team's c16/c17).
+    for mode in ("merge", "fresh"):
+        code, _out, err = _run(root, home, repo, "-y", "restore", "-m", mode, str(backup))
+        assert code in (0, 3), err
+        text = sudoers.read_text()
+        for user in (src, user1, user2):
+            assert RULE.format(user) in text, (mode, text)
+        subprocess.run([visudo, "-c", "-f", str(sudoers)], check=True, capture_output=True)
 
 
 @requires_root
