@@ -14,6 +14,7 @@ import stat
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import process as cf_process
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -241,6 +242,7 @@ class WorkerPool(ProcessPoolExecutor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if not cancel_futures:
             super().shutdown(wait=wait)
+            self._forget_wakeup()
             return
         workers = list((getattr(self, "_processes", None) or {}).values())
         super().shutdown(wait=False, cancel_futures=True)
@@ -251,6 +253,16 @@ class WorkerPool(ProcessPoolExecutor):
             with contextlib.suppress(OSError, ValueError, AssertionError):
                 proc.join(timeout=2)
         super().shutdown(wait=wait)  # the manager thread sees them gone and ends
+        self._forget_wakeup()
+
+    def _forget_wakeup(self) -> None:
+        """Python 3.11's exit hook for process pools writes to every pool's
+        wake-up pipe, also to one its ended manager thread closed, and prints
+        an OSError traceback after a Ctrl-C (fixed in later Pythons): an
+        ended pool's entry is dropped."""
+        thread = getattr(self, "_executor_manager_thread", None)
+        if thread is not None and not thread.is_alive():
+            cf_process._threads_wakeups.pop(thread, None)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         self.shutdown(wait=True, cancel_futures=exc_type is not None)

@@ -93,12 +93,16 @@ def test_every_registered_pattern_is_a_superset_on_real_texts(tmp_path: Path) ->
     # Texts with no match are the interesting ones: a skip there must be right.
     regexes = list(prefilter._REGISTRY.by_pattern)
     assert len(regexes) > 5
-    checked = 0
-    for _key, _path, data in inputs(tmp_path, extra_files=60, extra_mb=0.5):
+    # Only a "cannot match" needs re's word; each distinct text once.
+    checked, seen = 0, set()
+    for key, _path, data in inputs(tmp_path, extra_files=20, extra_mb=0.1):
+        if data in seen:
+            continue
+        seen.add(data)
         text = data.decode("utf-8", "surrogateescape")
         for regex in regexes:
-            if regex.search(text):
-                assert prefilter.can_match(regex, text), (regex.pattern[:80], _key)
+            if not prefilter.can_match(regex, text):
+                assert regex.search(text) is None, (regex.pattern[:80], key)
                 checked += 1
     assert checked > 1000
 
