@@ -46,7 +46,9 @@ def target_lock(home: Path) -> Iterator[None]:
         yield
 
 
-def _read_current(base: Path, rel: str) -> tuple[bytes, str, os.stat_result] | None:
+def read_current(base: Path, rel: str) -> tuple[bytes, str, os.stat_result] | None:
+    """What is at base/rel now: a file's bytes or a link's target, never
+    followed (None: nothing, or neither)."""
     p = base / rel
     try:
         st = os.lstat(p)
@@ -86,7 +88,7 @@ def _save_current(private: Store, t: Target, paths: list[str], restore_commit: s
     try:
         for path in paths:
             base, rel = t.abspath(path)
-            cur = _read_current(base, rel)
+            cur = read_current(base, rel)
             if cur is None:
                 continue
             data, kind, st = cur
@@ -140,7 +142,7 @@ def save_pre_restore(private: Store, plan: Plan) -> str:
     try:
         for path in dict.fromkeys(wanted):
             base, rel = t.abspath(path)
-            cur = _read_current(base, rel)
+            cur = read_current(base, rel)
             if cur is None:
                 action = by_path.get(path)
                 if action is not None and action.action == "create":
@@ -457,7 +459,7 @@ def undo_commit(private: Store, commit: str) -> Undone:
         own = t.as_root
         a = Action(path, "update", kind=str(meta["kind"]), data=data, mode=int(meta["mode"]),
                    uid=int(meta["uid"]) if own else None, gid=int(meta["gid"]) if own else None)
-        cur = _read_current(base, rel)
+        cur = read_current(base, rel)
         if cur is not None and cur[1] != a.kind:
             _apply_one(Action(path, "delete"), base, rel, t, None, False)
         _apply_one(a, base, rel, t, None, False)

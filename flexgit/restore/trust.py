@@ -26,6 +26,7 @@ from pathlib import Path
 from flexgit import diff as diff_mod
 from flexgit.profile import Profile
 from flexgit.restore import accounts, sudoers
+from flexgit.restore.apply import read_current
 from flexgit.restore.plan import Action, Plan, Privileged, Target
 from flexgit.restore.source import Source
 from flexgit.store import LINK
@@ -163,19 +164,11 @@ def _decide(plan: Plan, a: Action, user: str, profile: Profile, trust: bool,
 
 
 def _live(t: Target, path: str) -> bytes | None:
-    base, rel = t.abspath(path)
-    p = base / rel
     try:
-        st = os.lstat(p)
+        current = read_current(*t.abspath(path))
     except OSError:
         return None
-    if stat.S_ISLNK(st.st_mode):
-        return os.readlink(p).encode("utf-8", "surrogateescape")
-    if not stat.S_ISREG(st.st_mode):
-        return None
-    fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW)
-    with os.fdopen(fd, "rb") as f:
-        return f.read()
+    return None if current is None else current[0]
 
 
 # --- which paths are privileged ---------------------------------------------
