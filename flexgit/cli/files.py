@@ -139,18 +139,16 @@ def verify(ctx: Context, target: str) -> int:
 @click.option("--any-repo", is_flag=True,
               help="--repo is any bare git repository (a central one): audit the commit "
                    "REV (a full id or a ref name).")
-@click.option("--verbose", "show_fingerprints", is_flag=True,
-              help="Print each finding's fingerprint, for `[audit] allow` in the profile.")
 @pass_ctx
-def audit(ctx: Context, target: str | None, all_objects: bool, any_repo: bool,
-          show_fingerprints: bool) -> int:
+def audit(ctx: Context, target: str | None, all_objects: bool, any_repo: bool) -> int:
     """Look for secrets and personal data the sanitizer missed.
 
     Its detectors are independent of the sanitizer's; it reads every file,
     name, link target and message, and prints where and which rule, never the
     value.
 
-    Exits 4 when anything is found that the profile does not acknowledge.
+    Exits 4 when anything is found that the profile does not acknowledge;
+    -v/--verbose prints each finding's fingerprint, for `[audit] allow`.
 
     \b
     Example:
@@ -179,7 +177,7 @@ def audit(ctx: Context, target: str | None, all_objects: bool, any_repo: bool,
             store.close()
     findings, acknowledged = audit_mod.open_findings(found, ctx.profile.audit_allow)
     ctx.out.data([f.as_json() for f in findings])
-    verbose = show_fingerprints or ctx.out.verbose > 0
+    verbose = ctx.out.verbose > 0
     for f in findings:
         ctx.out.info(f.describe(verbose=verbose))
     ack = f" ({acknowledged} acknowledged in the profile)" if acknowledged else ""
