@@ -3,7 +3,7 @@
 The JSON is written by hand, piece by piece, into the (gzip) stream: one file's
 content is in memory at a time, never the whole document. The file appears
 under its final name only when complete (temp file + rename), and the
-`latest.*` symlink is moved atomically after it.
+`latest.*` symlink is moved atomically after it (formats/latest.py).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 from flexgit import crypto, fsutil
 from flexgit.audit.gate import ExportGate
 from flexgit.errors import FlexgitError, UsageError
+from flexgit.formats import latest
 from flexgit.formats.limits import clash_problem, folded_pairs
 from flexgit.formats.pgzip import ParallelGzip
 from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta
@@ -331,7 +332,8 @@ def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
     fsutil.commit_temp(tmp, f, final, mode=0o600 if plan.manifest.sensitive else FILE_MODE)
     link = out_dir / (f"latest{'-private' if private else ''}"
                       f"{extension(plan.backup_type, compress, enc)}")
-    fsutil.atomic_symlink(link, final.name)
+    # This link to the new file; the type's other forms would name an older one.
+    latest.relink(out_dir, written=final.name)
     return ExportResult(final, link, sha, plan.backup_type, len(plan.entries), size, digest,
                         recipients)
 
