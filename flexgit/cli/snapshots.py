@@ -260,24 +260,51 @@ def diff(ctx: Context, args: tuple[str, ...], mode: str | None,
 
 
 @click.command()
-@click.argument("name")
+@click.argument("name", required=False)
 @click.argument("rev", default="latest")
+@click.option("-d", "--delete", is_flag=True, help="Delete the tag NAME (its snapshot stays).")
 @pass_ctx
-def tag(ctx: Context, name: str, rev: str) -> int:
-    """Give a snapshot a name.
+def tag(ctx: Context, name: str | None, rev: str, delete: bool) -> int:
+    """Name a snapshot, list the names, or delete one.
 
     \b
     Example:
       flexgit tag before-upgrade latest
+      flexgit tag
+      flexgit tag -d before-upgrade
     """
+    if delete and not name:
+        raise UsageError("tag -d needs the NAME of the tag to delete")
     store = ctx.open_store()
     try:
+        if name is None:
+            return _list_tags(ctx, store)
+        if delete:
+            sha = store.delete_tag(name)
+            ctx.out.data({"tag": name, "id": sha, "deleted": True})
+            ctx.out.info(f"deleted tag {name} (was {sha[:12]}; the snapshot stays)")
+            return OK
         sha = store.resolve(rev)
         store.set_tag(name, sha, rules=ctx.profile.rules)
     finally:
         store.close()
     ctx.out.data({"tag": name, "id": sha})
     ctx.out.info(f"tagged {sha[:12]} as {name}")
+    return OK
+
+
+def _list_tags(ctx: Context, store: Store) -> int:
+    rows = []
+    for name, sha in sorted(store.tags().items()):
+        info = store.commit_info(sha)
+        rows.append({"tag": name, "id": sha, "created": history.created_of(info),
+                     "message": info.summary})
+    ctx.out.data(rows)
+    width = max((len(r["tag"]) for r in rows), default=0)
+    for r in rows:
+        ctx.out.info(f"{r['tag']:<{width}}  {r['id'][:12]}  {r['created']}  {r['message']}")
+    if not rows:
+        ctx.out.info("no tags yet; `flexgit tag NAME [REV]` names a snapshot")
     return OK
 
 
