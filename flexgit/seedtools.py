@@ -39,6 +39,7 @@ def backup(ctx: Context, *, backup_type: str = "flx", out_dir: Path | None = Non
     with hooks, copies and remote pushes (`extras`) as `flexgit` does them."""
     if include_voicemail and not include_data:
         raise UsageError("--include-voicemail requires -d/--include-data")
+    lifecycle.check_output_dir(out_dir or ctx.home / ctx.profile.backup_dir)
     snap = lifecycle.take_snapshot(ctx, backup_type=backup_type, include_data=include_data,
                                    include_voicemail=include_voicemail, progress=progress,
                                    message=f"flexpbx-backup ({backup_type})",
