@@ -232,8 +232,9 @@ def prune(ctx: Context, keep_last: int | None, keep_daily: int | None, keep_week
             ctx.out.info(f"{would}remove  {link} (nothing left to point at)")
         else:
             ctx.out.info(f"{would}point   {link} -> {link_target}")
-    ctx.out.info(f"{len(res.kept)} kept, {len(res.removed)} {would}"
-                 f"{'deleted' if delete else 'moved to backups/'}")
+    done = "deleted" if delete else "moved to backups/"
+    ctx.out.info(f"{len(res.kept)} kept, {len(res.removed)} "
+                 + (f"would be {done}" if dry_run else done))
     return OK
 
 

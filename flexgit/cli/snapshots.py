@@ -236,27 +236,42 @@ def diff(ctx: Context, args: tuple[str, ...], mode: str | None,
             files_b, read_b, label_b = history.snapshot_files(store, b), read_a, b[:12]
         changes = diff_mod.changes(files_a, files_b, tuple(p.strip("/") for p in paths))
         if ctx.out.json_mode:
-            ctx.out.data({"a": a, "b": rev_b and store.resolve(rev_b),
-                          "changes": [c.as_json() for c in changes]})
+            # What the text shows, as data: key changes, unified diffs, counts.
+            details = [diff_mod.detail(c, read_a(c.path, c.old) if c.old else b"",
+                                       read_b(c.path, c.new) if c.new else b"",
+                                       label_a=a[:12], label_b=label_b) for c in changes]
+            ctx.out.data({"a": a, "b": rev_b and store.resolve(rev_b), "changes": details})
         elif mode == "name-status":
             for c in changes:
                 ctx.out.raw(f"{c.status}\t{c.path}\n")
         elif mode == "stat":
-            tot_a = tot_r = 0
-            for c in changes:
-                old = read_a(c.path, c.old) if c.old else b""
-                new = read_b(c.path, c.new) if c.new else b""
-                add, rem = diff_mod.line_stat(old, new)
-                tot_a, tot_r = tot_a + add, tot_r + rem
-                ctx.out.raw(f" {c.path} | +{add} -{rem}\n")
-            ctx.out.raw(f" {len(changes)} files changed, {tot_a} insertions(+), "
-                        f"{tot_r} deletions(-)\n")
+            stats = [diff_mod.line_stat(read_a(c.path, c.old) if c.old else b"",
+                                        read_b(c.path, c.new) if c.new else b"")
+                     for c in changes]
+            for line in _stat_lines(changes, stats):
+                ctx.out.raw(line + "\n")
         else:
             for text in history.iter_diff(changes, read_a, read_b, a[:12], label_b):
                 ctx.out.raw(text)
     finally:
         store.close()
     return OK
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _stat_lines(changes: list[diff_mod.Change], stats: list[tuple[int, int]]) -> list[str]:
+    """git's --stat: the paths in one column, the counts in the next, a total."""
+    width = max((len(c.path) for c in changes), default=0)
+    digits = max((len(str(a + r)) for a, r in stats), default=1)
+    lines = [f" {c.path:<{width}} | {a + r:>{digits}} {'+' * min(a, 40)}{'-' * min(r, 40)}"
+             .rstrip() for c, (a, r) in zip(changes, stats, strict=True)]
+    added, removed = sum(a for a, _ in stats), sum(r for _, r in stats)
+    lines.append(f" {_plural(len(changes), 'file')} changed, "
+                 f"{_plural(added, 'insertion')}(+), {_plural(removed, 'deletion')}(-)")
+    return lines
 
 
 @click.command()
