@@ -5,7 +5,7 @@ here, so they behave the same."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,9 +14,8 @@ from flexgit import copies, fsutil, hooks, names, remotes, snapshot
 from flexgit.app import Context
 from flexgit.errors import FlexgitError, UsageError
 from flexgit.formats import flx
+from flexgit.progress import Progress
 from flexgit.store import Store
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass

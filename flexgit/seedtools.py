@@ -15,6 +15,7 @@ from pathlib import Path
 from flexgit import lifecycle, restore
 from flexgit.app import Context
 from flexgit.errors import FlexgitError, UsageError
+from flexgit.progress import Progress
 from flexgit.restore import accounts
 
 Say = Callable[[str], None]
@@ -33,7 +34,7 @@ class Backup:
 def backup(ctx: Context, *, backup_type: str = "flx", out_dir: Path | None = None,
            compress: bool = False, include_data: bool = False,
            include_voicemail: bool = False,
-           progress: Callable[[str, int, int], None] | None = None,
+           progress: Progress | None = None,
            extras: bool = True) -> Backup:
     """Snapshot the installation and export that snapshot as a backup file,
     with hooks, copies and remote pushes (`extras`) as `flexgit` does them."""

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,6 +28,7 @@ from flexgit.formats.limits import clash_problem, folded_pairs
 from flexgit.formats.pgzip import ParallelGzip
 from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta
 from flexgit.profile import Profile
+from flexgit.progress import Progress
 from flexgit.store import LINK, Entry, Store
 
 FORMAT_VERSION = "1.0"
@@ -208,7 +209,7 @@ def _manifest_head(m: Manifest) -> dict[str, Any]:
 
 
 def _document(store: Store, plan: _Plan, profile: Profile,
-              progress: Callable[[str, int, int], None] | None = None,
+              progress: Progress | None = None,
               gate: ExportGate | None = None) -> Iterator[bytes]:
     """The file's bytes, piece by piece; `gate` sees every entry and value written."""
     m = plan.manifest
@@ -230,10 +231,12 @@ def _document(store: Store, plan: _Plan, profile: Profile,
             gate.field(key, value)
         yield b' "%s": %s,\n' % (key.encode(), _j(value))
     yield b' "files": ['
+    done_bytes = 0
     for n, (path, entry, meta) in enumerate(plan.entries):
-        if progress and (n % 100 == 0 or n == len(plan.entries) - 1):
-            progress("export", n + 1, len(plan.entries))
         data = store.read_blob(entry.sha)
+        done_bytes += len(data)
+        if progress and (n % 100 == 0 or n == len(plan.entries) - 1):
+            progress("export", n + 1, len(plan.entries), done_bytes=done_bytes)
         if gate:
             gate.entry(path, entry.mode, data)
         root, _, rel = path.partition("/")
@@ -282,7 +285,7 @@ def _free_name(out_dir: Path, when: float, backup_type: str, compress: bool,
 def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
            backup_type: str | None = None, compress: bool = False,
            now: float | None = None,
-           progress: Callable[[str, int, int], None] | None = None,
+           progress: Progress | None = None,
            encrypt_to: Sequence[str] = ()) -> ExportResult:
     """Write snapshot `rev` as a backup file into `out_dir`; point latest.* at it.
 

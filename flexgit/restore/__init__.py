@@ -17,6 +17,7 @@ from flexgit.restore.apply import JOURNAL, Applied, Undone, open_private, target
 from flexgit.restore.plan import MODES, Plan, Target, build
 
 __all__ = ["Outcome", "Plan", "restore", "rollback", "undo"]
+from flexgit.progress import Progress
 from flexgit.restore.source import Source, from_commit, looks_like_file
 from flexgit.store import Files, Store
 
@@ -97,7 +98,7 @@ def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = 
             source_user: str | None = None, dry_run: bool = False, force: bool = False,
             skip_sudoers: bool = False, trust_privileged: bool = False,
             confirm: Callable[[Plan], bool] | None = None,
-            progress: Callable[[str, int, int], None] | None = None) -> Outcome:
+            progress: Progress | None = None) -> Outcome:
     """Restore `spec` (a revision or a backup file) into the installation.
 
     `source_user` (migrate) names the account the source installation
@@ -132,7 +133,7 @@ def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = 
 def _restore(ctx: Context, source: Source, target: Target, mode: str,
              base: tuple[Store, Files] | None, *, dry_run: bool, force: bool,
              skip_sudoers: bool, trust_privileged: bool, confirm: Callable[[Plan], bool] | None,
-             progress: Callable[[str, int, int], None] | None) -> Outcome:
+             progress: Progress | None) -> Outcome:
     if dry_run:
         plan = _plan(ctx, source, target, mode, base, force=force, skip_sudoers=skip_sudoers,
                      trust_privileged=trust_privileged)
@@ -175,7 +176,7 @@ def _locked_restore(ctx: Context, source: Source, target: Target, mode: str,
                     base: tuple[Store, Files] | None, runner: hooks.Runner,
                     facts: dict[str, object], *, force: bool, skip_sudoers: bool,
                     trust_privileged: bool, confirm: Callable[[Plan], bool] | None,
-                    progress: Callable[[str, int, int], None] | None) -> tuple[Applied, Plan]:
+                    progress: Progress | None) -> tuple[Applied, Plan]:
     with target_lock(target.home):
         _finish_interrupted(ctx, target)
         plan = _plan(ctx, source, target, mode, base, force=force, skip_sudoers=skip_sudoers,
@@ -233,7 +234,7 @@ def _chown_tree(top: Path, uid: int, gid: int) -> None:
 
 
 def apply_plan(plan: Plan, private: Store,
-               progress: Callable[[str, int, int], None] | None) -> Applied:
+               progress: Progress | None) -> Applied:
     from flexgit.restore.apply import apply
 
     return apply(plan, private, progress=progress)
@@ -271,7 +272,7 @@ class RolledBack:
 
 def rollback(ctx: Context, rev: str | None = None, *,
              confirm: Callable[[Plan], bool] | None = None,
-             progress: Callable[[str, int, int], None] | None = None) -> RolledBack:
+             progress: Progress | None = None) -> RolledBack:
     """Merge-restore an earlier snapshot (default: the one before latest), then
     record the result as a new snapshot. History is never rewritten."""
     from flexgit import lifecycle
