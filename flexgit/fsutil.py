@@ -326,7 +326,10 @@ def read_lock(path: Path) -> LockInfo | None:
         return None
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process `pid` exists on this host (ours or another user's)."""
+    if pid <= 0:  # kill(0) and kill(-1) would ask about whole groups
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -338,7 +341,7 @@ def _pid_alive(pid: int) -> bool:
 
 def is_stale(info: LockInfo | None) -> bool:
     """A lock is stale when its process on this host is gone."""
-    return info is not None and info.host == socket.gethostname() and not _pid_alive(info.pid)
+    return info is not None and info.host == socket.gethostname() and not pid_alive(info.pid)
 
 
 GARBAGE_LOCK_SECONDS = 10

@@ -95,8 +95,13 @@ def status(ctx: Context) -> int:
         store.close()
     for w in warnings:
         ctx.out.warn(w)
+    from flexgit import schedrun
+
+    mark = schedrun.load(ctx.home, ctx.repo)
     ctx.out.data({"latest": head, "changes": [c.as_json() for c in changes],
-                  "clean": not changes})
+                  "clean": not changes,
+                  "schedule": None if mark is None else {
+                      "last_run": mark.last, "next_run": schedrun.next_run_text(mark)}})
     if head is None:
         ctx.out.info("no snapshots yet; run `flexgit snapshot`")
     ctx.out.info(f"latest snapshot {head[:12]}" if head else "")
@@ -105,6 +110,12 @@ def status(ctx: Context) -> int:
     names = {"A": "new", "M": "modified", "D": "deleted", "T": "mode changed"}
     for c in changes:
         ctx.out.info(f"  {names[c.status]:>13}:  {c.path}")
+    if mark is not None:
+        for line in schedrun.describe(mark):
+            ctx.out.info(f"schedule: {line}")
+        if schedrun.failed(mark):
+            ctx.out.warn("the last scheduled backup failed; `flexgit schedule show` says more")
+            return WARNINGS
     return WARNINGS if warnings else OK
 
 
