@@ -1,6 +1,7 @@
 """A scheduled backup run, and the mark it leaves.
 
-cron and systemd start `flexgit schedule run`: snapshot, export and prune in
+cron and systemd start `flexgit schedule run`: snapshot, export, prune of the
+backup files and `forget --prune` of the store's snapshots, with one policy, in
 one process, so one place knows how the whole run ended. The run records
 itself in <home>/logs/flexgit-schedule.json (per store): "running" with its
 pid when it starts, then the result, the error line, the snapshot and the
@@ -128,6 +129,7 @@ def failed(mark: Mark | None) -> bool:
 def run(ctx: Context, job: Job, *, notify_on_failure: bool = True) -> int:
     """snapshot -> export -> prune, recorded in the mark; the exit code."""
     # Here, not above: `status` reads the mark and must not load the snapshot code.
+    from flexgit import forget as forget_mod
     from flexgit import lifecycle, retention
 
     mark = load(ctx.home, ctx.repo) or Mark("cron", asdict(job))
@@ -144,8 +146,13 @@ def run(ctx: Context, job: Job, *, notify_on_failure: bool = True) -> int:
                                       compress=job.compress, encrypt_to=job.encrypt_to)
         warnings += exp.warnings
         file = str(exp.result.path)
-        retention.prune(exp.result.path.parent, retention.Policy(
-            daily=job.keep_daily, weekly=job.keep_weekly, monthly=job.keep_monthly))
+        policy = retention.Policy(daily=job.keep_daily, weekly=job.keep_weekly,
+                                  monthly=job.keep_monthly)
+        retention.prune(exp.result.path.parent, policy)
+        # The store is kept bounded with the same policy (tags pin their snapshots).
+        if not policy.empty:
+            with ctx.open_store() as store, store.locked("flexgit schedule run"):
+                forget_mod.forget(store, policy, prune=True)
     except FlexgitError as e:
         code, message = e.exit_code, e.message
     except OSError as e:

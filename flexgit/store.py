@@ -605,6 +605,47 @@ class Store:
             raise UsageError(f"tag {name!r} changed while it was being deleted; try again")
         return old.decode()
 
+    def move_tag(self, name: str, old: str, new: str) -> None:
+        """Point tag `name` from `old` to `new` (a rewritten history's copy)."""
+        if not self._repo.refs.set_if_equals(Ref(b"refs/tags/" + name.encode()), _oid(old),
+                                             _oid(new)):
+            raise FlexgitError(f"tag {name!r} moved while this command was writing; run the "
+                               f"command again")
+
+    def recommit(self, w: PackWriter, sha: str, parent: str | None) -> str:
+        """A copy of commit `sha` on another parent: the same tree, author,
+        times and message (forget: the snapshot stays, its predecessor went)."""
+        c = self._object(sha)
+        if not isinstance(c, Commit):
+            raise UsageError(f"{sha} is not a snapshot")
+        copy = Commit()
+        copy.tree, copy.message = c.tree, c.message
+        copy.author, copy.author_time, copy.author_timezone = (
+            c.author, c.author_time, c.author_timezone)
+        copy.committer, copy.commit_time, copy.commit_timezone = (
+            c.committer, c.commit_time, c.commit_timezone)
+        if c.encoding:
+            copy.encoding = c.encoding
+        copy.parents = [_oid(parent)] if parent else []
+        return w.add_commit(copy)
+
+    def disk_size(self) -> int:
+        """Bytes of the object database (packs and loose objects)."""
+        return sum(f.stat().st_size for f in (self.path / "objects").rglob("*") if f.is_file())
+
+    def collect_garbage(self) -> int:
+        """Drop every object no ref reaches, for good: reflogs go first (they
+        would keep forgotten snapshots reachable), then one repack of what is
+        left. Returns the number of objects removed."""
+        from dulwich.gc import garbage_collect
+
+        logs = self.path / "logs"
+        if logs.is_dir():
+            shutil.rmtree(logs)
+        stats = garbage_collect(self._repo, prune=True, grace_period=None)
+        self._refresh()
+        return len(stats.pruned_objects)
+
     def resolve(self, rev: str) -> str:
         """A commit id from a full or short id, a tag, `latest` or `latest~N`."""
         base, _, back = rev.partition("~")

@@ -72,7 +72,8 @@ LAZY_COMMANDS = {
     "init": "snapshots", "snapshot": "snapshots", "status": "snapshots", "log": "snapshots",
     "show": "snapshots", "diff": "snapshots", "tag": "snapshots", "profile": "snapshots",
     "export": "files", "import": "files", "verify": "files", "audit": "files",
-    "prune": "files", "restore": "restoring", "rollback": "restoring", "undo": "restoring",
+    "prune": "files", "forget": "forgetting", "restore": "restoring",
+    "rollback": "restoring", "undo": "restoring",
     "completion": "misc", "demo": "misc", "check": "misc", "remote": "remotes",
     "push": "remotes", "fetch": "remotes", "hooks": "hooks_cmd", "schedule": "schedule_cmd",
 }
