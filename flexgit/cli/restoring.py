@@ -115,9 +115,12 @@ def undo_confirmer(ctx: Context) -> Callable[[Pending], bool]:
             raise UsageError("refusing to undo without confirmation: no terminal to ask "
                              "on; pass -y to confirm")
         kind = "interrupted restore" if todo.interrupted else "restore"
-        click.echo(f"This will put back {todo.restores} files and remove {todo.removes} "
-                   f"created files in {ctx.home}, undoing the {kind} from {todo.source} "
-                   f"({todo.commit[:12]}).", err=True)
+        def n(count: int, what: str) -> str:
+            return f"{count} {what}" + ("" if count == 1 else "s")
+        click.echo(f"This will put back {n(todo.restores, 'file')} and remove "
+                   f"{n(todo.removes, 'created file')} in {ctx.home}, undoing the {kind} of "
+                   f"{todo.when} from "
+                   f"{todo.source} ({todo.commit[:12]}).", err=True)
         return click.confirm("Continue?", default=False, err=True)
     return confirm
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,13 @@ class Pending:
     @property
     def source(self) -> str:
         return str(self.record.get("source", "?"))
+
+    @property
+    def when(self) -> str:
+        """When that restore ran: an undo after a cancelled restore undoes an
+        earlier one, and the time says which."""
+        t = self.record.get("time")
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(t)) if isinstance(t, int) else "?"
 
 
 def host() -> str:
