@@ -105,7 +105,8 @@ def test_undo_asks_on_a_terminal(tmp_path: Path) -> None:
     args = ["--home", str(home), "--root", str(root), "--repo", str(repo), "undo"]
     code, out = _in_pty(args, b"n\n")
     assert code == 130, out
-    assert re.search(rf"This will put back 1 file and remove 0 created files in {re.escape(str(home))}, "
+    where = re.escape(str(home))
+    assert re.search(rf"This will put back 1 file and remove 0 created files in {where}, "
                      rf"undoing the restore of \d{{4}}-\d\d-\d\d \d\d:\d\d from latest", out), out
     assert "undo cancelled; nothing was changed" in out
     assert tree_state(home, root) == before
