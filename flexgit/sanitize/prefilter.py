@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import hyperscan
 
+from flexgit.sanitize import hs_cache
 from flexgit.sanitize.hs_syntax import gate, translate
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -105,11 +106,9 @@ def words(name: str, vocabulary: Iterable[str]) -> str:
 def _database() -> hyperscan.Database:
     with _LOCK:
         if _REGISTRY.database is None or _REGISTRY.compiled != len(_REGISTRY.expressions):
-            database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            count = len(_REGISTRY.expressions)
-            database.compile(expressions=_REGISTRY.expressions, ids=list(range(count)),
-                             elements=count, flags=_REGISTRY.flags)
-            _REGISTRY.database, _REGISTRY.compiled = database, count
+            # Compiled once per user and pattern set, not once per process.
+            database = hs_cache.database(_REGISTRY.expressions, _REGISTRY.flags)
+            _REGISTRY.database, _REGISTRY.compiled = database, len(_REGISTRY.expressions)
         return _REGISTRY.database
 
 
