@@ -22,10 +22,7 @@ starts with ``.``, ``\\w``, a negated class or a back-reference) or where
 from __future__ import annotations
 
 import re
-from re import (
-    _compiler,  # type: ignore[attr-defined]
-    _parser,  # type: ignore[attr-defined]
-)
+from re import _compiler, _parser  # type: ignore[attr-defined]
 from re import _constants as c  # type: ignore[attr-defined]
 from typing import Any
 
