@@ -107,12 +107,7 @@ def _write(path: Path, digest: bytes, blob: bytes) -> None:
     Not through fsutil: its fault points count the store's writes for the
     crash tests, and whether this write happens depends on the cache."""
     directory = path.parent
-    try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = directory.lstat()
-        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
-            return  # not ours to write in
-    except OSError:
+    if not _own_dirs(directory):
         return
     tmp = directory / f".{_PREFIX}{secrets.token_hex(6)}.tmp"
     try:
@@ -131,6 +126,30 @@ def _write(path: Path, digest: bytes, blob: bytes) -> None:
             os.unlink(tmp)
         return
     _prune(directory, keep=path)
+
+
+def _own_dirs(directory: Path) -> bool:
+    """Whether directory and its parent are the effective user's directories,
+    making them (0700) where missing, but only inside a directory of that
+    user: root running with another user's $HOME must leave no root-owned
+    ``~/.cache`` in it."""
+    euid = os.geteuid()
+    for d in (directory.parent, directory):
+        try:
+            st = d.lstat()
+        except FileNotFoundError:
+            try:
+                if d.parent.lstat().st_uid != euid:
+                    return False
+                d.mkdir(mode=0o700)
+                st = d.lstat()
+            except OSError:
+                return False
+        except OSError:
+            return False
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != euid:
+            return False
+    return True
 
 
 def _prune(directory: Path, *, keep: Path) -> None:

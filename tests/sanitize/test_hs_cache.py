@@ -135,3 +135,19 @@ def test_the_prefilter_uses_the_cache(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(registry, "database", None)
     prefilter._database()
     assert len(list((tmp_path / "flexgit").glob("prefilter-*.hsdb"))) == 1
+
+
+def test_no_cache_directory_is_made_in_another_users_home(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # root with a user's $HOME (sudo without -H) must not leave a root-owned
+    # ~/.cache there; it compiles without caching.
+    if os.geteuid() != 0:
+        pytest.skip("chown needs root")
+    home = tmp_path / "home"
+    home.mkdir()
+    os.chown(home, 65534, 65534)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    db = hs_cache.database(OURS, [_FLAGS] * 2)
+    assert hits(db, b"password") == {0}
+    assert list(home.iterdir()) == []
