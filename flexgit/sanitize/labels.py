@@ -36,6 +36,7 @@ from flexgit.sanitize import patterns, prefilter
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import normalize, words
+from flexgit.sanitize.re_guard import guard
 from flexgit.sanitize.rules import Rules
 
 # Labels in the languages admins write notes in, not English only: German,
@@ -110,7 +111,7 @@ _SERIALIZED = re.compile(
 _LINE = re.compile(r"[^\n]+")
 # Backticked tokens after a label on the same line: "secret `X`".
 _BACKTICK = prefilter.compile(r"`(?P<value>[^`\n]+)`")
-_LABEL_WORD = re.compile(rf"(?i)(?<![\w$@>.:/-])(?:{LABEL})s?\b")
+_LABEL_WORD = guard(re.compile(rf"(?i)(?<![\w$@>.:/-])(?:{LABEL})s?\b"))
 # A heading that names a credential, and the value alone on a line below it.
 _HEADING = prefilter.compile(rf"(?im)^[ \t]*#{{1,6}}[ \t]+[^\n]*\b(?:{LABEL})s?\b[^\n]*\n"
                       r"(?:[ \t]*\r?\n){0,2}[ \t]*`?(?P<value>[^\s`]+)`?[ \t]*\r?$")
@@ -381,9 +382,9 @@ def _csv_table(editor: Editor) -> None:
         pos += len(line) + 1
 
 
-_LABEL_AT = re.compile(
+_LABEL_AT = guard(re.compile(
     rf"(?:{LABEL}|{_CJK}|log[ _-]?in|credentials?|creds|account|zugang\w*|identifiants"
-    r"|credenci\w+|credenziali|inloggegevens|user(?:name)?[ \t]*/)s?")
+    r"|credenci\w+|credenziali|inloggegevens|user(?:name)?[ \t]*/)s?"))
 
 
 def _is_label_at(text: str, low: str, pos: int) -> bool:
@@ -408,8 +409,12 @@ def _label_lines(text: str) -> tuple[tuple[int, int], ...] | None:
     low = text.lower()
     if len(low) != len(text):
         return None
-    hits = (s for _, s, _ in patterns.find_hints(_HINT_AC, low) if _is_label_at(text, low, s))
-    return tuple(patterns.hint_lines(text, hits))
+    lines: list[tuple[int, int]] = []
+    for pos in sorted(s for _, s, _ in patterns.find_hints(_HINT_AC, low)):
+        # A line already taken needs no other label word (the check is a regex).
+        if (not lines or pos > lines[-1][1]) and _is_label_at(text, low, pos):
+            lines.extend(patterns.hint_lines(text, (pos,)))
+    return tuple(lines)
 
 
 def hint_spans(text: str, *, after: int = 0) -> list[tuple[int, int]]:

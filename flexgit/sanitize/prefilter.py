@@ -38,7 +38,9 @@ from dataclasses import dataclass, field
 
 import hyperscan
 
+from flexgit.sanitize import hs_cache
 from flexgit.sanitize.hs_syntax import gate, translate
+from flexgit.sanitize.re_guard import guard
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _BASE = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_ALLOWEMPTY
@@ -49,6 +51,11 @@ class _Registry:
     expressions: list[bytes] = field(default_factory=list)
     flags: list[int] = field(default_factory=list)
     by_pattern: dict[re.Pattern[str], int] = field(default_factory=dict)
+    # The same, by id() of the one object compile() returns for a pattern: a
+    # Pattern hashes its whole compiled code on every lookup, and can_match
+    # is asked per line window. The object is kept (canonical), so its id is.
+    by_id: dict[int, int] = field(default_factory=dict)
+    canonical: dict[re.Pattern[str], re.Pattern[str]] = field(default_factory=dict)
     word_owner: dict[int, str] = field(default_factory=dict)  # expression -> word list
     database: hyperscan.Database | None = None
     compiled: int = 0  # how many expressions the database holds
@@ -73,18 +80,24 @@ def _hs_flags(regex: re.Pattern[str], single: bool = True) -> int:
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # re's name, on purpose
     """``re.compile(pattern, flags)``, registered with the shared prefilter."""
-    regex = re.compile(pattern, flags)
-    if regex.flags & re.VERBOSE:
+    plain = re.compile(pattern, flags)
+    if plain.flags & re.VERBOSE:
         raise ValueError("prefilter: verbose patterns are not supported")
-    expression = gate(regex)
+    expression = gate(plain)
+    # The same matches; re skips the positions where none can start.
+    regex = guard(plain)
     with _LOCK:
-        if regex not in _REGISTRY.by_pattern:
-            if expression is None:
-                _REGISTRY.by_pattern[regex] = _ALWAYS
-            else:
-                _REGISTRY.by_pattern[regex] = len(_REGISTRY.expressions)
-                _REGISTRY.expressions.append(expression.encode())
-                _REGISTRY.flags.append(_hs_flags(regex))
+        known = _REGISTRY.canonical.get(regex)
+        if known is not None:
+            return known
+        if expression is None:
+            _REGISTRY.by_pattern[regex] = _ALWAYS
+        else:
+            _REGISTRY.by_pattern[regex] = len(_REGISTRY.expressions)
+            _REGISTRY.expressions.append(expression.encode())
+            _REGISTRY.flags.append(_hs_flags(regex))
+        _REGISTRY.canonical[regex] = regex
+        _REGISTRY.by_id[id(regex)] = _REGISTRY.by_pattern[regex]
     return regex
 
 
@@ -105,11 +118,9 @@ def words(name: str, vocabulary: Iterable[str]) -> str:
 def _database() -> hyperscan.Database:
     with _LOCK:
         if _REGISTRY.database is None or _REGISTRY.compiled != len(_REGISTRY.expressions):
-            database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            count = len(_REGISTRY.expressions)
-            database.compile(expressions=_REGISTRY.expressions, ids=list(range(count)),
-                             elements=count, flags=_REGISTRY.flags)
-            _REGISTRY.database, _REGISTRY.compiled = database, count
+            # Compiled once per user and pattern set, not once per process.
+            database = hs_cache.database(_REGISTRY.expressions, _REGISTRY.flags)
+            _REGISTRY.database, _REGISTRY.compiled = database, len(_REGISTRY.expressions)
         return _REGISTRY.database
 
 
@@ -173,7 +184,7 @@ def can_match(regex: re.Pattern[str], text: str) -> bool:
     # Asked per line window by the label forms: the common case inline.
     if _OFF.__dict__.get("on"):
         return True
-    expression = _REGISTRY.by_pattern[regex]
+    expression = _REGISTRY.by_id[id(regex)]
     if expression == _ALWAYS:
         return True
     hits = _LOCAL.__dict__.get("hits")

@@ -124,3 +124,15 @@ def test_sanitizer_output_is_the_same_without_the_prefilter(tmp_path: Path, seed
                 (slow.data, slow.counts, slow.removed), path
             compared += 1
     assert compared > 150
+
+
+def test_one_pattern_is_one_registered_object() -> None:
+    # can_match looks patterns up by identity (a Pattern's hash reads its
+    # whole compiled code): compiling a pattern again must give the object
+    # that was registered, even once re's own cache has forgotten it.
+    first = prefilter.compile(r"(?i)(?<!\w)vault[ _-]?token\s*=")
+    re.purge()
+    again = prefilter.compile(r"(?i)(?<!\w)vault[ _-]?token\s*=")
+    assert again is first
+    assert prefilter.can_match(again, "VAULT_TOKEN = x")
+    assert not prefilter.can_match(again, "nothing here")
