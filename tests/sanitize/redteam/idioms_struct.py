@@ -25,7 +25,8 @@ SQL: list[tuple[str, str, str, str]] = [
      "INSERT INTO `directory` VALUES (1,'«name»','«natphone»');"),
     ("personal", "sql-multirow-columns", DUMP,
      "INSERT INTO contacts (id, first_name, last_name, mobile) VALUES\n"
-     "  (1, '«given»', '«family»', '«natphone»'),\n  (2, '«given_2»', '«family_2»', «natphone_2»);"),
+     "  (1, '«given»', '«family»', '«natphone»'),\n"
+     "  (2, '«given_2»', '«family_2»', «natphone_2»);"),
     ("personal", "sql-no-columns", SEED,
      "INSERT INTO people VALUES (7, 'x7', '«name»', '«natphone»', NOW());"),
     ("personal", "sql-copy-block", DUMP,
@@ -110,7 +111,8 @@ TEXT_KEEPS: list[tuple[str, str, str]] = [
     ("env-auth-modes", H + ".env.example", "MAIL_SMTP_AUTH=login\nLDAP_AUTH=true"),
     ("yealink-keeps", PROV + "001565a1b2c3.cfg",
      "account.1.auth_name = 2003\naccount.1.user_name = 2003\naccount.2.label = 2004"),
-    ("grandstream-keeps", PROV + "cfg000b82a1b2c3.xml", "<P35>2003</P35>\n<P47>pbx.example.com</P47>"),
+    ("grandstream-keeps", PROV + "cfg000b82a1b2c3.xml",
+     "<P35>2003</P35>\n<P47>pbx.example.com</P47>"),
 ]
 
 JSON_KEEPS: list[tuple[str, str, tuple[str, ...], str, object]] = [
