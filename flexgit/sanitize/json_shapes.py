@@ -1,11 +1,11 @@
 """JSON values that no key of their own names, judged by where they stand and
 by their shape (for :mod:`.json_rules`).
 
-* **Credential tuples**: a short array of scalars that holds a host
+* **Credential tuples**: an array of three to six scalars that holds a host
   (``["sip.example.com", "trunkuser", "X"]``, ``["db.internal", 3306, "u",
   "X"]``): its strings shaped like a secret (:func:`.keys.secret_shaped`) and
   not a host are passwords. Without a host an array is a list (of names, ids,
-  servers) and stays.
+  servers) and stays; so is a pair (``[host, label]``).
 * **Key rings**: an object under a key that says its children are keys
   (``keys``, ``vapid``, ``jwt``, ``signing``, ``oauth``...: ``api.keys.primary``,
   ``push.vapid.private``): its neutral children shaped like a secret are
@@ -47,7 +47,7 @@ _USER_PASS = re.compile(r"[\w.@+-]{1,64}:[^\s:]{4,}")
 
 def tuple_secrets(items: Sequence[Any]) -> list[int]:
     """Indexes of the passwords in a credential tuple (see the module docstring)."""
-    if not 2 <= len(items) <= 6 or any(isinstance(i, list) for i in items):
+    if not 3 <= len(items) <= 6 or any(isinstance(i, list) for i in items):
         return []  # _Object is a list too
     strings = [(j, v) for j, v in enumerate(items) if type(v) is str]
     if not any(_HOST.fullmatch(v) for _, v in strings):
