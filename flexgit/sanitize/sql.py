@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from flexgit.sanitize import contacts, phones, prefilter
@@ -64,8 +65,24 @@ def _claim(editor: Editor, m: re.Match[str]) -> None:
         claim_value(editor, m.start("v"), m.end("v"), value, "label.value")
 
 
+@functools.lru_cache(maxsize=4096)
+def _column(column: str) -> Kind | str | None:
+    """What a column holds: "secret", a name or phone Kind, MAYBE_NAME, or None."""
+    if _is_secret_column(column):
+        return "secret"
+    kind = classify(normalize(column))
+    return kind if kind in (*_NAMES, Kind.MAYBE_NAME, Kind.PHONE) else None
+
+
+def _wanted(column: str) -> bool:
+    return _column(column) is not None or contacts.is_person_hint(column)
+
+
 def _cell(editor: Editor, cell: Cell, people: bool) -> None:
     """Claim one cell by what its column (or, unknown, its value) says it holds."""
+    kind = _column(cell.column) if cell.column is not None else None
+    if kind is None and cell.column is not None:
+        return  # an id, a username, a date: nothing to decide
     value = cell.value(editor.text)
     if not value or not editor.is_free(cell.start, cell.end):
         return
@@ -78,9 +95,7 @@ def _cell(editor: Editor, cell: Cell, people: bool) -> None:
             contacts.name_cell(_claimer(editor), cell.start, value, ph.NAME_PLACEHOLDER,
                                strict=True)
         return
-    norm = normalize(cell.column)
-    kind = classify(norm)
-    if _is_secret_column(cell.column):
+    if kind == "secret":
         if cell.quoted and is_credential(value):
             claim_value(editor, cell.start, cell.end, value, "label.value")
     elif kind in _NAMES or (kind is Kind.MAYBE_NAME and people):
@@ -101,7 +116,7 @@ def _claimer(editor: Editor) -> contacts.Claim:
 
 
 def _rows(editor: Editor) -> None:
-    for row in rows(editor.text):
+    for row in rows(editor.text, _wanted):
         people = row.table.lower() in contacts.PEOPLE_TABLES or any(
             c.column is not None and contacts.is_person_hint(c.column) for c in row.cells)
         for cell in row.cells:

@@ -20,7 +20,7 @@ it. Statements are found with prefiltered regexes: a text without
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from flexgit.sanitize import prefilter
@@ -190,14 +190,16 @@ def _update(text: str, pos: int, table: str) -> Iterator[Row]:
         yield Row(table, tuple(cells), True)
 
 
-def rows(text: str) -> Iterator[Row]:
-    """Every row of every INSERT, COPY and UPDATE in text."""
+def rows(text: str, wanted: Callable[[str], bool] = lambda _: True) -> Iterator[Row]:
+    """Every row of every INSERT, COPY and UPDATE in text; of a statement
+    whose columns are known, only when `wanted` accepts one of them (a CDR
+    table of numbers and extensions is not read cell by cell)."""
     tables = schemas(text)
-    for m in prefilter.finditer(_INSERT, text):
-        table = m.group("t")
-        yield from _tuples(text, m.end(), table, _columns(m.group("c"), table, tables))
-    for m in prefilter.finditer(_COPY, text):
-        table = m.group("t")
-        yield from _copy(text, m.end(), table, _columns(m.group("c"), table, tables))
+    for regex, read in ((_INSERT, _tuples), (_COPY, _copy)):
+        for m in prefilter.finditer(regex, text):
+            table = m.group("t")
+            columns = _columns(m.group("c"), table, tables)
+            if columns is None or any(wanted(c) for c in columns):
+                yield from read(text, m.end(), table, columns)
     for m in prefilter.finditer(_UPDATE, text):
         yield from _update(text, m.end(), m.group("t"))
