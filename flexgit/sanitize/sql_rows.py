@@ -6,7 +6,8 @@ For :mod:`.sql`, which decides what a cell holds. Read here:
   many, over any number of lines;
 * ``COPY t [(cols)] FROM stdin;`` and its tab-separated rows up to ``\\.``
   (PostgreSQL's pg_dump);
-* ``UPDATE t SET col = v, col2 = f('v') [WHERE ...]``.
+* ``UPDATE t SET col = v, col2 = f('v') [WHERE ...]`` (and MySQL's
+  ``INSERT INTO t SET col = v, ...``).
 
 A cell's column comes from the statement's column list or, without one, from
 a ``CREATE TABLE t (...)`` of the same text (a mysqldump writes the table
@@ -35,7 +36,9 @@ _INSERT = prefilter.compile(
 )
 _COPY = prefilter.compile(rf"(?i)^COPY\s+{_NAME}\s*(?:\((?P<c>[^()]*)\)\s*)?FROM\s+stdin[^\n]*\n",
                           re.M)
-_UPDATE = prefilter.compile(rf"(?i)\bUPDATE\s+(?:ONLY\s+)?{_NAME}\s+SET\s+")
+# UPDATE t SET ..., and MySQL's INSERT INTO t SET a = 'x', b = 'y'
+_UPDATE = prefilter.compile(
+    rf"(?i)\b(?:UPDATE\s+(?:ONLY\s+)?|(?:INSERT|REPLACE)\s+(?:IGNORE\s+)?INTO\s+){_NAME}\s+SET\s+")
 _ASSIGN = re.compile(r"""\s*[`"\[]?(?P<c>\w+)[`"\]]?\s*=\s*""")
 _STRING = re.compile(r"'((?:[^'\\]|\\.|'')*)'", re.S)
 _OTHER = re.compile(r"[^,()'\s]+")

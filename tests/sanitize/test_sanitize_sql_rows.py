@@ -94,3 +94,10 @@ def test_sanitized_dump_is_a_fixed_point() -> None:
     assert once == f"INSERT INTO users (full_name, phone, password) VALUES ('{NAME}', '{PHONE}', " \
                    f"'{R}');\n"
     assert clean(once) == once
+
+
+def test_mysql_insert_set() -> None:
+    text = ("INSERT INTO contacts SET full_name = 'Gideon Xiong', mobile = '7132339804', "
+            "ext = 2001;\n")
+    assert clean(text) == (f"INSERT INTO contacts SET full_name = '{NAME}', mobile = '{PHONE}', "
+                           "ext = 2001;\n")

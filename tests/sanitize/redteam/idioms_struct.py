@@ -34,6 +34,8 @@ SQL: list[tuple[str, str, str, str]] = [
      "2\t«name_2»\t«natphone_2»\n\\."),
     ("personal", "sql-update-set", SEED,
      "UPDATE users SET full_name = '«name»', mobile = '«natphone»' WHERE id = 3;"),
+    ("personal", "sql-insert-set", SEED,
+     "INSERT INTO contacts SET display_name = '«name»', phone = '«natphone»', ext = 2005;"),
     ("label", "sql-update-md5", SEED,
      "UPDATE admins SET password = MD5('«pw»') WHERE username = 'admin';"),
     ("label", "sql-schema-secret", DUMP,
@@ -75,6 +77,9 @@ TEXT: list[tuple[str, str, str, str]] = [
      "[smtp]\nhost = \"smtp.office365.com\"\npassword = '''«pw»'''"),
     ("label", "toml-multiline-basic", H + "config/app.toml",
      '[sip]\nsecret = """\n«pw»"""'),
+    ("label", "toml-key-ring", H + "config/app.toml", '[api.keys]\nprimary = "«token»"'),
+    ("label", "yaml-key-ring", "home/deploy/push.yml",
+     "push:\n  vapid:\n    subject: mailto:admin@example.com\n    private: «token»"),
     ("label", "ini-bind-pw", H + "config/ldap.ini", "[ldap]\nbind_dn = cn=pbx,dc=corp\n"
      "bind_pw = «pw»"),
     ("label", "user-ini-default-pw", H + ".user.ini", "mysqli.default_pw = «pw»"),
