@@ -73,7 +73,7 @@ from flexgit.sanitize import (
     personal,
     php,
     provisioning,
-    rings,
+    sections,
     sql,
     sweep,
     vendor,
@@ -88,7 +88,7 @@ from flexgit.sanitize.text import sanitize_text
 
 # Each layer is one module with one ``apply(editor, rules, path)``.
 LAYERS = (php.apply, js.apply, commands.apply, http.apply, vendor.apply, hashes.apply,
-          provisioning.apply, rings.apply, personal.apply)
+          provisioning.apply, sections.apply, personal.apply)
 # After the value patterns: a label takes whatever follows it, so every rule
 # that knows a value's shape (a DSN, a query string, a hash) goes first.
 CATCH_ALL = (markup.apply, sql.apply, labels.apply)

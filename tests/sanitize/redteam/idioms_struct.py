@@ -80,6 +80,8 @@ TEXT: list[tuple[str, str, str, str]] = [
     ("label", "toml-key-ring", H + "config/app.toml", '[api.keys]\nprimary = "«token»"'),
     ("label", "yaml-key-ring", "home/deploy/push.yml",
      "push:\n  vapid:\n    subject: mailto:admin@example.com\n    private: «token»"),
+    ("personal", "yaml-split-name", "home/deploy/site.yml",
+     "owner:\n  first: «given»\n  last: «family»\n  since: 2021"),
     ("label", "ini-bind-pw", H + "config/ldap.ini", "[ldap]\nbind_dn = cn=pbx,dc=corp\n"
      "bind_pw = «pw»"),
     ("label", "user-ini-default-pw", H + ".user.ini", "mysqli.default_pw = «pw»"),

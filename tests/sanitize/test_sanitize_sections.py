@@ -1,4 +1,5 @@
-"""Key rings in ini/TOML sections and YAML blocks (flexgit/sanitize/rings.py)."""
+"""Key rings and person records in ini/TOML sections and YAML blocks
+(flexgit/sanitize/sections.py)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,19 @@ def test_neutral_children_of_a_key_ring(path: str, text: str, expected: str) -> 
 ])
 def test_outside_a_ring_or_a_config_file_stays(path: str, text: str) -> None:
     assert sanitize(path, (text + "\n").encode()).data.decode() == text + "\n"
+
+
+@pytest.mark.parametrize(("path", "text", "expected"), [
+    ("home/deploy/site.yml", "owner:\n  first: Valentin\n  last: Kowalczyk\n  since: 2021",
+     "owner:\n  first: FlexPBX\n  last: User\n  since: 2021"),
+    ("home/public_html/config/app.toml", '[contact]\ngiven = "Eudoxia"\nfamily = "Tremayne"',
+     '[contact]\ngiven = "FlexPBX"\nfamily = "User"'),
+])
+def test_split_names_of_a_person_record(path: str, text: str, expected: str) -> None:
+    assert sanitize(path, (text + "\n").encode()).data.decode() == expected + "\n"
+
+
+@pytest.mark.parametrize("text", ["backup:\n  first: 2024-11-03\n  last: 2024-12-01",
+                                  "owner:\n  first: 2024-11-03\n  team: Support"])
+def test_split_names_elsewhere_stay(text: str) -> None:
+    assert sanitize("home/deploy/site.yml", (text + "\n").encode()).data.decode() == text + "\n"
