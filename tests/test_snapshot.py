@@ -232,3 +232,24 @@ def test_a_home_with_only_excluded_files_is_no_installation(env: Env) -> None:
     assert result.id is not None and all(p.startswith("system/") for p in
                                          env.store().read_tree(result.id)
                                          if not p.startswith(".flexgit/"))
+
+
+def test_manifest_default_settings_are_the_sanitized_template(env: Env) -> None:
+    """What enters the manifest went through the sanitizer of the file it came
+    from: values only the file's structure names (a key ring, split names, a
+    credential tuple) are gone from both."""
+    planted = ["HDa4UNLrExSok8aNYtKJuLoZlffYMd2I", "Eudoxia", "Tremayne", "txBdZk1naUrc!9"]
+    template = {"api": {"keys": {"primary": planted[0]}},
+                "contact": {"first": planted[1], "last": planted[2]},
+                "trunk": ["sip.voipprovider.net", "trunk7781", planted[3]],
+                "timezone": "America/New_York"}
+    (env.home / "templates" / "settings_template.json").write_text(json.dumps(template, indent=2))
+    res = _take(env)
+    store = env.store()
+    tree = store.read_tree(res.id or "")
+    m = json.loads(store.read_blob(tree[MANIFEST_PATH].sha))
+    stored = json.loads(store.read_blob(tree["home/templates/settings_template.json"].sha))
+    assert m["default_settings"] == stored
+    assert m["default_settings"]["timezone"] == "America/New_York"
+    blob = all_objects(env.repo)
+    assert [p for p in planted if p.encode() in blob] == []

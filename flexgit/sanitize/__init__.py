@@ -13,7 +13,9 @@ second (docs/design.md "The sanitizer, in layers"):
 * sudoers (``system/etc/sudoers``, ``system/etc/sudoers.d/*``): user names and
   command paths are what migrate needs, so only the value patterns run.
 * Everything else textual: secret-named literals (:mod:`.text`).
-* Then everywhere: value patterns (:mod:`.patterns`).
+* Then everywhere: value patterns (:mod:`.patterns`), and the layers: among
+  them SQL rows by their columns (:mod:`.sql`, :mod:`.sql_rows`) and the
+  display names of phone provisioning files (:mod:`.provisioning`).
 
 Bytes in: every text is sanitized whatever its encoding (Latin-1 bytes,
 invalid UTF-8, NULs, UTF-16/32) and written back in it (:mod:`flexgit.content`);
@@ -70,6 +72,8 @@ from flexgit.sanitize import (
     patterns,
     personal,
     php,
+    provisioning,
+    sections,
     sql,
     sweep,
     vendor,
@@ -84,7 +88,7 @@ from flexgit.sanitize.text import sanitize_text
 
 # Each layer is one module with one ``apply(editor, rules, path)``.
 LAYERS = (php.apply, js.apply, commands.apply, http.apply, vendor.apply, hashes.apply,
-          personal.apply)
+          provisioning.apply, sections.apply, personal.apply)
 # After the value patterns: a label takes whatever follows it, so every rule
 # that knows a value's shape (a DSN, a query string, a hash) goes first.
 CATCH_ALL = (markup.apply, sql.apply, labels.apply)

@@ -8,8 +8,10 @@ redacted like a live one. Only value tokens are replaced, never whitespace,
 keys or the comment text around them. ``key: value`` lines (written by tools)
 are read by their key. PINs given to dialplan applications: :mod:`.dialplan`.
 
-Decisions: ``fromstring``/``pagerfromstring`` (the sender label of voicemail
-mail) and ``mailbox=`` are kept: they name a system, not a person. A bare
+Decisions: ``fromstring``/``pagerfromstring`` and minivm's ``fromaddress``
+(the sender label of voicemail mail) are replaced only when they are shaped
+like a person's name (``The Asterisk PBX`` stays), and ``mailbox=`` is kept:
+it names a system. A bare
 ``callerid`` without ``<number>`` is a name unless it is a number or a keyword
 such as ``asreceived``. Secrets become ``FLEXGIT-REDACTED`` even where Asterisk
 expects digits (voicemail and conference PINs): restore generates the new value.
@@ -20,12 +22,16 @@ from __future__ import annotations
 import posixpath
 import re
 
-from flexgit.sanitize import patterns
+from flexgit.sanitize import keys, patterns
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.dialplan import sanitize_dialplan
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import Kind, classify, is_admin_context, looks_like_label, normalize
+from flexgit.sanitize.person_names import person
 from flexgit.sanitize.rules import Rules
+
+# The sender's display name of voicemail mail (voicemail.conf, minivm.conf).
+_SENDER_LABELS = frozenset({"fromstring", "pagerfromstring", "fromaddress"})
 
 _BLOCK = re.compile(r";--(?!-)|--;")
 _SECTION = re.compile(r"[ \t]*\[[^\]\n]*\]")
@@ -148,8 +154,11 @@ class AsteriskSanitizer:
             for pos, pin in self.fields(value, start, ",")[1:3]:
                 self.secret(pos, pin, "asterisk.secret")
         elif self.queues and low == "member":
+            # member => interface,penalty,membername: "Mobile", "Front Desk"
+            # label a line, a person's name is a person's.
             for pos, name in self.fields(value, start, ",")[2:3]:
-                self.name(pos, name, "asterisk.name")
+                if person(name.strip(" \t"), strict=False) is not None:
+                    self.name(pos, name, "asterisk.name")
         elif last == "callerid":
             self.callerid(start, value)
         elif not (self.voicemail and low.startswith("vm-")):  # vm-password=<sound file>
@@ -157,12 +166,17 @@ class AsteriskSanitizer:
 
     def keyed(self, norm: str, start: int, value: str, commented: bool) -> None:
         kind = classify(norm, self.extra)
+        if kind in (Kind.SECRET, Kind.TOKEN) and not keys.value_fits(norm, value):
+            return  # SMTP_AUTH=login: a method, not a credential
         if kind in (Kind.SECRET, Kind.TOKEN, Kind.HASH):
             if commented and looks_like_label(norm, value):
                 return  # prose such as "; password = the one from your provider"
             self.secret(start, value, "asterisk.secret")
         elif kind in (Kind.NAME, Kind.FIRST_NAME, Kind.LAST_NAME):
             self.name(start, value, "asterisk.name")
+        elif norm in _SENDER_LABELS:
+            if person(value.strip(" \t"), strict=True) is not None:
+                self.name(start, value, "asterisk.name")
         elif kind is Kind.EMAIL or norm in ("pager", "serveremail"):
             self.email(start, value, "asterisk.email", admin=is_admin_context(norm))
         elif kind is Kind.PHONE and _PHONE.fullmatch(value):

@@ -9,8 +9,8 @@ For :mod:`.personal` (rule ``personal.name``); the numbers in them are found by
 * CSV (a ``*.csv`` file, or a first line of comma-separated column names):
   cells under a column whose name says person name (``name`` only beside an
   email/phone column, or in a table of people).
-* SQL: ``INSERT INTO t (cols) VALUES (...), (...)``: string literals under
-  such columns.
+* SQL rows are :mod:`.sql`'s (it reads them with :mod:`.sql_rows`), with
+  :func:`name_cell` and these tables and column hints.
 
 A cell or literal is replaced only when it looks like a name (letters, any
 case, up to six words): ``Reception``, ``Sales Queue`` and ids stay.
@@ -30,12 +30,7 @@ from flexgit.sanitize.person_names import person
 Claim = Callable[[int, int, str], None]
 
 _VCARD_LINE = re.compile(r"(?im)^(?P<k>FN|N|EMAIL)(?:;[^:\n]*)?:(?P<v>[^\r\n]*)")
-_INSERT = re.compile(
-    r"(?i)\bINSERT[ \t]+INTO[ \t]+[`\"\[]?(?P<t>\w+)[`\"\]]?[ \t]*\((?P<c>[^()]*)\)\s*VALUES\s*"
-)
-_TUPLE = re.compile(r"\s*,?\s*\((?P<v>(?:'(?:[^'\\]|\\.|'')*'|[^()'])*)\)")
-_SQL_VALUE = re.compile(r"\s*(?:'(?P<s>(?:[^'\\]|\\.|'')*)'|(?P<o>[^,]*))\s*(?:,|$)")
-_PEOPLE_TABLES = words(
+PEOPLE_TABLES = words(
     "users admins contacts people persons staff employees members agents customers "
     "phonebook directory extensions accounts"
 )
@@ -49,7 +44,7 @@ _PLACEHOLDER = {
 def _columns(names: list[str], people: bool) -> dict[int, str]:
     """Column index -> placeholder, for the columns that hold people's names."""
     norms = [normalize(n.strip().strip("`\"'[]")) for n in names]
-    people = people or any(n in _HINTS or n.endswith(("_email", "_phone")) for n in norms)
+    people = people or any(_hint(n) for n in norms)
     out: dict[int, str] = {}
     for i, norm in enumerate(norms):
         kind = classify(norm)
@@ -60,12 +55,23 @@ def _columns(names: list[str], people: bool) -> dict[int, str]:
     return out
 
 
-def _cell(claim: Claim, start: int, value: str, placeholder: str) -> None:
+def _hint(norm: str) -> bool:
+    return norm in _HINTS or norm.endswith(("_email", "_phone"))
+
+
+def is_person_hint(column: str) -> bool:
+    """Whether a column beside a plain ``name`` says the row is a person's."""
+    return _hint(normalize(column.strip().strip("`\"'[]")))
+
+
+def name_cell(claim: Claim, start: int, value: str, placeholder: str, *,
+              strict: bool = False) -> None:
+    """Claim a cell that holds a person's name (`strict`: capitalised words only)."""
     if "''" in value or "\\'" in value:  # SQL's escaped quotes: O''Brien, O\'Brien
-        if person(value.replace("''", "'").replace("\\'", "'"), strict=False) is not None:
+        if person(value.replace("''", "'").replace("\\'", "'"), strict=strict) is not None:
             claim(start, start + len(value), placeholder)
         return
-    span = person(value, strict=False)
+    span = person(value, strict=strict)
     if span is not None and not ph.is_placeholder(value.strip()):
         claim(start + span[0], start + span[1], placeholder)
 
@@ -81,7 +87,7 @@ def _vcard(editor: Editor, claim: Claim) -> None:
         pos = start
         for part in value.split(";"):  # N:Last;First;Middle;Prefix;Suffix
             if part.strip():
-                _cell(claim, pos, part, ph.NAME_PLACEHOLDER)
+                name_cell(claim, pos, part, ph.NAME_PLACEHOLDER)
             pos += len(part) + 1
 
 
@@ -96,37 +102,18 @@ def _csv(text: str, claim: Claim) -> None:
         cell_pos = pos
         for i, cell in enumerate(line.rstrip("\r").split(",")):
             if i in columns:
-                _cell(claim, cell_pos + (1 if cell.startswith('"') else 0), cell.strip('"'),
+                name_cell(claim, cell_pos + (1 if cell.startswith('"') else 0), cell.strip('"'),
                       columns[i])
             cell_pos += len(cell) + 1
         pos += len(line) + 1
 
 
-def _sql(text: str, claim: Claim) -> None:
-    for m in _INSERT.finditer(text):
-        columns = _columns(m.group("c").split(","), m.group("t").lower() in _PEOPLE_TABLES)
-        if not columns:
-            continue
-        pos = m.end()
-        while (row := _TUPLE.match(text, pos)) is not None:
-            i, vpos = 0, row.start("v")
-            while vpos < row.end("v") and (value := _SQL_VALUE.match(text, vpos, row.end("v"))):
-                if value.group("s") is not None and i in columns:
-                    _cell(claim, value.start("s"), value.group("s"), columns[i])
-                if value.end() == vpos:
-                    break
-                i, vpos = i + 1, value.end()
-            pos = row.end()
-
-
-def apply(editor: Editor, path: str, claim: Claim, *, vcard: bool, sql: bool) -> None:
+def apply(editor: Editor, path: str, claim: Claim, *, vcard: bool) -> None:
     """Claim the names (and vCard addresses) in the records of editor.text;
-    `vcard` and `sql` say whether ``BEGIN:VCARD`` and ``INSERT`` occur (any case)."""
+    `vcard` says whether ``BEGIN:VCARD`` occurs (any case)."""
     text = editor.text
     if vcard:
         _vcard(editor, claim)
     first = text[:200].split("\n", 1)[0]
     if path.lower().endswith(".csv") or ("," in first and "name" in first.lower()):
         _csv(text, claim)
-    if sql:
-        _sql(text, claim)

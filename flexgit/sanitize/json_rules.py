@@ -26,6 +26,9 @@ Decisions where the brief left room:
 * In a table of secrets (an object under a secret or token key, such as
   ``"api_keys": {"portal": "..."}``) a value is what its own key says it is;
   when that says nothing or replaces nothing, what the table's key says.
+* Values under neutral keys, by place and shape (credential tuples, key
+  rings, split first/last names, service-account key files, base64
+  ``user:password``): :mod:`.json_shapes`.
 * A rule that is off stops only its own replacements: a push container it
   would have emptied is walked, a table still lets its values' own keys
   decide, an address it would have replaced still meets the patterns.
@@ -41,7 +44,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flexgit.sanitize import commands, hashes, http, labels, patterns, personal, vendor
+from flexgit.sanitize import (
+    commands,
+    hashes,
+    http,
+    json_shapes,
+    labels,
+    patterns,
+    person_names,
+    personal,
+    vendor,
+)
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import (
@@ -50,6 +63,7 @@ from flexgit.sanitize.keys import (
     is_admin_context,
     looks_like_label,
     normalize,
+    value_fits,
     words,
 )
 from flexgit.sanitize.rules import Rules
@@ -185,6 +199,7 @@ class _Context:
     # of the table, for the values whose own key says nothing or replaces
     # nothing (object() and scalar()).
     table: tuple[Kind, str] | None = None
+    ring: bool = False  # an object of keys by their names ({"keys": {"primary": …}})
 
 
 # Where a value sits: from the root, per container the member's 2*i (its
@@ -239,8 +254,12 @@ class JsonSanitizer:
             self.object(value, ctx)
         else:  # inline, not a method: one stack frame per nested array
             inner = _Context(ctx.admin, person=ctx.person_items)
+            secrets = json_shapes.tuple_secrets(value)
             for j, item in enumerate(value):
-                self.walk(item, inner, j)
+                if j in secrets and not patterns.keep_value(item):
+                    self.claim(j, _encode(ph.SECRET_PLACEHOLDER, ""), "json.password")
+                else:
+                    self.walk(item, inner, j)
         if step is not None:
             self.path.pop()
 
@@ -260,10 +279,13 @@ class JsonSanitizer:
         )
         has_p256dh = "p256dh" in norms
         secret_value = _named_secret(members, norms, self.extra)
+        service = json_shapes.is_service_account(members)
         for i, ((key, value), norm, kind) in enumerate(zip(members, norms, kinds, strict=True)):
             if i == secret_value and kind is None:
                 # {"key": "ami_secret", "value": "X"}: the name says what the value is.
                 kind, norm = Kind.SECRET, "password"
+            elif kind is None and type(value) is str:
+                kind = self.by_place(norm, value, ctx, person, service)
             self.string(key, ctx.admin, 2 * i)  # a changed key leaves the editor unsettled
             fallback = ctx.table  # in a table of secrets: the table's kind and key
             if fallback is not None and kind in (None, Kind.MAYBE_NAME):
@@ -288,6 +310,8 @@ class JsonSanitizer:
                         else:
                             self.scalar(item, kind, norm, admin, j, fallback)
                     self.path.pop()
+                elif kind is None and vtype is _Object and json_shapes.is_ring(norm):
+                    self.walk(value, _Context(admin, ring=True), step)
                 elif kind in (Kind.SECRET, Kind.TOKEN) and vtype is _Object:
                     # A table of secrets: its key says what a value is, unless
                     # the value's own key does (which also holds with the
@@ -320,6 +344,19 @@ class JsonSanitizer:
                 self.scalar(value, kind, norm, admin, step, fallback)
             elif vtype is str:
                 self.string(value, admin, step)
+
+    @staticmethod
+    def by_place(norm: str, value: str, ctx: _Context, person: bool,
+                 service: bool) -> Kind | None:
+        """What a string under a neutral key is by where it stands (:mod:`.json_shapes`)."""
+        if service and norm in json_shapes.SERVICE_ACCOUNT_KEYS:
+            return Kind.TOKEN
+        if ctx.ring and json_shapes.ring_secret(norm, value):
+            return Kind.TOKEN
+        if person and norm in json_shapes.SPLIT_NAMES and \
+                person_names.person(value, strict=False) is not None:
+            return json_shapes.SPLIT_NAMES[norm]
+        return None
 
     def is_subscription(self, members: _Object) -> bool:
         norms = {normalize(key) for key, _ in members}
@@ -367,7 +404,7 @@ class JsonSanitizer:
         replacement: str | None = None
         rule = ""
         if kind in (Kind.SECRET, Kind.TOKEN):
-            if looks_like_label(norm, value):
+            if looks_like_label(norm, value) or not value_fits(norm, value):
                 return False
             hashed = patterns.hash_placeholder(value)
             replacement, rule = (hashed, "json.hash") if hashed else (
@@ -404,6 +441,9 @@ class JsonSanitizer:
             self.claims[-1].by_content = True
 
     def _string(self, value: str, admin: bool, step: int | None) -> None:
+        if len(value) >= 12 and json_shapes.is_basic_blob(value):
+            self.claim(step, _encode(ph.SECRET_PLACEHOLDER, ""), "json.password")
+            return
         if "@" in value and patterns.EMAIL.fullmatch(value):
             new = patterns.email_replacement(value, admin=admin)
             if new is not None and self.claim(step, lambda token: _encode(new, token[1:-1]),

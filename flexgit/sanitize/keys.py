@@ -9,6 +9,15 @@ Session keys are the exact names (``session``, ``session_id``, ``phpsessid``...)
 not every ``session*``. Joined words ending in password/passwd/secret/pass
 (``imappassword``, ``TRUNKPASS``) are secrets too, except English words
 (``bypass``) and two Asterisk keys that name a path or a program.
+
+Abbreviations name a credential as a key's last word too: ``pw``
+(``bind_pw``, ``mysqli.default_pw``), ``pwd``, ``pass``, ``creds``/``cred``,
+``auth`` (``TWILIO_AUTH``) and ``tok``. Of these, ``auth``, ``creds``/``cred``
+and ``tok`` also name a method or a reference (``SMTP_AUTH=login``, pjsip's
+``outbound_auth=trunk-auth``, ``CREDS=/etc/pbx/creds``): under them only a
+value shaped like a secret is one (:func:`value_fits`). An index after the
+words (``Display_Name_1_``, ``password_2``: phone provisioning files number
+their accounts) does not change what a key names.
 """
 
 from __future__ import annotations
@@ -52,14 +61,14 @@ _EXACT: dict[Kind, frozenset[str]] = {
     Kind.SECRET: words(
         "password passwd pass pwd passphrase passcode pin secret md5secret md5_cred "
         "password_digest remotesecret vmsecret authpassword dbpass dbpassword dbpasswd "
-        "bindpw adminpin credentials credential"
+        "bindpw adminpin credentials credential pw creds"
     ),
     Kind.TOKEN: words(
         "token api_key apikey api_secret access_token refresh_token auth_token id_token "
         "csrf_token session session_id sessionid sessid phpsessid session_token "
         "session_key session_secret private_key privkey privatekey secret_key "
         "encryption_key signing_key app_key auth_key access_key license_key master_key "
-        "hmac_key jwt_key salt authorization bearer otp totp p256dh "
+        "hmac_key jwt_key salt authorization bearer otp totp p256dh private_key_id "
         # Containers whose every value is a key or token ({"api_keys": {"portal": …}}).
         "api_keys apikeys tokens access_tokens secrets secret_keys private_keys"
     ),
@@ -100,10 +109,11 @@ _SUFFIXES: dict[Kind, tuple[str, ...]] = {
                 "_ha1"),
     Kind.SECRET: (
         "_password", "_passwd", "_pass", "_pwd", "_secret", "_pin", "_passphrase", "_passcode",
+        "_pw", "_creds", "_cred", "_auth",
     ),
     Kind.TOKEN: (
         "_token", "_api_key", "_apikey", "_private_key", "_secret_key", "_access_key",
-        "_auth_key", "_salt", "_session_id", "_api_keys", "_tokens", "_secrets",
+        "_auth_key", "_salt", "_session_id", "_api_keys", "_tokens", "_secrets", "_tok",
     ),
     Kind.EMAIL: ("_email", "_mail", "_email_address", "_emails"),
     Kind.PHONE: ("_phone", "_mobile", "_cell", "_sms", "_fax", "_phone_number", "_tel",
@@ -118,6 +128,11 @@ _SUFFIXES: dict[Kind, tuple[str, ...]] = {
 # Joined words ("imappassword", "remotesecret") name secrets too; these do not.
 # iax.conf dbsecret is an astdb *path*; voicemail externpass is a program.
 _NOT_SECRET = frozenset({"dbsecret", "externpass"})
+# pjsip's references to auth sections: a section name, never a credential.
+_AUTH_REFERENCES = frozenset({"outbound_auth", "inbound_auth", "auth", "outboundauth"})
+# Last words that name a credential in some keys only (see the docstring).
+_AMBIGUOUS = ("_auth", "_creds", "_cred", "_tok")
+_INDEX = re.compile(r"_\d+\Z")
 _JOINED_SECRET = ("password", "passwd", "secret", "pass")
 _JOINED_WORDS = ("bypass", "compass", "overpass", "underpass", "trespass", "surpass")
 
@@ -140,6 +155,40 @@ _SECRET_HEADS = ("password", "passwd", "pass", "pwd", "pin", "secret")
 
 @functools.lru_cache(maxsize=16384)
 def _classify(norm: str, extra_secret_keys: tuple[str, ...]) -> Kind | None:
+    if norm in _AUTH_REFERENCES:
+        return None
+    kind = _classify_words(norm, extra_secret_keys)
+    if kind is None and _INDEX.search(norm):  # display_name_1, password_2
+        return _classify_words(_INDEX.sub("", norm), extra_secret_keys)
+    return kind
+
+
+def value_fits(norm: str, value: str) -> bool:
+    """Whether *value* can be what the key says: under a key named by an
+    ambiguous abbreviation (``SMTP_AUTH``), only a secret-shaped value is."""
+    ambiguous = (norm.endswith(_AMBIGUOUS) or norm in ("creds", "cred")) and not any(
+        norm in _EXACT[kind] for kind in (Kind.SECRET, Kind.TOKEN, Kind.HASH))
+    return not ambiguous or secret_shaped(value)
+
+
+def secret_shaped(value: str) -> bool:
+    """A value that looks random enough to be a credential and is no word,
+    identifier, path or reference: 16 characters or more with letters and
+    digits (hex keys, tokens), or 12 or more mixing upper and lower case with
+    a digit or punctuation; never with spaces or a "/" (paths, URLs)."""
+    v = value.strip().strip("\"'")
+    if len(v) < 12 or "/" in v or any(c.isspace() for c in v):
+        return False
+    lower = any(c.islower() for c in v)
+    upper = any(c.isupper() for c in v)
+    digit = any(c.isdigit() for c in v)
+    other = any(not c.isalnum() for c in v)
+    if len(v) >= 16 and digit and (lower or upper):
+        return True
+    return lower and upper and (digit or other)
+
+
+def _classify_words(norm: str, extra_secret_keys: tuple[str, ...]) -> Kind | None:
     if norm.endswith(_DIGESTS) and norm.startswith(_SECRET_HEADS):
         return Kind.HASH  # password_sha1, pin_md5: a secret kept as a digest
     for kind in _ORDER:

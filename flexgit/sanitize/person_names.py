@@ -11,6 +11,7 @@ not a person: ``Contact: FlexPBX Support`` and ``Contact Us`` stay.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from flexgit.sanitize import patterns
@@ -37,6 +38,7 @@ _WORDS = re.compile(r"\S+")
 _TRAILING = ",.;:!?)*_\"'"
 
 
+@functools.lru_cache(maxsize=8192)  # the same names repeat across rows and files
 def person(value: str, *, strict: bool = True) -> tuple[int, int] | None:
     """The span of the person's name that *value* is (after a trailing comment), or None."""
     stripped = _VALUE_END.sub("", value, count=1) if value else value

@@ -14,11 +14,12 @@ first/last-name key) are replaced where something says they are a person's:
 * prose labels: ``Owner:``/``Maintainer:``/``Author:``/``Contact:``/``@author``,
   ``maintained by``/``managed by``/``written by``…, ``contact``/``thanks``
   followed by a person (the capitalised words up to the first punctuation).
-* ``Name <email>``, ``Name (email, phone)`` and ``Name mobile: <phone>``, unless
+* ``Name <email>``, ``Name (email, phone)``, ``Name mobile: <phone>`` and
+  ``call Name on/at <phone>``, unless
   the address is one the patterns keep (``example.com``); the text of a
   ``mailto:`` link; ``<meta name="author" content="…">``.
-* records of people by their structure: vCards, CSV phone books, SQL
-  ``INSERT`` rows (:mod:`.contacts`).
+* records of people by their structure: vCards, CSV phone books
+  (:mod:`.contacts`); SQL rows are :mod:`.sql`'s.
 * callerid display names Asterisk's own parser does not see: ``Set(CALLERID(name)=…)``
   and ``CALLERID(all)=``, and ``callerid=… <2001>`` outside ``.conf`` files.
 
@@ -69,8 +70,10 @@ _PERSON_HINT = re.compile(
 )
 _ADDRESS = re.compile(r"<[^<>\s@]+@|\([^()\n@]*@")  # linear: no class overlaps "@"
 _EMAIL_AFTER = re.compile(r"[ \t]*(?:<(?P<a>[^<>\s@]+@[^<>\s]+)>|\((?P<p>[^()\n]*)\))")
+# "Alice Jones mobile: +1…", and in prose "call Alice Jones on/at +1…".
 _LABEL_BEFORE = re.compile(
-    r"(?i)[ \t](?:mobile|cell|phone|tel|fax)(?:[ \t]*(?:number|no\.?))?[ \t]*[:=]?[ \t]*\Z"
+    r"(?i)[ \t](?:(?:mobile|cell|phone|tel|fax)(?:[ \t]*(?:number|no\.?))?[ \t]*[:=]?|on|at)"
+    r"[ \t]*\Z"
 )
 _MAILTO = re.compile(r"""(?i)<a[ \t][^<>]*href=["']mailto:[^<>]*>(?P<v>[^<>\n]{1,80})</a>""")
 _META = re.compile(
@@ -120,7 +123,7 @@ class _Names:
             self.meta()
         self.name_before_label(phone_spans)
         contacts.apply(self.editor, self.path, self.claim,
-                       vcard="begin:vcard" in low, sql="insert" in low)
+                       vcard="begin:vcard" in low)
 
     def key(self, start: int, end: int) -> None:
         text = self.text
@@ -220,7 +223,8 @@ class _Names:
                 self.claim(lo + first, lo + len(before), ph.NAME_PLACEHOLDER)
 
     def name_before_label(self, phone_spans: list[tuple[int, int]]) -> None:
-        """``; Alice Jones mobile: +1 415 …``: a name just before a phone's label."""
+        """``; Alice Jones mobile: +1 415 …``, ``call Alice Jones on +1 415 …``: a
+        name (two words or more) just before a phone's label or preposition."""
         text = self.text
         for start, _ in phone_spans:
             line_start = text.rfind("\n", 0, start) + 1

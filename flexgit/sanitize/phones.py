@@ -19,12 +19,13 @@ number, contact): a bare ``4155550100`` elsewhere is as often an account, an
 id or a count. Functional numbers stay byte-identical: extensions, short codes
 (``911``) and dialplan patterns are never valid numbers; a number inside a
 longer token (hex, base64, a path, ``1.2.3.4567``) or before ``@``
-(``sip:4155550100@…``, ``PJSIP/14155550142@trunk``: a trunk account or a URI)
-is not a match; values of trunk-account and id keys (``username=``,
-``defaultuser=``, ``fromuser=``, ``authuser=``, ``contact_user=``, ``*_uri``,
-``accountcode=``, ``did``…) and the extension of an ``exten =>`` line are
-kept: a DID is the company's public number and routes inbound calls, like an
-extension. Only runs of seven digits or more reach the (slow) matcher, and
+(``sip:4155550100@…``, ``IAX2/4155550100@host/2001``: a trunk account or a
+URI) is not a match, but a ``Local/4155550100@from-internal`` channel (queue
+members, ``Dial()``) dials the number, so it is one; values of trunk-account
+and id keys (``username=``, ``defaultuser=``, ``fromuser=``, ``authuser=``,
+``contact_user=``, ``*_uri``, ``accountcode=``, ``did``…) and the extension of
+an ``exten =>`` line are kept: a DID is the company's public number and routes
+inbound calls, like an extension. Only runs of seven digits or more reach the (slow) matcher, and
 its answer per run is cached (the same numbers repeat across files).
 """
 
@@ -86,6 +87,22 @@ def _matches(run: str, region: str) -> tuple[tuple[int, str], ...]:
                  for m in PhoneNumberMatcher(run, region, leniency=Leniency.VALID))
 
 
+_SHAPE = re.compile(r"\+?\(?[0-9][0-9 ().\-/]{6,}")
+
+
+def whole_number(value: str) -> bool:
+    """Whether *value* is one valid phone number and nothing else (an SQL cell
+    of an unknown column): written with +, in national form (US) or, opening
+    with the trunk prefix 0, a GB, DE, FR or AU national number."""
+    v = value.strip()
+    if not _SHAPE.fullmatch(v) or len(v.translate(_NOT_DIGITS).lstrip("+")) < 7:
+        return False
+    if phonenumbers.normalize_digits_only(v) in _PLACEHOLDER_DIGITS:
+        return False
+    regions = _LABELLED_REGIONS if v.lstrip("(")[:1] == "0" else _REGIONS
+    return any(raw == v for region in regions for _, raw in _matches(v, region))
+
+
 def has_digits(text: str) -> bool:
     """Whether text has a run of seven digits or more (the matcher's gate)."""
     return next(_runs(text, 0, len(text)), None) is not None
@@ -103,7 +120,8 @@ def spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[i
             labelled[line_start] = _PHONE_WORD.search(text, line_start, line_end) is not None
         if _kept_by_key(text, max(line_start, pos - 120), pos):
             continue
-        label = labelled[line_start]
+        # Local/<number>@context dials the number: a Local channel names no account.
+        label = labelled[line_start] or _local_channel(text, pos)
         seen: set[tuple[int, int]] = set()
         # GB, DE, FR and AU national numbers open with their trunk prefix 0;
         # tried on a phone line, or when written in groups (01 23 45 67 89).
@@ -117,6 +135,10 @@ def spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[i
                 if digits not in _PLACEHOLDER_DIGITS and _stands_alone(text, *span):
                     seen.add(span)
                     yield span
+
+
+def _local_channel(text: str, pos: int) -> bool:
+    return text[max(0, pos - 6) : pos].lower() == "local/"
 
 
 def _kept_by_key(text: str, line_start: int, pos: int) -> bool:
@@ -140,6 +162,8 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     if before.isalnum() or before in _NOT_BEFORE or after.isalnum() or after in _NOT_AFTER:
         return False
     if after == "@":  # Dial(PJSIP/+14155550142@trunk) dials the number, but
+        if _local_channel(text, start):
+            return True
         lead = text[max(0, start - 5) : start].lower()
         if lead.endswith(("sip:", "sips:")):
             return False  # sip:4155550100@host is an account or an AOR,

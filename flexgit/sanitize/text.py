@@ -32,6 +32,7 @@ from flexgit.sanitize.keys import (
     is_admin_context,
     looks_like_label,
     normalize,
+    value_fits,
     vocabulary,
     words,
 )
@@ -57,12 +58,20 @@ _UNQUOTED = r"(?P<u>(?![$`(])[^\s;&|()<>'\"`]+)"
 _SHELL_PREFIX = r"[ \t]*(?:(?:export|local|readonly|typeset|declare(?:[ \t]+-\w+)*)[ \t]+)?"
 _SHELL_LINE = _SHELL_PREFIX + IDENT + "="
 
+_MULTILINE_RE = re.compile(
+    rf"^[ \t]*{KEY}[ \t]*=[ \t]*(?P<v_q>\'\'\'|\"\"\")"
+    r"(?P<v>(?:(?!(?P=v_q))[\s\S]){0,4000}?)(?P=v_q)",
+    re.M,
+)
 _SHELL_RE = re.compile(rf"^{_SHELL_LINE}(?:{LIT}|{_UNQUOTED})", re.M)
 _UPPER_RE = re.compile(rf"(?<![\w$.\-/])(?P<key>[A-Z_][A-Z0-9_]*)=(?:{LIT}|{_UNQUOTED})", re.M)
 # (rule, needle, searcher) in priority order; a text without the needle cannot
 # match, which spares a regex scan of most files for most forms. The forms that
 # start with a key are searched from their separator (see .anchored).
 _FORMS: tuple[Form, ...] = (
+    # TOML's (and Python's) multi-line strings, which no one-line literal reads.
+    ("text.config_value", "\'\'\'", _MULTILINE_RE),
+    ("text.config_value", '"""', _MULTILINE_RE),
     ("text.shell_assign", "=", LineStart(_SHELL_RE, re.compile(rf"\n{_SHELL_PREFIX}{IDENT}="))),
     ("text.shell_assign", "=",
      anchored(_UPPER_RE, r"=(?<=[A-Z0-9_]=)", "upper", spaces=False)),
@@ -80,8 +89,12 @@ _LITERAL_DOLLAR_EXTENSIONS = tuple(
     )
 )
 _CONFIG_EXTENSIONS = (".ini", ".cnf", ".env", ".properties", ".cfg", ".toml", ".yml", ".yaml")
+# A "#" comment opens after a space: "bind_pw = ab#9" is one value, as dotenv
+# reads it (below) and configparser, which has no inline comments; ";" ends a
+# value anywhere, as in php.ini.
 _CONFIG_LINE = re.compile(
-    rf"^[ \t]*{KEY}[ \t]*[=:][ \t]*(?P<u>[^\s#;'\"][^\n#;]*?)[ \t\r]*(?:[#;].*)?$", re.M
+    rf"^[ \t]*{KEY}[ \t]*[=:][ \t]*(?P<u>[^\s#;'\"](?:[^\n#;]|(?<=\S)#)*?)[ \t\r]*"
+    r"(?:(?<=\s)#.*|;.*)?$", re.M
 )
 # A .env line, as dotenv reads it: an unquoted value runs to the end of the
 # line or a " #" comment, spaces and "#" inside included ("correct horse
@@ -199,7 +212,7 @@ class Literals:
         kind overrides what the key classifies as (a name that is secret by
         its position, not its words)."""
         kind = kind or classify(norm, self.extra)
-        if kind is None:
+        if kind is None or (kind in SECRET_KINDS and not value_fits(norm, value)):
             return
         replacement = _replacement(kind, norm, value, is_admin_context(norm))
         interpolates = self.interpolating and quote != "'"

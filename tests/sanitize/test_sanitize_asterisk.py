@@ -285,3 +285,32 @@ def test_chan_sip_auth_and_app_mysql_passwords() -> None:
     ext = b"exten => s,1,MYSQL(Connect connid localhost flexpbx My8!sql1Lq flexpbx)\n"
     assert _s("system/etc/asterisk/extensions_custom.conf", ext).data == \
         b"exten => s,1,MYSQL(Connect connid localhost flexpbx FLEXGIT-REDACTED flexpbx)\n"
+
+
+@pytest.mark.parametrize(("conf", "before", "after"), [
+    # a Local channel dials its number: a mobile in a queue member or a Dial()
+    ("queues.conf", "[support]\nmember => Local/4152339804@from-internal/n,0,Mobile\n",
+     "[support]\nmember => Local/+15555550100@from-internal/n,0,Mobile\n"),
+    ("queues.conf", "[night]\nmember => PJSIP/+14152339805@voipms,0,Margaret Okonkwo\n",
+     "[night]\nmember => PJSIP/+15555550100@voipms,0,FlexPBX User\n"),
+    ("extensions.conf", "[oncall]\nexten => 7000,1,Dial(Local/02079460958@from-internal/n,30)\n",
+     "[oncall]\nexten => 7000,1,Dial(Local/+15555550100@from-internal/n,30)\n"),
+    ("minivm.conf", "[general]\nfromaddress=Bartholomew Drummond\n",
+     "[general]\nfromaddress=FlexPBX User\n"),
+    ("voicemail.conf", "[general]\nfromstring=Margaret Okonkwo\n",
+     "[general]\nfromstring=FlexPBX User\n"),
+])
+def test_channel_numbers_and_sender_names(conf: str, before: str, after: str) -> None:
+    assert run(conf, before)[0] == after
+
+
+@pytest.mark.parametrize(("conf", "text"), [
+    ("queues.conf", "[reception]\nmember => Local/2001@from-internal/n,0,Front Desk\n"
+     "member => PJSIP/2002,0,Reception\nmember => SIP/2003,0,Mobile\n"),
+    ("extensions.conf", "[x]\nexten => 7001,1,Dial(IAX2/4155550100@host/2001)\n"
+     "exten => 7002,1,Dial(Local/2001@from-internal)\n"),
+    ("minivm.conf", "[general]\nfromaddress=Asterisk the PBX\n"),
+    ("voicemail.conf", "[general]\nfromstring=The Asterisk PBX\n"),
+])
+def test_extensions_accounts_and_system_senders_stay(conf: str, text: str) -> None:
+    assert run(conf, text)[0] == text

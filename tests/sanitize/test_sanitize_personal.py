@@ -235,3 +235,20 @@ def test_line_count_and_counts() -> None:
     out, counts = run(MD, text)
     assert out.count("\n") == text.count("\n")
     assert counts == {"personal.name": 1, "personal.phone": 2}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Call Jarrah Hoffmeister on +34 612 38 46 87 before changing the trunk",
+     f"Call {N} on {P} before changing the trunk"),
+    ("reach Priya Nakashima at 415-233-9804 after 6pm", f"reach {N} at {P} after 6pm"),
+])
+def test_name_before_on_at_a_phone(text: str, expected: str) -> None:
+    path = "home/public_html/config/trunks.json"
+    doc = json.dumps({"notes": {"text": text}})
+    assert json.loads(sanitize(path, doc.encode()).data)["notes"]["text"] == expected
+
+
+@pytest.mark.parametrize("text", ["Priority on 2024-11-03", "Reach Support at 415-233-9804"])
+def test_no_name_before_on_at(text: str) -> None:
+    out = sanitize("home/notes.txt", (text + "\n").encode()).data.decode()
+    assert N not in out

@@ -29,6 +29,7 @@ from tests.sanitize.redteam import (
     idioms_keep,
     idioms_label,
     idioms_personal,
+    idioms_struct,
     idioms_vendor,
 )
 from tests.sanitize.redteam.builder import Builder
@@ -42,7 +43,7 @@ CLASSES = ("encoding", "userdata", "label", "cmdline", "http", "vendor", "hash",
            "phpjs", "personal", "sweep", "names")
 
 MODULES = (idioms_keep, idioms_label, idioms_cmd, idioms_vendor, idioms_asterisk, idioms_code,
-           idioms_personal, idioms_files)
+           idioms_personal, idioms_struct, idioms_files)
 
 
 def build(home: Path, root: Path, seed: int, *, skip: tuple[str, ...] = ()) -> Corpus:

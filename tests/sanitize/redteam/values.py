@@ -44,6 +44,12 @@ WORDS = (
     "saddle", "tundra", "velvet", "walnut", "zephyr", "harbor", "glacier", "juniper", "kettle",
     "marble", "nectar", "obsidian", "prairie", "rocket", "sparrow", "thistle", "umbrella",
 )
+# Given and family names written apart (split name fields): no other list
+# holds them, so a first name alone is never part of another plant.
+GIVEN = ("Eudoxia", "Wenceslas", "Philomena", "Radomir", "Clementine", "Ignatius", "Seraphina",
+         "Lysander", "Octavia", "Barnabas", "Theodora", "Casimir", "Euphemia", "Leopold")
+FAMILY = ("Featherstonehaugh", "Vanderhoeven", "Szymanowska", "Aldersgate", "Kilbride-Moore",
+          "Tremayne", "Oyedepo", "Castelnuovo", "Haverkamp", "Ellingboe", "Quarshie", "Rybakova")
 # NANP area codes in real use, so phonenumbers calls the numbers valid.
 AREA = ("212", "305", "312", "415", "503", "512", "617", "702", "713", "808", "919", "206")
 REGIONS = ("US", "US", "US", "CA", "GB", "DE", "FR", "AU", "NL", "ES")
@@ -144,6 +150,31 @@ class Values(Tokens):
         user = self.rng.choice(("admin", "flexpbx", "api", "provision"))
         pw = self._password("-_.!")
         return Val(f"{user}:{pw}", pw)
+
+    def k_given(self) -> Val:  # a given name alone (name parts: the core is not split)
+        return Val(self.rng.choice(GIVEN), "")
+
+    def k_family(self) -> Val:
+        return Val(self.rng.choice(FAMILY), "")
+
+    def k_natphone(self) -> Val:
+        """A national number as a database column holds it: digits only, no +
+        (a NANP number, or a GB/DE/FR/AU one with its trunk prefix 0)."""
+        for _ in range(200):
+            region = self.rng.choice(("US", "US", "US", "GB", "DE", "FR", "AU"))
+            if region == "US":
+                digits = f"{self.rng.choice(AREA)}{self.rng.randint(201, 989)}" \
+                         f"{self.chars(string.digits, 4)}"
+            else:
+                ex = phonenumbers.example_number_for_type(region,
+                                                          phonenumbers.PhoneNumberType.MOBILE)
+                assert ex is not None
+                nat = str(ex.national_number)
+                digits = "0" + nat[:-5] + self.chars(string.digits, 5)
+            num = phonenumbers.parse(digits, region)
+            if phonenumbers.is_valid_number(num) and "555" not in digits[3:6]:
+                return Val(digits, "")
+        raise RuntimeError("no valid national number after 200 draws")
 
     # --- people ------------------------------------------------------------------------
 
