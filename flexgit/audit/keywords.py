@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from flexgit.audit.placeholders import is_placeholder, stand_in
+from flexgit.audit.words import word_share
 
 RULE = "keyword.secret"
 
@@ -23,8 +24,11 @@ _LONG = (r"passw(?:or)?d|passphrase|passcode|secret|token|credential|vmpin|pinco
          r"api[_\- ]?key|(?:private|secret|access|auth|app|signing|encryption|master|"
          r"license|client)[_\-]?key")
 _SHORT = r"pass|pwd|pw|pin|auth|cred|salt|otp|totp"
+# A short stem glued to the end of a key (dbpass=, smtppass:, rootpw =) counts
+# only in a key's place, right before its assignment.
 TRIGGER = (rf"(?i:{_LONG})|(?<![A-Za-z])(?i:{_SHORT})(?![a-z])"
-           rf"|(?<=[a-z])(?:Pass|Pwd|Pw|Pin|Auth|Cred|Salt|Otp)(?![a-z])")
+           rf"|(?<=[a-z])(?:Pass|Pwd|Pw|Pin|Auth|Cred|Salt|Otp)(?![a-z])"
+           r"""|(?<=[a-z])(?:pass|pwd|pw)(?=["'\]]?[ \t]*(?:=>|[:=]))""")
 _KEYWORD = re.compile(TRIGGER)
 # What the prefilter's automaton looks for (lowercased): every keyword contains one.
 WORDS = ("pass", "pwd", "pw", "pin", "secret", "token", "cred", "auth", "salt", "otp",
@@ -33,9 +37,11 @@ WORDS = ("pass", "pwd", "pw", "pin", "secret", "token", "cred", "auth", "salt", 
 
 # Between the keyword and its value: the rest of the key's name, quotes, the
 # assignment or separator, an opening bracket or call.
-_SEP = re.compile(r"""[\w.\-]*["'`\]]*\s*\**\s*(?:=>|:=|===|==|=|:|,|\?\?|\?:|\s)?\**\s*"""
-                  r"""(?:\(\s*)?["'`]?""")
-_VALUE = re.compile(r"""[^\s"'`,;)\]}<>]+""")
+# Quotes: ASCII, and the typographic ones word processors and cp1252 bring.
+_Q = "\"'`\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb"
+_SEP = re.compile(rf"""[\w.\-]*[{_Q}\]]*\s*\**\s*(?:=>|:=|===|==|=|:|,|\?\?|\?:|\s)?\**\s*"""
+                  rf"""(?:\(\s*)?[{_Q}]?""")
+_VALUE = re.compile(rf"""[^\s{_Q},;)\]}}<>]+""")
 _IDENT = re.compile(r"[\w./\-]*")
 
 # A key whose value is a name, a size or a place, not a secret.
@@ -59,6 +65,9 @@ _BLOCK_LINES = 20
 _NEAR = 40
 _NUMBER = re.compile(r"(?<![\w.:/\-=$])\d{4,12}(?![\w:/\-])(?!['\"]?\s*(?::|=>))")
 _NUMBERS_AROUND = re.compile(r"\.\d")
+# App passwords in groups of four letters (Google's `abcd efgh ijkl mnop`, Apple's
+# `abcd-efgh-ijkl-mnop`): words to no one, spaces included.
+_GROUPED = re.compile(r"[a-z]{4}(?:([ \-])[a-z]{4})(?:\1[a-z]{4}){2}(?![\w\-])")
 _PHRASE = re.compile(r"""[\w.\-]*["'`\]]*\s*(?:=>|:=|=|:)\s*["'`]?"""
                      r"""([a-z]{3,}(?:[ \-][a-z0-9]{2,}){3,})""")
 
@@ -85,7 +94,8 @@ def shaped(token: str, *, pin: bool = False) -> bool:
     upper = any(c.isupper() for c in token)
     lower = any(c.islower() for c in token)
     odd = any(not c.isalnum() and c not in "-_." for c in token)
-    return upper and lower and odd
+    # Letters only: a generated token mixes cases with hardly a word in it.
+    return upper and lower and (odd or (len(token) >= 16 and word_share(token) < 0.3))
 
 
 def _neutral(line: str, start: int, end: int) -> bool:
@@ -111,14 +121,28 @@ def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
         if m.start() < claimed or _neutral(line, m.start(), m.end()):
             continue
         sep = _SEP.match(line, m.end())
-        v = _VALUE.match(line, sep.end() if sep else m.end())
-        if v is None:
+        at = sep.end() if sep else m.end()
+        grouped = _GROUPED.match(line, at)
+        if grouped:
+            claimed = grouped.end()
+            yield RULE, grouped.group()
             continue
-        claimed = v.end()
-        if shaped(v.group(), pin=_PIN_WORDS.search(m.group()) is not None):
+        v = _VALUE.match(line, at)
+        if v is not None:
+            claimed = v.end()
+        if v is not None and shaped(v.group(), pin=_PIN_WORDS.search(m.group()) is not None):
             yield RULE, v.group()
-        else:
+        elif not _answered(line, m, v):
+            # no value right behind it: `if ('1234' == $_POST['pin'])`, prose
             yield from _near(line, m)
+
+
+def _answered(line: str, m: re.Match[str], v: re.Match[str] | None) -> bool:
+    """The keyword has its value already: a variable, or a placeholder right
+    behind it or a few words on (`The SIP secret for 1001 is FLEXGIT-REDACTED`)."""
+    if v is not None and (is_placeholder(v.group()) or _VARIABLE.fullmatch(v.group())):
+        return True
+    return is_placeholder(line[m.end():m.end() + _NEAR + 20])
 
 
 def _near(line: str, m: re.Match[str]) -> Iterator[tuple[str, str]]:
