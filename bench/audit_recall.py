@@ -131,7 +131,7 @@ def _false_positives(r: Result, shared: list[audit.Finding], texts: dict[str, li
     manifest's defaults) or a false positive."""
     for f in shared:
         line = _line(texts, f.where, f.line)
-        if f.kind != LINE or any(v in line for v in leaked):
+        if f.kind != LINE or _holds(line, leaked):
             r.leaks.append(f)
             log.append(f"{r.name} LEAK {f.describe()}")
         else:
@@ -162,10 +162,29 @@ def measure(seed: int, log: list[str]) -> Result:
 
 
 def _forms(value: str) -> list[str]:
-    """The forms the outside generator looks for a value in (its `forms`)."""
+    """The forms the outside generator looks for a value in (its `forms`),
+    and JSON's \\u escapes of every character."""
     out = {value, base64.b64encode(value.encode()).decode(), urllib.parse.quote(value, safe=""),
-           urllib.parse.quote_plus(value)}
+           urllib.parse.quote_plus(value), "".join(f"\\u{ord(c):04x}" for c in value)}
     return [x for x in out if len(x) >= 4]
+
+
+_B64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+
+
+def _holds(line: str, forms: list[str]) -> bool:
+    """Whether a line holds a value in one of its forms, or inside a base64
+    literal (the generator's base64 of a JSON object holding it)."""
+    if any(x in line for x in forms):
+        return True
+    for m in _B64.finditer(line):
+        try:
+            text = base64.b64decode(m.group() + "=" * (-len(m.group()) % 4)).decode("utf-8")
+        except ValueError:
+            continue
+        if any(x in text for x in forms):
+            return True
+    return False
 
 
 def _store_path(file: str) -> str:
@@ -188,7 +207,7 @@ def measure_outside(built: Path, log: list[str]) -> Result:
         if file not in texts:
             continue
         forms = _forms(p["value"])
-        lines = {n for n, line in enumerate(texts[file], 1) if any(x in line for x in forms)}
+        lines = {n for n, line in enumerate(texts[file], 1) if _holds(line, forms)}
         plants.append((p["class"], f"{p['class']}/{p['idiom']} value={p['value']!r}", file,
                        lines))
     _measure(r, plants, _Flagged(findings), texts, log)

@@ -20,11 +20,19 @@ _SCHEMES = frozenset({"sip", "sips", "tel", "mailto", "iax", "iax2", "xmpp", "h3
 
 # Command lines that join user and password with `,` or `%`: `lftp -u user,pw`,
 # `smbclient -U user%pw` (also as an argv list: `'-U', 'user%pw'`).
-TRIGGER = r"""(?:^|[\s'"])-[uU]['"]?(?:\s|,\s*['"])"""
+TRIGGER = (r"""(?:^|[\s'"])-[uU]['"]?(?:\s|,\s*['"])"""
+           r"|(?i:\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b)")
+# The MySQL tools' password glued to -p (`mysqldump -u x -pSECRET db`).
+_GLUED = re.compile(r"""(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n|;&]*?"""
+                    r"""\s['"]?-p(?!\s)['"]?([^\s'"]{4,})""")
 _JOINED = re.compile(r"""(?:^|[\s'"])-[uU]['"]?(?:\s+|,\s*)['"]?[\w.\-]+[,%]([^\s'"]+)""")
 
 
 def find_joined(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
+    for m in _GLUED.finditer(lines[i]):
+        secret = m.group(1)
+        if not is_placeholder(secret) and secret[0] not in "$[<{%`" and len(set(secret)) > 1:
+            yield "credentials.userinfo", secret
     for m in _JOINED.finditer(lines[i]):
         secret = m.group(1)
         if not is_placeholder(secret) and secret[0] not in "$[<{%" and len(set(secret)) > 1 \

@@ -43,9 +43,17 @@ def shannon(s: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in Counter(s).values())
 
 
+_CLEAN_PIECE = re.compile(r"[a-z]+\d*|[A-Z][a-z]+\d*|[A-Z]+\d*|\d+")
+
+
 def _wordy(token: str) -> bool:
-    """Mostly words: identifiers, file names, kebab and camel case."""
-    return word_share(token, least=4) >= 0.5
+    """Mostly words: identifiers, file names, kebab, snake and camel case
+    (`flexpbx_module_0001_rows`: pieces in one case each, as no random draw
+    of mixed-case letters and digits cuts)."""
+    pieces = re.split(r"[-_.]+", token.strip("-_."))
+    if len(pieces) >= 2 and all(len(p) < 16 and _CLEAN_PIECE.fullmatch(p) for p in pieces):
+        return True
+    return word_share(token, least=4, strict=False) >= 0.5
 
 
 def _path(token: str) -> bool:

@@ -41,7 +41,8 @@ WORDS = ("pass", "pwd", "pw", "pin", "secret", "token", "cred", "auth", "salt", 
 _Q = "\"'`\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb"
 _SEP = re.compile(rf"""[\w.\-]*[{_Q}\]]*\s*\**\s*(?:=>|:=|===|==|=|:|,|\?\?|\?:|\s)?\**\s*"""
                   rf"""(?:\(\s*)?[{_Q}]?""")
-_VALUE = re.compile(rf"""[^\s{_Q},;)\]}}<>]+""")
+# Control bytes end a value too (NULs between the fields of a data file).
+_VALUE = re.compile(rf"""[^\s{_Q},;)\]}}<>\x00-\x1f\x7f]+""")
 _IDENT = re.compile(r"[\w./\-]*")
 
 # A key whose value is a name, a size or a place, not a secret.
@@ -168,17 +169,30 @@ def _near(line: str, m: re.Match[str]) -> Iterator[tuple[str, str]]:
 
 def find_in_block(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
     """The value of line `i`, which lies inside a block a keyword line opened
-    (`"api_keys": {` ... `"portal": "value"`)."""
-    v = _BLOCK_VALUE.match(lines[i])
-    if v and shaped(v.group(1)):
+    (`"api_keys": {` ... `"portal": "value"`), or stands alone under a label
+    (`### Root password of the NAS`, then the value on a line of its own)."""
+    v = _BLOCK_VALUE.match(lines[i]) or _LONE.match(lines[i])
+    if v and shaped(v.group(1), pin=True):
         yield RULE, v.group(1)
+
+
+# A line that is only a label naming a secret: a heading, `**Password:**`,
+# `<dt>Secret</dt>`, `Password:`; its value may stand on the next lines.
+_LABEL = re.compile(r"^\s*(?:#{1,6}\s+|[*_]{1,2}|<(?:h\d|dt|th|b|strong)>)?"
+                    r"[A-Za-z][\w \-'/()]{0,60}?(?::|[*_]{1,2}|</\w+>)*\s*:?\s*$")
+_LONE = re.compile(r"""^\s*(?:<(?:dd|td|code|pre)>)?[`'"]?([^\s`'"<>]{4,})[`'"]?"""
+                   r"""(?:</(?:dd|td|code|pre)>)?\s*$""")
+_LABEL_LINES = 3
 
 
 def block(lines: list[str], i: int) -> range:
     """The lines a keyword line `i` opens as a block (`"api_keys": {`), if any."""
     line = lines[i]
-    if not _OPENER.search(line) or not any(
-            not _neutral(line, k.start(), k.end()) for k in _KEYWORD.finditer(line)):
+    if not any(not _neutral(line, k.start(), k.end()) for k in _KEYWORD.finditer(line)):
+        return range(0)
+    if _LABEL.match(line) and len(line.split()) <= 10:
+        return range(i + 1, min(len(lines), i + 1 + _LABEL_LINES))
+    if not _OPENER.search(line):
         return range(0)
     indent = len(line) - len(line.lstrip())
     end = i + 1

@@ -3,7 +3,8 @@ table rows (`; Bogdan Thorvaldsen asked for the night mode`,
 `<footer>Leilani Brennan</footer>`, `Office manager: Dagny Szczepanski`).
 
 A name here is a first name that gender-guesser's list knows, followed by a
-capitalized word it does not know as a first name (the surname), both
+capitalized word (the surname; `Surname, Firstname` too, and a name in lower
+case after `thanks to`, `written by` and the like), both
 standing as words of text, not of code (`.Mark`, `Page Load(`). First
 names that are also common English words (Will, May, Mark, Bill, Max, Night,
 ...) do not start a name: the words below are the ones that occur three
@@ -23,7 +24,8 @@ from flexgit.audit.placeholders import is_placeholder
 RULE = "personal.name"
 _L = "a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _U = "A-Z\u00c0-\u00d6\u00d8-\u00de"
-TRIGGER = rf"[{_U}][{_L}]+[ \t]+[{_U}][{_L}]{{2}}"
+TRIGGER = (rf"[{_U}][{_L}]+,?[ \t]+[{_U}][{_L}]{{2}}"
+           r"|(?i:thanks\s+to|written\s+by|maintained\s+by|signed|owner:|contact:)\s+[a-z]")
 _PAIR = re.compile(rf"(?<![\w$.:\\/\-@])([{_U}][{_L}]+(?:-[{_U}][{_L}]+)?)[ \t]+"
                    rf"([{_U}][{_L}'\u2019]+(?:-[{_U}][{_L}]+)?)(?![\w(\-@]|\.\w)")
 _ENGLISH_TEXT = (
@@ -53,8 +55,25 @@ def person(first: str, last: str) -> bool:
     return names.get_gender(first.split("-")[0]) in _NAMES_OF_FIRST
 
 
+# `Surname, Firstname` (a signature, a sorted list of people).
+_INVERTED = re.compile(rf"(?<![\w,])([{_U}][{_L}]+(?:-[{_U}][{_L}]+)?),[ \t]+([{_U}][{_L}]+)"
+                       rf"(?![\w\-]|,[ \t]*[{_U}])")
+# A name written in lower case after a label that says a person follows.
+_LABELLED = re.compile(r"(?i:\b(?:thanks\s+to|written\s+by|maintained\s+by|signed,?|"
+                       r"owner:|contact:)\s+)([a-z]{2,})[ \t]+([a-z]{2,})\b")
+
+
 def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
-    for m in _PAIR.finditer(lines[i]):
+    line = lines[i]
+    for m in _PAIR.finditer(line):
         name = f"{m.group(1)} {m.group(2)}"
         if person(m.group(1), m.group(2)) and not is_placeholder(name):
             yield RULE, m.group(0)
+    names = first_names()
+    for m in _INVERTED.finditer(line):
+        last, first = m.group(1), m.group(2)
+        if person(first, last) and names.get_gender(last.split("-")[0]) not in _NAMES_OF_FIRST:
+            yield RULE, m.group(0)
+    for m in _LABELLED.finditer(line):
+        if person(m.group(1), m.group(2)):
+            yield RULE, f"{m.group(1)} {m.group(2)}"

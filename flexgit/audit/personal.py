@@ -18,9 +18,11 @@ EMAIL_WORDS = ("@",)
 # [0-9], not \d: Unicode digit classes make the scan several times slower.
 PHONE_TRIGGER = (r"\+[0-9]{1,3}[ .\-]?\(?[0-9]{1,4}\)?[ .\-]?[0-9]{2,}"
                  r"|[0-9]{3}(?:\)?[ .\-]{1,2}[0-9]{3}[ .\-][0-9]{4}|[0-9]{7,8})"
-                 r"|(?<![0-9])0[0-9]{1,4}[ .\-/][0-9]{2,}")
+                 r"|(?<![0-9])0[0-9]{1,4}[ .\-/][0-9]")
 NAME_WORDS = ("name", "owner", "author", "fn:", "thanks", "callerid", "caller_id", "member",
-              "contact", "maintainer", "maintained")
+              "contact", "maintainer", "maintained", "written by", "surname",
+              *(f"{k}{end}" for k in ("first", "given", "last", "family")
+                for end in ('"', "'", ":", "=", "_name", "name")))
 
 _EMAIL = re.compile(r"(?<![\w.+%-])([A-Za-z0-9][\w.+%-]*)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.([A-Za-z]{2,24}))(?![\w-])")
@@ -157,13 +159,60 @@ def first_names() -> Any:
 _PERSON = re.compile(r"""(?i:\b(?:full_?name|display_?name|real_?name|admin_?name|"""
                      r"""owner_?name|contact_?name|sender_?name|from_?name|author|fn|"""
                      r"""thanks(?:\s+to)?)\b["']?\s*(?:=>|[:=]|content=)?"""
-                     r"""\s*["'`]?|<name>\s*|callerid\(name\)\s*=\s*|callerid\s*=\s*["'])"""
+                     r"""\s*["'`]?|<name>\s*|callerid\(name\)\s*=\s*|callerid\s*=\s*["']|"""
+                     r"""callerid\s*=\s*(?=[^<\n]+<)|(?:written|maintained)\s+by\s+|"""
+                     r"""member\s*=>\s*[^,\n]+,[^,\n]*,)"""
                      r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+"""
                      r"""(?:[ \t]+[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+){1,2})""")
 
 
+# A list or map of people (`"staff": [`, `authors:`, `contacts = {`): a
+# `name` inside it is a person's even when the first name is not on the list.
+_PEOPLE = re.compile(r"""(?i)^\s*["']?(?:staff|authors?|team|members?|contacts?|people|users|"""
+                     r"""employees|owners?|admins?|maintainers?|contributors?|agents|"""
+                     r"""directory|phonebook)["']?\s*(?:=>|[:=])\s*(?:array\s*\(|[\[{(])?\s*$""")
+_NAME_KEY = re.compile(r"""(?i)^\s*(?:-\s*)?["']?name["']?\s*(?:=>|[:=])\s*["']?"""
+                       r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+"""
+                       r"""(?:[ \t]+[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+){1,2})["']?,?\s*$""")
+# First and last name under keys of their own ("first": "Ada", "last": "Lovelace").
+_FIRST_KEY = re.compile(r"""(?i)["']?(?:first|given)(?:_?name)?["']?\s*(?:=>|[:=])\s*["']?"""
+                        r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+)["']?\s*,?\s*$""")
+_LAST_KEY = re.compile(r"""(?i)["']?(?:last|family|sur)(?:_?name)?["']?\s*(?:=>|[:=])\s*["']?"""
+                       r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+)["']?\s*,?\s*$""")
+_LOOK_BACK = 15
+
+
+def _in_people(lines: list[str], i: int) -> bool:
+    indent = len(lines[i]) - len(lines[i].lstrip())
+    for j in range(i - 1, max(-1, i - _LOOK_BACK), -1):
+        line = lines[j]
+        if not line.strip():
+            continue
+        if len(line) - len(line.lstrip()) < indent:
+            if _PEOPLE.match(line):
+                return True
+            indent = len(line) - len(line.lstrip())
+            if indent == 0:
+                return False
+    return False
+
+
+def _first_and_last(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
+    first = _FIRST_KEY.search(lines[i])
+    if first and first_names().get_gender(first.group(1)) != "unknown":
+        yield "personal.name", first.group(1)
+    last = _LAST_KEY.search(lines[i])
+    if last and any(_FIRST_KEY.search(lines[j]) for j in range(max(0, i - 3), i + 4)
+                    if j < len(lines) and j != i):
+        yield "personal.name", last.group(1)
+
+
 def find_names(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
     line = lines[i]
+    yield from _first_and_last(lines, i)
+    named = _NAME_KEY.match(line)
+    if named and not is_placeholder(named.group(1)) and _in_people(lines, i):
+        yield "personal.name", named.group(1)
     for m in _PERSON.finditer(line):
         if not is_placeholder(m.group(1)):
             yield "personal.name", m.group(1)

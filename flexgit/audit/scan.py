@@ -21,6 +21,7 @@ from flexgit.audit import (
     archives,
     asterisk,
     credentials,
+    encoded,
     entropy,
     hashes,
     keywords,
@@ -75,6 +76,7 @@ def _prefilter() -> _Prefilter:
                (re.compile(tables.TRIGGER), tables.find),
                (re.compile(urls.TRIGGER), urls.find),
                (re.compile(people.TRIGGER), people.find),
+               (re.compile(encoded.TRIGGER), encoded.find),
                (re.compile(credentials.TRIGGER), credentials.find_joined)]
     regexes += [(re.compile(p.trigger), p.find) for p in plugins if p.whole_text]
     gated = tuple((re.compile(p.trigger), p.find) for p in plugins if not p.whole_text)
@@ -132,7 +134,7 @@ def _wanted(text: str) -> dict[int, list[Find]]:
                          if _DIGIT.search(m.group()) or not m.group().islower()})
     if long_lines:
         for i in long_lines:
-            wanted.setdefault(i, []).append(entropy.find)
+            wanted.setdefault(i, []).extend((entropy.find, encoded.find))
         lines = text.split("\n")
         sub = "\n".join(lines[i] for i in long_lines)
         for rx, find in pf.gated:
@@ -166,6 +168,10 @@ _STRINGS = re.compile(rb"[\x20-\x7e\t]{12,}")
 # In the printable strings of a binary, only rules for exact formats: random
 # bytes make short runs where a keyword rule would see a value by chance.
 _BINARY_RULES = ("vendor.", "hash.", "personal.email")
+# ... and a keyword rule where a long key word is bound to its value
+# (`password=...`, `token: ...` in a data file's strings): random bytes do not
+# spell those.
+_BOUND = re.compile(r"(?i)(?:passw(?:or)?d|passphrase|secret|token|api[_\-]?key)[\w\-]*\s*[=:]")
 
 
 # Latin-1 text read from a Windows code page: its C1 controls are cp1252's
@@ -206,6 +212,7 @@ def scan_content(data: bytes, path: str = "", *, nested: bool = False) -> Scanne
     if kind == "archive" and not nested:
         for name, member in archives.members(data):
             hits += scan_content(member, name or path, nested=True).hits
-    strings = "\n".join(s.decode("ascii") for s in _STRINGS.findall(data))
-    hits += [h for h in scan_text(strings, path) if h.rule.startswith(_BINARY_RULES)]
+    runs = [s.decode("ascii") for s in _STRINGS.findall(data)]
+    hits += [h for h in scan_text("\n".join(runs), path) if h.rule.startswith(_BINARY_RULES)
+             or (h.rule == keywords.RULE and _BOUND.search(runs[h.line - 1]))]
     return Scanned(hits, True, None)

@@ -29,8 +29,8 @@ from flexgit.audit.words import word_share
 RULE = "shape.password"
 # Where a token ends: space, quotes, brackets, and the separators of keys,
 # userinfo and paths (`user:pw@host`, `-U user%pw` stays whole: % is in values).
-_TOKEN = re.compile(r"""[^\s"'`<>()\[\]{},;=|:@/\\]{8,}""")
-TRIGGER = r"""[^\s"'`<>()\[\]{},;=|:@/\\]{8,}"""
+TRIGGER = r"""[^\s"'`<>()\[\]{},;=|:@/\\\x00-\x1f\x7f]{8,}"""
+_TOKEN = re.compile(TRIGGER)
 _RUN = re.compile(r"[A-Za-z0-9]+")
 # Clean runs: a word in one case, Capitalized, camelCase humps, an acronym,
 # digits, a word with a trailing number (sha256, utf8, x86), a number with a
@@ -74,7 +74,7 @@ def password_shaped(token: str) -> bool:
         return False  # Named-ACLs, Core-Configuration: words and a hyphen
     if entropy.shannon(token) < math.log2(len(token)) - _REPEATS:
         return False  # repeats no generator makes: AAAAx1y2z3, Pass1111
-    if word_share(token) >= 0.5:
+    if word_share(token, acronyms=False) >= 0.5:
         return False  # mostly words: T38FaxMaxDatagram, IPv4-mapped, Grandstream1
     runs = _RUN.findall(token)
     odd = [r for r in runs if not _CLEAN.fullmatch(r) and not _HEXISH.fullmatch(r)]
