@@ -223,6 +223,8 @@ def report(r: Result) -> str:
     return (f"{r.name}: recall {r.found}/{r.total} planted locations "
             f"({100 * r.found / max(r.total, 1):.1f}%); missed by class: "
             + (", ".join(f"{c} {n}" for c, n in r.missed.most_common()) or "none")
+            + f"\n{r.name}: by class: " + ", ".join(
+                f"{c} {n - r.missed[c]}/{n}" for c, n in sorted(r.planted.items()))
             + f"\n{r.name}: sanitized store: {len(r.false)} false positive(s), "
             f"{len(r.leaks)} finding(s) on sanitizer leaks"
             + "".join(f"\n    leak: {f.describe()}" for f in r.leaks)

@@ -19,8 +19,11 @@ from flexgit.audit.keywords import shaped
 from flexgit.audit.placeholders import is_placeholder, stand_in
 
 RULE = "asterisk.pin"
-TRIGGER = (r"(?i:\b(?:v?m?authenticate|disa|meetme|confbridge|mysql)\s*\()"
-           r"|(?m:^[ \t]*(?:conf[ \t]*=>|\d{2,}[ \t]*=>[ \t]*-?\d))")
+# The applications' names go to the scanner's word automaton (a
+# case-insensitive alternation tried at every offset costs more than all else);
+# the line forms stay a regex.
+WORDS = ("authenticate", "disa", "meetme", "confbridge", "mysql")
+TRIGGER = r"(?m:^[ \t]*(?:conf[ \t]*=>|\d{2,}[ \t]*=>[ \t]*-?\d))"
 _ARGS = re.compile(r"(?i)\b(v?m?authenticate|disa|meetme)\s*\(\s*([^)]*)\)")
 # ConfBridge(conference,bridge_profile,user_profile,menu): a number among the
 # profile and menu arguments is a PIN put where a name belongs.

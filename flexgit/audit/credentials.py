@@ -20,8 +20,7 @@ _SCHEMES = frozenset({"sip", "sips", "tel", "mailto", "iax", "iax2", "xmpp", "h3
 
 # Command lines that join user and password with `,` or `%`: `lftp -u user,pw`,
 # `smbclient -U user%pw` (also as an argv list: `'-U', 'user%pw'`).
-TRIGGER = (r"""(?:^|[\s'"])-[uU]['"]?(?:\s|,\s*['"])"""
-           r"|(?i:\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b)")
+JOINED_WORDS = ("-u ", "-u\t", "-u'", '-u"', "mysql", "mariadb")
 # The MySQL tools' password glued to -p (`mysqldump -u x -pSECRET db`).
 _GLUED = re.compile(r"""(?i)\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n|;&]*?"""
                     r"""\s['"]?-p(?!\s)['"]?([^\s'"]{4,})""")

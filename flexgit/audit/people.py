@@ -24,8 +24,9 @@ from flexgit.audit.placeholders import is_placeholder
 RULE = "personal.name"
 _L = "a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _U = "A-Z\u00c0-\u00d6\u00d8-\u00de"
-TRIGGER = (rf"[{_U}][{_L}]+,?[ \t]+[{_U}][{_L}]{{2}}"
-           r"|(?i:thanks\s+to|written\s+by|maintained\s+by|signed|owner:|contact:)\s+[a-z]")
+TRIGGER = rf"[{_U}][{_L}]+,?[ \t]+[{_U}][{_L}]{{2}}"
+# The labels of lower-case names, for the scanner's word automaton.
+WORDS = ("thanks to", "written by", "maintained by", "signed", "owner:", "contact:")
 _PAIR = re.compile(rf"(?<![\w$.:\\/\-@])([{_U}][{_L}]+(?:-[{_U}][{_L}]+)?)[ \t]+"
                    rf"([{_U}][{_L}'\u2019]+(?:-[{_U}][{_L}]+)?)(?![\w(\-@]|\.\w)")
 _ENGLISH_TEXT = (

@@ -60,7 +60,9 @@ def _prefilter() -> _Prefilter:
     groups: tuple[tuple[tuple[Find, ...], tuple[str, ...]], ...] = (
         ((keywords.find,), keywords.WORDS),
                          ((personal.find_names,), personal.NAME_WORDS),
-        ((personal.find_emails, credentials.find), personal.EMAIL_WORDS))
+        ((personal.find_emails, credentials.find), personal.EMAIL_WORDS),
+        ((asterisk.find,), asterisk.WORDS), ((urls.find,), urls.WORDS),
+        ((credentials.find_joined,), credentials.JOINED_WORDS), ((people.find,), people.WORDS))
     for finds, group in groups:
         for w in group:
             words[w] = words.get(w, ()) + finds
@@ -74,10 +76,9 @@ def _prefilter() -> _Prefilter:
                (re.compile(shape.TRIGGER), shape.find),
                (re.compile(asterisk.TRIGGER), asterisk.find),
                (re.compile(tables.TRIGGER), tables.find),
-               (re.compile(urls.TRIGGER), urls.find),
                (re.compile(people.TRIGGER), people.find),
                (re.compile(encoded.TRIGGER), encoded.find),
-               (re.compile(credentials.TRIGGER), credentials.find_joined)]
+               ]
     regexes += [(re.compile(p.trigger), p.find) for p in plugins if p.whole_text]
     gated = tuple((re.compile(p.trigger), p.find) for p in plugins if not p.whole_text)
     return _Prefilter(automaton, tuple(regexes), re.compile(entropy.TRIGGER), gated,

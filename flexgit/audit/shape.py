@@ -59,6 +59,8 @@ def password_shaped(token: str) -> bool:
     """Whether `token` (already cut at separators) reads as a made-up secret."""
     if not 8 <= len(token) <= 64 or not token.isascii() or not token.isprintable():
         return False
+    if token.islower() or token.isupper():
+        return False  # one case only (the test below, first because most tokens fail it)
     if is_placeholder(token) or "$" in token:
         return False
     if len(_URL_ESCAPE.findall(token)) >= 2:  # URL-encoded text, not a `%` in a secret

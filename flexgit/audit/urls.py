@@ -16,8 +16,10 @@ from flexgit.audit.placeholders import is_placeholder
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _QUERY_KEY = r"[A-Za-z_]*(?:key|token|sig|signature|secret|auth|pass|pwd|password)[A-Za-z_]*"
-TRIGGER = (rf"://[^\s/@]*:[^\s@]*@|(?i:[?&]{_QUERY_KEY}=)"
-           rf"|(?i:hook|ping|notify|trigger|callback)[^\s\"'<>]*/{_UUID}")
+# Words for the scanner's automaton (lower case): the scheme's mark, the ends
+# of the query keys, the words of ping and hook hosts.
+WORDS = ("://", "key=", "token=", "sig=", "signature=", "secret=", "auth=", "pass=", "pwd=",
+         "password=", "hook", "ping", "notify", "trigger", "callback")
 _USERINFO = re.compile(r"""[A-Za-z][\w+.\-]*://([^\s/@:'"`<>]*):([^\s@'"`<>]+)@[\w\-\[]""")
 _QUERY = re.compile(rf"""(?i)[?&]({_QUERY_KEY})=([^&\s#"'`<>]+)""")
 _HOOK = re.compile(rf"""(?i)https?://[^\s/"'<>]*(?:hook|ping|notify|trigger|callback)"""
