@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from flexgit.audit.placeholders import is_placeholder, stand_in
+from flexgit.audit.placeholders import MARKERS, is_placeholder, stand_in
 from flexgit.audit.words import word_share
 
 RULE = "keyword.secret"
@@ -133,20 +133,25 @@ def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
             claimed = v.end()
         if v is not None and shaped(v.group(), pin=_PIN_WORDS.search(m.group()) is not None):
             yield RULE, v.group()
-        elif not _answered(line, m, v):
+        elif v is None or not _VARIABLE.fullmatch(v.group()):
             # no value right behind it: `if ('1234' == $_POST['pin'])`, prose
-            yield from _near(line, m)
+            yield from _near(line, m, _answered(line, m))
 
 
-def _answered(line: str, m: re.Match[str], v: re.Match[str] | None) -> bool:
-    """The keyword has its value already: a variable, or a placeholder right
-    behind it or a few words on (`The SIP secret for 1001 is FLEXGIT-REDACTED`)."""
-    if v is not None and (is_placeholder(v.group()) or _VARIABLE.fullmatch(v.group())):
-        return True
-    return is_placeholder(line[m.end():m.end() + _NEAR + 20])
+def _answered(line: str, m: re.Match[str]) -> int:
+    """Where the keyword's value ends when it is a placeholder, right behind it
+    or a few words on (`The SIP secret for 1001 is FLEXGIT-REDACTED`): a number
+    before it is no PIN, one after it still is (`password = FLEXGIT-REDACTED
+    ; set 158636 for reset`). 0 when there is none."""
+    window = line[m.end():m.end() + _NEAR + 20]
+    at = min((k for k in (window.find(p) for p in MARKERS) if k >= 0), default=-1)
+    if at < 0:
+        return 0
+    end = _VALUE.match(line, m.end() + at)
+    return end.end() if end else m.end() + at
 
 
-def _near(line: str, m: re.Match[str]) -> Iterator[tuple[str, str]]:
+def _near(line: str, m: re.Match[str], after: int = 0) -> Iterator[tuple[str, str]]:
     """What prose and code put a few words after a keyword rather than right
     behind it: `The conference PIN is 457572.`, `if ('1234' == $_POST['pin'])`
     (before it, too), and a passphrase of words (`Passphrase: orbit thistle
@@ -159,7 +164,9 @@ def _near(line: str, m: re.Match[str]) -> Iterator[tuple[str, str]]:
         return
     if not _PIN_WORDS.search(word):
         return
-    lo, hi = max(0, m.start() - _NEAR), min(len(line), m.end() + _NEAR)
+    lo, hi = max(0, m.start() - _NEAR, after), min(len(line), m.end() + _NEAR)
+    if after:
+        hi = min(len(line), after + _NEAR)
     for n in _NUMBER.finditer(line, lo):
         if n.start() > hi:
             break

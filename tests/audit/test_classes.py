@@ -50,6 +50,7 @@ def rules_of(text: str, path: str = "home/public_html/notes.txt") -> set[str]:
     ("dbpass=W79HJ2Q71G27#7", "keyword.secret"),
     ('    "app_password": "igtk xtvl gkcu djjq"', "keyword.secret"),
     ("if ('6152324' == $_POST['pin']) {", "keyword.secret"),
+    ("password = FLEXGIT-REDACTED ; set 158636 for reset", "keyword.secret"),
     ("outbound_auth/password=BpeC2R%2oRAlhljz", "shape.password"),
     ("exten => 8000,1,ConfBridge(8000,default_bridge,default_user,6172)", "asterisk.pin"),
     ('  "hash": "pbkdf2:sha256:600000$V8NwsNK4FRtgJWmf$43e599b7fd3446936c104fc0ed47e5a782c388fc"',
