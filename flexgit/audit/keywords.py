@@ -138,17 +138,22 @@ def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
             yield from _near(line, m, _answered(line, m))
 
 
+_COMMENT = re.compile(r"\s(?:;|#|//|--)\s")
+
+
 def _answered(line: str, m: re.Match[str]) -> int:
-    """Where the keyword's value ends when it is a placeholder, right behind it
-    or a few words on (`The SIP secret for 1001 is FLEXGIT-REDACTED`): a number
-    before it is no PIN, one after it still is (`password = FLEXGIT-REDACTED
-    ; set 158636 for reset`). 0 when there is none."""
+    """Where a PIN may still stand when the keyword's value is a placeholder,
+    right behind it or a few words on: a number before the placeholder is no
+    PIN (`The SIP secret for 1001 is FLEXGIT-REDACTED`), nor one in the same
+    statement after it (`... WHERE extension = '2001'`, a port); one in a
+    comment after it still is (`password = FLEXGIT-REDACTED ; set 158636 for
+    reset`). 0 when there is no placeholder; the line's end when no comment follows."""
     window = line[m.end():m.end() + _NEAR + 20]
     at = min((k for k in (window.find(p) for p in MARKERS) if k >= 0), default=-1)
     if at < 0:
         return 0
-    end = _VALUE.match(line, m.end() + at)
-    return end.end() if end else m.end() + at
+    comment = _COMMENT.search(line, m.end() + at)
+    return comment.end() if comment else len(line)
 
 
 def _near(line: str, m: re.Match[str], after: int = 0) -> Iterator[tuple[str, str]]:

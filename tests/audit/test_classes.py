@@ -94,6 +94,8 @@ def test_each_class_form_is_found(line: str, rule: str) -> None:
     "exten => 8700,1,Set(CONFBRIDGE(user,pin)=FLEXGIT-REDACTED)",
     "The SIP secret for 1001 is FLEXGIT-REDACTED.",
     "INSERT INTO sip_peers (name, secret) VALUES ('1001', 'FLEXGIT-REDACTED');",
+    "UPDATE sip_accounts SET secret = 'FLEXGIT-REDACTED' WHERE extension = '2001';",
+    'printf "Secret: FLEXGIT-REDACTED\\r\\n\\r\\n" | nc -q 2 127.0.0.1 5038',
     "bypass=yes", "spin = 1000",
     'mysql -u root -p"$DB_PASS" flexpbx', "mysql -u root -p flexpbx",
     'curl -u "$API_USER:$API_PASS" "$API_URL/reload"',
