@@ -88,7 +88,7 @@ def test_each_class_form_is_found(line: str, rule: str) -> None:
 @pytest.mark.parametrize("line", [
     "function flexpbx_module_0001_rows(): array",
     "require 'modules/g113/admin-voicemail-04558.php';",
-    '     "home": "/tmp/audit-recall-101-nlq6cxx2/home",',
+    '     "home": "/var/spool/flexpbx/restore-101-nlq6cxx2/home",',
     ";auth=mytrunk_auth", ";outbound_auth=1000-auth", ";dbsecret=mysecrets/place",
     ";tlsprivatekey=/tmp/private.pem ; path to the private key",
     "exten => 8700,1,Set(CONFBRIDGE(user,pin)=FLEXGIT-REDACTED)",
