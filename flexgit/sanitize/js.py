@@ -23,7 +23,8 @@ nodemailer's ``auth: { user, pass }`` and ``new AMI({ secret })``.
 * the secret argument of ``.login(u, p)``, ``.auth(u, p)`` / ``.auth(token,
   {type: 'bearer'})``, ``.authenticate(u, p)``, ``.set*`` methods named for a
   secret, ``crypto.createHmac(alg, key)``, ``jwt.sign``/``jwt.verify``,
-  ``bcrypt.compare(p, hash)``, and the Asterisk AMI libraries:
+  ``bcrypt.compare(p, hash)``, every literal of ``crypto.timingSafeEqual``,
+  and the Asterisk AMI libraries:
   ``ami.login(u, p)``, ``client.connect(u, p, {...})`` (asterisk-ami-client),
   ``new AsteriskManager(port, host, u, p)`` and
   ``require('asterisk-manager')(port, host, u, p)``.
@@ -38,7 +39,7 @@ from __future__ import annotations
 import re
 
 from flexgit.sanitize.anchored import anchored
-from flexgit.sanitize.bindings import AUTH, Call, Finder, secret_kind
+from flexgit.sanitize.bindings import AUTH, SECRETS, Call, Finder, secret_kind
 from flexgit.sanitize.credmaps import containers
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.rules import Rules
@@ -74,6 +75,7 @@ _CALLS = (
     Call("auth", _method("authenticate"), 1),
     Call("", _method("set", r"(?P<rest>[A-Z_]\w*)"), -1, by_name=True),
     Call("", _method("createHmac"), 1),
+    Call("", _method("timingSafeEqual"), SECRETS),
     Call("", re.compile(r"jwt(?<![\w$]jwt)\.(?:sign|verify)\s*\("), 1),
     Call("", re.compile(r"bcrypt(?<![\w$]bcrypt)\.compare(?:Sync)?\s*\("), 0),
     # asterisk-ami-client: client.connect(user, secret, {host, port}).

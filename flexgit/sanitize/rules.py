@@ -32,7 +32,7 @@ RULE_NAMES: frozenset[str] = frozenset(
         "http.authorization", "http.query_token", "http.webhook",
         "vendor.token",
         "hash.ldap", "hash.des_crypt", "hash.pbkdf2", "hash.mysql", "hash.md5_hex",
-        "php.binding", "js.binding",
+        "php.binding", "js.binding", "code.argument",
         "asterisk.app_pin",
         "personal.name", "personal.phone",
         "sweep.secret", "sweep.personal",
