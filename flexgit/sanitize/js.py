@@ -6,7 +6,9 @@ place-bound forms must be JavaScript's (no ``$``: those are PHP's, :mod:`.php`).
 
 ``text.js_literal``, a literal under a secret-named key (:mod:`.keys`):
 ``password: '...'``, ``"password": "..."``, ``const API_KEY = "..."``,
-``this.token = '...'``, ``pass='...'`` keyword arguments; so also the options
+``this.token = '...'``, ``pass='...'`` keyword arguments, template literals
+without interpolation (```'auth-token': `...` ```), TypeScript's typed
+declarations (``private readonly clientSecret: string = '...'``); so also the options
 objects of ``new Pool({ password })``, ``mysql.createConnection({...})``,
 nodemailer's ``auth: { user, pass }`` and ``new AMI({ secret })``.
 
@@ -47,11 +49,27 @@ from flexgit.sanitize.text import IDENT, KEY, LIT, Form, Literals
 
 _QUOTED_KEY = re.compile(rf"(?P<kq>['\"]){KEY}(?P=kq)\s*:\s*{LIT}")
 _BARE_KEY = re.compile(rf"(?<![\w$>\-]){IDENT}\s*(?::|=(?![=>]))\s*{LIT}")
+# A template literal without interpolation is a plain string (`${x}` is code).
+_TEMPLATE = r"(?P<v_q>`)(?P<v>(?:[^`\\$\n]|\\.|\$(?!\{))*)`"
+# TypeScript: a type annotation between the name and "=" (readonly x: string = '...').
+_TYPE = r"(?P<type>[\w.$<>\[\]|&, \t]+?)"
+# Any of the three quotes; no "${" inside (a template's interpolation).
+_ANY_LIT = r"(?P<v_q>['\"`])(?P<v>(?:(?!(?P=v_q))(?!\$\{)[^\\\n]|\\.)*)(?P=v_q)"
+_TYPED = re.compile(rf"(?<![\w$>\-.]){IDENT}[ \t]*[?!]?:[ \t]*{_TYPE}[ \t]*=(?![=>])[ \t]*"
+                    rf"{_ANY_LIT}")
 _FORMS: tuple[Form, ...] = (
     ("text.js_literal", ":",
      anchored(_QUOTED_KEY, r":\s*['\"]", "dotted", spaces=True, quoted=True)),
     ("text.js_literal", "",
      anchored(_BARE_KEY, r"(?::|=(?![=>]))\s*['\"]", "word", spaces=True)),
+    ("text.js_literal", "`", anchored(re.compile(
+        rf"(?P<kq>['\"]){KEY}(?P=kq)\s*:\s*{_TEMPLATE}"), r":\s*`", "dotted", spaces=True,
+        quoted=True)),
+    ("text.js_literal", "`", anchored(re.compile(
+        rf"(?<![\w$>\-]){IDENT}\s*(?::|=(?![=>]))\s*{_TEMPLATE}"), r"(?::|=(?![=>]))\s*`",
+        "word", spaces=True)),
+    ("text.js_literal", ":", anchored(
+        _TYPED, r"[?!]?:[ \t]*[\w.$<>\[\]|&, \t]+?=(?![=>])[ \t]*['\"`]", "word", spaces=True)),
 )  # fmt: skip
 _DECLARED = re.compile(rf"(?<![\w$>\-.]){IDENT}\s*=(?![=>])\s*{LIT}")
 _DECLARED_ANCHORED = anchored(_DECLARED, r"=(?![=>])\s*['\"]", "word", spaces=True)
@@ -90,6 +108,12 @@ _MARKUP = (".html", ".htm", ".xhtml", ".tpl", ".twig")
 
 
 class JsSanitizer(Literals):
+    def literal(self, m: re.Match[str], group: str, rule: str) -> None:
+        if m.re is _TYPED and self.wanted(m.group("key")):
+            # the type stays a type: a label rule would read "apiToken: string"
+            self.editor.protect(m.start("type"), m.end("type"))
+        super().literal(m, group, rule)
+
     def run(self) -> None:
         self.forms(_FORMS)
         if self.path.lower().endswith(_NOT_JS):
