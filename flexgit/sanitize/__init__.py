@@ -69,6 +69,7 @@ from flexgit.sanitize import (
     callargs,
     commands,
     cookies,
+    dialplan,
     hashes,
     http,
     js,
@@ -91,7 +92,7 @@ from flexgit.sanitize.text import sanitize_text
 
 # Each layer is one module with one ``apply(editor, rules, path)``.
 LAYERS = (php.apply, js.apply, callargs.apply, b64literals.apply, commands.apply, http.apply,
-          cookies.apply, vendor.apply, hashes.apply, personal.apply)
+          cookies.apply, dialplan.apply, vendor.apply, hashes.apply, personal.apply)
 # After the value patterns: a label takes whatever follows it, so every rule
 # that knows a value's shape (a DSN, a query string, a hash) goes first.
 CATCH_ALL = (markup.apply, sql.apply, labels.apply)

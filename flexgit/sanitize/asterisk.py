@@ -7,6 +7,11 @@ code, so a commented-out ``;secret=abc`` or ``;4200 => 1234,Name,a@b.c`` is
 redacted like a live one. Only value tokens are replaced, never whitespace,
 keys or the comment text around them. ``key: value`` lines (written by tools)
 are read by their key. PINs given to dialplan applications: :mod:`.dialplan`.
+The comment after a secret's value is read for what people leave there
+(``secret = X ; old one was Y``, ``; set 123456 for reset``): its password-
+and key-shaped words and PINs go too. A key whose made-up name holds a key
+word (``sessionkey``, ``CRMAPITOKEN``) is a secret when its value has a random
+key's shape (:mod:`.shape`); ``tlsprivatekey=/path`` and ``inkeys=name`` stay.
 
 Decisions: ``fromstring``/``pagerfromstring`` (the sender label of voicemail
 mail) and ``mailbox=`` are kept: they name a system, not a person. A bare
@@ -26,6 +31,7 @@ from flexgit.sanitize.dialplan import sanitize_dialplan
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import Kind, classify, is_admin_context, looks_like_label, normalize
 from flexgit.sanitize.rules import Rules
+from flexgit.sanitize.shape import key_shaped, password_shaped
 
 _BLOCK = re.compile(r";--(?!-)|--;")
 _SECTION = re.compile(r"[ \t]*\[[^\]\n]*\]")
@@ -40,6 +46,18 @@ _CALLERID_WORDS = frozenset(
 _FLAGS = frozenset({"yes", "no", "true", "false", "on", "off"})
 _NOT_MAILBOXES = frozenset({"general", "zonemessages"})
 _PHONE = re.compile(r"\+?[\d\s().\-/]{7,}")
+# Words of a made-up key name that say its value is a key (sessionkey,
+# CRMAPITOKEN, authcookie): with a value of a random key's shape, a secret.
+_KEY_WORDS = re.compile(r"key|token|secret|session|cookie|auth|nonce|salt|hmac|signature|cred")
+_COMMENT_WORD = re.compile(r"[^\s\"'`;,()<>\[\]{}]+")
+_PIN = re.compile(r"\d{4,12}")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _comment_secret(token: str) -> bool:
+    if _PIN.fullmatch(token):
+        return _YEAR.fullmatch(token) is None
+    return password_shaped(token) or key_shaped(token)
 
 
 def _find_semicolon(line: str, pos: int) -> int:
@@ -72,6 +90,7 @@ class AsteriskSanitizer:
         self.meetme = "meetme" in base
         self.section = ""
         self.depth = 0  # nesting of ;-- block comments --;
+        self.secret_line = False  # this line's value was a secret
 
     def run(self) -> None:
         pos = 0
@@ -82,6 +101,7 @@ class AsteriskSanitizer:
 
     def line(self, base: int, line: str) -> None:
         pos = 0
+        self.secret_line = False
         while pos < len(line):
             if self.depth > 0:
                 m = _BLOCK.search(line, pos)
@@ -102,7 +122,20 @@ class AsteriskSanitizer:
                 pos = i + 3
                 continue
             self.comment(base + i, line[i:])
+            if self.secret_line:
+                self.trailing(base + i, line[i:])
             return
+
+    def trailing(self, base: int, comment: str) -> None:
+        """The comment after a secret (``secret = X ; old one was Y``, ``; set
+        123456 for reset``): a word of it that is password- or key-shaped, or a
+        PIN (4-12 digits, not a year), is a secret too."""
+        for m in _COMMENT_WORD.finditer(comment):
+            word = m.group()
+            for token in (word, word.rstrip(".,:;!?)")):
+                if _comment_secret(token):
+                    self.claim(base + m.start(), token, ph.SECRET_PLACEHOLDER, "asterisk.secret")
+                    break
 
     def comment(self, base: int, text: str) -> None:
         """Parse commented-out configuration: each ``;``-separated piece as a statement."""
@@ -157,6 +190,8 @@ class AsteriskSanitizer:
 
     def keyed(self, norm: str, start: int, value: str, commented: bool) -> None:
         kind = classify(norm, self.extra)
+        if kind is None and _KEY_WORDS.search(norm) and key_shaped(value.strip(' \t"')):
+            kind = Kind.TOKEN  # sessionkey=<40 hex>: a made-up name, a key's value
         if kind in (Kind.SECRET, Kind.TOKEN, Kind.HASH):
             if commented and looks_like_label(norm, value):
                 return  # prose such as "; password = the one from your provider"
@@ -182,6 +217,7 @@ class AsteriskSanitizer:
         self.editor.claim(start, start + len(value), replacement, rule)
 
     def secret(self, start: int, value: str, rule: str) -> None:
+        self.secret_line = True
         lead = len(value) - len(value.lstrip(" \t"))
         start, value = start + lead, value.strip(" \t")
         if len(value) >= 2 and value[0] == value[-1] == '"':

@@ -20,8 +20,8 @@ import base64
 import binascii
 import re
 
-from flexgit.sanitize import prefilter
 from flexgit.sanitize import placeholders as ph
+from flexgit.sanitize import prefilter
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.rules import Rules
 from flexgit.sanitize.shape import key_shaped, password_shaped

@@ -52,7 +52,9 @@ _BARE_KEY = re.compile(rf"(?<![\w$>\-]){IDENT}\s*(?::|=(?![=>]))\s*{LIT}")
 # A template literal without interpolation is a plain string (`${x}` is code).
 _TEMPLATE = r"(?P<v_q>`)(?P<v>(?:[^`\\$\n]|\\.|\$(?!\{))*)`"
 # TypeScript: a type annotation between the name and "=" (readonly x: string = '...').
-_TYPE = r"(?P<type>[\w.$<>\[\]|&, \t]+?)"
+_ONE_TYPE = r"[\w.$]+(?:<[^<>=\n]*>)?(?:\[\])*"
+_TYPE_TEXT = rf"{_ONE_TYPE}(?:[ \t]*[|&][ \t]*{_ONE_TYPE})*"  # string | null
+_TYPE = rf"(?P<type>{_TYPE_TEXT})"
 # Any of the three quotes; no "${" inside (a template's interpolation).
 _ANY_LIT = r"(?P<v_q>['\"`])(?P<v>(?:(?!(?P=v_q))(?!\$\{)[^\\\n]|\\.)*)(?P=v_q)"
 _TYPED = re.compile(rf"(?<![\w$>\-.]){IDENT}[ \t]*[?!]?:[ \t]*{_TYPE}[ \t]*=(?![=>])[ \t]*"
@@ -69,7 +71,7 @@ _FORMS: tuple[Form, ...] = (
         rf"(?<![\w$>\-]){IDENT}\s*(?::|=(?![=>]))\s*{_TEMPLATE}"), r"(?::|=(?![=>]))\s*`",
         "word", spaces=True)),
     ("text.js_literal", ":", anchored(
-        _TYPED, r"[?!]?:[ \t]*[\w.$<>\[\]|&, \t]+?=(?![=>])[ \t]*['\"`]", "word", spaces=True)),
+        _TYPED, rf"[?!]?:[ \t]*{_TYPE_TEXT}[ \t]*=(?![=>])[ \t]*['\"`]", "word", spaces=True)),
 )  # fmt: skip
 _DECLARED = re.compile(rf"(?<![\w$>\-.]){IDENT}\s*=(?![=>])\s*{LIT}")
 _DECLARED_ANCHORED = anchored(_DECLARED, r"=(?![=>])\s*['\"]", "word", spaces=True)
