@@ -10,9 +10,10 @@ into docs too):
 * **a user/password pair**: two adjacent literal arguments, a user name
   (``admin``, ``ops@corp.example``: a word, no host, no path) and then the
   secret. It is one when the callee's name says it takes credentials
-  (login, auth, connect, bind, client, manager, session, account...) and the
-  value is no word, route or sentence; under any other name only when the
-  value is password-shaped (:func:`.shape.password_shaped`).
+  (login, auth, connect, bind, client, manager, session, account...), the
+  value is the last literal of the run (``('pbx', 'crm', 'X')``: crm is the
+  user) and no route or sentence; under any other name, or earlier in the
+  run, only when the value is password-shaped (:func:`.shape.password_shaped`).
 * **a made-up secret given to an encoder or a digest**:
   ``encodeURIComponent('X')``, ``btoa('api:X')``, ``urlencode('X')``,
   ``md5('X')``, ``sha1``, ``hash('sha256', 'X')``, when the literal (or the
@@ -57,6 +58,7 @@ _CREDENTIAL_WORDS = words(
     "pgsql db database pdo redis mqtt xmpp sip agent")
 _ROUTE = re.compile(r"[\w.-]*(?:/[\w.:-]*)+|[\w.-]+\.\w{2,4}")
 _INTERPOLATION = re.compile(r"\$[\w{]|\{\$")
+_NEXT_LITERAL = re.compile(r"[ \t]*,[ \t]*['\"]")
 
 
 def _callee(text: str, pos: int) -> str | None:
@@ -121,7 +123,9 @@ class CallArguments:
         name = _callee(text, m.start())
         if name is None or name.lower() in _CONTROL:
             return
-        if _secret_value(m.group("v"), _credential_callee(name)):
+        # (host, user, password): a literal after this one makes it the user
+        last = _NEXT_LITERAL.match(text, m.end()) is None
+        if _secret_value(m.group("v"), last and _credential_callee(name)):
             self.claim(m.start("v"), m.end("v"))
 
     def encoded(self, m: re.Match[str]) -> None:
