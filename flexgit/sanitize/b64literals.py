@@ -59,20 +59,23 @@ def _encode(text: str, like: str, url: bool) -> str:
 
 
 def _sanitized(text: str, path: str, rules: Rules) -> str:
-    """What the whole sanitizer makes of the decoded text."""
-    token = text.strip()
-    if token and not any(c.isspace() for c in token):
-        m = _USER_SECRET.fullmatch(token)
-        if m is not None and (password_shaped(m["secret"]) or key_shaped(m["secret"])):
-            return text.replace(m["secret"], ph.SECRET_PLACEHOLDER)
-        if password_shaped(token) or key_shaped(token):
-            return text.replace(token, ph.SECRET_PLACEHOLDER)
+    """What the whole sanitizer makes of the decoded text; failing that, a
+    ``user:secret`` or a lone token judged by its shape."""
     # Imported here: this layer is part of the sanitizer it calls.
     from flexgit.sanitize import sanitize
 
+    token = text.strip()
     kind = ".json" if token[:1] in "{[" else ".txt"
     result = sanitize(f"{path}.base64{kind}", text.encode("utf-8", "surrogateescape"), rules)
-    return result.data.decode("utf-8", "surrogateescape")
+    clean = result.data.decode("utf-8", "surrogateescape")
+    if clean != text or not token or any(c.isspace() for c in token):
+        return clean
+    m = _USER_SECRET.fullmatch(token)
+    if m is not None and (password_shaped(m["secret"]) or key_shaped(m["secret"])):
+        return text.replace(m["secret"], ph.SECRET_PLACEHOLDER)
+    if password_shaped(token) or key_shaped(token):
+        return text.replace(token, ph.SECRET_PLACEHOLDER)
+    return text
 
 
 def apply(editor: Editor, rules: Rules, path: str) -> None:
