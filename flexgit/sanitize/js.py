@@ -64,15 +64,21 @@ _FORMS: tuple[Form, ...] = (
      anchored(_QUOTED_KEY, r":\s*['\"]", "dotted", spaces=True, quoted=True)),
     ("text.js_literal", "",
      anchored(_BARE_KEY, r"(?::|=(?![=>]))\s*['\"]", "word", spaces=True)),
+    ("text.js_literal", ":", anchored(
+        _TYPED, rf"[?!]?:[ \t]*{_TYPE_TEXT}[ \t]*=(?![=>])[ \t]*['\"`]", "word", spaces=True)),
+)  # fmt: skip
+# In prose a backtick opens a code span (`Password: `x``), not a template:
+# these run on files that hold scripts.
+_TEMPLATE_FORMS: tuple[Form, ...] = (
     ("text.js_literal", "`", anchored(re.compile(
         rf"(?P<kq>['\"]){KEY}(?P=kq)\s*:\s*{_TEMPLATE}"), r":\s*`", "dotted", spaces=True,
         quoted=True)),
     ("text.js_literal", "`", anchored(re.compile(
         rf"(?<![\w$>\-]){IDENT}\s*(?::|=(?![=>]))\s*{_TEMPLATE}"), r"(?::|=(?![=>]))\s*`",
         "word", spaces=True)),
-    ("text.js_literal", ":", anchored(
-        _TYPED, rf"[?!]?:[ \t]*{_TYPE_TEXT}[ \t]*=(?![=>])[ \t]*['\"`]", "word", spaces=True)),
 )  # fmt: skip
+_SCRIPTS = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx", ".vue", ".svelte", ".html", ".htm",
+            ".php", ".phtml", ".inc", ".tpl", ".twig")
 _DECLARED = re.compile(rf"(?<![\w$>\-.]){IDENT}\s*=(?![=>])\s*{LIT}")
 _DECLARED_ANCHORED = anchored(_DECLARED, r"=(?![=>])\s*['\"]", "word", spaces=True)
 # const/let/var before the name, or a comma of the same declaration.
@@ -118,6 +124,8 @@ class JsSanitizer(Literals):
 
     def run(self) -> None:
         self.forms(_FORMS)
+        if self.path.lower().endswith(_SCRIPTS):
+            self.forms(_TEMPLATE_FORMS)
         if self.path.lower().endswith(_NOT_JS):
             return
         finder = Finder(self, "js.binding", php=False)
