@@ -101,7 +101,6 @@ class AsteriskSanitizer:
 
     def line(self, base: int, line: str) -> None:
         pos = 0
-        self.secret_line = False
         while pos < len(line):
             if self.depth > 0:
                 m = _BLOCK.search(line, pos)
@@ -114,7 +113,9 @@ class AsteriskSanitizer:
                 continue
             i = _find_semicolon(line, pos)
             end = len(line) if i < 0 else i
+            self.secret_line = False
             self.statement(base + pos, line[pos:end], commented=False)
+            live_secret = self.secret_line  # a commented-out line's own value is no reason
             if i < 0:
                 return
             if line.startswith(";--", i) and not line.startswith(";---", i):
@@ -122,7 +123,7 @@ class AsteriskSanitizer:
                 pos = i + 3
                 continue
             self.comment(base + i, line[i:])
-            if self.secret_line:
+            if live_secret:
                 self.trailing(base + i, line[i:])
             return
 

@@ -51,6 +51,11 @@ _NOT_USERS = words("localhost true false null none")
 _CALLEE = re.compile(r"(?:new[ \t]+)?\\?(?P<name>[A-Za-z_$][\w$\\]*(?:(?:\.|->|::)[A-Za-z_$]\w*)*)"
                      r"[ \t]*\Z")
 _CONTROL = words("if elseif while for foreach switch return echo print and or not catch")
+# Calls that bind a name to a value: the first literal is a name, not a user
+# (the keyed rules judge the value by that name).
+_SETTERS = words("define constant env getenv putenv config ini_set ini_get set_option "
+                 "update_option add_option get_option setenv")
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 # Words of a callee's name that say it takes credentials.
 _CREDENTIAL_WORDS = words(
     "login logon signin log sign auth authenticate authorize connect bind client manager "
@@ -90,7 +95,9 @@ def _credential_callee(name: str) -> bool:
 
 
 def _user(value: str) -> bool:
-    return _USER.fullmatch(value) is not None and value.lower() not in _NOT_USERS
+    """A user name: no constant or setting name (DB_PASSWORD), no placeholder."""
+    return (_USER.fullmatch(value) is not None and value.lower() not in _NOT_USERS
+            and _CONSTANT.fullmatch(value) is None and not patterns.keep_value(value))
 
 
 def _secret_value(value: str, strong_name: bool) -> bool:
@@ -117,11 +124,13 @@ class CallArguments:
 
     def pair(self, m: re.Match[str]) -> None:
         text = self.text
-        before = text[: m.start()].rstrip(" \t")
+        before = text[max(0, m.start() - 40) : m.start()].rstrip(" \t")
         if not before.endswith(("(", ",")) or not _user(m.group("u")):
             return
+        if not self.editor.is_free(m.start("u"), m.end("u")):
+            return  # the first is a secret already (PDO's password, then the database)
         name = _callee(text, m.start())
-        if name is None or name.lower() in _CONTROL:
+        if name is None or name.lower() in _CONTROL or name.lower() in _SETTERS:
             return
         # (host, user, password): a literal after this one makes it the user
         last = _NEXT_LITERAL.match(text, m.end()) is None

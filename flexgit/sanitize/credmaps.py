@@ -112,8 +112,9 @@ class CredentialMaps:
             return  # a multi-line string: too rare to be worth a line-keeping replacement
         if frame.mode == "users":
             # ['admin' => '...']: a password, unless the value reads as data
-            # (an extension, a name, an address, a word).
-            if key is not None and _user_secret(lit.group("v")):
+            # (an extension, a name, an address, a word) or the key names a
+            # setting (Laravel's 'users' => ['provider' => ..., 'table' => ...]).
+            if key is not None and _map_value(key) and _user_secret(lit.group("v")):
                 self.finder.claim(lit, "password")
         elif frame.mode == "map" and (key is None or _map_value(key)):
             self.finder.claim(lit, frame.name)
@@ -135,6 +136,7 @@ _RECORDS = words("credentials credential creds cred auth basic_auth http_auth")
 _USER_MAPS = words("users accounts logins admins")
 # A top-level map named for accounts: user name => password.
 _ACCOUNT_MAPS = words("users accounts logins admins operators agents allowed_users api_users")
+_IDENTIFIER = re.compile(r"[A-Za-z_.-]+")  # a word or a name: password_reset_tokens
 _NOT_SECRET_VALUE = re.compile(r"\d+|[^@\s]+@[^@\s]+|.*\s.*|[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+")
 
 
@@ -164,7 +166,7 @@ def _user_secret(value: str) -> bool:
         return True
     v = value.strip()
     return (len(v) >= 6 and _NOT_SECRET_VALUE.fullmatch(v) is None
-            and not v.isalpha() and any(c.isalpha() for c in v))
+            and _IDENTIFIER.fullmatch(v) is None and any(c.isalpha() for c in v))
 
 
 def _child_mode(parent: str, key: str | None) -> str:

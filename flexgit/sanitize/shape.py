@@ -82,7 +82,12 @@ def key_shaped(value: str) -> bool:
         return len(value) >= 16 and entropy(value) >= 2.5
     if len(value) < 20 or len(value) > 512 or not _B64.fullmatch(value):
         return False
-    if not any(c.isdigit() for c in value) or patterns.keep_value(value):
+    if patterns.keep_value(value):
+        return False
+    # Letters alone only when long and in both cases (a random draw without
+    # a digit); shorter letter runs are words and names.
+    if not any(c.isdigit() for c in value) and not (
+            len(value) >= 24 and value.lower() != value and value.upper() != value):
         return False
     body = value.rstrip("=")
     return entropy(body) >= min(3.8, 0.75 * math.log2(len(body))) and not all(

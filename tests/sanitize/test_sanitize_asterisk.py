@@ -327,6 +327,7 @@ def test_trailing_comments_and_key_shaped_values(conf: str, before: str, after: 
      "tlsprivatekey=/etc/asterisk/keys/asterisk.key\n"),
     ("iax.conf", "[branch-rsa]\ninkeys=freeworlddialup:branchkey\noutkey=pbx1\n"),
     ("asterisk.conf", "[options]\nentityid=00:11:22:33:44:55\n"),
+    ("voicemail.conf", "[default]\n;4200 => FLEXGIT-REDACTED,FlexPBX User,user@example.com\n"),
 ])  # fmt: skip
 def test_comments_and_keys_that_stay(conf: str, text: str) -> None:
     assert run(conf, text)[0] == text

@@ -12,7 +12,8 @@ NAMES = ["getUserName2", "en_US.UTF-8", "x86_64", "G.711", "HTTPServer", "MySQL-
          "btnPrimary2", "SIP_PJSIP-2001", "Ubuntu-22.04", "AES256-GCM", "ISO-8859-1",
          "X-Asterisk-Version", "jQuery3", "utf8mb4_unicode_ci", "/var/lib/asterisk",
          "https://api.example.com", "ops@corp.example", "FLEXGIT-REDACTED", "YOUR_PASSWORD_HERE",
-         "sample_user_menu", "Front Desk", "2001", "${DB_PASS}"]
+         "sample_user_menu", "Front Desk", "2001", "${DB_PASS}", "someCamelCaseIdentifierName",
+         "getElementsByClassName", "password_reset_tokens"]
 
 
 @pytest.mark.parametrize("value", NAMES)
