@@ -3,7 +3,8 @@
 ``atob('...')``, ``base64_decode('...')``, ``Buffer.from('...', 'base64')``, or
 a bare ``'eyJwYXNzd29yZCI6...'`` in a config: code hides a password, a DSN or
 a whole JSON document from a casual reader by wrapping it in base64. A quoted
-literal of base64 (or base64url) that decodes to UTF-8 text is unwrapped and
+literal of base64 (or base64url) that is a decoder's argument, padded
+(``...=``) or JSON (``eyJ...``), and decodes to UTF-8 text, is unwrapped and
 the text goes through the whole sanitizer (a JSON document by its keys, a DSN
 or ``password=`` by the patterns, ``user:secret`` by its shape); a lone
 password-shaped or key-shaped token (:mod:`.shape`) is a secret by itself.
@@ -27,7 +28,16 @@ from flexgit.sanitize.rules import Rules
 from flexgit.sanitize.shape import key_shaped, password_shaped
 
 RULE = "code.base64"
-_LITERAL = prefilter.compile(r"(?P<q>['\"`])(?P<v>[A-Za-z0-9+/_\-]{12,}={0,2})(?P=q)")
+# A base64 literal has no shape of its own that a scan finds fast (any
+# quoted identifier of 12 letters is one), so three that do: the argument of
+# a decoder, a padded literal ("...=="), and JSON's opening '{"' (eyJ...).
+_B64 = r"(?P<v>[A-Za-z0-9+/_\-]{8,}={0,2})"
+_LITERALS = (
+    prefilter.compile(r"(?:atob|base64_decode|b64decode|base64decode|decodeBase64|Base64\.decode"
+                      r"|Buffer\.from)[ \t]*\([ \t]*(?P<q>['\"`])" + _B64 + r"(?P=q)"),
+    prefilter.compile(r"(?P<q>['\"`])(?P<v>[A-Za-z0-9+/]{8,}={1,2})(?P=q)"),
+    prefilter.compile(r"(?P<q>['\"`])(?P<v>eyJ[A-Za-z0-9+/_\-]{8,}={0,2})(?P=q)"),
+)
 _USER_SECRET = re.compile(r"(?P<user>[A-Za-z_][\w.@+-]{0,63}):(?P<secret>\S+)")
 _MAX = 64 * 1024  # a literal longer than this is data, not a wrapped setting
 
@@ -80,7 +90,11 @@ def _sanitized(text: str, path: str, rules: Rules) -> str:
 
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim base64 literals whose decoded text holds secrets in editor.text."""
-    for m in prefilter.finditer(_LITERAL, editor.text):
+    seen: set[int] = set()
+    for m in (m for regex in _LITERALS for m in prefilter.finditer(regex, editor.text)):
+        if m.start("v") in seen:
+            continue
+        seen.add(m.start("v"))
         value = m.group("v")
         decoded = _decode(value)
         if decoded is None:

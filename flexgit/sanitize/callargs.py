@@ -31,15 +31,23 @@ from flexgit.sanitize import patterns, prefilter
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.bindings import plausible
 from flexgit.sanitize.engine import Editor
-from flexgit.sanitize.keys import normalize, words
+from flexgit.sanitize.keys import words
 from flexgit.sanitize.rules import Rules
 from flexgit.sanitize.shape import password_shaped
-from flexgit.sanitize.text import lit
+from flexgit.sanitize.text import LIT_ONLY, lit, split_args
 
 RULE = "code.argument"
 
-# The lookahead lets pairs overlap: ('localhost', 'ops', 'X') holds two.
-_PAIR = prefilter.compile(rf"{lit('u')}[ \t]*,[ \t]*{lit('v')}(?=[ \t]*[,)])")
+# Two scans, each cheap where nothing is: (1) calls named for credentials,
+# whose arguments are read pair by pair; (2) under any name, the comma
+# between two literals whose second could be password-shaped (both cases,
+# 8-64 characters without spaces), the literals read from there. A regex
+# for the whole pair would read every string of a file from each quote.
+_CALL_NAME = re.compile(r"(?P<name>[A-Za-z_$][\w$]*)[ \t]*\(")
+_SHAPED_SEPARATOR = prefilter.compile(
+    r"['\"][ \t]*,[ \t]*(?=['\"][^'\"\s\\]*[A-Z])(?=['\"][^'\"\s\\]*[a-z])"
+    r"(?=['\"][^'\"\s\\]{8,64}['\"])['\"]")
+_VALUE = re.compile(rf"{lit('v')}(?=[ \t]*[,)])")
 _ENCODE = prefilter.compile(
     r"(?<![\w$.>:])(?:window\.)?(?P<fn>encodeURIComponent|encodeURI|escape|btoa|urlencode"
     r"|rawurlencode|base64_encode|md5|sha1|crc32|hash)[ \t]*\([ \t]*"
@@ -56,14 +64,15 @@ _CONTROL = words("if elseif while for foreach switch return echo print and or no
 _SETTERS = words("define constant env getenv putenv config ini_set ini_get set_option "
                  "update_option add_option get_option setenv")
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-# Words of a callee's name that say it takes credentials.
-_CREDENTIAL_WORDS = words(
-    "login logon signin log sign auth authenticate authorize connect bind client manager "
-    "session account credential credentials ami smtp ftp sftp ssh imap pop3 ldap mysql "
-    "pgsql db database pdo redis mqtt xmpp sip agent")
+# What a callee's name holds when it takes credentials (in any case, joined
+# or not: PbxClient, pbx_connect, signIn, AMIManager).
+_CREDENTIAL_STEMS = ("login", "logon", "signin", "auth", "connect", "bind", "client", "manager",
+                     "session", "account", "credential", "smtp", "ftp", "ssh", "imap", "ldap",
+                     "mysql", "pgsql", "database", "pdo", "redis", "mqtt", "xmpp")
+# The prefilter's word list: only lines holding a stem can hold such a call.
+_STEM_WORDS = prefilter.words("credential-callees", _CREDENTIAL_STEMS)
 _ROUTE = re.compile(r"[\w.-]*(?:/[\w.:-]*)+|[\w.-]+\.\w{2,4}")
 _INTERPOLATION = re.compile(r"\$[\w{]|\{\$")
-_NEXT_LITERAL = re.compile(r"[ \t]*,[ \t]*['\"]")
 
 
 def _callee(text: str, pos: int) -> str | None:
@@ -90,8 +99,9 @@ def _callee(text: str, pos: int) -> str | None:
 
 
 def _credential_callee(name: str) -> bool:
-    last = re.split(r"\.|->|::|\\", name)[-1]
-    return not set(normalize(last).split("_")).isdisjoint(_CREDENTIAL_WORDS)
+    """Whether a callee's (last) name holds a credential stem."""
+    last = name.replace("_", "").lower()
+    return any(stem in last for stem in _CREDENTIAL_STEMS)
 
 
 def _user(value: str) -> bool:
@@ -114,28 +124,48 @@ class CallArguments:
         self.text = editor.text
 
     def run(self) -> None:
-        if prefilter.can_match(_PAIR, self.text):
-            pos = 0
-            while m := _PAIR.search(self.text, pos):
-                self.pair(m)
-                pos = m.start("v") - 1
-        for m in prefilter.finditer(_ENCODE, self.text):
+        text = self.text
+        for start, stop in prefilter.lines(_STEM_WORDS, text):
+            for m in _CALL_NAME.finditer(text, start, stop):
+                if _credential_callee(m.group("name")):
+                    self.arguments(split_args(text, m.end()))
+        for m in prefilter.finditer(_SHAPED_SEPARATOR, text):
+            self.pair(m.start(), m.end() - 1)
+        for m in prefilter.finditer(_ENCODE, text):
             self.encoded(m)
 
-    def pair(self, m: re.Match[str]) -> None:
+    def arguments(self, args: list[tuple[int, int]]) -> None:
+        """Adjacent literal arguments of a call named for credentials."""
+        lits = [LIT_ONLY.fullmatch(self.text, *span) for span in args]
+        for i in range(len(lits) - 1):
+            user, value = lits[i], lits[i + 1]
+            if user is None or value is None or not self.first(user.start("v"), user.end("v")):
+                continue
+            last = i + 2 >= len(lits) or lits[i + 2] is None
+            if _secret_value(value.group("v"), last):
+                self.claim(value.start("v"), value.end("v"))
+
+    def pair(self, close: int, opening: int) -> None:
+        """Two literals, the first closing at close and the second opening at
+        opening, under any callee: a user and a password-shaped secret."""
         text = self.text
-        before = text[max(0, m.start() - 40) : m.start()].rstrip(" \t")
-        if not before.endswith(("(", ",")) or not _user(m.group("u")):
+        start = text.rfind(text[close], max(0, close - 65), close) + 1
+        if start <= 0 or not self.first(start, close):
             return
-        if not self.editor.is_free(m.start("u"), m.end("u")):
-            return  # the first is a secret already (PDO's password, then the database)
-        name = _callee(text, m.start())
+        before = text[max(0, start - 41) : start - 1].rstrip(" \t")
+        m = _VALUE.match(text, opening)
+        if not before.endswith(("(", ",")) or m is None:
+            return
+        name = _callee(text, start)
         if name is None or name.lower() in _CONTROL or name.lower() in _SETTERS:
             return
-        # (host, user, password): a literal after this one makes it the user
-        last = _NEXT_LITERAL.match(text, m.end()) is None
-        if _secret_value(m.group("v"), last and _credential_callee(name)):
+        if _secret_value(m.group("v"), False):
             self.claim(m.start("v"), m.end("v"))
+
+    def first(self, start: int, end: int) -> bool:
+        """Whether text[start:end], a literal's content, is a user name that
+        no rule took as a secret already (PDO's password, then the database)."""
+        return _user(self.text[start:end]) and self.editor.is_free(start, end)
 
     def encoded(self, m: re.Match[str]) -> None:
         value, start = m.group("v"), m.start("v")

@@ -44,7 +44,7 @@ def test_wrapped_json_is_sanitized_by_its_keys(doc: dict[str, object]) -> None:
 
 def test_padding_and_alphabet_are_kept() -> None:
     raw = base64.urlsafe_b64encode(b"token=Kd8fP2qLm??>>").decode().rstrip("=")
-    out = sanitize(PHP, f"<?php\n$t = '{raw}';".encode()).data.decode()
+    out = sanitize(PHP, f"<?php\n$t = base64_decode('{raw}');".encode()).data.decode()
     literal = _LIT.findall(out)[-1]
     assert "=" not in literal and "+" not in literal and "/" not in literal
     assert R in base64.urlsafe_b64decode(literal + "=" * (-len(literal) % 4)).decode()
@@ -58,3 +58,12 @@ def test_padding_and_alphabet_are_kept() -> None:
 def test_text_and_binary_without_secrets_stay(literal: str) -> None:
     text = f"<?php\n$x = base64_decode('{literal}');"
     assert sanitize(PHP, text.encode()).data.decode() == text
+
+
+def test_padded_and_json_literals_anywhere() -> None:
+    padded = b64("password=kYf8s2LpQz!")
+    assert padded.endswith("=")
+    doc = b64(json.dumps({"token": "kYf8s2LpQzkYf8s2LpQz"}))
+    text = f"<?php\n$a = ['x' => '{padded}', 'y' => \"{doc}\"];"
+    out = sanitize(PHP, text.encode()).data.decode()
+    assert padded not in out and doc not in out and out.count("'") == text.count("'")
