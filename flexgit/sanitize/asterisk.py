@@ -133,9 +133,11 @@ class AsteriskSanitizer:
         PIN (4-12 digits, not a year), is a secret too."""
         for m in _COMMENT_WORD.finditer(comment):
             word = m.group()
-            for token in (word, word.rstrip(".,:;!?)")):
-                if _comment_secret(token):
-                    self.claim(base + m.start(), token, ph.SECRET_PLACEHOLDER, "asterisk.secret")
+            cut = max(word.rfind("="), word.rfind(":")) + 1  # old=Y, was:Y
+            for at, token in ((cut, word[cut:]), (0, word), (0, word.rstrip(".,:;!?)"))):
+                if token and _comment_secret(token):
+                    self.claim(base + m.start() + at, token, ph.SECRET_PLACEHOLDER,
+                               "asterisk.secret")
                     break
 
     def comment(self, base: int, text: str) -> None:

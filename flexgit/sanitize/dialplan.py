@@ -165,8 +165,8 @@ _SIP_AUTH = re.compile(r"(?im)^[ \t]*auth[ \t]*=>?[ \t]*[^:@\s;#]+[:#](?P<v>[^@\
 # shell, System(), PHP exec() and docs alike: the value, when the family or
 # the key names a secret. The family may be a path (AMPUSER/2001).
 _DATABASE_PUT = prefilter.compile(
-    r"database[ \t]+put[ \t]+(?P<family>[\w./-]+)[ \t]+(?P<key>[\w./-]+)[ \t]+"
-    r"(?P<v>\"[^\"\n]*\"|[^\s\"'`;)]+)")
+    r"database[ \t]+put[ \t]+(?P<fq>\\?\")?(?P<family>[\w./-]+)(?:\\?\")?[ \t]+"
+    r"(?:\\?\")?(?P<key>[\w./-]+)(?:\\?\")?[ \t]+(?P<v>\\?\"[^\"\n]*\"|[^\s\"'`;)]+)")
 
 
 def apply(editor: Editor, rules: Rules, path: str) -> None:
@@ -176,8 +176,9 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
         names = [*m.group("family").split("/"), *m.group("key").split("/")]
         if any(_secret_name(n, rules.secret_keys) for n in names if n):
             start, end = m.span("v")
-            if text[start] == '"':
-                start, end = start + 1, end - 1
+            if text[start] in '\\"':  # "value" or \"value\" inside a string
+                start = text.index('"', start) + 1
+                end = end - 1 - (text[end - 2] == "\\")
             value = text[start:end]
             if value and "${" not in value and "$" not in value[:1] \
                     and not patterns.keep_value(value):

@@ -309,6 +309,7 @@ def test_chan_sip_auth_and_app_mysql_passwords() -> None:
      f"[1-auth]\npassword = {R} ; set {R} for reset\n"),
     ("manager.conf", f"[crm]\nsecret={R} ; real one: e9JuOHSORoB-\n",
      f"[crm]\nsecret={R} ; real one: {R}\n"),
+    ("sip.conf", "[2001]\nsecret=Dh3kd9sKq!2 ;old=Ch3kd9sKq!2\n", f"[2001]\nsecret={R} ;old={R}\n"),
     ("voicemail.conf", "[default]\n2112 => 4321,,,,attach=yes ; was 32778865 until May\n",
      f"[default]\n2112 => {R},,,,attach=yes ; was {R} until May\n"),
     ("http.conf", "[general]\nsessionkey=0a1b2c3d4e5f60718293a4b5c6d7e8f901234567\n",
@@ -341,3 +342,9 @@ def test_database_put_in_shell() -> None:
     assert out == (f'asterisk -rx "database put SECRETS trunk {R}"\n'
                    f"/usr/sbin/asterisk -rx 'database put AMPUSER/2001 password {R}'\n"
                    'asterisk -rx "database put DND 2001 YES"\n')
+
+
+def test_database_put_with_quoted_words() -> None:
+    text = 'exec("asterisk -rx \'database put \\"SECRETS\\" \\"trunk\\" \\"Bh3kd9 sKq2\\"\'");\n'
+    out = sanitize("home/public_html/admin/astdb.php", text.encode()).data.decode()
+    assert out == text.replace("Bh3kd9 sKq2", R)
