@@ -9,11 +9,14 @@ into docs too):
 
 * **a user/password pair**: two adjacent literal arguments, a user name
   (``admin``, ``ops@corp.example``: a word, no host, no path) and then the
-  secret. It is one when the callee's name says it takes credentials
-  (login, auth, connect, bind, client, manager, session, account...), the
-  value is the last literal of the run (``('pbx', 'crm', 'X')``: crm is the
-  user) and no route or sentence; under any other name, or earlier in the
-  run, only when the value is password-shaped (:func:`.shape.password_shaped`).
+  secret, when the value is the last literal of the run (``('pbx', 'crm',
+  'X')``: crm is the user) and no route or sentence, and the callee's name
+  says it takes credentials: a login (login, signin, auth, bind, credential:
+  any such value, ``login('admin', 'secret')``) or a service (connect,
+  client, manager, session, account, smtp, ldap, mysql...: a value that is
+  no plain word, so ``$bus->connect('event', 'handler')`` stays). Under any
+  other name, or earlier in the run, only a password-shaped value
+  (:func:`.shape.password_shaped`).
 * **a made-up secret given to an encoder or a digest**:
   ``encodeURIComponent('X')``, ``btoa('api:X')``, ``urlencode('X')``,
   ``md5('X')``, ``sha1``, ``hash('sha256', 'X')``, when the literal (or the
@@ -65,10 +68,13 @@ _SETTERS = words("define constant env getenv putenv config ini_set ini_get set_o
                  "update_option add_option get_option setenv")
 _CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 # What a callee's name holds when it takes credentials (in any case, joined
-# or not: PbxClient, pbx_connect, signIn, AMIManager).
-_CREDENTIAL_STEMS = ("login", "logon", "signin", "auth", "connect", "bind", "client", "manager",
-                     "session", "account", "credential", "smtp", "ftp", "ssh", "imap", "ldap",
-                     "mysql", "pgsql", "database", "pdo", "redis", "mqtt", "xmpp")
+# or not: PbxClient, pbx_connect, signIn, AMIManager): a login, or a service
+# whose arguments are also names and words.
+_LOGIN_STEMS = ("login", "logon", "signin", "auth", "bind", "credential")
+_SERVICE_STEMS = ("connect", "client", "manager", "session", "account", "smtp", "ftp", "ssh",
+                  "imap", "ldap", "mysql", "pgsql", "database", "pdo", "redis", "mqtt", "xmpp")
+_CREDENTIAL_STEMS = _LOGIN_STEMS + _SERVICE_STEMS
+_PLAIN_WORD = re.compile(r"[A-Za-z_]+")
 # The prefilter's word list: only lines holding a stem can hold such a call.
 _STEM_WORDS = prefilter.words("credential-callees", _CREDENTIAL_STEMS)
 _ROUTE = re.compile(r"[\w.-]*(?:/[\w.:-]*)+|[\w.-]+\.\w{2,4}")
@@ -98,10 +104,12 @@ def _callee(text: str, pos: int) -> str | None:
     return None
 
 
-def _credential_callee(name: str) -> bool:
-    """Whether a callee's (last) name holds a credential stem."""
+def _credential_callee(name: str) -> int:
+    """2 when a callee's (last) name holds a login stem, 1 a service stem, else 0."""
     last = name.replace("_", "").lower()
-    return any(stem in last for stem in _CREDENTIAL_STEMS)
+    if any(stem in last for stem in _LOGIN_STEMS):
+        return 2
+    return 1 if any(stem in last for stem in _SERVICE_STEMS) else 0
 
 
 def _user(value: str) -> bool:
@@ -110,12 +118,16 @@ def _user(value: str) -> bool:
             and _CONSTANT.fullmatch(value) is None and not patterns.keep_value(value))
 
 
-def _secret_value(value: str, strong_name: bool) -> bool:
+def _secret_value(value: str, callee: int) -> bool:
+    """Whether a value in a password's place is one, for a callee of that
+    strength (:func:`_credential_callee`; 0: the shape alone decides)."""
     if _INTERPOLATION.search(value) or patterns.keep_value(value) or not plausible(value):
         return False
     if password_shaped(value):
         return True
-    return strong_name and " " not in value.strip() and not _ROUTE.fullmatch(value)
+    if callee == 0 or " " in value.strip() or _ROUTE.fullmatch(value):
+        return False
+    return callee == 2 or _PLAIN_WORD.fullmatch(value) is None
 
 
 class CallArguments:
@@ -127,14 +139,14 @@ class CallArguments:
         text = self.text
         for start, stop in prefilter.lines(_STEM_WORDS, text):
             for m in _CALL_NAME.finditer(text, start, stop):
-                if _credential_callee(m.group("name")):
-                    self.arguments(split_args(text, m.end()))
+                if strength := _credential_callee(m.group("name")):
+                    self.arguments(split_args(text, m.end()), strength)
         for m in prefilter.finditer(_SHAPED_SEPARATOR, text):
             self.pair(m.start(), m.end() - 1)
         for m in prefilter.finditer(_ENCODE, text):
             self.encoded(m)
 
-    def arguments(self, args: list[tuple[int, int]]) -> None:
+    def arguments(self, args: list[tuple[int, int]], strength: int) -> None:
         """Adjacent literal arguments of a call named for credentials."""
         lits = [LIT_ONLY.fullmatch(self.text, *span) for span in args]
         for i in range(len(lits) - 1):
@@ -142,7 +154,7 @@ class CallArguments:
             if user is None or value is None or not self.first(user.start("v"), user.end("v")):
                 continue
             last = i + 2 >= len(lits) or lits[i + 2] is None
-            if _secret_value(value.group("v"), last):
+            if _secret_value(value.group("v"), strength if last else 0):
                 self.claim(value.start("v"), value.end("v"))
 
     def pair(self, close: int, opening: int) -> None:
@@ -159,7 +171,7 @@ class CallArguments:
         name = _callee(text, start)
         if name is None or name.lower() in _CONTROL or name.lower() in _SETTERS:
             return
-        if _secret_value(m.group("v"), False):
+        if _secret_value(m.group("v"), 0):
             self.claim(m.start("v"), m.end("v"))
 
     def first(self, start: int, end: int) -> bool:

@@ -60,6 +60,8 @@ KEPT = [
     (JS, "router.login('/login', 'auth/login');"),
     (JS, "login('admin', `${pw}`);"),
     (JS, "t('Login', 'Sign in');"),
+    (JS, "bus.connect('event', 'handler');"),
+    (PHP, "<?php\n$s = session('flash', 'saved');"),
 ]  # fmt: skip
 
 
