@@ -39,6 +39,10 @@ Rule names (``Rules.disabled`` takes them; counts and findings report them):
   (fullname=, queue member names) ``asterisk.email`` ``asterisk.phone``
 * ``text.php_literal`` ``text.js_literal`` ``text.shell_assign``
   ``text.config_value``
+* ``php.binding`` ``js.binding`` (:mod:`.php`, :mod:`.js`) ``code.argument``
+  (credentials passed to calls by place and shape: :mod:`.callargs`)
+  ``code.base64`` (base64-wrapped literals, unwrapped and sanitized: :mod:`.b64literals`)
+  ``http.cookie`` (session and token cookies: :mod:`.cookies`)
 * ``pattern.private_key`` ``pattern.jwt`` ``pattern.api_token`` ``pattern.bcrypt``
   ``pattern.argon2`` ``pattern.sha_crypt`` ``pattern.md5_crypt`` ``pattern.phpass``
   ``pattern.yescrypt`` ``pattern.url_credentials`` ``pattern.password_param``
@@ -63,7 +67,11 @@ from dataclasses import dataclass
 from flexgit import content
 from flexgit.content import is_binary
 from flexgit.sanitize import (
+    b64literals,
+    callargs,
     commands,
+    cookies,
+    dialplan,
     hashes,
     http,
     js,
@@ -87,8 +95,9 @@ from flexgit.sanitize.sweep import Sweep
 from flexgit.sanitize.text import sanitize_text
 
 # Each layer is one module with one ``apply(editor, rules, path)``.
-LAYERS = (php.apply, js.apply, commands.apply, http.apply, vendor.apply, hashes.apply,
-          provisioning.apply, sections.apply, personal.apply)
+LAYERS = (php.apply, js.apply, callargs.apply, b64literals.apply, commands.apply, http.apply,
+          cookies.apply, dialplan.apply, vendor.apply, hashes.apply, provisioning.apply,
+          sections.apply, personal.apply)
 # After the value patterns: a label takes whatever follows it, so every rule
 # that knows a value's shape (a DSN, a query string, a hash) goes first.
 CATCH_ALL = (markup.apply, sql.apply, labels.apply)

@@ -179,11 +179,16 @@ def _is_code(path: str, text: str) -> bool:
         _SHEBANG_CODE.match(text) is not None
 
 
+# The code between two strings read as a quoted value: 'pw=' . urlencode($x).
+_CONCATENATED = re.compile(r"\s*[.+]\s+[$\w(\[]|\s*[.+]\s*[$\w]+\($")
+
+
 def _keep(value: str, sep: str, label: str, code: bool = False) -> bool:
     """Whether a value after a label is not a credential (see module doc)."""
     reference = _CODE_REFERENCE if code else _REFERENCE
     if (not value or patterns.keep_value(value) or ph.is_placeholder(value)
-            or ph.is_redacted(value) or reference.search(value)):
+            or ph.is_redacted(value) or reference.search(value)
+            or _CONCATENATED.match(value)):
         return True
     low = value.lower()
     if low in _ABOUT or low == label.lower() or set(value) <= set("*x•.-#?"):

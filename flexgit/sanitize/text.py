@@ -113,6 +113,9 @@ SECRET_KINDS = (Kind.SECRET, Kind.TOKEN)
 # A quoted SQL value in a PHP string (password = '" . $hash . "'): the "literal"
 # is the code between two strings, kept.
 _CONCATENATION = re.compile(r"[\"'`]\s*[.+]\s*[$\w(]")
+# The same seen from inside: "session=" + sid + "; path=/" read as a literal
+# whose content is the code between two strings.
+_BETWEEN_STRINGS = re.compile(r"\s*[.+]\s*[$\w(][^'\"`]*[\w)\]]\s*[.+]\s*")
 # WordPress's wp-config-sample.php stand-in for every key and salt.
 STAND_INS = frozenset({"put your unique phrase here"})
 
@@ -220,6 +223,7 @@ class Literals:
             patterns.keep_value(value)
             or value.lower() in STAND_INS
             or _CONCATENATION.search(value)
+            or _BETWEEN_STRINGS.fullmatch(value)
             or (interpolates and self.interpolation.search(value))
             or (replacement is None and kind in SECRET_KINDS)
         ):

@@ -181,3 +181,13 @@ def test_labels_in_other_languages_and_layouts(line: str, expected: str) -> None
 )
 def test_forms_over_lines_and_files_of_their_own(path: str, text: str, expected: str) -> None:
     assert sanitize(path, text.encode()).data.decode() == expected
+
+
+@pytest.mark.parametrize("line", [
+    "<?php\n$q = 'pw=' . urlencode($pw);\n",
+    "<?php\n$q = 'password=' . rawurlencode($x) . '&user=' . $u;\n",
+    "<?php\n$q = 'pw='.urlencode($pw);\n",
+    "const q = 'token=' + encodeURIComponent(t);\n",
+])  # fmt: skip
+def test_code_between_two_strings_is_no_value(line: str) -> None:
+    assert sanitize(PHP, line.encode()).data.decode() == line

@@ -46,9 +46,6 @@ KNOWN_OPEN: dict[str, str] = {
     "vendor.aws-cli-md": "an AWS secret key beside `aws configure` in Markdown, no label",
     "vendor.digitalocean-sh": "dop_v1_ tokens: not in detect-secrets' rule set",
     "vendor.mailgun-php": "Mailgun key-... in PHP under a neutral name",
-    "phpjs.ami-ctor": "a password as the 4th constructor argument of a class we do not know",
-    "phpjs.hash-equals": "hash_equals() with a ?? fallback as its second argument",
-    "phpjs.users-map": "a map of user => password under a neutral variable name",
     "personal.md-phone-prose": "a national number without + in prose (some seeds)",
     "names.message": "a person's name in the snapshot message",
 }

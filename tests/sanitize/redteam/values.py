@@ -8,6 +8,7 @@ enough to grep for, and unique: no value is part of another.
 from __future__ import annotations
 
 import base64
+import json
 import random
 import string
 from dataclasses import dataclass
@@ -175,6 +176,20 @@ class Values(Tokens):
             if phonenumbers.is_valid_number(num) and "555" not in digits[3:6]:
                 return Val(digits, "")
         raise RuntimeError("no valid national number after 200 draws")
+
+    def k_b64json(self) -> Val:  # a JSON document with a secret in it, base64-wrapped
+        token = self.chars(ALNUM, self.rng.randint(28, 40))
+        doc = self.rng.choice((
+            {"password": token}, {"user": "api", "secret": token},
+            {"db": {"host": "localhost", "pass": token}}, {"api_key": token, "region": "eu"}))
+        blob = base64.b64encode(json.dumps(doc).encode()).decode()
+        return Val(blob, token)
+
+    def k_b64dsn(self) -> Val:  # a DSN or user:password line, base64-wrapped
+        token = self.chars(ALNUM, self.rng.randint(28, 40))
+        text = self.rng.choice((f"mysql://flexpbx:{token}@db1/flexpbx", f"api:{token}",
+                                f"password={token}"))
+        return Val(base64.b64encode(text.encode()).decode(), token)
 
     # --- people ------------------------------------------------------------------------
 
