@@ -200,6 +200,11 @@ class Literals:
         if classify(norm, self.extra) is None:
             return  # most keys in code: nothing to do (value() would return too)
         quote = m.group("v_q") if group == "v" else None
+        k, text = m.start("key"), m.string
+        if quote and k > 0 and text[k - 1] == quote and text[m.end("key")] != quote:
+            # 'pw=' . urlencode($x): the name opens a string literal, and the
+            # "value" quote closes it; what follows is code, not a value.
+            return
         self.value(m.start(group), m.group(group), norm, rule, quote=quote)
 
     def quoted(self, m: re.Match[str], norm: str, rule: str, kind: Kind | None = None) -> None:
