@@ -32,7 +32,7 @@ import re
 
 import ahocorasick
 
-from flexgit.sanitize import contacts, patterns, phones
+from flexgit.sanitize import contacts, labels, patterns, phones
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import Kind, classify, normalize, words
@@ -281,6 +281,7 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
     spans = list(phones.spans(editor.text))
     if NAME_RULE not in editor.disabled:
         _Names(editor, path).run(spans)
+    labels.table_emails(editor)
     if PHONE_RULE not in editor.disabled:
         for start, end in spans:
             if editor.is_free(start, end):

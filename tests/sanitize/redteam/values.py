@@ -140,6 +140,12 @@ class Values(Tokens):
         blob = base64.b64encode(f"{user}:{self._password('-_.!')}".encode()).decode()
         return Val(blob, blob)
 
+    def k_docmail(self) -> Val:  # a person's login at a documentation domain
+        local = self.chars(string.ascii_lowercase, 1) + self.chars(
+            string.ascii_lowercase + string.digits, self.rng.randint(5, 9))
+        domain = self.rng.choice(("example.net", "example.org", "example.com"))
+        return Val(f"{local}@{domain}", local)
+
     def k_basic_user(self) -> Val:  # user:password, as CURLOPT_USERPWD takes it
         user = self.rng.choice(("admin", "flexpbx", "api", "provision"))
         pw = self._password("-_.!")
