@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from flexgit.errors import UsageError
 from flexgit.sanitize import DEFAULT_RULES, Rules, Sweep, sanitize
+from flexgit.sanitize.first_names import is_first_name
 from flexgit.sanitize.placeholders import NAME_PLACEHOLDER
 
 # Any address form, documentation domains included: in content an address at
@@ -65,7 +66,7 @@ def _looks_random(run: str) -> bool:
 
 def _is_person(name: str) -> bool:
     """A directory named after somebody ("Maria Schmidt"): two or three
-    capitalised words, the first a known first name (gender-guesser's list)."""
+    capitalised words, the first a known first name (first_names)."""
     from flexgit.sanitize.person_names import person
 
     words = name.split()
@@ -73,19 +74,7 @@ def _is_person(name: str) -> bool:
         return False
     if person(name) is None:
         return False
-    return _first_name(words[0].strip(",")) is not None
-
-
-@lru_cache(maxsize=1)
-def _detector() -> object:
-    import gender_guesser.detector  # here: only names with spaces need it
-
-    return gender_guesser.detector.Detector(case_sensitive=False)
-
-
-def _first_name(word: str) -> str | None:
-    gender = _detector().get_gender(word)  # type: ignore[attr-defined]
-    return None if gender in ("unknown", "andy") else str(gender)
+    return is_first_name(words[0].strip(","))
 
 
 def personal_in_path(path: str) -> str | None:

@@ -249,10 +249,12 @@ _NOT_A_VALUE = re.compile(r"^[(\[{]|[:)\]}]$")
 
 
 def _names_a_label(value: str) -> bool:
-    """A word of prose that is (mostly) a label word: "pin-code", "passwords";
-    not a random value that happens to open with one ("pw^bAdP2N-ejTj2")."""
+    """Prose about a label: words with a label among them ("key holds the SIP
+    password;") or (mostly) a label word ("pin-code", "passwords"); not a
+    random value that happens to open with one ("pw^bAdP2N-ejTj2")."""
     m = _LABEL_WORD.search(value)
-    return m is not None and len(value) - (m.end() - m.start()) < 6
+    return m is not None and (len(value) - (m.end() - m.start()) < 6
+                              or any(c.isspace() for c in value))
 
 
 def _claim_if(editor: Editor, start: int, end: int, value: str, *, prose: bool,

@@ -50,6 +50,13 @@ KNOWN_OPEN: dict[str, str] = {
     "phpjs.users-map": "a map of user => password under a neutral variable name",
     "personal.json-phone-in-note": "a national number without + inside a JSON note",
     "personal.md-phone-prose": "a national number without + in prose (some seeds)",
+    # Caught when the first name is in gender-guesser's list (first_names.py):
+    # about 1 in 7 of the corpus' first names (Kwame, Thandiwe, Oluwaseun) are not.
+    "personal.md-lowercase-thanks": "a lower-case name after 'thanks to' (some seeds)",
+    "personal.txt-lowercase-ask": "a lower-case name after 'ask' (some seeds)",
+    "personal.md-lowercase-cc": "a lower-case name after 'cc' (some seeds)",
+    "personal.md-surname-first": "'Surname, Firstname' in prose (some seeds)",
+    "personal.txt-surname-first-signed": "'Signed, Surname, Firstname' (some seeds)",
     "personal.sql-contacts": "a national number without + in an SQL row (some seeds)",
 }
 
