@@ -111,7 +111,9 @@ class _Names:
         self.text = editor.text
         self.path = path
         self.conf = path.lower().endswith(".conf") or path.startswith("system/etc/asterisk/")
-        self.prose_file = path.lower().endswith(_PROSE_SUFFIXES)
+        # Prose: a document, or a JSON string value (json_rules passes no path),
+        # which is a note when it reaches this layer.
+        self.prose_file = path == "" or path.lower().endswith(_PROSE_SUFFIXES)
 
     def claim(self, start: int, end: int, replacement: str) -> None:
         if self.editor.is_free(start, end):

@@ -264,6 +264,9 @@ _USER = "FlexPBX User"
          f'const supportName = "{_USER}";'),
         ("home/public_html/config.php", "$technician_name = 'Horatio Blackwood';",
          f"$technician_name = '{_USER}';"),
+        ("home/public_html/config/trunks.json",
+         '{"notes": {"text": "Call Renée Rasmussen on (02) 1238 3764 before changing it"}}',
+         f'{{"notes": {{"text": "Call {_USER} on +15555550100 before changing it"}}}}'),
     ],
 )
 def test_names_in_prose_calls_and_role_keys(path: str, text: str, expected: str) -> None:

@@ -48,7 +48,7 @@ KNOWN_OPEN: dict[str, str] = {
     "phpjs.ami-ctor": "a password as the 4th constructor argument of a class we do not know",
     "phpjs.hash-equals": "hash_equals() with a ?? fallback as its second argument",
     "phpjs.users-map": "a map of user => password under a neutral variable name",
-    "personal.json-phone-in-note": "a national number without + inside a JSON note",
+    "personal.json-phone-in-note": "a name in a JSON note whose first name the list lacks",
     "personal.md-phone-prose": "a national number without + in prose (some seeds)",
     # Caught when the first name is in gender-guesser's list (first_names.py):
     # about 1 in 7 of the corpus' first names (Kwame, Thandiwe, Oluwaseun) are not.
