@@ -46,6 +46,11 @@ def _names() -> frozenset[str]:
                 readings.setdefault(spelled, {})[code] = line[30:-1]
     names = set()
     for name, codes in readings.items():
+        if len(codes) == 1:  # most names: one reading, nothing to weigh
+            code, countries = next(iter(codes.items()))
+            if code != _ANDY and countries.strip():
+                names.add(name)
+            continue
         best, top = _reading(next(iter(codes))), (0, 0)
         for code, countries in codes.items():
             weight = _weight(countries)

@@ -120,9 +120,12 @@ _HEADING = prefilter.compile(rf"(?im)^[ \t]*#{{1,6}}[ \t]+[^\n]*\b(?:{LABEL})s?\
 # A user and a password written as a pair of emphasised words, with or without
 # a label ("AMI: `monitor` / `X`", "**admin** / **X**"): the second half goes
 # when it has a credential's shape (`GET` / `POST`, **on** / **off** stay).
+# (No back-references: the whole pattern is the prefilter's gate, not just the
+# " / **" after them, which every "/**" doc comment holds.)
+_EMPHASIS_MARK = r"(?:\*\*|__|`)"
 _EMPHASISED_PAIR = prefilter.compile(
-    r"(?P<e>\*\*|__|`)(?P<user>[\w.@+-]{1,64})(?P=e)[ \t]*/[ \t]*(?P<e2>\*\*|__|`)"
-    r"(?P<value>[^\s`*]{1,128}?)(?P=e2)(?![\w*`])")
+    rf"(?P<e1>{_EMPHASIS_MARK})(?P<user>[\w.@+-]{{1,64}})(?P<e2>{_EMPHASIS_MARK})[ \t]*/[ \t]*"
+    rf"(?P<e3>{_EMPHASIS_MARK})(?P<value>[^\s`*]{{1,128}}?)(?P<e4>{_EMPHASIS_MARK})(?![\w*`])")
 _VERSION = re.compile(r"v?\d+(?:\.\d+)+[\w.-]*")
 # A definition list (Markdown extra, pandoc): the term names a credential, the
 # definition line below it opens with ":".
@@ -494,6 +497,8 @@ def _emphasised_pairs(editor: Editor, file_is_code: bool) -> None:
     """``**user** / **X**`` and `` `user` / `X` `` anywhere (see _EMPHASISED_PAIR)."""
     text = editor.text
     for m in prefilter.finditer(_EMPHASISED_PAIR, text):
+        if len({m.group("e1"), m.group("e2"), m.group("e3"), m.group("e4")}) != 1:
+            continue  # "**a** / `b`": not one pair
         if _in_code(text, m.start(), file_is_code):
             continue  # template strings divided in code
         value = m.group("value")
@@ -509,8 +514,17 @@ def _emphasised_pairs(editor: Editor, file_is_code: bool) -> None:
 _PAIR_WORD = re.compile(r"(?i)\b(?:log[ _-]?in|credentials?|creds|account|user(?:name)?)\b")
 
 
-def _structured(editor: Editor, path: str, spans: list[tuple[int, int]]) -> None:
-    """Forms that span lines or have a file of their own."""
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".rst", ".adoc", ".html", ".htm", ".wiki")
+
+
+def is_document(path: str) -> bool:
+    """Prose: Markdown, text, HTML and the like, and README/NOTES-style names."""
+    name = posixpath.basename(path).lower()
+    return name.endswith(DOCUMENT_SUFFIXES) or name.startswith(("readme", "notes", "install"))
+
+
+def _documents(editor: Editor, spans: list[tuple[int, int]]) -> None:
+    """Forms of documents, not code: definition lists, quoted config lines."""
     text = editor.text
     for start, stop in spans:
         for m in prefilter.finditer(_DEFINITION, text, start, stop):
@@ -521,6 +535,12 @@ def _structured(editor: Editor, path: str, spans: list[tuple[int, int]]) -> None
             vstart, vend, value = _value_span(m)
             _claim_if(editor, vstart, vend, value, prose=False, code=False,
                       label=m.group("label"))
+
+
+def _structured(editor: Editor, path: str, spans: list[tuple[int, int]]) -> None:
+    """Forms that span lines or have a file of their own."""
+    text = editor.text
+    for start, stop in spans:
         for regex in (_NEXT_LINE, _ENV_ITEM):
             for m in prefilter.finditer(regex, text, start, stop):
                 _claim_if(editor, m.start("value"), m.end("value"), m.group("value"),
@@ -584,6 +604,8 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
     if not spans:
         return
     _structured(editor, path, hint_spans(text, after=2))
+    if is_document(path):  # code and config files have rules of their own for these
+        _documents(editor, hint_spans(text, after=2))
     for start, stop in spans:
         _label_values(editor, code, start, stop)
     if "#" in text:

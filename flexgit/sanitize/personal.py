@@ -88,16 +88,16 @@ _META = re.compile(
 # Lower-case "first last" at the start of a cue's rest, up to punctuation.
 _LOWER_PAIR = re.compile(r"[ \t]*(?P<name>(?P<first>[^\W\d_]+)[ \t]+[^\W\d_]+(?:-[^\W\d_]+)?)"
                          r"(?![\w@-])(?!\.\w)")
-_QUOTED_ADDRESS = r"""(?P<q{n}>['"])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+(?P=q{n})"""
-_QUOTED_NAME = r"""(?P<n{n}>['"])(?P<{g}>[^'"\n\\$]{{1,80}})(?P=n{n})"""
+# An address literal and a name literal as the two arguments of a call, in
+# either order. (No back-references: the prefilter gates on the whole shape.)
+_Q = "['\"]"
+_ADDRESS_LITERAL = rf"{_Q}[\w.%+-]+@[\w-]+(?:\.[\w-]+)+{_Q}"
 _ADDRESS_ARGS = prefilter.compile(
-    r"\(\s*(?:" + _QUOTED_ADDRESS.format(n=1) + r"\s*,\s*" + _QUOTED_NAME.format(n=1, g="after")
-    + r"|\(?\s*" + _QUOTED_NAME.format(n=2, g="before") + r"\s*,\s*"
-    + _QUOTED_ADDRESS.format(n=2) + r")\s*\)")
+    rf"\(\s*(?:{_ADDRESS_LITERAL}\s*,\s*{_Q}(?P<after>[^'\"\n\\$]{{1,80}}){_Q}"
+    rf"|\(?\s*{_Q}(?P<before>[^'\"\n\\$]{{1,80}}){_Q}\s*,\s*{_ADDRESS_LITERAL})\s*\)")
 _SURNAME_FIRST = prefilter.compile(
     r"(?<![\w,])(?P<last>[^\W\d_]+(?:['\u2019-][^\W\d_]+)?),[ \t]"
     r"(?P<first>[^\W\d_]+)(?=[ \t]*(?:[.;:)(<|\]]|\r?$))", re.M)
-_PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".rst", ".html", ".htm", ".adoc")
 _CALLERID_SET = re.compile(r"(?i)CALLERID\((?P<f>name|all)\)[ \t]*=[ \t]*(?P<v>[^)\n]*)")
 _CALLERID_KEY = re.compile(r"""(?i)(?<![\w(])callerid['"]?[ \t]*[=:][ \t]*(?P<v>[^\n;]*)""")
 _CALLERID_VALUE = re.compile(
@@ -113,7 +113,7 @@ class _Names:
         self.conf = path.lower().endswith(".conf") or path.startswith("system/etc/asterisk/")
         # Prose: a document, or a JSON string value (json_rules passes no path),
         # which is a note when it reaches this layer.
-        self.prose_file = path == "" or path.lower().endswith(_PROSE_SUFFIXES)
+        self.prose_file = path == "" or labels.is_document(path)
 
     def claim(self, start: int, end: int, replacement: str) -> None:
         if self.editor.is_free(start, end):
@@ -130,11 +130,13 @@ class _Names:
         hits = _hits(low)
         if self.prose_file:
             # Before the labels: "Contact: Jankowski, Ulrika" is one name.
-            if "," in text:
+            if ", " in text:
                 self.surname_first()
+            # A JSON string is short: a cue there is followed by a capitalised name.
+            lower = self.path != ""
             for needle in _PROSE_CUES:
                 for start in _find_all(low, needle):
-                    self.prose(start + len(needle), 2, lower=True)
+                    self.prose(start + len(needle), 2, lower=lower)
         keys = sorted((i, i + len(k)) for k in _KEY_WORDS for i in hits.get(k, ()))
         for start, end in keys:
             self.key(start, end)
@@ -209,7 +211,10 @@ class _Names:
         with `lower` (after a person cue in a prose file), also a lower-case
         first name and surname ("thanks to ulrika jankowski")."""
         rest = line_rest(self.text, start)
-        found = leading_person(rest)
+        head = rest.lstrip(" \t*_-\u2013\u2014:")[:1]
+        if not head.isupper() and not (lower and head.isalpha()):
+            return  # neither a capitalised name nor a lower-case one to look for
+        found = leading_person(rest) if head.isupper() else None
         if found is not None and found[2] >= least:
             self.claim(start + found[0], start + found[1], ph.NAME_PLACEHOLDER)
         elif lower and (m := _LOWER_PAIR.match(rest)) is not None and \

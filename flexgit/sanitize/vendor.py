@@ -113,10 +113,17 @@ def _aws_secret_shaped(value: str) -> bool:
         any(c.isdigit() for c in value)
 
 
-def _data_rules() -> tuple[re.Pattern[str], ...]:
-    """The regexes of vendor_rules.toml, registered with the prefilter."""
+@dataclass(frozen=True)
+class _DataRule:
+    keywords: tuple[str, ...]
+    regex: re.Pattern[str]
+
+
+def _data_rules() -> tuple[_DataRule, ...]:
+    """The rules of vendor_rules.toml (the regexes registered with the prefilter)."""
     text = resources.files("flexgit.sanitize").joinpath("vendor_rules.toml").read_text("utf-8")
-    return tuple(prefilter.compile(rule["regex"]) for rule in tomllib.loads(text)["rule"])
+    return tuple(_DataRule(tuple(rule["keywords"]), prefilter.compile(rule["regex"]))
+                 for rule in tomllib.loads(text)["rule"])
 
 
 _DATA_RULES = _data_rules()
@@ -227,7 +234,7 @@ _B64_HINTS = ("basic", "Basic", "BASIC", "auth", "Auth", "AUTH", "cred", "Cred",
 # Every gate of every plugin and of this module, found in one pass over the text.
 _LITERALS = tuple(dict.fromkeys(
     (*(g for gates in _GATES.values() for g in gates), *(g for gs, _ in _EXTRA for g in gs),
-     *_AWS_HINTS, *_KEY_HINTS, *_B64_HINTS)
+     *_AWS_HINTS, *_KEY_HINTS, *_B64_HINTS, *(k for r in _DATA_RULES for k in r.keywords))
 ))  # fmt: skip
 _HINTS = ahocorasick_rs.AhoCorasick(_LITERALS)
 
@@ -322,14 +329,15 @@ def _basic_blobs(editor: Editor, hints: list[int]) -> None:
 
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim vendor tokens, private key bodies and base64 credentials in editor.text."""
-    for regex in _DATA_RULES:
-        for m in prefilter.finditer(regex, editor.text):
-            group = "token" if m.re.groupindex.get("token") else 0
-            _claim(editor, m.start(group), m.end(group))
     hits = patterns.find_hints(_HINTS, editor.text)
     if not hits:
         return
     found = {_LITERALS[i] for i, _, _ in hits}
+    for rule in _DATA_RULES:
+        if not found.isdisjoint(rule.keywords):
+            for m in prefilter.finditer(rule.regex, editor.text):
+                group = "token" if m.re.groupindex.get("token") else 0
+                _claim(editor, m.start(group), m.end(group))
     _private_keys(editor, found)
     _tokens(editor, found)
     b64 = [start for i, start, _ in hits if _LITERALS[i] in _B64_HINTS]
