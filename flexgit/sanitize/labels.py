@@ -125,7 +125,7 @@ _HEADING = prefilter.compile(rf"(?im)^[ \t]*#{{1,6}}[ \t]+[^\n]*\b(?:{LABEL})s?\
 _EMPHASIS_MARK = r"(?:\*\*|__|`)"
 _EMPHASISED_PAIR = prefilter.compile(
     rf"(?P<e1>{_EMPHASIS_MARK})(?P<user>[\w.@+-]{{1,64}})(?P<e2>{_EMPHASIS_MARK})[ \t]*/[ \t]*"
-    rf"(?P<e3>{_EMPHASIS_MARK})(?P<value>[^\s`*]{{1,128}}?)(?P<e4>{_EMPHASIS_MARK})(?![\w*`])")
+    rf"(?P<e3>{_EMPHASIS_MARK})(?P<value>[^\s`]{{1,128}}?)(?P<e4>{_EMPHASIS_MARK})(?![\w*`])")
 _VERSION = re.compile(r"v?\d+(?:\.\d+)+[\w.-]*")
 # A definition list (Markdown extra, pandoc): the term names a credential, the
 # definition line below it opens with ":".

@@ -21,8 +21,9 @@ detect-secrets' entropy and keyword plugins are for the audit, not for here.
 
 Shapes detect-secrets has no plugin for (Mailgun, Telnyx, DigitalOcean, FCM
 legacy server keys, healthchecks.io ping URLs, Brevo, Sentry, Grafana, ...)
-are data: ``vendor_rules.toml``, each rule named after the rule of Kingfisher's
-maintained catalogue it takes its shape from, compiled into the shared
+are data: ``flexgit/vendor_rules.toml`` (the audit reads it too), each rule
+named after the rule of Kingfisher's maintained catalogue it takes its shape
+from, compiled into the shared
 Hyperscan prefilter so a file without the rule's literal never runs it.
 """
 
@@ -121,7 +122,7 @@ class _DataRule:
 
 def _data_rules() -> tuple[_DataRule, ...]:
     """The rules of vendor_rules.toml (the regexes registered with the prefilter)."""
-    text = resources.files("flexgit.sanitize").joinpath("vendor_rules.toml").read_text("utf-8")
+    text = resources.files("flexgit").joinpath("vendor_rules.toml").read_text("utf-8")
     return tuple(_DataRule(tuple(rule["keywords"]), prefilter.compile(rule["regex"]))
                  for rule in tomllib.loads(text)["rule"])
 

@@ -187,6 +187,7 @@ def test_forms_over_lines_and_files_of_their_own(path: str, text: str, expected:
     ("text", "expected"),
     [
         ("Web portal: **admin** / **Xk9fPq2LmZ**", f"Web portal: **admin** / **{R}**"),
+        ("Web portal: **admin** / **oyi6b.T+tLz%*f~WV**", f"Web portal: **admin** / **{R}**"),
         ("Sign in with **backup** / **Nq7-zzLp0a** and open Shares.",
          f"Sign in with **backup** / **{R}** and open Shares."),
         ("AMI: `monitor` / `mQ8.pp1Lzx`", f"AMI: `monitor` / `{R}`"),
