@@ -11,7 +11,7 @@ from typing import Any
 from flexgit import diff as diff_mod
 from flexgit import sanitize
 from flexgit.profile import Profile
-from flexgit.snapshot import Installation, collect, known_for, read_nofollow
+from flexgit.snapshot import Installation, cache_key, collect, known_for, read_nofollow
 from flexgit.statcache import StatCache
 from flexgit.store import CommitInfo, Entry, Files, Store
 
@@ -58,9 +58,9 @@ class DiskSide:
 
     def __init__(self, store: Store, inst: Installation, profile: Profile,
                  backup_type: str) -> None:
-        cache = StatCache(store.path, profile.digest + profile.rules.digest)
         # The same sweep as the next snapshot's, so unchanged files compare equal.
         self._sweep = None if profile.private else known_for(inst, profile).sweep
+        cache = StatCache(store.path, cache_key(profile, self._sweep))
         self.collected = collect(store, inst, profile, backup_type, cache, None,
                                  known=self._sweep)
         self.files = self.collected.files

@@ -441,10 +441,10 @@ def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str
     if store.is_private and not profile.private:
         raise UsageError(f"{store.path} is the private store; take sanitized snapshots into "
                          f"the shareable store")
-    cache = StatCache(store.path, profile.digest + profile.rules.digest)
-    parent = store.head()
     knowing = None if profile.private else known_for(inst, profile)
     sweep = knowing.sweep if knowing is not None else None
+    cache = StatCache(store.path, cache_key(profile, sweep))
+    parent = store.head()
     forced: frozenset[str] = frozenset()
     for _ in range(_SWEEP_ROUNDS):
         w = store.writer()
@@ -506,6 +506,14 @@ def no_installation_message(inst: Installation, profile: Profile, backup_type: s
 # A value can be learnt in a round only from a file that holds it, so rounds
 # end quickly; the bound keeps a pathological installation from looping.
 _SWEEP_ROUNDS = 4
+
+
+def cache_key(profile: Profile, sweep: sanitize.Sweep | None) -> str:
+    """What the stat cache's answers depend on: the profile, its rules and the
+    installation's countries (they decide how its numbers read, so a file
+    cached under other countries is read again)."""
+    regions = "" if sweep is None or profile.private else ",".join(sweep.regions)
+    return profile.digest + profile.rules.digest + regions
 
 
 def known_for(inst: Installation, profile: Profile) -> known_mod.Known:

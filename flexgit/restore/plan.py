@@ -25,7 +25,13 @@ from flexgit.manifest import Manifest
 from flexgit.profile import Profile
 from flexgit.restore import accounts, merge
 from flexgit.restore.source import USER_DATA_DIRS, Source
-from flexgit.snapshot import Installation, binary_problem, known_for, read_nofollow
+from flexgit.snapshot import (
+    Installation,
+    binary_problem,
+    cache_key,
+    known_for,
+    read_nofollow,
+)
 from flexgit.statcache import StatCache
 from flexgit.store import LINK, Entry, Files, Store, blob_id
 
@@ -256,7 +262,7 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
     old_home = man.home
     # In a merge, a file whose stat says it is what the last snapshot saw, and
     # whose sanitized form is exactly the source's, stays: nothing to read.
-    cache = StatCache(base[0].path, profile.digest + profile.rules.digest) \
+    cache = StatCache(base[0].path, cache_key(profile, sweep)) \
         if base is not None and mode == "merge" and old_home == target.home_in_content \
         else None
     # Only what the profile manages is ever written: a backup file naming
