@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from flexgit.formats import flx
-from flexgit.manifest import MANIFEST_PATH, Manifest
+from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest
 from flexgit.profile import Profile
 from flexgit.snapshot import commit_files
 from tests.conftest import Env, which_or_skip
@@ -167,9 +167,12 @@ def old_flx_snapshot(env: Env) -> str:
     man.files = {p: m for p, m in man.files.items() if p in keep}
     man.empty_dirs = {p: m for p, m in man.empty_dirs.items() if m.category not in flxx_only}
     man.backup_type, man.captured, man.templates = "flx", None, {}
+    report = json.loads(store.read_blob(tree[REPORT_PATH].sha))
+    counts = {p: c for p, c in report["files"].items() if p in keep}
     with store.locked("test"):
-        res = commit_files(store, store.writer(), keep, man, {}, "", parent=head,
-                           message="old flx snapshot", allow_empty=True, summary="old")
+        res = commit_files(store, store.writer(), keep, man, counts, report["rules_digest"],
+                           parent=head, message="old flx snapshot", allow_empty=True,
+                           summary="old")
     assert res.id is not None and b'"captured"' not in man.to_bytes()
     return res.id
 
