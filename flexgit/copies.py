@@ -13,6 +13,7 @@ from typing import Any
 
 from flexgit import fsutil
 from flexgit.errors import IntegrityError
+from flexgit.formats import latest
 
 _CHUNK = 1 << 20
 
@@ -70,7 +71,7 @@ def copy_file(src: Path, directory: Path, *, sha256: str, link: str | None = Non
         raise IntegrityError(f"the copy in {directory} does not read back as written "
                              f"(sha256 differs); removed it")
     if link:
-        fsutil.atomic_symlink(directory / link, final.name)
+        latest.relink(directory, written=final.name)
     return final
 
 

@@ -63,7 +63,31 @@ def line_stat(old: bytes, new: bytes) -> tuple[int, int]:
     return added, removed
 
 
-def json_changes(old: bytes, new: bytes) -> list[str] | None:
+@dataclass(frozen=True)
+class KeyChange:
+    """One key-path change between two JSON documents."""
+
+    op: str  # added, removed, changed, or deepdiff's name for it (type_changes, ...)
+    key: str  # deepdiff's path: root['sip']['port']
+    old: Any = None
+    new: Any = None
+
+    def text(self) -> str:
+        def js(v: Any) -> str:
+            return json.dumps(v, ensure_ascii=False)
+        if self.op == "added":
+            return f"+ {self.key} = {js(self.new)}"
+        if self.op == "removed":
+            return f"- {self.key} (was {js(self.old)})"
+        if self.op == "changed":
+            return f"~ {self.key}: {js(self.old)} -> {js(self.new)}"
+        return f"~ {self.key}: {self.op}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"op": self.op, "key": self.key, "old": self.old, "new": self.new}
+
+
+def json_key_changes(old: bytes, new: bytes) -> list[KeyChange] | None:
     """Key-path changes between two JSON documents, None if either is not JSON."""
     try:
         a, b = json.loads(old or b"null"), json.loads(new or b"null")
@@ -72,23 +96,55 @@ def json_changes(old: bytes, new: bytes) -> list[str] | None:
     from deepdiff import DeepDiff  # heavy: only when a JSON file is shown
 
     dd = DeepDiff(a, b, verbose_level=2)
-    out: list[str] = []
+    out: list[KeyChange] = []
     for kind, items in dd.items():
         if isinstance(items, dict):
             for key, value in items.items():
                 if kind.endswith("_added"):
-                    out.append(f"+ {key} = {json.dumps(value, ensure_ascii=False)}")
+                    out.append(KeyChange("added", key, new=value))
                 elif kind.endswith("_removed"):
-                    out.append(f"- {key} (was {json.dumps(value, ensure_ascii=False)})")
+                    out.append(KeyChange("removed", key, old=value))
                 elif isinstance(value, dict) and "old_value" in value:
-                    out.append(f"~ {key}: {json.dumps(value['old_value'], ensure_ascii=False)}"
-                               f" -> {json.dumps(value['new_value'], ensure_ascii=False)}")
+                    out.append(KeyChange("changed", key, value["old_value"], value["new_value"]))
                 else:
-                    out.append(f"~ {key}: {kind}")
+                    out.append(KeyChange(kind, key))
         else:
-            for key in items:
-                out.append(f"~ {key}: {kind}")
-    return sorted(out, key=lambda s: s[2:])
+            out.extend(KeyChange(kind, key) for key in items)
+    return sorted(out, key=lambda k: k.key)
+
+
+def json_changes(old: bytes, new: bytes) -> list[str] | None:
+    """The same as lines of text: `+ key = v`, `- key (was v)`, `~ key: a -> b`."""
+    keys = json_key_changes(old, new)
+    return None if keys is None else [k.text() for k in keys]
+
+
+def detail(change: Change, old: bytes, new: bytes, *, label_a: str,
+           label_b: str) -> dict[str, Any]:
+    """What `render` shows, as data (`diff --json`): the mode change, the sizes
+    of a binary file, JSON key changes, or the unified diff and its counts."""
+    out: dict[str, Any] = change.as_json()
+    if change.status == "T":
+        assert change.old is not None and change.new is not None
+        out["mode"] = {"old": f"{change.old.mode:o}", "new": f"{change.new.mode:o}"}
+        return out
+    if is_binary(old) or is_binary(new):
+        out["binary"] = {"old_size": len(old), "new_size": len(new)}
+        return out
+    keys = json_key_changes(old, new) if change.path.endswith(".json") else None
+    if keys is not None:
+        out["keys"] = [k.as_json() for k in keys]
+        return out
+    out["added"], out["removed"] = line_stat(old, new)
+    out["unified"] = _unified(change, old, new, label_a, label_b)
+    return out
+
+
+def _unified(change: Change, old: bytes, new: bytes, label_a: str, label_b: str) -> str:
+    lines = difflib.unified_diff(_lines(old), _lines(new), f"{label_a}/{change.path}",
+                                 f"{label_b}/{change.path}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                   for line in lines)
 
 
 def render(change: Change, old: bytes, new: bytes, *, label_a: str, label_b: str) -> str:
@@ -102,8 +158,4 @@ def render(change: Change, old: bytes, new: bytes, *, label_a: str, label_b: str
         keys = json_changes(old, new)
         if keys is not None:
             return head + "".join(f"  {k}\n" for k in keys)
-    lines = difflib.unified_diff(_lines(old), _lines(new), f"{label_a}/{change.path}",
-                                 f"{label_b}/{change.path}")
-    body = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                   for line in lines)
-    return head + body
+    return head + _unified(change, old, new, label_a, label_b)

@@ -53,9 +53,35 @@ def open_temp(directory: Path) -> tuple[Path, BinaryIO]:
     writer's leftover from a live writer's file, with no pid that may be reused."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     tmp = _temp_name(directory)
-    fd = os.open(tmp, flags, 0o600)
+    try:
+        fd = os.open(tmp, flags, 0o600)
+    except OSError as e:  # name the user's directory, not our temp file in it
+        raise OSError(e.errno, e.strerror, str(directory)) from None
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a new file: nobody else holds it
     return tmp, os.fdopen(fd, "wb")
+
+
+def writable_dir_problem(path: Path) -> str | None:
+    """Why files cannot be written into `path` (created if missing), or None.
+    Asked before work whose result would go there: a snapshot taken for a
+    backup that then cannot be written is work done for nothing."""
+    probe = path
+    while not os.path.lexists(probe) and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is not a directory"
+    if probe != path:  # created later: its nearest existing parent must take it
+        if not os.access(probe, os.W_OK | os.X_OK) or (
+                os.statvfs(probe).f_flag & os.ST_RDONLY):
+            return f"{probe} is not writable"
+        return None
+    try:
+        tmp, f = open_temp(path)
+    except OSError as e:
+        return e.strerror or str(e)
+    f.close()
+    remove_quietly(tmp)
+    return None
 
 
 def stale_temps(directory: Path) -> list[Path]:
@@ -156,7 +182,10 @@ def atomic_write(
 def atomic_symlink(final: Path, target: str) -> None:
     """Point the symlink `final` at `target`, replacing what is there atomically."""
     tmp = _temp_name(final.parent)
-    os.symlink(target, tmp)
+    try:
+        os.symlink(target, tmp)
+    except OSError as e:
+        raise OSError(e.errno, e.strerror, str(final)) from None
     try:
         faults.point("replace")
         os.replace(tmp, final)
@@ -297,7 +326,10 @@ def read_lock(path: Path) -> LockInfo | None:
         return None
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process `pid` exists on this host (ours or another user's)."""
+    if pid <= 0:  # kill(0) and kill(-1) would ask about whole groups
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -309,7 +341,7 @@ def _pid_alive(pid: int) -> bool:
 
 def is_stale(info: LockInfo | None) -> bool:
     """A lock is stale when its process on this host is gone."""
-    return info is not None and info.host == socket.gethostname() and not _pid_alive(info.pid)
+    return info is not None and info.host == socket.gethostname() and not pid_alive(info.pid)
 
 
 GARBAGE_LOCK_SECONDS = 10

@@ -5,18 +5,17 @@ here, so they behave the same."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flexgit import copies, hooks, names, remotes, snapshot
+from flexgit import copies, fsutil, hooks, names, remotes, snapshot
 from flexgit.app import Context
 from flexgit.errors import FlexgitError, UsageError
 from flexgit.formats import flx
+from flexgit.progress import Progress
 from flexgit.store import Store
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -85,6 +84,14 @@ class Exported:
                 "pushed": [p.as_json() for p in self.pushed], "warnings": self.warnings}
 
 
+def check_output_dir(out: Path) -> None:
+    """Refuse an output directory no backup can be written to, before any work."""
+    problem = fsutil.writable_dir_problem(out)
+    if problem:
+        raise UsageError(f"cannot write backups to {out}: {problem}; choose another "
+                         f"directory with -o/--output")
+
+
 def export_backup(ctx: Context, rev: str = "latest", *, private: bool = False,
                   backup_type: str | None = None, compress: bool = False,
                   out_dir: Path | None = None, encrypt_to: Sequence[str] = (),
@@ -95,6 +102,7 @@ def export_backup(ctx: Context, rev: str = "latest", *, private: bool = False,
     pushes to its remotes (shareable store only) and post-export hooks.
     A failed copy or push is a warning: the backup itself is made."""
     out = out_dir or ctx.home / ctx.profile.backup_dir
+    check_output_dir(out)
     store = Store.open(ctx.private_repo) if private else ctx.open_store()
     try:
         res = flx.export(store, rev, profile=ctx.profile, out_dir=out, backup_type=backup_type,

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from typing import Any, TextIO
+
+from flexgit import progress
 
 
 class Output:
@@ -22,6 +25,8 @@ class Output:
             color = "NO_COLOR" not in os.environ and self.err.isatty()
         self.color = color
         self.warnings: list[str] = []
+        self._started: dict[str, float] = {}  # label -> when its progress began
+        self._drawn = 0.0
 
     @property
     def out(self) -> TextIO:
@@ -77,14 +82,20 @@ class Output:
         buffer.write(data)
         buffer.flush()
 
-    def progress(self, label: str, done: int, total: int) -> None:
-        """A progress bar on stderr, only when a person watches it."""
+    def progress(self, label: str, done: int, total: int, *, done_bytes: int = 0,
+                 total_bytes: int = 0) -> None:
+        """A progress line on stderr (bar, files, bytes, rate, time left), only
+        when a person watches it; redrawn at most ten times a second."""
         if self.quiet or self.json_mode or not self.err.isatty() or total <= 0:
             return
-        width = 30
-        filled = width * done // total
-        bar = "#" * filled + "-" * (width - filled)
-        self.err.write(f"\r\033[K{label} [{bar}] {100 * done // total:3d}% {done}/{total}")
+        now = time.monotonic()
+        started = self._started.setdefault(label, now)
+        if done < total and now - self._drawn < 0.1:
+            return
+        self._drawn = now
+        self.err.write("\r\033[K" + progress.line(label, done, total, done_bytes=done_bytes,
+                                                  total_bytes=total_bytes,
+                                                  elapsed=now - started))
         self.err.flush()
 
     def progress_done(self) -> None:

@@ -17,11 +17,10 @@ from typing import Any
 
 from flexgit import fsutil
 from flexgit.errors import UsageError
+from flexgit.formats import latest
 from flexgit.formats.flx import NAME_RE
 
 ARCHIVE_DIR = "backups"
-LINK_NAMES = ("latest.flx", "latest.flx.gz", "latest.flxx", "latest.flxx.gz",
-              "latest.flx.gpg", "latest.flx.gz.gpg", "latest.flxx.gpg", "latest.flxx.gz.gpg")
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,7 @@ def _free(dest_dir: Path, name: str) -> Path:
 def prune(directory: Path, policy: Policy, *, delete: bool = False,
           dry_run: bool = False) -> PruneResult:
     """Move (or delete) the exports of `directory` that `policy` does not keep,
-    and retarget the latest.* links that pointed at them."""
+    and point the latest.* links at the newest remaining file of their type."""
     if policy.empty:
         raise UsageError("a policy that keeps nothing would remove every backup; give at "
                          "least one --keep-* option above 0 (or move the files yourself)")
@@ -145,23 +144,5 @@ def prune(directory: Path, policy: Policy, *, delete: bool = False,
             fsutil.fsync_dir(archive)
     if gone and not dry_run:
         fsutil.fsync_dir(directory)
-    remaining = [b for b in backups if b.name not in gone]
-    for link in LINK_NAMES:
-        p = directory / link
-        if not p.is_symlink():
-            continue
-        target = os.readlink(p)
-        if os.path.basename(target) not in gone and (directory / target).exists():
-            continue
-        ext = link.removeprefix("latest")
-        newest = max((b for b in remaining if b.ext == ext), key=lambda b: (b.when, b.seq),
-                     default=None)
-        res.links.append((link, newest.name if newest else None))
-        if dry_run:
-            continue
-        if newest is None:
-            fsutil.remove_quietly(p)
-            fsutil.fsync_dir(directory)
-        else:
-            fsutil.atomic_symlink(p, newest.name)
+    res.links = latest.relink(directory, gone=frozenset(gone), dry_run=dry_run)
     return res

@@ -1,6 +1,7 @@
 """Regular backups: a crontab entry (the seed's `0 2 * * *` example) or a
-systemd user timer that runs snapshot, export and prune with absolute paths
-to flexgit and the installation's --home/--root/--repo.
+systemd user timer that runs `flexgit schedule run` (snapshot, export and
+prune, recorded by schedrun.py) with absolute paths to flexgit and the
+installation's --home/--root/--repo.
 
 Only lines carrying the marker `# flexgit-schedule <repo>` are ever written or
 removed; every other line of the crontab stays as it is. Installing twice
@@ -70,19 +71,20 @@ def flexgit_argv() -> list[str]:
     return [str(Path(sys.executable).absolute()), "-m", "flexgit"]
 
 
-def steps(job: Job, where: Where) -> list[list[str]]:
-    """The three command lines of one run: snapshot, export, prune."""
-    base = [*flexgit_argv(), "--home", str(where.home), "--root", str(where.root),
+def command(job: Job, where: Where, *, notify: bool = True) -> list[str]:
+    """The command line of one run: `flexgit ... schedule run` (schedrun.py),
+    which takes the snapshot, exports it and prunes, and records how it went."""
+    argv = [*flexgit_argv(), "--home", str(where.home), "--root", str(where.root),
             "--repo", str(where.repo)]
     if where.config is not None:
-        base += ["--config", str(where.config)]
-    base.append("-q")
-    export = [*base, "export", "-t", job.backup_type] + (["-c"] if job.compress else [])
+        argv += ["--config", str(where.config)]
+    argv += ["-q", "schedule", "run", "-t", job.backup_type]
+    argv += ["-c"] if job.compress else []
     for r in job.encrypt_to:
-        export += ["--encrypt", r]
-    return [[*base, "snapshot", "-t", job.backup_type], export,
-            [*base, "prune", "--keep-daily", str(job.keep_daily), "--keep-weekly",
-             str(job.keep_weekly), "--keep-monthly", str(job.keep_monthly)]]
+        argv += ["--encrypt", r]
+    argv += ["--keep-daily", str(job.keep_daily), "--keep-weekly", str(job.keep_weekly),
+             "--keep-monthly", str(job.keep_monthly)]
+    return argv + ([] if notify else ["--no-notify"])
 
 
 def marker(where: Where) -> str:
@@ -90,19 +92,12 @@ def marker(where: Where) -> str:
 
 
 def cron_line(job: Job, where: Where) -> str:
-    """One crontab line. Exit 3 (done, with warnings) lets the next step run.
-    The common part is said once (`set --`, then "$@"): cron limits the length."""
-    snap, export, prune = steps(job, where)
-    n = 0
-    while n < len(snap) and snap[n] == export[n] == prune[n]:
-        n += 1
-    rest = [shlex.join(s[n:]) for s in (snap, export, prune)]
-    command = (f"PATH={PATH}; set -- {shlex.join(snap[:n])}; "
-               f'{{ "$@" {rest[0]}; [ $? -le 3 ]; }} && {{ "$@" {rest[1]}; [ $? -le 3 ]; }} '
-               f'&& "$@" {rest[2]}')
+    """One crontab line. With -q the run prints only its error line, which
+    cron mails to the crontab's MAILTO."""
     when = f"{job.minute} {job.hour} * * {'0' if job.weekly else '*'}"
+    line = f"{when} PATH={PATH}; {shlex.join(command(job, where))} {marker(where)}"
     # cron turns % into newlines: escape it (paths may hold one).
-    return f"{when} {command} {marker(where)}".replace("%", "\\%")
+    return line.replace("%", "\\%")
 
 
 # --- crontab ----------------------------------------------------------------
@@ -185,25 +180,41 @@ def _systemd_arg(arg: str) -> str:
     return shlex.quote(escaped)
 
 
-def units(job: Job, where: Where) -> dict[str, str]:
-    """File name -> content of the service and its timer."""
-    execs = "\n".join("ExecStart=" + " ".join(_systemd_arg(a) for a in step)
-                      for step in steps(job, where))
+def units(job: Job, where: Where, notify_cmd: str | None = None) -> dict[str, str]:
+    """File name -> content of the service, its timer and, with a notify
+    command, the unit systemd starts when the service fails (OnFailure=: also
+    when the run was killed and could not say so itself)."""
+    argv = command(job, where, notify=notify_cmd is None)
+    execs = "ExecStart=" + " ".join(_systemd_arg(a) for a in argv)
     when = f"{'Sun ' if job.weekly else ''}*-*-* {job.hour:02d}:{job.minute:02d}:00"
-    service = (f"{marker(where)}\n[Unit]\nDescription=flexgit backup of {where.home}\n\n"
+    on_failure = f"OnFailure={UNIT}-failed.service\n" if notify_cmd else ""
+    service = (f"{marker(where)}\n[Unit]\nDescription=flexgit backup of {where.home}\n"
+               f"{on_failure}\n"
                f"[Service]\nType=oneshot\n# 3: done with warnings (a copy failed, …)\n"
                f"SuccessExitStatus=3\nEnvironment=PATH={PATH}\n{execs}\n")
     timer = (f"{marker(where)}\n[Unit]\nDescription=flexgit backup of {where.home}, "
              f"{'weekly' if job.weekly else 'daily'}\n\n[Timer]\nOnCalendar={when}\n"
              f"Persistent=true\n\n[Install]\nWantedBy=timers.target\n")
-    return {f"{UNIT}.service": service, f"{UNIT}.timer": timer}
+    out = {f"{UNIT}.service": service, f"{UNIT}.timer": timer}
+    if notify_cmd:
+        failed = [*argv[:argv.index("run")], "notify"]
+        out[f"{UNIT}-failed.service"] = (
+            f"{marker(where)}\n[Unit]\nDescription=tell that the flexgit backup of "
+            f"{where.home} failed\n\n[Service]\nType=oneshot\nEnvironment=PATH={PATH}\n"
+            f"ExecStart={' '.join(_systemd_arg(a) for a in failed)}\n")
+    return out
 
 
-def install_systemd(job: Job, where: Where, home: Path) -> tuple[list[Path], bool]:
+def install_systemd(job: Job, where: Where, home: Path,
+                    notify_cmd: str | None = None) -> tuple[list[Path], bool]:
     d = unit_dir(home)
     d.mkdir(parents=True, exist_ok=True)
     written, changed = [], False
-    for name, text in units(job, where).items():
+    wanted = units(job, where, notify_cmd)
+    for stale in set(systemd_units(home)) - {d / n for n in wanted}:
+        fsutil.remove_quietly(stale)  # a notify unit no longer asked for
+        changed = True
+    for name, text in wanted.items():
         p = d / name
         if p.exists() and MARKER not in p.read_text(errors="replace"):
             raise ScheduleError(f"{p} exists and was not written by flexgit; remove or rename "
@@ -217,7 +228,7 @@ def install_systemd(job: Job, where: Where, home: Path) -> tuple[list[Path], boo
 
 def systemd_units(home: Path) -> list[Path]:
     d = unit_dir(home)
-    return [p for p in (d / f"{UNIT}.service", d / f"{UNIT}.timer")
+    return [p for p in (d / f"{UNIT}.service", d / f"{UNIT}.timer", d / f"{UNIT}-failed.service")
             if p.is_file() and MARKER in p.read_text(errors="replace")]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from flexgit import lifecycle, restore
 from flexgit.app import Context
 from flexgit.errors import FlexgitError, UsageError
+from flexgit.progress import Progress
 from flexgit.restore import accounts
 
 Say = Callable[[str], None]
@@ -33,12 +34,13 @@ class Backup:
 def backup(ctx: Context, *, backup_type: str = "flx", out_dir: Path | None = None,
            compress: bool = False, include_data: bool = False,
            include_voicemail: bool = False,
-           progress: Callable[[str, int, int], None] | None = None,
+           progress: Progress | None = None,
            extras: bool = True) -> Backup:
     """Snapshot the installation and export that snapshot as a backup file,
     with hooks, copies and remote pushes (`extras`) as `flexgit` does them."""
     if include_voicemail and not include_data:
         raise UsageError("--include-voicemail requires -d/--include-data")
+    lifecycle.check_output_dir(out_dir or ctx.home / ctx.profile.backup_dir)
     snap = lifecycle.take_snapshot(ctx, backup_type=backup_type, include_data=include_data,
                                    include_voicemail=include_voicemail, progress=progress,
                                    message=f"flexpbx-backup ({backup_type})",

@@ -12,7 +12,7 @@ import signal
 import socket
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import process as cf_process
 from dataclasses import dataclass, field
@@ -32,6 +32,7 @@ from flexgit.manifest import (
     shared_meta,
 )
 from flexgit.profile import CAPTURE, TYPES, Profile
+from flexgit.progress import Progress
 from flexgit.sanitize import sweep as sweep_mod
 from flexgit.statcache import StatCache
 from flexgit.store import BRANCH, EXEC, FILE, LINK, Entry, Files, PackWriter, Store, blob_id
@@ -315,7 +316,7 @@ def _digest_all(files: list[scan.Found], profile: Profile, packing: bool,
 
 def collect(store: Store, inst: Installation, profile: Profile,
             cache: StatCache, writer: PackWriter | None,
-            progress: Callable[[str, int, int], None] | None = None, *,
+            progress: Progress | None = None, *,
             known: sanitize.Sweep | None = None,
             forced: frozenset[str] = frozenset()) -> Collected:
     """Walk and sanitize the installation, sweeping the `known` values from
@@ -365,9 +366,12 @@ def collect(store: Store, inst: Installation, profile: Profile,
             todo.append(f)
     out.read = {f.path for f in todo}
     results = itertools.chain(done, _digest_all(todo, profile, writer is not None, known))
+    total_bytes, done_bytes = sum(f.st.st_size for f in found), 0
     for n, (f, result) in enumerate(results):
+        done_bytes += f.st.st_size
         if progress and (n % 100 == 0 or n == len(found) - 1):
-            progress("snapshot", n + 1, len(found))
+            progress("snapshot", n + 1, len(found), done_bytes=done_bytes,
+                     total_bytes=total_bytes)
         meta = shared_meta(stat.S_IMODE(f.st.st_mode) & 0o1777, scan.user_name(f.st.st_uid),
                            scan.group_name(f.st.st_gid), f.category)
         if result is None:
@@ -428,7 +432,7 @@ def fingerprint(c: Collected, inst: Installation, profile: Profile, backup_type:
 
 def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str = "flx",
          message: str | None = None, allow_empty: bool = False,
-         progress: Callable[[str, int, int], None] | None = None) -> Result:
+         progress: Progress | None = None) -> Result:
     """Snapshot the installation into `store` (which the caller has locked).
     It holds every category; `backup_type` is the type its export defaults to."""
     if backup_type not in TYPES:

@@ -595,6 +595,16 @@ class Store:
         if not self._repo.refs.add_if_new(Ref(ref), _oid(sha)):
             raise UsageError(f"tag {name!r} exists already")
 
+    def delete_tag(self, name: str) -> str:
+        """Remove tag `name`; returns the commit it named. Its snapshot stays
+        in the history (forget removes snapshots)."""
+        old = self._repo.refs.as_dict(Ref(b"refs/tags")).get(Ref(name.encode()))
+        if old is None:
+            raise UsageError(f"no tag {name!r}; `flexgit tag` lists the tags")
+        if not self._repo.refs.remove_if_equals(Ref(b"refs/tags/" + name.encode()), old):
+            raise UsageError(f"tag {name!r} changed while it was being deleted; try again")
+        return old.decode()
+
     def resolve(self, rev: str) -> str:
         """A commit id from a full or short id, a tag, `latest` or `latest~N`."""
         base, _, back = rev.partition("~")

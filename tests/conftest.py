@@ -170,3 +170,30 @@ def path_without(tmp: Path, *hidden: str) -> str:
 # A restore that has a sudoers file to install exits 3 where visudo is
 # missing: it skips that file with a warning (the quick start on a bare machine).
 RESTORED = 0 if shutil.which("visudo") else 3
+
+
+def in_pty(argv: list[str], answer: bytes, *, prompt: bytes = b"Continue?",
+           env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run a command with a real terminal on stdin/stdout and type `answer`
+    at its question; its exit code and everything it printed."""
+    import pty
+
+    main, sub = pty.openpty()
+    p = subprocess.Popen(argv, stdin=sub, stdout=sub, stderr=sub, close_fds=True,
+                         env={**(env or os.environ), "NO_COLOR": "1"})
+    os.close(sub)
+    out = b""
+    answered = False
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+        if not answered and prompt in out:
+            os.write(main, answer)
+            answered = True
+    os.close(main)
+    return p.wait(timeout=120), out.decode("utf-8", "replace")

@@ -33,7 +33,7 @@ def test_colours_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyP
 def test_progress_bar_only_on_a_terminal_and_never_with_quiet_or_json() -> None:
     err = Tty()
     Output(err=err, color=False).progress("snapshot", 5, 10)
-    assert err.getvalue() == "\r\033[Ksnapshot [###############---------------]  50% 5/10"
+    assert err.getvalue() == "\r\033[Ksnapshot [############------------]  50%  5/10 files"
     for out in (Output(err=io.StringIO()), Output(err=Tty(), quiet=True),
                 Output(err=Tty(), json_mode=True)):
         out.progress("snapshot", 5, 10)

@@ -65,6 +65,7 @@ def test_prune_cli_dry_run_then_move_and_latest_link(env: Env, tmp_path: Path) -
     assert r.exit_code == 0, r.output
     assert sorted(os.listdir(d)) == before and os.readlink(d / "latest.flx") == old
     assert f"would move    {old} -> backups/{old}" in r.stdout
+    assert r.stdout.splitlines()[-1].endswith(" would be moved to backups/")
     r = env.run("--json", "prune", "--dir", str(d), "--keep-daily", "2")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)

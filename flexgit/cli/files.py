@@ -144,18 +144,16 @@ def verify(ctx: Context, target: str) -> int:
 @click.option("--any-repo", is_flag=True,
               help="--repo is any bare git repository (a central one): audit the commit "
                    "REV (a full id or a ref name).")
-@click.option("--verbose", "show_fingerprints", is_flag=True,
-              help="Print each finding's fingerprint, for `[audit] allow` in the profile.")
 @pass_ctx
-def audit(ctx: Context, target: str | None, all_objects: bool, any_repo: bool,
-          show_fingerprints: bool) -> int:
+def audit(ctx: Context, target: str | None, all_objects: bool, any_repo: bool) -> int:
     """Look for secrets and personal data the sanitizer missed.
 
     Its detectors are independent of the sanitizer's; it reads every file,
     name, link target and message, and prints where and which rule, never the
     value.
 
-    Exits 4 when anything is found that the profile does not acknowledge.
+    Exits 4 when anything is found that the profile does not acknowledge;
+    -v/--verbose prints each finding's fingerprint, for `[audit] allow`.
 
     \b
     Example:
@@ -184,7 +182,7 @@ def audit(ctx: Context, target: str | None, all_objects: bool, any_repo: bool,
             store.close()
     findings, acknowledged = audit_mod.open_findings(found, ctx.profile.audit_allow)
     ctx.out.data([f.as_json() for f in findings])
-    verbose = show_fingerprints or ctx.out.verbose > 0
+    verbose = ctx.out.verbose > 0
     for f in findings:
         ctx.out.info(f.describe(verbose=verbose))
     ack = f" ({acknowledged} acknowledged in the profile)" if acknowledged else ""
@@ -239,8 +237,9 @@ def prune(ctx: Context, keep_last: int | None, keep_daily: int | None, keep_week
             ctx.out.info(f"{would}remove  {link} (nothing left to point at)")
         else:
             ctx.out.info(f"{would}point   {link} -> {link_target}")
-    ctx.out.info(f"{len(res.kept)} kept, {len(res.removed)} {would}"
-                 f"{'deleted' if delete else 'moved to backups/'}")
+    done = "deleted" if delete else "moved to backups/"
+    ctx.out.info(f"{len(res.kept)} kept, {len(res.removed)} "
+                 + (f"would be {done}" if dry_run else done))
     return OK
 
 

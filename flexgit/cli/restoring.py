@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,6 +48,35 @@ def print_plan(out: Output, plan: Plan, *, all_actions: bool = False) -> None:
         out.warn(w)
 
 
+def print_summary(out: Output, plan: Plan, *, first: int = 10) -> None:
+    """What the question before a restore shows: the counts, then what matters
+    most (privileged files, files that get new secrets), then the first
+    changes; `-v` and `--dry-run` list every action."""
+    counts = plan.counts()
+    out.info(f"restore plan ({plan.mode} from {plan.source}): " +
+             ", ".join(f"{n} {a}" for a, n in sorted(counts.items())))
+    for p in plan.privileged:
+        state = "trusted (--trust-privileged)" if p.trusted else "not trusted: skipped"
+        out.info(f"  privileged {p.path}: {p.why}; {state}")
+    secrets = Counter(g.path for g in plan.generated)
+    if secrets:
+        out.info("  new secrets in: " + ", ".join(f"{p} ({n})" for p, n in secrets.items()))
+    first_shown = {p.path for p in plan.privileged}
+    # Stable: within each group the plan's own order.
+    changes = sorted((a for a in plan.changes if a.path not in first_shown),
+                     key=lambda a: a.path not in secrets and a.path not in plan.sudoers)
+    for a in changes[:first]:
+        reason = f"  ({a.reason})" if a.reason else ""
+        out.info(f"  {a.action:<8} {a.path}{reason}")
+    if len(changes) > first:
+        out.info(f"  ... and {len(changes) - first} more change(s); `-v` lists them all, "
+                 f"`--dry-run` shows the plan without asking")
+    for note in plan.notes:
+        out.info(f"  note: {note}")
+    for w in plan.warnings:
+        out.warn(w)
+
+
 def plan_json(plan: Plan) -> dict[str, object]:
     return {**plan.as_json(), "privileged": [
         {"path": p.path, "why": p.why, "diff": p.diff, "trusted": p.trusted}
@@ -54,8 +84,9 @@ def plan_json(plan: Plan) -> dict[str, object]:
 
 
 def confirmer(ctx: Context, mode: str, user: str | None, *, prompts: dict[str, str] = PROMPTS,
-              show_plan: bool = True) -> Callable[[Plan], bool]:
-    """The question a restore asks before it writes; -y answers it, and with
+              full_plan: bool | None = None) -> Callable[[Plan], bool]:
+    """The question a restore asks before it writes, after a summary of the
+    plan (every action with `full_plan`, default -v); -y answers it, and with
     no terminal to ask on it refuses rather than hang."""
     def confirm(plan: Plan) -> bool:
         if ctx.yes:
@@ -63,8 +94,10 @@ def confirmer(ctx: Context, mode: str, user: str | None, *, prompts: dict[str, s
         if not sys.stdin.isatty():
             raise UsageError("refusing to restore without confirmation: no terminal to ask "
                              "on; pass -y to confirm")
-        if show_plan:
+        if full_plan or (full_plan is None and ctx.out.verbose > 0):
             print_plan(ctx.out, plan)
+        else:
+            print_summary(ctx.out, plan)
         click.echo(prompts[mode].format(home=plan.target.home, user=user), err=True)
         trusted = [p.path for p in plan.privileged if p.trusted]
         if trusted:

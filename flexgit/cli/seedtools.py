@@ -113,7 +113,7 @@ def restore(mode: str, user: str | None, verbose: bool, yes: bool, trust_privile
     outcome = restore_mod.restore(ctx, str(path), mode=mode, user=user,
                                   trust_privileged=trust_privileged,
                                   confirm=confirmer(ctx, mode, user, prompts=WARNINGS_TEXT,
-                                                    show_plan=verbose),
+                                                    full_plan=verbose),
                                   progress=ctx.out.progress)
     ctx.out.progress_done()
     code = report(ctx, outcome)
@@ -121,8 +121,10 @@ def restore(mode: str, user: str | None, verbose: bool, yes: bool, trust_privile
     ctx.out.info("Next steps:")
     ctx.out.info("  - reload Asterisk: asterisk -rx 'core reload'")
     ctx.out.info(f"  - check the portal files: ls -la {home}/public_html/service-worker.js")
-    if outcome.plan.generated:
+    if outcome.plan.temp_admin:
         ctx.out.info("  - log in with the temporary admin password above and change it")
+    elif outcome.plan.generated:
+        ctx.out.info("  - put the new secrets above where they are needed (phones, trunks)")
     ctx.out.info("  - not what you wanted? `flexgit undo` puts everything back")
     return code
 

@@ -101,8 +101,13 @@ def status(ctx: Context) -> int:
         store.close()
     for w in warnings:
         ctx.out.warn(w)
+    from flexgit import schedrun
+
+    mark = schedrun.load(ctx.home, ctx.repo)
     ctx.out.data({"latest": head, "changes": [c.as_json() for c in changes],
-                  "clean": not changes})
+                  "clean": not changes,
+                  "schedule": None if mark is None else {
+                      "last_run": mark.last, "next_run": schedrun.next_run_text(mark)}})
     if head is None:
         ctx.out.info("no snapshots yet; run `flexgit snapshot`")
     ctx.out.info(f"latest snapshot {head[:12]}" if head else "")
@@ -111,6 +116,12 @@ def status(ctx: Context) -> int:
     names = {"A": "new", "M": "modified", "D": "deleted", "T": "mode changed"}
     for c in changes:
         ctx.out.info(f"  {names[c.status]:>13}:  {c.path}")
+    if mark is not None:
+        for line in schedrun.describe(mark):
+            ctx.out.info(f"schedule: {line}")
+        if schedrun.failed(mark):
+            ctx.out.warn("the last scheduled backup failed; `flexgit schedule show` says more")
+            return WARNINGS
     return WARNINGS if warnings else OK
 
 
@@ -272,21 +283,20 @@ def diff(ctx: Context, args: tuple[str, ...], mode: str | None,
             files_b, read_b, label_b = history.snapshot_files(store, b), read_a, b[:12]
         changes = diff_mod.changes(files_a, files_b, tuple(p.strip("/") for p in paths))
         if ctx.out.json_mode:
-            ctx.out.data({"a": a, "b": rev_b and store.resolve(rev_b),
-                          "changes": [c.as_json() for c in changes]})
+            # What the text shows, as data: key changes, unified diffs, counts.
+            details = [diff_mod.detail(c, read_a(c.path, c.old) if c.old else b"",
+                                       read_b(c.path, c.new) if c.new else b"",
+                                       label_a=a[:12], label_b=label_b) for c in changes]
+            ctx.out.data({"a": a, "b": rev_b and store.resolve(rev_b), "changes": details})
         elif mode == "name-status":
             for c in changes:
                 ctx.out.raw(f"{c.status}\t{c.path}\n")
         elif mode == "stat":
-            tot_a = tot_r = 0
-            for c in changes:
-                old = read_a(c.path, c.old) if c.old else b""
-                new = read_b(c.path, c.new) if c.new else b""
-                add, rem = diff_mod.line_stat(old, new)
-                tot_a, tot_r = tot_a + add, tot_r + rem
-                ctx.out.raw(f" {c.path} | +{add} -{rem}\n")
-            ctx.out.raw(f" {len(changes)} files changed, {tot_a} insertions(+), "
-                        f"{tot_r} deletions(-)\n")
+            stats = [diff_mod.line_stat(read_a(c.path, c.old) if c.old else b"",
+                                        read_b(c.path, c.new) if c.new else b"")
+                     for c in changes]
+            for line in _stat_lines(changes, stats):
+                ctx.out.raw(line + "\n")
         else:
             for text in history.iter_diff(changes, read_a, read_b, a[:12], label_b):
                 ctx.out.raw(text)
@@ -295,25 +305,68 @@ def diff(ctx: Context, args: tuple[str, ...], mode: str | None,
     return OK
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _stat_lines(changes: list[diff_mod.Change], stats: list[tuple[int, int]]) -> list[str]:
+    """git's --stat: the paths in one column, the counts in the next, a total."""
+    width = max((len(c.path) for c in changes), default=0)
+    digits = max((len(str(a + r)) for a, r in stats), default=1)
+    lines = [f" {c.path:<{width}} | {a + r:>{digits}} {'+' * min(a, 40)}{'-' * min(r, 40)}"
+             .rstrip() for c, (a, r) in zip(changes, stats, strict=True)]
+    added, removed = sum(a for a, _ in stats), sum(r for _, r in stats)
+    lines.append(f" {_plural(len(changes), 'file')} changed, "
+                 f"{_plural(added, 'insertion')}(+), {_plural(removed, 'deletion')}(-)")
+    return lines
+
+
 @click.command()
-@click.argument("name")
+@click.argument("name", required=False)
 @click.argument("rev", default="latest")
+@click.option("-d", "--delete", is_flag=True, help="Delete the tag NAME (its snapshot stays).")
 @pass_ctx
-def tag(ctx: Context, name: str, rev: str) -> int:
-    """Give a snapshot a name.
+def tag(ctx: Context, name: str | None, rev: str, delete: bool) -> int:
+    """Name a snapshot, list the names, or delete one.
 
     \b
     Example:
       flexgit tag before-upgrade latest
+      flexgit tag
+      flexgit tag -d before-upgrade
     """
+    if delete and not name:
+        raise UsageError("tag -d needs the NAME of the tag to delete")
     store = ctx.open_store()
     try:
+        if name is None:
+            return _list_tags(ctx, store)
+        if delete:
+            sha = store.delete_tag(name)
+            ctx.out.data({"tag": name, "id": sha, "deleted": True})
+            ctx.out.info(f"deleted tag {name} (was {sha[:12]}; the snapshot stays)")
+            return OK
         sha = store.resolve(rev)
         store.set_tag(name, sha, rules=ctx.profile.rules)
     finally:
         store.close()
     ctx.out.data({"tag": name, "id": sha})
     ctx.out.info(f"tagged {sha[:12]} as {name}")
+    return OK
+
+
+def _list_tags(ctx: Context, store: Store) -> int:
+    rows = []
+    for name, sha in sorted(store.tags().items()):
+        info = store.commit_info(sha)
+        rows.append({"tag": name, "id": sha, "created": history.created_of(info),
+                     "message": info.summary})
+    ctx.out.data(rows)
+    width = max((len(r["tag"]) for r in rows), default=0)
+    for r in rows:
+        ctx.out.info(f"{r['tag']:<{width}}  {r['id'][:12]}  {r['created']}  {r['message']}")
+    if not rows:
+        ctx.out.info("no tags yet; `flexgit tag NAME [REV]` names a snapshot")
     return OK
 
 

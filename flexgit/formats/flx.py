@@ -3,7 +3,7 @@
 The JSON is written by hand, piece by piece, into the (gzip) stream: one file's
 content is in memory at a time, never the whole document. The file appears
 under its final name only when complete (temp file + rename), and the
-`latest.*` symlink is moved atomically after it.
+`latest.*` symlink is moved atomically after it (formats/latest.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,10 +23,12 @@ from typing import Any, BinaryIO
 from flexgit import crypto, fsutil
 from flexgit.audit.gate import ExportGate
 from flexgit.errors import FlexgitError, UsageError
+from flexgit.formats import latest
 from flexgit.formats.limits import clash_problem, folded_pairs
 from flexgit.formats.pgzip import ParallelGzip
 from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta
 from flexgit.profile import Profile
+from flexgit.progress import Progress
 from flexgit.store import LINK, Entry, Store
 
 FORMAT_VERSION = "1.0"
@@ -218,7 +220,7 @@ def _manifest_head(m: Manifest) -> dict[str, Any]:
 
 
 def _document(store: Store, plan: _Plan, profile: Profile,
-              progress: Callable[[str, int, int], None] | None = None,
+              progress: Progress | None = None,
               gate: ExportGate | None = None) -> Iterator[bytes]:
     """The file's bytes, piece by piece; `gate` sees every entry and value written."""
     m = plan.manifest
@@ -240,10 +242,12 @@ def _document(store: Store, plan: _Plan, profile: Profile,
             gate.field(key, value)
         yield b' "%s": %s,\n' % (key.encode(), _j(value))
     yield b' "files": ['
+    done_bytes = 0
     for n, (path, entry, meta) in enumerate(plan.entries):
-        if progress and (n % 100 == 0 or n == len(plan.entries) - 1):
-            progress("export", n + 1, len(plan.entries))
         data = store.read_blob(entry.sha)
+        done_bytes += len(data)
+        if progress and (n % 100 == 0 or n == len(plan.entries) - 1):
+            progress("export", n + 1, len(plan.entries), done_bytes=done_bytes)
         if gate:
             gate.entry(path, entry.mode, data)
         root, _, rel = path.partition("/")
@@ -292,7 +296,7 @@ def _free_name(out_dir: Path, when: float, backup_type: str, compress: bool,
 def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
            backup_type: str | None = None, compress: bool = False,
            now: float | None = None,
-           progress: Callable[[str, int, int], None] | None = None,
+           progress: Progress | None = None,
            encrypt_to: Sequence[str] = ()) -> ExportResult:
     """Write snapshot `rev` as a backup file into `out_dir`; point latest.* at it.
 
@@ -342,7 +346,8 @@ def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
     fsutil.commit_temp(tmp, f, final, mode=0o600 if plan.manifest.sensitive else FILE_MODE)
     link = out_dir / (f"latest{'-private' if private else ''}"
                       f"{extension(plan.backup_type, compress, enc)}")
-    fsutil.atomic_symlink(link, final.name)
+    # This link to the new file; the type's other forms would name an older one.
+    latest.relink(out_dir, written=final.name)
     return ExportResult(final, link, sha, plan.backup_type, len(plan.entries), size, digest,
                         recipients, tuple(plan.warnings))
 

@@ -17,6 +17,7 @@ from flexgit.restore.apply import JOURNAL, Applied, Undone, open_private, target
 from flexgit.restore.plan import MODES, Plan, Target, build
 
 __all__ = ["Outcome", "Plan", "restore", "rollback", "undo"]
+from flexgit.progress import Progress
 from flexgit.restore.source import Source, from_commit, looks_like_file
 from flexgit.selection import Selection
 from flexgit.store import Files, Store
@@ -98,7 +99,7 @@ def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = 
             source_user: str | None = None, dry_run: bool = False, force: bool = False,
             skip_sudoers: bool = False, trust_privileged: bool = False,
             confirm: Callable[[Plan], bool] | None = None,
-            progress: Callable[[str, int, int], None] | None = None,
+            progress: Progress | None = None,
             select: Selection | None = None, target_dir: Path | None = None) -> Outcome:
     """Restore `spec` (a revision or a backup file) into the installation.
 
@@ -151,7 +152,7 @@ def _check_part(source: Source, select: Selection | None) -> None:
 
 def _restore_into(ctx: Context, spec: str, directory: Path, select: Selection | None, *,
                   dry_run: bool, force: bool,
-                  progress: Callable[[str, int, int], None] | None) -> Outcome:
+                  progress: Progress | None) -> Outcome:
     """restore --target: no lock of the installation, no save, no hooks (it
     is not touched); the plan is printed and applied as any other."""
     from flexgit.restore import target_dir
@@ -178,7 +179,7 @@ def _restore_into(ctx: Context, spec: str, directory: Path, select: Selection | 
 def _restore(ctx: Context, source: Source, target: Target, mode: str,
              base: tuple[Store, Files] | None, *, dry_run: bool, force: bool,
              skip_sudoers: bool, trust_privileged: bool, confirm: Callable[[Plan], bool] | None,
-             progress: Callable[[str, int, int], None] | None,
+             progress: Progress | None,
              select: Selection | None = None) -> Outcome:
     if dry_run:
         plan = _plan(ctx, source, target, mode, base, force=force, skip_sudoers=skip_sudoers,
@@ -228,7 +229,7 @@ def _locked_restore(ctx: Context, source: Source, target: Target, mode: str,
                     base: tuple[Store, Files] | None, runner: hooks.Runner,
                     facts: dict[str, object], *, force: bool, skip_sudoers: bool,
                     trust_privileged: bool, confirm: Callable[[Plan], bool] | None,
-                    progress: Callable[[str, int, int], None] | None,
+                    progress: Progress | None,
                     select: Selection | None = None) -> tuple[Applied, Plan]:
     with target_lock(target.home):
         _finish_interrupted(ctx, target)
@@ -290,7 +291,7 @@ def _chown_tree(top: Path, uid: int, gid: int) -> None:
 
 
 def apply_plan(plan: Plan, private: Store,
-               progress: Callable[[str, int, int], None] | None) -> Applied:
+               progress: Progress | None) -> Applied:
     from flexgit.restore.apply import apply
 
     return apply(plan, private, progress=progress)
@@ -328,7 +329,7 @@ class RolledBack:
 
 def rollback(ctx: Context, rev: str | None = None, *,
              confirm: Callable[[Plan], bool] | None = None,
-             progress: Callable[[str, int, int], None] | None = None) -> RolledBack:
+             progress: Progress | None = None) -> RolledBack:
     """Merge-restore an earlier snapshot (default: the one before latest), then
     record the result as a new snapshot. History is never rewritten."""
     from flexgit import lifecycle

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from flexgit import fsutil, paths
 from flexgit.errors import FlexgitError, UsageError
+from flexgit.progress import Progress
 from flexgit.restore import accounts
 from flexgit.restore.plan import Action, Plan, Target, _user_data_files
 from flexgit.store import EXEC, FILE, LINK, Entry, Files, Store
@@ -183,7 +184,7 @@ def _journal(private: Store) -> Path:
     return private.path / JOURNAL
 
 
-def apply(plan: Plan, private: Store, *, progress: Callable[[str, int, int], None] | None = None,
+def apply(plan: Plan, private: Store, *, progress: Progress | None = None,
           verify: bool = True) -> Applied:
     """Carry out the plan. The caller holds the target lock."""
     finish_interrupted(private)
@@ -204,12 +205,16 @@ def apply(plan: Plan, private: Store, *, progress: Callable[[str, int, int], Non
     dirs = [a for a in rest if a.kind == "dir"]
     later = [a for a in rest if a.kind != "dir"]
     total, done = len(changes), 0
+    # Sizes are known only for what the plan holds in memory; blobs read when
+    # written count then (their total is unknown ahead: files and rate only).
+    written_bytes = 0
 
-    def tick() -> None:
-        nonlocal done
+    def tick(nbytes: int = 0) -> None:
+        nonlocal done, written_bytes
         done += 1
+        written_bytes += nbytes
         if progress and (done % 50 == 0 or done == total):
-            progress("restore", done, total)
+            progress("restore", done, total, done_bytes=written_bytes)
 
     current: Action | None = None
     try:
@@ -235,8 +240,7 @@ def apply(plan: Plan, private: Store, *, progress: Callable[[str, int, int], Non
     return Applied(pre, written, deleted, secrets_file)
 
 
-def write_only(plan: Plan, *,
-               progress: Callable[[str, int, int], None] | None = None) -> int:
+def write_only(plan: Plan, *, progress: Progress | None = None) -> int:
     """Carry out a plan whose target is no installation (restore --target): the
     same O_NOFOLLOW writes, checked against their sha256, but nothing saved
     and no journal, as there is nothing to undo. Returns the entries written."""
@@ -245,13 +249,14 @@ def write_only(plan: Plan, *,
         raise FlexgitError("internal: a plan for a separate directory only creates and updates")
     dirs = sorted((a for a in changes if a.kind == "dir"),
                   key=lambda a: (a.path.count("/"), a.path))
-    done = 0
+    done = written_bytes = 0
 
-    def tick() -> None:
-        nonlocal done
+    def tick(nbytes: int = 0) -> None:
+        nonlocal done, written_bytes
         done += 1
+        written_bytes += nbytes
         if progress and (done % 50 == 0 or done == len(changes)):
-            progress("restore", done, len(changes))
+            progress("restore", done, len(changes), done_bytes=written_bytes)
 
     for a in dirs:
         base, rel = plan.target.abspath(a.path)
@@ -262,7 +267,7 @@ def write_only(plan: Plan, *,
 
 
 def _write_batch(plan: Plan, writes: list[Action], verify: bool,
-                 tick: Callable[[], None]) -> None:
+                 tick: Callable[[int], None]) -> None:
     """Every file of the plan: staged as temp files directory by directory,
     made durable with one sync, then renamed into place and synced once more
     (git's batch fsync). A crash leaves each file old or new."""
@@ -270,7 +275,7 @@ def _write_batch(plan: Plan, writes: list[Action], verify: bool,
     for a in writes:
         base, rel = plan.target.abspath(a.path)
         by_dir.setdefault((base, rel.rpartition("/")[0]), []).append(a)
-    staged: list[tuple[Path, str, list[tuple[Action, str]]]] = []
+    staged: list[tuple[Path, str, list[tuple[Action, str, int]]]] = []
     dirs = {base: paths.ParentDirs(base) for base, _ in by_dir}
     try:
         for (base, parent), actions in sorted(by_dir.items()):
@@ -279,23 +284,23 @@ def _write_batch(plan: Plan, writes: list[Action], verify: bool,
                 plan.target.as_root and plan.target.account and side_home) else (None, None)
             fd = dirs[base].open(f"{parent}/x" if parent else "x",
                                  mode=0o750 if side_home else 0o755, uid=uid, gid=gid)
-            names: list[tuple[Action, str]] = []
+            names: list[tuple[Action, str, int]] = []
             staged.append((base, parent, names))
             for a in actions:
+                data = plan.data_of(a)
                 if a.kind == "link":
                     tmp = fsutil.stage_symlink_at(
-                        fd, plan.data_of(a).decode("utf-8", "surrogateescape"),
-                        uid=a.uid, gid=a.gid)
+                        fd, data.decode("utf-8", "surrogateescape"), uid=a.uid, gid=a.gid)
                 else:
                     check = None
                     if a.path in plan.sudoers:
                         def check(t: str, name: str = a.path) -> None:
                             accounts.check_sudoers(t, name)
-                    tmp = fsutil.stage_at(fd, plan.data_of(a), mode=a.mode or 0o644,
+                    tmp = fsutil.stage_at(fd, data, mode=a.mode or 0o644,
                                           uid=a.uid, gid=a.gid,
                                           expect_sha256=a.sha256 if verify else None,
                                           check=check)
-                names.append((a, tmp))
+                names.append((a, tmp, len(data)))
         for d in dirs.values():
             d.close()
         fsutil.sync_all()
@@ -303,14 +308,14 @@ def _write_batch(plan: Plan, writes: list[Action], verify: bool,
         for base, parent, names in staged:
             fd = dirs[base].open(f"{parent}/x" if parent else "x")
             while names:
-                a, tmp = names[0]
+                a, tmp, size = names[0]
                 fsutil.commit_at(fd, tmp, a.path.rsplit("/", 1)[-1])
                 names.pop(0)
-                tick()
+                tick(size)
         fsutil.sync_all()  # the renames, every directory at once
     except BaseException:
         for base, parent, names in staged:  # temp files not renamed yet go
-            for _a, tmp in names:
+            for _a, tmp, _size in names:
                 with contextlib.suppress(OSError):
                     (base / parent / tmp).unlink()
         raise

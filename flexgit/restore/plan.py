@@ -98,6 +98,9 @@ class Privileged:
     trusted: bool  # --trust-privileged: it is applied, after the confirmation
 
 
+FIRST_ADMIN = "home/admins/admin.json"  # the admin a fresh restore creates
+
+
 @dataclass
 class Plan:
     mode: str
@@ -117,6 +120,11 @@ class Plan:
     # target's sweep), to compare a live file with the source's sanitized one.
     sanitized: Callable[[str, bytes], bytes] = field(
         default=lambda path, data: sanitize.sanitize(path, data).data, repr=False)
+
+    @property
+    def temp_admin(self) -> Generated | None:
+        """The first admin's temporary password, when this restore makes one."""
+        return next((g for g in self.generated if g.path == FIRST_ADMIN), None)
 
     def data_of(self, a: Action) -> bytes:
         if a.data is not None:
@@ -535,10 +543,10 @@ def _fresh_extras(plan: Plan, source: Source, t: Target, profile: Profile) -> No
                                                                      TEMP_PASSWORD_MINUTES)),
                "created": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))}
         data = json.dumps(doc, indent=2).encode() + b"\n"
-        plan.actions = [a for a in plan.actions if a.path != "home/admins/admin.json"]
-        plan.actions.append(Action("home/admins/admin.json", "create", "first admin",
+        plan.actions = [a for a in plan.actions if a.path != FIRST_ADMIN]
+        plan.actions.append(Action(FIRST_ADMIN, "create", "first admin",
                                    data=data, mode=0o640, uid=uid, gid=gid,
                                    sha256=_sha256(data)))
-        plan.generated.append(Generated("home/admins/admin.json", 0,
+        plan.generated.append(Generated(FIRST_ADMIN, 0,
                                         f"temporary admin password (expires in "
                                         f"{TEMP_PASSWORD_MINUTES} minutes)", password))

@@ -43,3 +43,16 @@ def test_completion_scripts(shell: str) -> None:
     assert "_FLEXGIT_COMPLETE" in r.output
     if shell == "bash":
         subprocess.run(["bash", "-n"], input=r.output.encode(), check=True)
+
+
+@pytest.mark.parametrize(("typo", "meant"), [(["snapshto"], "snapshot"), (["stauts"], "status"),
+                                             (["remote", "ad"], "add")])
+def test_a_mistyped_command_gets_a_suggestion(typo: list[str], meant: str) -> None:
+    r = CliRunner().invoke(cli, typo)
+    assert r.exit_code == 2
+    assert f"No such command '{typo[-1]}'. Did you mean '{meant}'?" in r.output
+
+
+def test_no_suggestion_for_a_word_unlike_any_command() -> None:
+    r = CliRunner().invoke(cli, ["xyzzy"])
+    assert r.exit_code == 2 and "Did you mean" not in r.output

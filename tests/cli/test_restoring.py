@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
-from tests.conftest import Env
+from tests.conftest import Env, in_pty, tree_state
 from tests.restore.crafted import craft, exported
 
 
@@ -36,3 +38,33 @@ def test_undo_help_says_it_asks(env: Env) -> None:
     r = env.run("undo", "--help")
     assert r.exit_code == 0
     assert "Asks first (-y answers)" in r.stdout
+
+
+def test_the_prompt_shows_a_summary_not_every_action(env: Env) -> None:
+    """Issue 14: a fresh restore of a big installation printed every planned
+    action before `Continue?`; it shows the counts, what matters most first,
+    the first changes, and -v shows all."""
+    exe = Path(sys.executable).parent / "flexgit"
+    assert env.run("snapshot", "-m", "small").exit_code == 0
+    pages = env.home / "public_html" / "pages"
+    pages.mkdir()
+    for i in range(40):
+        (pages / f"page{i:02}.html").write_text(f"<p>page {i}</p>\n")
+    assert env.run("snapshot", "-m", "big").exit_code == 0
+    before = tree_state(env.home, env.root)
+    argv = [str(exe), *env.args(), "restore", "-m", "fresh", "latest~1"]
+    code, out = in_pty(argv, b"n\n")
+    assert code == 130, out
+    head = out.split("Continue?")[0]
+    listed = [line for line in head.splitlines()
+              if line.split()[:1] in (["create"], ["update"], ["delete"], ["chown"])]
+    assert len(listed) == 10, head
+    assert "more change(s); `-v` lists them all" in head
+    assert head.index("restore plan (fresh from latest~1): ") < head.index(listed[0])
+    # what changes credentials comes first: the files that get new secrets
+    assert head.index("new secrets in: ") < head.index(listed[0])
+    assert listed[0].split()[1] in head.split("new secrets in: ")[1].split("\n")[0]
+    assert tree_state(env.home, env.root) == before
+    code, out = in_pty([*argv[:-3], "-v", *argv[-3:]], b"n\n")
+    assert code == 130
+    assert sum(line.startswith("  delete ") for line in out.splitlines()) >= 40

@@ -228,3 +228,42 @@ def test_migrate_without_root_says_what_to_run(tmp_path: Path) -> None:
         pytest.skip("the test environment is not readable by nobody")
     assert r.returncode == 1, r.stderr
     assert "needs root" in r.stderr and "sudo flexpbx-migrate root" in r.stderr
+
+
+@pytest.mark.parametrize("tool_name", ["flexpbx-backup", "flexgit"])
+def test_an_unwritable_output_dir_is_refused_before_any_snapshot(
+        env: Env, tmp_path: Path, tool_name: str) -> None:
+    """`-o` below a file (the same for a read-only directory, whose check runs
+    as a user: root writes everywhere) fails before a snapshot is taken."""
+    (tmp_path / "a-file").write_text("not a directory")
+    out = tmp_path / "a-file" / "backups"
+    args = ["-o", str(out)] if tool_name == "flexpbx-backup" else ["export", "-o", str(out)]
+    if tool_name == "flexgit":
+        assert run(env, "flexgit", "snapshot", "-m", "first").returncode == 0
+    store = env.home / "backup" / "flexgit.git"  # run() leaves the store at its default
+
+    def commits() -> list[str]:
+        if not store.exists():
+            return []
+        return subprocess.run(["git", "--git-dir", str(store), "rev-list", "--all"],
+                              capture_output=True, text=True, check=True).stdout.split()
+
+    before = commits()
+    assert len(before) == (1 if tool_name == "flexgit" else 0)
+    r = run(env, tool_name, *args)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip().splitlines() == [
+        f"Error: cannot write backups to {out}: {tmp_path / 'a-file'} is not a directory; "
+        f"choose another directory with -o/--output"]
+    assert commits() == before
+
+
+def test_a_failed_temp_file_names_the_users_directory(tmp_path: Path) -> None:
+    from flexgit import fsutil
+
+    missing = tmp_path / "gone"
+    with pytest.raises(OSError) as e:
+        fsutil.open_temp(missing)
+    assert e.value.filename == str(missing)
+    assert fsutil.writable_dir_problem(missing) is None  # it would be created
+    assert fsutil.writable_dir_problem(tmp_path) is None

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from flexgit.cli.snapshots import _stat_lines
+from flexgit.diff import Change
 from tests.conftest import Env, fsck
 
 
@@ -71,7 +73,18 @@ def test_status_and_diff_against_disk(env: Env) -> None:
     r = env.run("diff", "-p", "system/usr/local/bin")
     assert "+echo done" in r.stdout
     r = env.run("diff", "--stat")
-    assert "3 files changed" in r.stdout
+    lines = r.stdout.splitlines()
+    assert len({line.index("|") for line in lines[:-1]}) == 1  # one column, like git
+    assert lines[-1].startswith(" 3 files changed, ")
+    assert "1 deletion(-)" in lines[-1] or "deletions(-)" in lines[-1]
+    r = env.run("--json", "diff")
+    by_path = {c["path"]: c for c in json.loads(r.stdout)["changes"]}
+    # the key-level JSON change the text shows, as data
+    assert {"op": "added", "key": "root['flexpbx_test_key']", "old": None, "new": 42} \
+        in by_path["home/flexpbx-config.json"]["keys"]
+    script = by_path["system/usr/local/bin/flexpbx-toggle-permissions"]
+    assert script["added"] == 1 and script["removed"] == 0
+    assert "+echo done\n" in script["unified"]
 
 
 def test_diff_between_revisions(env: Env) -> None:
@@ -82,8 +95,10 @@ def test_diff_between_revisions(env: Env) -> None:
     r = env.run("diff", "latest~1", "latest")
     assert "+exten => 9999,1,Hangup()" in r.stdout
     r = env.run("--json", "diff", "latest~1", "latest")
-    assert json.loads(r.stdout)["changes"] == [
-        {"path": "system/etc/asterisk/extensions.conf", "status": "M"}]
+    [change] = json.loads(r.stdout)["changes"]
+    assert (change["path"], change["status"], change["added"], change["removed"]) == (
+        "system/etc/asterisk/extensions.conf", "M", 1, 0)
+    assert "+exten => 9999,1,Hangup()\n" in change["unified"]
 
 
 def test_no_repository_exit_10(env: Env) -> None:
@@ -249,3 +264,14 @@ def test_a_plain_tag_name_is_taken(env: Env) -> None:
     r = env.run("snapshot", "-m", "first", "--tag", "pre-1.1")
     assert r.exit_code == 0, r.output
     assert env.git("tag", "-l") == b"pre-1.1\n"
+
+
+def test_stat_lines_align_and_pluralize() -> None:
+    changes = [Change("home/a.json", "M", None, None), Change("home/public_html/b.php", "A",
+                                                              None, None)]
+    lines = _stat_lines(changes, [(1, 0), (12, 3)])
+    assert lines == [" home/a.json            |  1 +",
+                     " home/public_html/b.php | 15 ++++++++++++---",
+                     " 2 files changed, 13 insertions(+), 3 deletions(-)"]
+    one = _stat_lines(changes[:1], [(0, 1)])[-1]
+    assert one == " 1 file changed, 0 insertions(+), 1 deletion(-)"

@@ -5,8 +5,6 @@ and undo asks first, as restore does."""
 from __future__ import annotations
 
 import json
-import os
-import pty
 import shutil
 import subprocess
 import sys
@@ -16,7 +14,7 @@ from click.testing import CliRunner
 
 from flexgit import sample
 from flexgit.cli import cli
-from tests.conftest import tree_state
+from tests.conftest import in_pty, tree_state
 
 
 def _flexgit(home: Path, root: Path, repo: Path, *args: str) -> tuple[int, str, str]:
@@ -97,26 +95,7 @@ def test_undo_without_confirmation_refuses(tmp_path: Path) -> None:
 
 
 def _in_pty(args: list[str], answer: bytes) -> tuple[int, str]:
-    """Run flexgit with a real terminal on stdin and answer its question."""
-    main, sub = pty.openpty()
-    p = subprocess.Popen([sys.executable, "-m", "flexgit", *args], stdin=sub, stdout=sub,
-                         stderr=sub, close_fds=True, env={**os.environ, "NO_COLOR": "1"})
-    os.close(sub)
-    out = b""
-    answered = False
-    while True:
-        try:
-            chunk = os.read(main, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-        if not answered and b"Continue?" in out:
-            os.write(main, answer)
-            answered = True
-    os.close(main)
-    return p.wait(timeout=60), out.decode("utf-8", "replace")
+    return in_pty([sys.executable, "-m", "flexgit", *args], answer)
 
 
 def test_undo_asks_on_a_terminal(tmp_path: Path) -> None:
