@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from flexgit import sample
 from flexgit.cli import cli
+from flexgit.serverhook import assets
 from flexgit.serverhook.guard import MAX_TAG_CHAIN, Limits, check
 from flexgit.serverhook.objects import CannotRead, Objects
 from tests import gitservers
@@ -587,11 +589,50 @@ def test_a_900_file_first_snapshot_is_accepted(env: Env, server: Server, tmp_pat
               f"{again:.1f} s")
 
 
+def _gif(comment: bytes) -> bytes:
+    return (b"GIF89a\x01\x00\x01\x00\x80\x00\x00" + b"\x00\x00\x00\xff\xff\xff"
+            + b"\x21\xfe" + bytes([len(comment)]) + comment + b"\x00"
+            + b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b")
+
+
+# Ordinary assets with ordinary metadata: kept.
+WELL_FORMED = {
+    "logo.png": _png_with(_chunk(b"zTXt", b"Software\0\0" + zlib.compress(b"GIMP 2.10"))),
+    "icon.png": sample._png(16, 16),
+    "dot.gif": _gif(b"made with FlexPBX"),
+    "font.woff": _woff([(b"name", "Copyright 2024 FlexPBX".encode("utf-16-be")),
+                        (b"glyf", bytes(range(256)) * 8)]),
+}
+
+
+@pytest.mark.parametrize(("damage", "problem"), [
+    (lambda d: d[:-12], "it has no IEND chunk"),
+    (lambda d: d[:40] + bytes([d[40] ^ 1]) + d[41:], "is damaged"),
+    (lambda d: d + b"\0", "1 byte(s) follow its end"),
+    (lambda d: d[:8] + d[33:], "it does not start with IHDR"),
+])
+def test_an_asset_that_is_not_what_it_claims_is_a_problem(
+        damage: Callable[[bytes], bytes], problem: str) -> None:
+    png = WELL_FORMED["logo.png"]
+    assert assets.inspect(png).problem is None
+    found = assets.inspect(damage(png))
+    assert found.problem is not None and problem in found.problem, found.problem
+
+
+def test_a_compressed_part_is_inflated_within_a_bound() -> None:
+    bomb = _png_with(_chunk(b"zTXt", b"k\0\0" + zlib.compress(b"\0" * (assets.MAX_INFLATED + 1))))
+    assert assets.inspect(bomb).problem == "a compressed part inflates past 16 MiB"
+    lie = _woff([(b"name", b"x" * 64)])
+    assert assets.inspect(lie + b"\0\0\0\0").problem == "its length field is not its size"
+    assert assets.inspect(b"wOF2" + bytes(8)).problem == "its length field is not its size"
+
+
 def test_a_clean_push_of_crafted_objects_is_accepted(server: Server, work: Work) -> None:
     clean = work.clean_commit()
     work.tag("v1", clean)
     tree = work.tree(("100644", work.blob(CLEAN), "sip.conf"),
-                     ("120000", work.blob("../etc/asterisk/sip.conf"), "link"))
+                     ("120000", work.blob("../etc/asterisk/sip.conf"), "link"),
+                     *(("100644", work.blob(data), name) for name, data in WELL_FORMED.items()))
     work.tag("treetag", tree)
     res = work.push(server.url, f"{clean}:refs/heads/main", "refs/tags/v1", "refs/tags/treetag")
     assert res.returncode == 0, res.stderr

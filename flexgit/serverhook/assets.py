@@ -105,6 +105,9 @@ def _ends(data: bytes, end: int) -> None:
 
 
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}
+# The font tables that hold text (names, copyright, metadata); the others are
+# outlines and metrics, bytes that look like anything to the detectors.
+_TEXT_TABLES = frozenset({b"name", b"meta"})
 
 
 def _jpeg(data: bytes, texts: list[bytes]) -> None:
@@ -166,6 +169,7 @@ def _sub_blocks(data: bytes, pos: int) -> tuple[int, bytes]:
 def _bmp(data: bytes, texts: list[bytes]) -> None:
     if int.from_bytes(data[2:6], "little") != len(data):
         raise Malformed("its size field is not its size")
+    texts.append(data)  # uncompressed: its pixels are bytes as themselves
 
 
 def _ico(data: bytes, texts: list[bytes]) -> None:
@@ -193,10 +197,11 @@ def _sfnt(data: bytes, texts: list[bytes]) -> None:
     count = int.from_bytes(data[4:6], "big")
     end = 12 + 16 * count
     for i in range(count):
-        _tag, _sum, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
+        tag, _sum, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
         if offset + length > len(data):
             raise Malformed("a table lies outside the file")
-        texts.append(data[offset:offset + length])
+        if tag in _TEXT_TABLES:
+            texts.append(data[offset:offset + length])
         end = max(end, offset + length)
     _ends(data, min(len(data), (end + 3) & ~3))
 
@@ -207,11 +212,14 @@ def _woff(data: bytes, texts: list[bytes]) -> None:
     if length != len(data):
         raise Malformed("its length field is not its size")
     for i in range(count):
-        _tag, offset, comp, orig, _sum = struct.unpack_from(">4sIIII", data, 44 + 20 * i)
+        tag, offset, comp, orig, _sum = struct.unpack_from(">4sIIII", data, 44 + 20 * i)
         table = data[offset:offset + comp]
         if len(table) != comp:
             raise Malformed("a table lies outside the file")
-        texts.append(_inflate(table) if comp < orig else table)
+        # Every table inflated (a damaged one refuses the font), the text ones read.
+        table = _inflate(table) if comp < orig else table
+        if tag in _TEXT_TABLES:
+            texts.append(table)
     if meta_len:
         texts.append(_inflate(data[meta:meta + meta_len]))
     if priv_len:
