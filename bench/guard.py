@@ -25,18 +25,7 @@ from flexgit.cli import cli
 from flexgit.serverhook.guard import check
 from flexgit.serverhook.objects import ZERO_ID, Objects
 
-SAMPLE_FILES = 34
-
-
-def grow(home: Path, total: int = 900) -> None:
-    modules = home / "public_html/modules"
-    for i in range(total - SAMPLE_FILES):
-        rows = "".join(f"    ['id' => {i * 1000 + r}, 'label' => 'Row {r} of module {i:04d}', "
-                       f"'enabled' => {'true' if r % 3 else 'false'}],\n" for r in range(260))
-        p = modules / f"m{i // 100:02d}" / f"module_{i:04d}.php"
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(f"<?php\ndeclare(strict_types=1);\n\n/** FlexPBX portal module {i:04d}. "
-                     f"*/\nfunction module_{i:04d}(): array\n{{\n    return [\n{rows}    ];\n}}\n")
+SAMPLE_FILES = 34  # what a snapshot of the small sample installation holds
 
 
 def main() -> None:
@@ -46,7 +35,7 @@ def main() -> None:
     home.mkdir(parents=True)
     root.mkdir()
     sample.build(home, root)
-    grow(home)
+    sample.grow_modules(home, 900 - SAMPLE_FILES)
     r = CliRunner().invoke(cli, ["--home", str(home), "--root", str(root), "--repo", str(repo),
                                  "snapshot"])
     assert r.exit_code == 0, r.output

@@ -536,14 +536,7 @@ def _large_installation(env: Env, total: int = 900) -> None:
     """The sample installation grown to `total` files of ordinary PHP, about
     20 KB each: past transfer.unpackLimit and past the 16 MiB after which the
     old reader reopened the repository without the quarantine."""
-    modules = env.home / "public_html/modules"
-    for i in range(total - SAMPLE_FILES):
-        rows = "".join(f"    ['id' => {i * 1000 + r}, 'label' => 'Row {r} of module {i:04d}', "
-                       f"'enabled' => {'true' if r % 3 else 'false'}],\n" for r in range(260))
-        p = modules / f"m{i // 100:02d}" / f"module_{i:04d}.php"
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(f"<?php\ndeclare(strict_types=1);\n\n/** FlexPBX portal module {i:04d}. "
-                     f"*/\nfunction module_{i:04d}(): array\n{{\n    return [\n{rows}    ];\n}}\n")
+    sample.grow_modules(env.home, total - SAMPLE_FILES)
 
 
 def _accepted(env: Env, server: Server, sha: str) -> float:
