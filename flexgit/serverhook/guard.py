@@ -49,8 +49,8 @@ _PLAIN_ENCODINGS = frozenset({"utf-8", "latin-1"})
 BINARY_RULE = "guard.binary"
 MALFORMED_RULE = "guard.malformed"
 MODE_RULE = "guard.mode"
-# What one push may weigh, per object and in all: the audit reads text at one
-# to a few MB a second, so these bound the hook's time (and the one object it
+# What one push may weigh, per object and in all: the audit reads text at 1
+# to 6 MB per CPU second, so these bound the hook's time (and the one object it
 # holds in memory) before a byte is read; a snapshot leaves user data out, and
 # a 900-file portal weighs 18 MB. A central repository sets its own with
 # `git config flexgit.maxObjectSize 64m` / `flexgit.maxPushSize 1g`.
