@@ -327,6 +327,17 @@ def _address(header: str) -> Case:
     return case
 
 
+def _bom_name(w: Work) -> tuple[str, str]:
+    name = b"\xff\xfepassword=" + SECRET.encode() + b" "
+    return f"{_file_commit(w, CLEAN, name)}:refs/heads/main", "ÿþpassword=… :name: keyword.secret"
+
+
+def _bom_target(w: Work) -> tuple[str, str]:
+    target = w.blob(b"\xff\xfe/etc/secret=" + SECRET.encode())  # even: whole UTF-16 units
+    return f"{w.commit(w.tree(('120000', target, 'k')))}:refs/heads/main", \
+        "k:target: keyword.secret"
+
+
 def _encoding_header(w: Work) -> tuple[str, str]:
     return _raw_commit(w, f"author {IDENT}\ncommitter {IDENT}\nencoding password={SECRET}\n",
                        "encoding")
@@ -400,6 +411,8 @@ BYPASSES_2: dict[str, Case] = {
                                         "sip.conf (raw bytes): keyword.secret"),
     "UTF-32 BOM before ASCII": _encoded(b"\xff\xfe\0\0" + SIP.encode() + b"   ",
                                         "sip.conf (raw bytes): keyword.secret"),
+    "name after a UTF-16 BOM": _bom_name,
+    "link target after a UTF-16 BOM": _bom_target,
     "NULs inside a value": _encoded(f"secret={SECRET[:5]}\0{SECRET[5:]}\0\n".encode(),
                                     "sip.conf (raw bytes): keyword.secret"),
     "text in a compressed font table": _encoded(

@@ -249,6 +249,10 @@ class Guard:
                 a.name(pre[:-1])  # an empty directory: its name is all there is
             for e in tree_entries(sha, data):
                 path = pre + readable(e.name)
+                for other in views(e.name)[1:]:
+                    # The name's other readings ("\xff\xfe" makes it UTF-16 soup to
+                    # readable()); an ordinary name has no other, and costs nothing.
+                    a.name(pre + other)
                 if not e.usual:
                     raw_mode = e.raw_mode.decode("ascii")
                     a.findings.append(Finding(path, "mode", 0, MODE_RULE,
@@ -273,7 +277,8 @@ class Guard:
     def _blob(self, a: audit.Auditor, path: str, link: bool, sha: str, data: bytes) -> None:
         if link:
             # Re-encoded as UTF-8 so a Latin-1 target reads as letters to the detectors.
-            a.target(path, readable(data).encode("utf-8", "surrogateescape"))
+            for reading in views(data):
+                a.target(path, reading.encode("utf-8", "surrogateescape"))
             return
         kind = content.binary_kind(data)
         if kind is not None and kind not in content.ASSET_KINDS:
