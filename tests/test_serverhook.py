@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
 import pytest
 from click.testing import CliRunner
 
@@ -292,6 +293,24 @@ def _ancestor(w: Work) -> tuple[str, str]:
         "sip.conf:3: keyword.secret"
 
 
+def _woff2(tables: list[tuple[bytes, bytes]]) -> bytes:
+    """A WOFF2 font: a directory (name by its number, other tags spelt out,
+    no transforms: glyf's null transform is version 3) and one brotli stream
+    of the tables."""
+    def base128(n: int) -> bytes:
+        out = [n & 0x7F]
+        while n := n >> 7:
+            out.insert(0, 0x80 | n & 0x7F)
+        return bytes(out)
+    flags = {b"name": b"\x05", b"glyf": b"\xffglyf"}
+    directory = b"".join(flags.get(tag, b"\x3f" + tag) + base128(len(data))
+                         for tag, data in tables)
+    stream = brotli.compress(b"".join(data for _tag, data in tables))
+    total = 48 + len(directory) + len(stream)
+    return (b"wOF2" + struct.pack(">IIHHIIHHIIIII", 0x00010000, total, len(tables), 0, 0,
+                                  len(stream), 1, 0, 0, 0, 0, 0, 0) + directory + stream)
+
+
 def _encoded_message(encoding: str) -> Case:
     """A plain ASCII message under a foreign `encoding` header: git shows the
     bytes, so any decoding that turns them to soup must not be the only one."""
@@ -417,6 +436,9 @@ BYPASSES_2: dict[str, Case] = {
                                     "sip.conf (raw bytes): keyword.secret"),
     "text in a compressed font table": _encoded(
         _woff([(b"name", f"\0\0password={SECRET}".encode("utf-16-be"))]),
+        "sip.conf (font metadata): keyword.secret"),
+    "text in a WOFF2 font's name table": _encoded(
+        _woff2([(b"glyf", bytes(range(256))), (b"name", f"password={SECRET}".encode())]),
         "sip.conf (font metadata): keyword.secret"),
     "compressed iTXt": _image(_png_with(_chunk(
         b"iTXt", b"Comment\0\x01\x00en\0\0" + zlib.compress(f"password={SECRET}".encode())))),
@@ -608,6 +630,8 @@ WELL_FORMED = {
     "dot.gif": _gif(b"made with FlexPBX"),
     "font.woff": _woff([(b"name", "Copyright 2024 FlexPBX".encode("utf-16-be")),
                         (b"glyf", bytes(range(256)) * 8)]),
+    "font.woff2": _woff2([(b"name", "Copyright 2024 FlexPBX".encode("utf-16-be")),
+                          (b"glyf", bytes(range(256)) * 8)]),
 }
 
 
@@ -630,7 +654,12 @@ def test_a_compressed_part_is_inflated_within_a_bound() -> None:
     assert assets.inspect(bomb).problem == "a compressed part inflates past 16 MiB"
     lie = _woff([(b"name", b"x" * 64)])
     assert assets.inspect(lie + b"\0\0\0\0").problem == "its length field is not its size"
-    assert assets.inspect(b"wOF2" + bytes(8)).problem == "its length field is not its size"
+    font = _woff2([(b"name", b"FlexPBX Sans")])
+    assert assets.inspect(font).problem is None
+    assert assets.inspect(font + b"\0").problem == "its length field is not its size"
+    # The directory says 11 bytes where the stream holds 12.
+    assert assets.inspect(font[:49] + b"\x0b" + font[50:]).problem == (
+        "its compressed tables are not the lengths its directory gives")
 
 
 def test_a_clean_push_of_crafted_objects_is_accepted(server: Server, work: Work) -> None:

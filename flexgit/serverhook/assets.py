@@ -5,10 +5,11 @@ when its bytes are a well-formed instance of the kind they claim (every
 chunk, segment, block or table inside the file and the file ending where its
 format says it ends), and hands back every place where text can sit inside
 it -- PNG text chunks (compressed ones inflated), JPEG comments and
-application segments, GIF comments, font tables (WOFF's inflated) -- for
-the detectors. Anything else (bytes after the end, a bad checksum, a table
-outside the file, a chunk that inflates without bound) is a problem, and the
-guard refuses the file: what it cannot read for sure does not get in.
+application segments, GIF comments, font text tables (WOFF's inflated,
+WOFF2's brotli stream unpacked) -- for the detectors. Anything else (bytes
+after the end, a bad checksum, a table outside the file, a part that
+inflates without bound) is a problem, and the guard refuses the file: what
+it cannot read for sure does not get in.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import brotli
 
 # What one compressed chunk or table may inflate to: far beyond any real
 # icon's or font's text, far below what would exhaust the server.
@@ -227,8 +230,70 @@ def _woff(data: bytes, texts: list[bytes]) -> None:
 
 
 def _woff2(data: bytes, texts: list[bytes]) -> None:
-    if int.from_bytes(data[8:12], "big") != len(data):
+    """WOFF2: one brotli stream of every table, after a directory of their
+    lengths (W3C WOFF2 5.1-5.2); the stream must hold exactly those bytes."""
+    (flavor, length, count, _res, _sfnt, compressed, _maj, _min, meta, meta_len, _meta_orig,
+     priv, priv_len) = struct.unpack_from(">4sIHHIIHHIIIII", data, 4)
+    if length != len(data):
         raise Malformed("its length field is not its size")
+    if flavor == b"ttcf":
+        raise Malformed("it is a font collection, which the guard does not read")
+    pos, tables = 48, []
+    for _ in range(count):
+        flags, pos = data[pos], pos + 1
+        if flags & 63 == 63:
+            tag, pos = data[pos:pos + 4], pos + 4
+        else:
+            tag = _WOFF2_KNOWN.get(flags & 63, b"")
+        stored, pos = _base128(data, pos)
+        # glyf and loca are transformed unless version 3; others only when not 0.
+        if (flags >> 6 != 3) if tag in (b"glyf", b"loca") else (flags >> 6 != 0):
+            stored, pos = _base128(data, pos)
+        tables.append((tag, stored))
+    stream = data[pos:pos + compressed]
+    if len(stream) != compressed:
+        raise Malformed("its compressed tables run past the file's end")
+    unpacked = _unbrotli(stream)
+    if len(unpacked) != sum(n for _tag, n in tables):
+        raise Malformed("its compressed tables are not the lengths its directory gives")
+    offset = 0
+    for tag, n in tables:
+        if tag in _TEXT_TABLES:
+            texts.append(unpacked[offset:offset + n])
+        offset += n
+    if meta_len:
+        texts.append(_unbrotli(data[meta:meta + meta_len]))
+    if priv_len:
+        texts.append(data[priv:priv + priv_len])
+
+
+# The numbered tags of WOFF2's table directory (5.1) that matter here.
+_WOFF2_KNOWN = {5: b"name", 10: b"glyf", 11: b"loca"}
+
+
+def _base128(data: bytes, pos: int) -> tuple[int, int]:
+    value = 0
+    for i in range(5):
+        byte = data[pos + i]
+        if i == 0 and byte == 0x80:
+            raise Malformed("a length in its directory is badly encoded")
+        value = value << 7 | byte & 0x7F
+        if not byte & 0x80:
+            return value, pos + i + 1
+    raise Malformed("a length in its directory is badly encoded")
+
+
+def _unbrotli(raw: bytes) -> bytes:
+    d = brotli.Decompressor()
+    try:
+        out: bytes = d.process(raw, output_buffer_limit=MAX_INFLATED + 1)
+    except brotli.error:
+        raise Malformed("a compressed part does not inflate") from None
+    if len(out) > MAX_INFLATED:
+        raise Malformed(f"a compressed part inflates past {MAX_INFLATED >> 20} MiB")
+    if not d.is_finished():
+        raise Malformed("a compressed part is cut short")
+    return out
 
 
 _READERS: tuple[tuple[bytes, Callable[[bytes, list[bytes]], None]], ...] = (
