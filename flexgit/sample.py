@@ -1604,3 +1604,17 @@ def build(
         user_data=_USER_DATA,
         excluded=_EXCLUDED,
     )
+
+
+def grow_modules(home: Path, count: int) -> None:
+    """`count` more files of ordinary PHP under public_html/modules/, about
+    20 KB each: a portal big enough that a first push arrives as one pack
+    (the guard's tests and bench/guard.py)."""
+    modules = home / "public_html/modules"
+    for i in range(count):
+        rows = "".join(f"    ['id' => {i * 1000 + r}, 'label' => 'Row {r} of module {i:04d}', "
+                       f"'enabled' => {'true' if r % 3 else 'false'}],\n" for r in range(260))
+        p = modules / f"m{i // 100:02d}" / f"module_{i:04d}.php"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(f"<?php\ndeclare(strict_types=1);\n\n/** FlexPBX portal module {i:04d}. "
+                     f"*/\nfunction module_{i:04d}(): array\n{{\n    return [\n{rows}    ];\n}}\n")

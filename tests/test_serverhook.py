@@ -18,11 +18,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import brotli
 import pytest
 from click.testing import CliRunner
 
+from flexgit import sample
 from flexgit.cli import cli
-from flexgit.serverhook.guard import MAX_TAG_CHAIN, check
+from flexgit.serverhook import assets
+from flexgit.serverhook.guard import MAX_TAG_CHAIN, Limits, check
 from flexgit.serverhook.objects import CannotRead, Objects
 from tests import gitservers
 from tests.conftest import Env
@@ -80,6 +83,16 @@ class Work:
             lines += f"{mode} {kind} {sha}\t".encode() + raw + b"\n"
         return self.git("mktree", "--missing", input=lines)
 
+    def raw_tree(self, *entries: tuple[str, str, str]) -> str:
+        """(mode, id, name) entries written byte for byte: mktree would
+        canonicalise the modes, a hostile client need not."""
+        raw = b"".join(f"{mode} {name}".encode() + b"\0" + bytes.fromhex(sha)
+                       for mode, sha, name in sorted(entries, key=lambda e: e[2]))
+        return self.git("hash-object", "-t", "tree", "-w", "--literally", "--stdin", input=raw)
+
+    def raw(self, kind: str, data: bytes) -> str:
+        return self.git("hash-object", "-t", kind, "-w", "--literally", "--stdin", input=data)
+
     def commit(self, tree: str, message: bytes | str = "snapshot", *parents: str) -> str:
         raw = message.encode() if isinstance(message, str) else message
         args = [a for p in parents for a in ("-p", p)]
@@ -125,14 +138,30 @@ def refused(server: Server, res: subprocess.CompletedProcess[str], *lines: str,
 # to push and the line the guard must answer with (after "ref: ").
 
 
-def _png_with_text(text: str) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I",
-                                                                        zlib.crc32(kind + data))
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _png_with(*chunks: bytes) -> bytes:
     pixels = zlib.compress(b"\x00\x80\x80\x80" * 4)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 4, 8, 2, 0, 0, 0))
-            + chunk(b"tEXt", b"Comment\0" + text.encode()) + chunk(b"IDAT", pixels)
-            + chunk(b"IEND", b""))
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 4, 8, 2, 0, 0, 0))
+            + b"".join(chunks) + _chunk(b"IDAT", pixels) + _chunk(b"IEND", b""))
+
+
+def _png_with_text(text: str) -> bytes:
+    return _png_with(_chunk(b"tEXt", b"Comment\0" + text.encode()))
+
+
+def _woff(tables: list[tuple[bytes, bytes]]) -> bytes:
+    """A WOFF font whose tables are zlib-compressed as font tools write them."""
+    body, entries, offset = b"", b"", 44 + 20 * len(tables)
+    for tag, data in tables:
+        packed = zlib.compress(data)
+        entries += struct.pack(">4sIIII", tag, offset + len(body), len(packed), len(data), 0)
+        body += packed + b"\0" * (-len(packed) % 4)
+    total = 44 + len(entries) + len(body)
+    return (b"wOFF" + struct.pack(">IIHHIHHIIIII", 0x00010000, total, len(tables), 0, 0, 1, 0,
+                                  0, 0, 0, 0, 0) + entries + body)
 
 
 def _file_commit(w: Work, data: bytes | str, name: bytes | str = "sip.conf") -> str:
@@ -264,7 +293,97 @@ def _ancestor(w: Work) -> tuple[str, str]:
         "sip.conf:3: keyword.secret"
 
 
+def _woff2(tables: list[tuple[bytes, bytes]]) -> bytes:
+    """A WOFF2 font: a directory (name by its number, other tags spelt out,
+    no transforms: glyf's null transform is version 3) and one brotli stream
+    of the tables."""
+    def base128(n: int) -> bytes:
+        out = [n & 0x7F]
+        while n := n >> 7:
+            out.insert(0, 0x80 | n & 0x7F)
+        return bytes(out)
+    flags = {b"name": b"\x05", b"glyf": b"\xffglyf"}
+    directory = b"".join(flags.get(tag, b"\x3f" + tag) + base128(len(data))
+                         for tag, data in tables)
+    stream = brotli.compress(b"".join(data for _tag, data in tables))
+    total = 48 + len(directory) + len(stream)
+    return (b"wOF2" + struct.pack(">IIHHIIHHIIIII", 0x00010000, total, len(tables), 0, 0,
+                                  len(stream), 1, 0, 0, 0, 0, 0, 0) + directory + stream)
+
+
+def _encoded_message(encoding: str) -> Case:
+    """A plain ASCII message under a foreign `encoding` header: git shows the
+    bytes, so any decoding that turns them to soup must not be the only one."""
+    def case(w: Work) -> tuple[str, str]:
+        tree = w.tree(("100644", w.blob(CLEAN), "sip.conf"))
+        head = f"tree {tree}\nauthor {IDENT}\ncommitter {IDENT}\nencoding {encoding}\n\n"
+        message = f"snapshot\npassword = {SECRET}\n"
+        # Whole code units of UTF-16 and UTF-32, so that the soup decodes.
+        sha = w.raw("commit", (head + message + " " * (-len(message) % 4)).encode())
+        return f"{sha}:refs/heads/main", f"commit {sha[:12]}: keyword.secret"
+    return case
+
+
+def _encoded_tag(w: Work) -> tuple[str, str]:
+    raw = (f"object {w.clean_commit()}\ntype commit\ntag v1\ntagger {IDENT}\n"
+           f"encoding UTF-32\n\n")
+    message = f"release\npassword = {SECRET}\n"
+    raw += message + " " * (-len(message) % 4)
+    sha = w.raw("tag", raw.encode())
+    return f"{sha}:refs/tags/v1", f"tag {sha[:12]}: keyword.secret"
+
+
+def _address(header: str) -> Case:
+    """The secret as the `<address>` of an identity."""
+    def case(w: Work) -> tuple[str, str]:
+        ident = f"Admin <password={SECRET}> 1700000000 +0000"
+        if header == "tagger":
+            raw = f"object {w.clean_commit()}\ntype commit\ntag v1\ntagger {ident}\n\nrelease\n"
+            sha = w.raw("tag", raw.encode())
+            return f"{sha}:refs/tags/v1", f"tag {sha[:12]} tagger: keyword.secret"
+        spec, line = _raw_commit(w, f"author {ident}\ncommitter {IDENT}\n", header)
+        return spec, line
+    return case
+
+
+def _bom_name(w: Work) -> tuple[str, str]:
+    name = b"\xff\xfepassword=" + SECRET.encode() + b" "
+    return f"{_file_commit(w, CLEAN, name)}:refs/heads/main", "ÿþpassword=… :name: keyword.secret"
+
+
+def _bom_target(w: Work) -> tuple[str, str]:
+    target = w.blob(b"\xff\xfe/etc/secret=" + SECRET.encode())  # even: whole UTF-16 units
+    return f"{w.commit(w.tree(('120000', target, 'k')))}:refs/heads/main", \
+        "k:target: keyword.secret"
+
+
+def _encoding_header(w: Work) -> tuple[str, str]:
+    return _raw_commit(w, f"author {IDENT}\ncommitter {IDENT}\nencoding password={SECRET}\n",
+                       "encoding")
+
+
+def _mode(mode: str, *lines: str) -> Case2:
+    """An entry with a mode git reads as a tree, a link or a file although it
+    is none of a flexgit store's: refused, and what is behind it read as git
+    reads it (the type bits decide)."""
+    def case(w: Work) -> tuple[str, tuple[str, ...]]:
+        if int(mode, 8) & 0o170000 == 0o040000:
+            sha = w.tree(("100644", w.blob(SIP), "sip.conf"))
+        else:
+            sha = w.blob(f"/etc/secret={SECRET}" if mode.startswith("12") else SIP)
+        return (f"{w.commit(w.raw_tree((mode, sha, 'entry')))}:refs/heads/main",
+                ("entry:mode: guard.mode", *lines))
+    return case
+
+
+def _lines(data: bytes, *lines: str) -> Case2:
+    def case(w: Work) -> tuple[str, tuple[str, ...]]:
+        return f"{_file_commit(w, data)}:refs/heads/main", lines
+    return case
+
+
 Case = Callable[[Work], tuple[str, str]]
+Case2 = Callable[[Work], tuple[str, tuple[str, ...]]]
 BYPASSES: dict[str, Case] = {
     "tag of a blob": _blob_tag,
     "tag of a tree": _tree_tag,
@@ -292,8 +411,70 @@ BYPASSES: dict[str, Case] = {
                                         "sip.conf:binary: guard.binary"),
     "secret in an ancestor": _ancestor,
     "image metadata": _image(_png_with_text(f"password={SECRET}")),
-    "text after an image's end": _image(_png_with_text("x") + f"\npassword={SECRET}\n".encode()),
+    "text after an image's end": _encoded(_png_with_text("x") + f"\npassword={SECRET}\n".encode(),
+                                          "sip.conf:binary: guard.malformed"),
 }
+
+
+# The second red team's (B2), one case per class and several idioms of each;
+# pushed as a pack only: how the objects arrive is not what they test.
+BYPASSES_2: dict[str, Case] = {
+    "message under encoding UTF-16LE": _encoded_message("UTF-16LE"),
+    "message under encoding cp037": _encoded_message("cp037"),
+    "message under an unknown encoding": _encoded_message("x-flexgit-none"),
+    "tag message under encoding UTF-32": _encoded_tag,
+    "author address": _address("author"),
+    "tagger address": _address("tagger"),
+    "encoding header": _encoding_header,
+    "UTF-16 BOM before ASCII": _encoded(b"\xff\xfe" + SIP.encode() + b" ",
+                                        "sip.conf (raw bytes): keyword.secret"),
+    "UTF-32 BOM before ASCII": _encoded(b"\xff\xfe\0\0" + SIP.encode() + b"   ",
+                                        "sip.conf (raw bytes): keyword.secret"),
+    "name after a UTF-16 BOM": _bom_name,
+    "link target after a UTF-16 BOM": _bom_target,
+    "NULs inside a value": _encoded(f"secret={SECRET[:5]}\0{SECRET[5:]}\0\n".encode(),
+                                    "sip.conf (raw bytes): keyword.secret"),
+    "text in a compressed font table": _encoded(
+        _woff([(b"name", f"\0\0password={SECRET}".encode("utf-16-be"))]),
+        "sip.conf (font metadata): keyword.secret"),
+    "text in a WOFF2 font's name table": _encoded(
+        _woff2([(b"glyf", bytes(range(256))), (b"name", f"password={SECRET}".encode())]),
+        "sip.conf (font metadata): keyword.secret"),
+    "compressed iTXt": _image(_png_with(_chunk(
+        b"iTXt", b"Comment\0\x01\x00en\0\0" + zlib.compress(f"password={SECRET}".encode())))),
+    "zTXt": _image(_png_with(_chunk(
+        b"zTXt", b"Comment\0\x00" + zlib.compress(f"password={SECRET}".encode())))),
+    "private chunk": _image(_png_with(_chunk(b"prVt", f"password={SECRET}".encode()))),
+    "damaged chunk": _encoded(_png_with_text("x").replace(b"tEXtComment", b"tEXtCommenT"),
+                              "sip.conf:binary: guard.malformed"),
+}
+MULTI: dict[str, Case2] = {
+    "tree mode 40755": _mode("40755", "entry/sip.conf:3: keyword.secret"),
+    "tree mode 040000": _mode("040000", "entry/sip.conf:3: keyword.secret"),
+    "link mode 120777": _mode("120777", "entry:target: keyword.secret"),
+    "file mode 100664": _mode("100664", "entry:3: keyword.secret"),
+    "file mode 100600": _mode("100600"),
+    "gitlink": _mode("160000"),
+    "font magic before text": _lines(b"wOFF" + bytes(range(256)) * 4 + SIP.encode(),
+                                     "sip.conf:binary: guard.malformed",
+                                     "sip.conf (raw bytes): keyword.secret"),
+    "text after IEND in short runs": _lines(
+        _png_with_text("x") + f"password=\0{SECRET[:6]}\x01{SECRET[6:]}".encode(),
+        "sip.conf:binary: guard.malformed", "sip.conf (raw bytes): keyword.secret"),
+}
+
+
+@pytest.mark.parametrize("server", ["pack"], indirect=True)
+@pytest.mark.parametrize("case", [*BYPASSES_2, *MULTI])
+def test_each_bypass_of_the_second_red_team_is_refused(server: Server, work: Work,
+                                                       case: str) -> None:
+    if case in BYPASSES_2:
+        spec, line = BYPASSES_2[case](work)
+        lines: tuple[str, ...] = (line,)
+    else:
+        spec, lines = MULTI[case](work)
+    ref = "refs/" + spec.rpartition(":refs/")[2] if ":refs/" in spec else spec
+    refused(server, work.push(server.url, spec), *(f"{ref}: {ln}" for ln in lines))
 
 
 @pytest.mark.parametrize("case", BYPASSES)
@@ -346,6 +527,41 @@ def test_an_object_too_large_to_read_fails_closed(work: Work) -> None:
         check(objects, updates)
     with Objects(work.path / ".git") as objects:
         assert check(objects, updates) == []
+    # The guard's own limits refuse it from its size alone, before reading it.
+    with Objects(work.path / ".git") as objects, \
+            pytest.raises(CannotRead, match=f"^blob {big} is 4096 bytes, more than the guard "
+                                            f"reads \\(1024 bytes, git config "
+                                            f"flexgit.maxObjectSize\\)$"):
+        check(objects, updates, limits=Limits(max_object=1024))
+    with Objects(work.path / ".git") as objects, \
+            pytest.raises(CannotRead, match=r"^the push brings 3 objects of [0-9]+ bytes, more "
+                                            r"than the guard reads \(4000 bytes, git config "
+                                            r"flexgit\.maxPushSize\)$"):
+        check(objects, updates, limits=Limits(max_push=4000))
+
+
+@pytest.mark.parametrize("server", ["pack"], indirect=True)
+def test_a_push_past_the_size_limits_is_refused_at_once(server: Server, work: Work) -> None:
+    """A central repository's own limits (git config, as git reads sizes):
+    one line, decided from git's object headers before any content is read."""
+    git(server.central, "config", "flexgit.maxObjectSize", "1m")
+    git(server.central, "config", "flexgit.maxPushSize", "3m")
+    filler = b"; a line of an asterisk configuration file\n" * ((2 << 20) // 44)
+    big = work.blob(filler + SIP.encode())
+    started = time.monotonic()
+    res = work.push(server.url, f"{_file_commit(work, filler + SIP.encode())}:refs/heads/main")
+    took = time.monotonic() - started
+    assert res.returncode != 0 and refs(server.central) == {}
+    said = [ln.rstrip() for ln in res.stderr.splitlines() if "flexgit:" in ln]
+    assert said == [f"remote: flexgit: push rejected: cannot audit it: blob {big} is "
+                    f"{len(filler) + len(SIP)} bytes, more than the guard reads (1 MiB, git "
+                    f"config flexgit.maxObjectSize)"], res.stderr
+    assert took < 10, took  # git's own receiving included; the guard reads nothing
+    parts = [work.blob(filler[:900_000] + bytes([i])) for i in range(4)]
+    spec = work.commit(work.tree(*(("100644", b, f"f{i}.conf") for i, b in enumerate(parts))))
+    res = work.push(server.url, f"{spec}:refs/heads/main")
+    assert res.returncode != 0 and refs(server.central) == {}
+    assert "more than the guard reads (3 MiB, git config flexgit.maxPushSize)" in res.stderr
 
 
 # --- what is let in, and how fast ---------------------------------------------
@@ -355,14 +571,7 @@ def _large_installation(env: Env, total: int = 900) -> None:
     """The sample installation grown to `total` files of ordinary PHP, about
     20 KB each: past transfer.unpackLimit and past the 16 MiB after which the
     old reader reopened the repository without the quarantine."""
-    modules = env.home / "public_html/modules"
-    for i in range(total - SAMPLE_FILES):
-        rows = "".join(f"    ['id' => {i * 1000 + r}, 'label' => 'Row {r} of module {i:04d}', "
-                       f"'enabled' => {'true' if r % 3 else 'false'}],\n" for r in range(260))
-        p = modules / f"m{i // 100:02d}" / f"module_{i:04d}.php"
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(f"<?php\ndeclare(strict_types=1);\n\n/** FlexPBX portal module {i:04d}. "
-                     f"*/\nfunction module_{i:04d}(): array\n{{\n    return [\n{rows}    ];\n}}\n")
+    sample.grow_modules(env.home, total - SAMPLE_FILES)
 
 
 def _accepted(env: Env, server: Server, sha: str) -> float:
@@ -408,11 +617,57 @@ def test_a_900_file_first_snapshot_is_accepted(env: Env, server: Server, tmp_pat
               f"{again:.1f} s")
 
 
+def _gif(comment: bytes) -> bytes:
+    return (b"GIF89a\x01\x00\x01\x00\x80\x00\x00" + b"\x00\x00\x00\xff\xff\xff"
+            + b"\x21\xfe" + bytes([len(comment)]) + comment + b"\x00"
+            + b"\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00\x3b")
+
+
+# Ordinary assets with ordinary metadata: kept.
+WELL_FORMED = {
+    "logo.png": _png_with(_chunk(b"zTXt", b"Software\0\0" + zlib.compress(b"GIMP 2.10"))),
+    "icon.png": sample._png(16, 16),
+    "dot.gif": _gif(b"made with FlexPBX"),
+    "font.woff": _woff([(b"name", "Copyright 2024 FlexPBX".encode("utf-16-be")),
+                        (b"glyf", bytes(range(256)) * 8)]),
+    "font.woff2": _woff2([(b"name", "Copyright 2024 FlexPBX".encode("utf-16-be")),
+                          (b"glyf", bytes(range(256)) * 8)]),
+}
+
+
+@pytest.mark.parametrize(("damage", "problem"), [
+    (lambda d: d[:-12], "it has no IEND chunk"),
+    (lambda d: d[:40] + bytes([d[40] ^ 1]) + d[41:], "is damaged"),
+    (lambda d: d + b"\0", "1 byte(s) follow its end"),
+    (lambda d: d[:8] + d[33:], "it does not start with IHDR"),
+])
+def test_an_asset_that_is_not_what_it_claims_is_a_problem(
+        damage: Callable[[bytes], bytes], problem: str) -> None:
+    png = WELL_FORMED["logo.png"]
+    assert assets.inspect(png).problem is None
+    found = assets.inspect(damage(png))
+    assert found.problem is not None and problem in found.problem, found.problem
+
+
+def test_a_compressed_part_is_inflated_within_a_bound() -> None:
+    bomb = _png_with(_chunk(b"zTXt", b"k\0\0" + zlib.compress(b"\0" * (assets.MAX_INFLATED + 1))))
+    assert assets.inspect(bomb).problem == "a compressed part inflates past 16 MiB"
+    lie = _woff([(b"name", b"x" * 64)])
+    assert assets.inspect(lie + b"\0\0\0\0").problem == "its length field is not its size"
+    font = _woff2([(b"name", b"FlexPBX Sans")])
+    assert assets.inspect(font).problem is None
+    assert assets.inspect(font + b"\0").problem == "its length field is not its size"
+    # The directory says 11 bytes where the stream holds 12.
+    assert assets.inspect(font[:49] + b"\x0b" + font[50:]).problem == (
+        "its compressed tables are not the lengths its directory gives")
+
+
 def test_a_clean_push_of_crafted_objects_is_accepted(server: Server, work: Work) -> None:
     clean = work.clean_commit()
     work.tag("v1", clean)
     tree = work.tree(("100644", work.blob(CLEAN), "sip.conf"),
-                     ("120000", work.blob("../etc/asterisk/sip.conf"), "link"))
+                     ("120000", work.blob("../etc/asterisk/sip.conf"), "link"),
+                     *(("100644", work.blob(data), name) for name, data in WELL_FORMED.items()))
     work.tag("treetag", tree)
     res = work.push(server.url, f"{clean}:refs/heads/main", "refs/tags/v1", "refs/tags/treetag")
     assert res.returncode == 0, res.stderr

@@ -3,40 +3,90 @@ pushed ref reaches, of every kind, with the audit's detectors.
 
 From each ref: a tag chain to its end (or a refusal past MAX_TAG_CHAIN),
 then a commit's history, a tree or a blob, whatever it ends at. Of commits
-and tags their messages and any header that is not git's own bookkeeping;
-of trees every entry's name; of blobs their content (any encoding, through
-flexgit.content) or, for a symlink, its target. Objects reachable from the
+and tags their messages and every header (an id only when it is one); of
+trees every entry's name and its mode; of blobs their content or, for a
+symlink, its target. Bytes are read in every plausible decoding (the declared
+one, flexgit.content's, and the raw bytes with control bytes as line breaks
+and removed), never in one that a header, a byte-order mark or a magic number
+picked; an image or a font is kept only as a well-formed one (assets.py).
+Before anything is read, the sizes git records bound what the check costs
+(Limits). Objects reachable from the
 refs the repository had before the push were accepted then and are not read
 again, so a push costs what it brings, not what the repository holds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from flexgit import audit, content
-from flexgit.audit.findings import Finding, fingerprint
+from flexgit.audit import scan
+from flexgit.audit.findings import MESSAGE, Finding, fingerprint
 from flexgit.errors import IntegrityError
-from flexgit.serverhook.objects import ZERO_ID, Objects, Parsed, parse, tree_entries
+from flexgit.serverhook import assets
+from flexgit.serverhook.objects import ZERO_ID, CannotRead, Objects, Parsed, parse, tree_entries
 from flexgit.store import parse_trailers
 
 # Snapshots are tagged directly; a chain this deep is made to hide its end.
 MAX_TAG_CHAIN = 32
-# Headers that hold only ids, a size or git's own values. Everything else is
-# text a client chose and is audited: messages, mergetag, a header git does not
-# know, and signatures too (flexgit never signs; a signature block is free text
-# no reader checks). Identities (author, committer, tagger) by their name part:
-# the address is the pusher's, on every hand-made commit.
-_IDS = frozenset({"tree", "parent", "object", "type", "encoding", "tag"})
+# Headers that hold an id or a kind: skipped only when the value is exactly
+# that. Everything else is text a client chose and is audited: messages,
+# names, encoding, mergetag, a header git does not know, and signatures too
+# (flexgit never signs; a signature block is free text no reader checks).
+_IDS = {"tree": re.compile(rb"[0-9a-f]{40}"), "parent": re.compile(rb"[0-9a-f]{40}"),
+        "object": re.compile(rb"[0-9a-f]{40}"), "type": re.compile(rb"commit|tree|blob|tag")}
+# Identities (author, committer, tagger) are audited whole, address included;
+# only the address itself is no finding: it is the pusher's, on every
+# hand-made commit, and a personal.email on it would refuse them all.
 _IDENTITIES = frozenset({"author", "committer", "tagger"})
-_EMAIL_AND_DATE = re.compile(rb"\s*<[^<>]*>\s*[0-9]+\s*[-+][0-9]{4}\s*$")
+_ADDRESS = re.compile(rb"<([^<>]*)>")
 _CONTROLS = bytes(b for b in range(32) if b not in (9, 10)) + b"\x7f"
 _CONTROLS_TO_NEWLINES = bytes.maketrans(_CONTROLS, b"\n" * len(_CONTROLS))
+_PLAIN_ENCODINGS = frozenset({"utf-8", "latin-1"})
 BINARY_RULE = "guard.binary"
-# Text runs in an image's bytes: compressed pixels make none this long by chance.
-_PRINTABLE_RUNS = re.compile(rb"[\x20-\x7e\t]{12,}")
+MALFORMED_RULE = "guard.malformed"
+MODE_RULE = "guard.mode"
+# What one push may weigh, per object and in all: the audit reads text at 1
+# to 6 MB per CPU second, so these bound the hook's time (and the one object it
+# holds in memory) before a byte is read; a snapshot leaves user data out, and
+# a 900-file portal weighs 18 MB. A central repository sets its own with
+# `git config flexgit.maxObjectSize 64m` / `flexgit.maxPushSize 1g`.
+MAX_OBJECT_SIZE = 16 << 20
+MAX_PUSH_SIZE = 256 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_object: int = MAX_OBJECT_SIZE
+    max_push: int = MAX_PUSH_SIZE
+
+    @classmethod
+    def of(cls, objects: Objects) -> Limits:
+        obj = objects.config_size("flexgit.maxObjectSize")
+        push = objects.config_size("flexgit.maxPushSize")
+        return cls(MAX_OBJECT_SIZE if obj is None else obj,
+                   MAX_PUSH_SIZE if push is None else push)
+
+    def check(self, sizes: dict[str, tuple[str, int]]) -> None:
+        """Refuses (CannotRead, one line) a push past either limit."""
+        if sizes:
+            sha, (kind, size) = max(sizes.items(), key=lambda kv: kv[1][1])
+            if size > self.max_object:
+                raise CannotRead(f"{kind} {sha} is {size} bytes, more than the guard reads "
+                                 f"({_size(self.max_object)}, git config "
+                                 f"flexgit.maxObjectSize)")
+        total = sum(size for _kind, size in sizes.values())
+        if total > self.max_push:
+            raise CannotRead(f"the push brings {len(sizes)} objects of {total} bytes, more "
+                             f"than the guard reads ({_size(self.max_push)}, git config "
+                             f"flexgit.maxPushSize)")
+
+
+def _size(n: int) -> str:
+    return f"{n >> 20} MiB" if n >= 1 << 20 and not n % (1 << 20) else f"{n} bytes"
 
 
 @dataclass(frozen=True)
@@ -47,6 +97,29 @@ class Rejection:
 
     def describe(self) -> str:
         return f"{self.ref}: {self.where}" + (f" ({self.obj})" if self.obj else "")
+
+
+def views(raw: bytes, encoding: str | None = None) -> list[str]:
+    """Every plausible reading of bytes a client chose: `readable`'s, the
+    declared encoding's, and the raw bytes one character a byte with control
+    bytes as line breaks and with them removed (what `cat` shows of
+    "password=\\0x\\0y"). A header, a byte-order mark or a NUL pattern that
+    makes one reading soup leaves the others: the detectors see them all."""
+    found = [readable(raw)]
+    if encoding:
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
+            found.append(raw.decode(encoding))
+    found += raw_views(raw)
+    return list(dict.fromkeys(found))
+
+
+def raw_views(raw: bytes) -> list[str]:
+    """The bytes as themselves: controls as line breaks, and removed."""
+    found = [raw.translate(_CONTROLS_TO_NEWLINES).decode("latin-1")]
+    stripped = raw.translate(None, _CONTROLS)
+    if len(stripped) != len(raw):
+        found.append(stripped.decode("latin-1"))
+    return found
 
 
 def readable(raw: bytes, encoding: str | None = None) -> str:
@@ -106,8 +179,9 @@ class Guard:
             name = tag.first("tag") or sha[:12]
             a = audit.Auditor()
             # The tag's name is part of its message, as `flexgit audit` reads tags.
-            a.message(f"tag {sha[:12]}", readable(tag.headers.get("tag", [b""])[0]) + "\n"
-                      + readable(tag.message))
+            for text in views(tag.headers.get("tag", [b""])[0] + b"\n" + tag.message,
+                              tag.first("encoding")):
+                a.message(f"tag {sha[:12]}", text)
             self._headers(a, f"tag {sha[:12]}", tag)
             self._report(ref, a, f"tag {sha[:12]}")
             target = tag.first("object")
@@ -143,7 +217,8 @@ class Guard:
             c = parse(data)
             a = audit.Auditor()
             message = readable(c.message, c.first("encoding"))
-            a.message(f"commit {sha[:12]}", message)
+            for text in views(c.message, c.first("encoding")):
+                a.message(f"commit {sha[:12]}", text)
             self._headers(a, f"commit {sha[:12]}", c)
             if parse_trailers(message).get("Flexgit-Sensitive") == "yes":
                 self.rejections.append(Rejection(
@@ -174,6 +249,14 @@ class Guard:
                 a.name(pre[:-1])  # an empty directory: its name is all there is
             for e in tree_entries(sha, data):
                 path = pre + readable(e.name)
+                for other in views(e.name)[1:]:
+                    # The name's other readings ("\xff\xfe" makes it UTF-16 soup to
+                    # readable()); an ordinary name has no other, and costs nothing.
+                    a.name(pre + other)
+                if not e.usual:
+                    raw_mode = e.raw_mode.decode("ascii")
+                    a.findings.append(Finding(path, "mode", 0, MODE_RULE,
+                                              fingerprint(MODE_RULE, path, raw_mode)))
                 if e.is_tree:
                     if e.sha in self.new:
                         stack.append((path + "/", e.sha, None))
@@ -188,12 +271,14 @@ class Guard:
                     if kind != "blob":
                         raise IntegrityError(f"{path} is a {kind} {e.sha}, not a blob")
                     self._blob(a, path, e.is_link, e.sha, blob)
-                # gitlinks point into other repositories: their names only
+                # gitlinks point into other repositories: their names only (and
+                # any mode git reads as one is refused as unusual above)
 
     def _blob(self, a: audit.Auditor, path: str, link: bool, sha: str, data: bytes) -> None:
         if link:
             # Re-encoded as UTF-8 so a Latin-1 target reads as letters to the detectors.
-            a.target(path, readable(data).encode("utf-8", "surrogateescape"))
+            for reading in views(data):
+                a.target(path, reading.encode("utf-8", "surrogateescape"))
             return
         kind = content.binary_kind(data)
         if kind is not None and kind not in content.ASSET_KINDS:
@@ -203,34 +288,64 @@ class Guard:
                                       fingerprint(BINARY_RULE, path, sha)))
             return
         a.content(path, data)
-        if kind == "image":
-            # The audit keeps an image as it is; what it carries besides pixels
-            # (metadata, or text after its end) is read here.
-            runs = _PRINTABLE_RUNS.findall(data)
-            extra = "\n".join([content.image_text(data), *(r.decode("ascii") for r in runs)])
-            if extra.strip():
-                a.message(f"{path} (image metadata)", extra)
+        if kind is None:
+            text = content.decode(data)
+            plain = text is not None and text.encoding in _PLAIN_ENCODINGS and not text.bom
+            if not plain or data.translate(None, _CONTROLS) != data:
+                # The decoding flexgit.content chose is one reading; a BOM before
+                # ASCII, or a NUL inside a value, hides it from that one only.
+                for view in raw_views(data):
+                    a.message(f"{path} (raw bytes)", view)
+            return
+        # An asset: kept only as a well-formed one, every text inside it read.
+        # A well-formed one's other bytes are compressed pixels or outlines,
+        # which read as random text (1.5 % of 5,000 real icons "held" a
+        # password so); a malformed one is refused and its bytes read as text
+        # too, so the pusher learns what a magic number was put before.
+        found = assets.inspect(data)
+        for part in found.texts:
+            for view in raw_views(part):
+                a.message(f"{path} ({kind} metadata)", view)
+        if found.problem is not None:
+            a.findings.append(Finding(path, "binary", 0, MALFORMED_RULE,
+                                      fingerprint(MALFORMED_RULE, path, sha)))
+            for view in raw_views(data):
+                a.message(f"{path} (raw bytes)", view)
 
     def _headers(self, a: audit.Auditor, where: str, obj: Parsed) -> None:
         for name, values in obj.headers.items():
-            if name in _IDS:
-                continue
             for v in values:
-                if name in _IDENTITIES:
-                    v = _EMAIL_AND_DATE.sub(b"", v)
-                a.message(f"{where} {name}", readable(v))
+                pattern = _IDS.get(name)
+                if pattern is not None and pattern.fullmatch(v):
+                    continue
+                at = f"{where} {name}"
+                addresses = ({m.decode("utf-8", "replace") for m in _ADDRESS.findall(v)}
+                             if name in _IDENTITIES else set())
+                for text in views(v):
+                    for h in scan.scan_text(text):
+                        if h.rule == "personal.email" and h.value in addresses:
+                            continue
+                        a.findings.append(Finding(at, MESSAGE, 0, h.rule,
+                                                  fingerprint(h.rule, at, h.value)))
 
     def _report(self, ref: str, a: audit.Auditor, obj: str) -> None:
+        # Several readings of one text find the same value: one line for it.
+        seen = {r.describe() for r in self.rejections}
         for f in audit.open_findings(a.result(), self.allow)[0]:
-            self.rejections.append(Rejection(ref, f.describe(verbose=True), obj))
+            r = Rejection(ref, f.describe(verbose=True), obj)
+            if r.describe() not in seen:
+                seen.add(r.describe())
+                self.rejections.append(r)
 
 
 def check(objects: Objects, updates: Iterable[tuple[str, str, str]], *,
-          allow: Collection[str] = ()) -> list[Rejection]:
+          allow: Collection[str] = (), limits: Limits | None = None) -> list[Rejection]:
     """Audit what the (old, new, ref) updates bring into the repository;
     findings whose fingerprint is in `allow` are acknowledged."""
     updates = [(old, new, ref) for old, new, ref in updates if new != ZERO_ID]
-    guard = Guard(objects, objects.new_objects(sorted({new for _o, new, _r in updates})), allow)
+    new_objects = objects.new_objects(sorted({new for _o, new, _r in updates}))
+    (limits or Limits.of(objects)).check(objects.sizes(sorted(new_objects)))
+    guard = Guard(objects, new_objects, allow)
     for _old, new, ref in updates:
         guard.ref(ref, new)
     return guard.rejections

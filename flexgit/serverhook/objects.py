@@ -13,9 +13,10 @@ lookup; an object git cannot give back rejects the push (fail closed).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -24,9 +25,13 @@ from flexgit.errors import FlexgitError, IntegrityError
 
 ZERO_ID = "0" * 40
 # One object the guard reads whole; a snapshot's files are far smaller, and a
-# larger one is refused rather than audited in part.
+# larger one is refused rather than audited in part. guard.Limits refuses
+# sooner, from the sizes alone; this bounds the memory of any other read.
 MAX_OBJECT = 256 << 20
 KINDS = ("commit", "tree", "blob", "tag")
+# The modes a flexgit store writes (dulwich, as git does: a tree as "40000").
+USUAL_MODES = frozenset({b"100644", b"100755", b"120000", b"40000"})
+_OCTAL = re.compile(rb"[0-7]+")
 
 
 class CannotRead(FlexgitError):
@@ -89,6 +94,35 @@ class Objects:
         out = self._run("rev-list", "--objects", "--no-object-names", *tips, "--not", "--all")
         return {line[:40] for line in out.decode("ascii", "replace").splitlines() if line}
 
+    def sizes(self, shas: Iterable[str]) -> dict[str, tuple[str, int]]:
+        """sha -> (kind, size) of each object, from git's object headers alone:
+        what a push weighs is known before one byte of it is read."""
+        wanted = "".join(f"{sha}\n" for sha in shas).encode("ascii")
+        if not wanted:
+            return {}
+        out = self._run("cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)",
+                        input=wanted)
+        found: dict[str, tuple[str, int]] = {}
+        for line in out.decode("ascii", "replace").splitlines():
+            parts = line.split()
+            if len(parts) != 3 or not parts[2].isdigit():
+                raise IntegrityError(f"object {parts[0] if parts else '?'} is missing "
+                                     f"although the push refers to it")
+            found[parts[0]] = (parts[1], int(parts[2]))
+        return found
+
+    def config_size(self, key: str) -> int | None:
+        """A size from the repository's git config ("16m", "1g"), read as git
+        reads it; None when unset. A value git cannot read stops the check."""
+        res = subprocess.run([self._git, "--git-dir", str(self.repo), "config", "--type=int",
+                              "--get", key], env=self.env, capture_output=True, text=True,
+                             check=False)
+        if res.returncode == 1 and not res.stderr.strip():
+            return None
+        if res.returncode != 0 or not res.stdout.strip().isdigit():
+            raise CannotRead(f"git config {key} is not a size ({res.stderr.strip()[:120]})")
+        return int(res.stdout)
+
     def _batch(self) -> tuple[IO[bytes], IO[bytes]]:
         if self._proc is None:
             self._proc = subprocess.Popen(
@@ -130,22 +164,35 @@ class Objects:
 
 @dataclass(frozen=True)
 class TreeEntry:
-    mode: int
+    """One entry, read as git reads it: the file type bits of its mode decide
+    what the entry is (git canonicalises 40755 to a tree and 120777 to a link
+    when it walks, checks out or lists a tree), whatever the other bits say."""
+
+    raw_mode: bytes
     name: bytes
     sha: str
 
     @property
+    def mode(self) -> int:
+        return int(self.raw_mode, 8)
+
+    @property
     def is_tree(self) -> bool:
-        return self.mode == 0o040000
+        return self.mode & 0o170000 == 0o040000
 
     @property
     def is_link(self) -> bool:
-        return self.mode == 0o120000
+        return self.mode & 0o170000 == 0o120000
 
     @property
     def is_file(self) -> bool:
-        # Any regular-file mode: git accepts 100664 and others from old or crafted trees.
         return self.mode & 0o170000 == 0o100000
+
+    @property
+    def usual(self) -> bool:
+        """Whether a flexgit store could have written it (anything else is
+        hand-made: zero-padded, other permission bits, a gitlink, a device)."""
+        return self.raw_mode in USUAL_MODES
 
 
 def tree_entries(sha: str, raw: bytes) -> Iterator[TreeEntry]:
@@ -156,11 +203,11 @@ def tree_entries(sha: str, raw: bytes) -> Iterator[TreeEntry]:
         nul = raw.find(b"\0", space + 1)
         if space < 0 or nul < 0 or nul + 21 > len(raw):
             raise IntegrityError(f"tree {sha} is malformed")
-        try:
-            mode = int(raw[i:space], 8)
-        except ValueError:
-            raise IntegrityError(f"tree {sha} has an entry with a bad mode") from None
-        yield TreeEntry(mode, raw[space + 1:nul], raw[nul + 1:nul + 21].hex())
+        # Octal digits only, as git's own parser wants them (int() would also
+        # take "+", "_" or spaces that git refuses).
+        if not _OCTAL.fullmatch(raw[i:space]):
+            raise IntegrityError(f"tree {sha} has an entry with a bad mode")
+        yield TreeEntry(raw[i:space], raw[space + 1:nul], raw[nul + 1:nul + 21].hex())
         i = nul + 21
 
 
