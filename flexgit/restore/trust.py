@@ -29,7 +29,7 @@ from flexgit.restore import accounts, sudoers
 from flexgit.restore.apply import read_current
 from flexgit.restore.plan import Action, Plan, Privileged, Target
 from flexgit.restore.source import Source
-from flexgit.store import LINK
+from flexgit.store import LINK, is_ancestor
 
 SUDOERS_DIR = "system/etc/sudoers.d/"
 _MAX_HOPS = 40  # as the kernel's ELOOP limit
@@ -37,18 +37,23 @@ _MAX_HOPS = 40  # as the kernel's ELOOP limit
 
 def own_snapshot(source: Source, home: Path) -> bool:
     """A snapshot of the store (not a backup file) that this installation
-    made: its manifest names this home and this host. A store copied from
-    another installation, or a revision of someone else's, is not; nor is an
-    imported backup file (its manifest is the file's word, home and host
-    included), nor, for a restore run as root, a store that anyone but root
-    can write to (the account could have put any object in it)."""
+    made: on the store's own branch (a ref fetched from a central repository
+    is another host's word, whatever its manifest claims), not imported (an
+    imported file's manifest is the file's word, home and host included), and
+    its manifest names this home and this host (a store copied from another
+    installation is not its own). For a restore run as root, also a store
+    that no one but root can write to (the account could have put any
+    object, or any branch, in it)."""
     man = source.manifest
     if source.scratch is not None or man.home != str(home) or \
             man.host != socket.gethostname():
         return False
     if "Flexgit-Import" in source.store.commit_info(source.commit).trailers:
         return False
-    return os.geteuid() != 0 or only_root_writes(source.store.path)
+    if os.geteuid() == 0 and not only_root_writes(source.store.path):
+        return False
+    head = source.store.head()
+    return head is not None and is_ancestor(source.store, source.commit, head)
 
 
 def only_root_writes(path: Path) -> bool:
