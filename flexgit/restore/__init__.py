@@ -12,7 +12,7 @@ from pathlib import Path
 from flexgit import hooks
 from flexgit.app import Context, private_repo_of
 from flexgit.errors import Cancelled, FlexgitError, HookFailed, UsageError
-from flexgit.restore import accounts, trust, undoing
+from flexgit.restore import accounts, rootstate, trust, undoing
 from flexgit.restore.apply import JOURNAL, Applied, Undone, open_private, target_lock
 from flexgit.restore.plan import MODES, Plan, Target, build
 
@@ -273,6 +273,8 @@ def _finish_interrupted(ctx: Context, target: Target) -> None:
         return
     from flexgit.restore.apply import finish_interrupted
 
+    rootstate.check_store(path, "the interrupted restore was not put back; nothing was "
+                                "restored")
     with Store.open(path) as private, private.locked("flexgit restore"):
         todo = undoing.pending(private)
         if todo is not None:
@@ -305,6 +307,7 @@ def undo(ctx: Context, *, confirm: Callable[[undoing.Pending], bool] | None = No
     path = ctx.private_repo
     if not (path / "flexgit").exists():
         raise UsageError(f"nothing to undo: no private store at {path}")
+    rootstate.check_store(path)
     private = Store.open(path)
     try:
         with target_lock(ctx.home), private.locked("flexgit undo"):

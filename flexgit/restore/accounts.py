@@ -187,13 +187,14 @@ def _normal(line: str) -> str:
     return " ".join(line.replace("\\\n", " ").split())
 
 
-def uid_min(login_defs: Path = Path("/etc/login.defs")) -> int:
-    """The first uid of a login account (UID_MIN of login.defs, default 1000)."""
+def uid_min(login_defs: Path = Path("/etc/login.defs"), key: str = "UID_MIN") -> int:
+    """The first uid of a login account (UID_MIN of login.defs, default 1000;
+    key="GID_MIN": the first gid of a login account's group)."""
     try:
         text = login_defs.read_text(errors="replace")
     except OSError:
         return 1000
-    m = re.search(r"^\s*UID_MIN\s+(\d+)", text, re.M)
+    m = re.search(rf"^\s*{key}\s+(\d+)", text, re.M)
     return int(m.group(1)) if m else 1000
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import stat
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 from flexgit import fsutil, paths
 from flexgit.errors import FlexgitError, UsageError
 from flexgit.progress import Progress
-from flexgit.restore import accounts
+from flexgit.restore import accounts, rootstate
 from flexgit.restore.plan import Action, Plan, Target, _user_data_files
 from flexgit.store import EXEC, FILE, LINK, Entry, Files, Store
 
@@ -444,10 +445,13 @@ def finish_interrupted(private: Store) -> Undone | None:
     j = _journal(private)
     if not j.exists():
         return None
+    rootstate.check_store(private.path, "the interrupted restore was not put back")
     try:
         pre = json.loads(j.read_text())["pre_restore"]
-    except (OSError, ValueError, KeyError):
-        raise FlexgitError(f"{j} is damaged; inspect it, then remove it to continue") from None
+    except (OSError, ValueError, KeyError, TypeError):
+        pre = None
+    if not isinstance(pre, str) or not re.fullmatch(r"[0-9a-f]{40}", pre):
+        raise FlexgitError(f"{j} is damaged; inspect it, then remove it to continue")
     result = undo_commit(private, str(pre))
     fsutil.remove_quietly(j)
     return result
@@ -457,6 +461,7 @@ def undo_last(private: Store) -> Undone:
     interrupted = finish_interrupted(private)
     if interrupted is not None:
         return interrupted
+    rootstate.check_store(private.path)
     head = private.head(PRE_RESTORE)
     if head is None or private.get_ref(UNDONE) == head:
         raise UsageError("nothing to undo: no restore since the last undo")
@@ -468,9 +473,13 @@ def undo_commit(private: Store, commit: str) -> Undone:
     if UNDO_PATH not in tree:
         raise FlexgitError(f"pre-restore snapshot {commit[:12]} has no undo record")
     undo = json.loads(private.read_blob(tree[UNDO_PATH].sha))
+    if not isinstance(undo, dict) or not isinstance(undo.get("home"), str) or \
+            not isinstance(undo.get("root"), str):
+        raise FlexgitError(f"pre-restore snapshot {commit[:12]}: its undo record is damaged")
+    rootstate.check_record(undo, commit, Path(undo["home"]), Path(undo["root"]))
     t = Target(Path(undo["home"]), Path(undo["root"]), None, undo["home"],
                as_root=os.geteuid() == 0)
-    changed = set(undo.get("changed", undo["saved"]))
+    changed = set(undo["changed"] if "changed" in undo else undo["saved"])
     put_back = {p: m for p, m in undo["saved"].items() if p in changed}
     # Whatever undo overwrites or removes is saved first: edits made since the
     # restore are never lost, only set aside (branch pre-undo of the private store).
@@ -488,7 +497,8 @@ def undo_commit(private: Store, commit: str) -> Undone:
         base, rel = t.abspath(path)
         data = private.read_blob(tree[path].sha)
         own = t.as_root
-        a = Action(path, "update", kind=str(meta["kind"]), data=data, mode=int(meta["mode"]),
+        a = Action(path, "update", kind=str(meta["kind"]), data=data,
+                   mode=int(meta["mode"]) & rootstate.SAVED_MODE_MASK,
                    uid=int(meta["uid"]) if own else None, gid=int(meta["gid"]) if own else None)
         cur = read_current(base, rel)
         if cur is not None and cur[1] != a.kind:

@@ -23,7 +23,7 @@ from flexgit import paths, sanitize, scan
 from flexgit.errors import IntegrityError, UsageError
 from flexgit.manifest import Manifest
 from flexgit.profile import Profile
-from flexgit.restore import accounts, merge
+from flexgit.restore import accounts, merge, perms
 from flexgit.restore.source import USER_DATA_DIRS, Source
 from flexgit.selection import Selection
 from flexgit.snapshot import (
@@ -221,21 +221,28 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _owner(meta_owner: str, meta_group: str, side: str, t: Target) -> tuple[int | None, int | None]:
+def _owner(meta_owner: str, meta_group: str, path: str,
+           t: Target) -> tuple[int | None, int | None]:
+    """Who owns what root writes at `path`: the account on the home side
+    (else the source's owner, the home's owner being unknown), and on the
+    system side root or the live file's owner, never an account the source
+    names (restore/perms.py)."""
     if not t.as_root:
         return None, None
+    side = path.split("/", 1)[0]
     if side == "home" and t.account is not None:
         return t.account.uid, t.account.gid
-    uid = gid = None
+    if side == "system":
+        base_dir, rel = t.abspath(path)
+        return perms.system_owner(_lstat(base_dir / rel), meta_group)
     try:
         import grp
         import pwd
 
-        uid = pwd.getpwnam(meta_owner).pw_uid if meta_owner else 0
-        gid = grp.getgrnam(meta_group).gr_gid if meta_group else 0
+        return (pwd.getpwnam(meta_owner).pw_uid if meta_owner else 0,
+                grp.getgrnam(meta_group).gr_gid if meta_group else 0)
     except KeyError:
-        uid, gid = 0, 0  # names unknown here: system files belong to root
-    return uid, gid
+        return 0, 0  # names unknown here: root's
 
 
 def _lstat(p: Path | str) -> os.stat_result | None:
@@ -296,7 +303,6 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
             raise IntegrityError(f"{source.label}: {path} does not match its checksum; "
                                  f"run `flexgit verify` (use --force to restore it anyway)")
         meta = man.files.get(path)
-        side = path.split("/", 1)[0]
         data = raw
         if entry.mode != LINK and not diff_mod.is_binary(raw):
             if old_home and old_home != target.home_in_content:
@@ -308,11 +314,13 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
                 if migrating and target.account is not None:
                     data = accounts.rewrite_user(data, man.account, target.account.name)
                 plan.sudoers.append(path)
-        # Permission bits only: setuid/setgid never come back from a backup.
-        fmode = (meta.mode if meta else (0o755 if entry.mode == 0o100755 else 0o644)) & 0o1777
+        # Permission bits only, bounded (restore/perms.py): setuid/setgid never
+        # come back from a backup, nor files others may write or secrets they may read.
+        fmode = perms.mode(path, meta.mode if meta else (
+            0o755 if entry.mode == 0o100755 else 0o644))
         if path.startswith("system/etc/sudoers.d/"):
             fmode = 0o440
-        uid, gid = _owner(meta.owner if meta else "", meta.group if meta else "", side, target)
+        uid, gid = _owner(meta.owner if meta else "", meta.group if meta else "", path, target)
         action = _file_action(plan, path, entry, data, fmode, uid, gid, target, mode, base,
                               verbose)
         if path in plan.sudoers and action.writes and accounts.visudo() is None:
@@ -333,10 +341,11 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
             continue
         base_dir, rel = target.abspath(path)
         st = _lstat(base_dir / rel)
-        uid, gid = _owner(meta.owner, meta.group, path.split("/", 1)[0], target)
+        uid, gid = _owner(meta.owner, meta.group, path, target)
         if st is None:
             plan.actions.append(Action(path, "create", "directory", kind="dir",
-                                       mode=meta.mode & 0o1777, uid=uid, gid=gid))
+                                       mode=perms.mode(path, meta.mode, is_dir=True),
+                                       uid=uid, gid=gid))
     if mode in ("fresh", "migrate"):
         _fresh_extras(plan, source, target, profile)
     _local_only(plan, source, target, live)
@@ -381,7 +390,7 @@ def _unchanged(cache: StatCache, path: str, entry: Entry, man: Manifest, t: Targ
     meta = man.files.get(path)
     if hit is None or hit.sha != entry.sha or meta is None:
         return False
-    if stat.S_IMODE(st.st_mode) != meta.mode & 0o1777:
+    if stat.S_IMODE(st.st_mode) != perms.mode(path, meta.mode):
         return False
     return not (t.as_root and t.account is not None and path.startswith("home/")
                 and (st.st_uid, st.st_gid) != (t.account.uid, t.account.gid))

@@ -15,6 +15,7 @@ a built plan, after `plan.build`:
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import os
 import posixpath
@@ -24,31 +25,43 @@ import stat
 from pathlib import Path
 
 from flexgit import diff as diff_mod
+from flexgit.errors import BadInput
 from flexgit.profile import Profile
 from flexgit.restore import accounts, sudoers
 from flexgit.restore.apply import read_current
 from flexgit.restore.plan import Action, Plan, Privileged, Target
 from flexgit.restore.source import Source
-from flexgit.store import LINK
+from flexgit.store import LINK, is_ancestor
 
 SUDOERS_DIR = "system/etc/sudoers.d/"
 _MAX_HOPS = 40  # as the kernel's ELOOP limit
+# Components one link may take to follow, and all links of a restore together:
+# real links have a handful; PATH_MAX allows 2048 and a backup 100,000 links.
+_MAX_PARTS = 256
+_MAX_STEPS = 500_000
+_NEVER = 1 << 30
+WEB_ROOT = "public_html"  # what the web server serves of the home (FlexPBX's layout)
 
 
 def own_snapshot(source: Source, home: Path) -> bool:
     """A snapshot of the store (not a backup file) that this installation
-    made: its manifest names this home and this host. A store copied from
-    another installation, or a revision of someone else's, is not; nor is an
-    imported backup file (its manifest is the file's word, home and host
-    included), nor, for a restore run as root, a store that anyone but root
-    can write to (the account could have put any object in it)."""
+    made: on the store's own branch (a ref fetched from a central repository
+    is another host's word, whatever its manifest claims), not imported (an
+    imported file's manifest is the file's word, home and host included), and
+    its manifest names this home and this host (a store copied from another
+    installation is not its own). For a restore run as root, also a store
+    that no one but root can write to (the account could have put any
+    object, or any branch, in it)."""
     man = source.manifest
     if source.scratch is not None or man.home != str(home) or \
             man.host != socket.gethostname():
         return False
     if "Flexgit-Import" in source.store.commit_info(source.commit).trailers:
         return False
-    return os.geteuid() != 0 or only_root_writes(source.store.path)
+    if os.geteuid() == 0 and not only_root_writes(source.store.path):
+        return False
+    head = source.store.head()
+    return head is not None and is_ancestor(source.store, source.commit, head)
 
 
 def only_root_writes(path: Path) -> bool:
@@ -221,22 +234,48 @@ def _links(plan: Plan, profile: Profile,
     t = plan.target
     links = {a.path: plan.data_of(a).decode("utf-8", "surrogateescape")
              for a in plan.actions if a.kind == "link" and a.writes and a.action != "delete"}
+    budget = _Budget(plan.source)
     for i, a in enumerate(plan.actions):
         if a.path not in links or a.action == "skip":
             continue
-        why = _link_problem(a.path, links, t, profile, privileged)
+        why = _link_problem(a.path, links, t, profile, privileged, budget)
         if why is not None:
             plan.actions[i] = Action(a.path, "skip", f"symlink {why}", kind="link")
             plan.warnings.append(f"{a.path} was not restored: the symlink {why}")
 
 
+class _Budget:
+    """Path components followed for all the plan's links together: a backup
+    of many deep links (thousands of `a/a/…` targets) is refused in about a
+    second instead of planned for hours."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.left = _MAX_STEPS
+
+    def step(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise BadInput(f"{self.source}: its symlinks take more than {_MAX_STEPS} path "
+                           f"components to follow; refusing it (nothing was written)")
+
+
+class _TooDeep(Exception):
+    pass
+
+
 def _link_problem(path: str, links: dict[str, str], t: Target, profile: Profile,
-                  privileged: list[re.Pattern[str]] | None = None) -> str | None:
+                  privileged: list[re.Pattern[str]] | None = None,
+                  budget: _Budget | None = None) -> str | None:
     """Where the link at `path` leads, followed through every link of the
     plan and of the disk, and why that is not inside the installation."""
     side = path.split("/", 1)[0]
-    where = _resolve(path, links, t)
-    shown = f"-> {links[path]}"
+    target = links[path]
+    shown = f"-> {target}" if len(target) <= 200 else f"-> {target[:200]}…"
+    try:
+        where = _resolve(path, links, t, budget or _Budget(path))
+    except _TooDeep:
+        return f"{shown} is too deep to follow (more than {_MAX_PARTS} path components)"
     if where is None:
         return f"{shown} loops"
     wside, _, wrel = where.partition("/")
@@ -249,6 +288,10 @@ def _link_problem(path: str, links: dict[str, str], t: Target, profile: Profile,
             return f"{shown} points into the backup directory"
         if side == "system":
             return f"{shown} makes a system file the account's"
+        if _in_web_root(path.partition("/")[2]) and not _in_web_root(wrel):
+            # The web server serves what the link names: ~/.ssh, users/ or the
+            # settings file the merge just kept would be published.
+            return f"{shown} publishes {wrel} of the home, outside the web root"
         return None
     if wrel and profile.category_of("system", wrel, "flxx") is not None and \
             not profile.excluded("system", wrel):
@@ -260,42 +303,74 @@ def _link_problem(path: str, links: dict[str, str], t: Target, profile: Profile,
     return f"{shown} points outside the installation"
 
 
-def _resolve(path: str, links: dict[str, str], t: Target) -> str | None:
+def _in_web_root(rel: str) -> bool:
+    # Case-blind like the backup directory: one PUBLIC_HTML/public_html on a
+    # case-insensitive file system.
+    low = rel.lower()
+    return low == WEB_ROOT or low.startswith(WEB_ROOT + "/")
+
+
+def _resolve(path: str, links: dict[str, str], t: Target, budget: _Budget) -> str | None:
     """The tree path (home/… or system/…) of what the link at `path` finally
     names, each component followed through the plan's links and the disk's
     as the kernel would; None when it loops. Absolute targets are read as the
     installation sees them: the home by its own path, the rest under the
-    system root."""
+    system root. Bounded: `_MAX_PARTS` components per link, `budget` for all;
+    each step costs O(1) (keys are built as the walk goes), and the disk is
+    not asked below a directory it does not have."""
     home = [p for p in t.home_in_content.split("/") if p]
     side, _, rel = path.partition("/")
     cur = ((home if side == "home" else []) + rel.split("/"))[:-1]
-    todo = links[path].split("/")
+    keys = [""]  # keys[i]: "/".join(cur[:i])
+    for part in cur:
+        keys.append(f"{keys[-1]}/{part}" if keys[-1] else part)
+    absent = _NEVER  # cur[:absent] is known to be missing from the disk
+    todo = collections.deque(links[path].split("/"))
     if links[path].startswith("/"):
-        cur = []
-    hops = 0
+        cur, keys = [], [""]
+    hops = steps = 0
     while todo:
-        part = todo.pop(0)
+        part = todo.popleft()
+        budget.step()
+        steps += 1
+        if steps > _MAX_PARTS:
+            raise _TooDeep
         if part in ("", "."):
             continue
         if part == "..":
             if cur:  # /.. is /
                 cur.pop()
+                keys.pop()
+                if absent > len(cur):
+                    absent = _NEVER  # the missing component is gone from the walk
             continue
         cur.append(part)
-        key = _tree(cur, home)
+        keys.append(f"{keys[-1]}/{part}" if keys[-1] else part)
+        key = _tree_key(keys[-1], cur, home)
         target = links.get(key)
-        if target is None:
+        if target is None and len(cur) < absent:
             target = _disk_link(t, key)
+            if target is None and not os.path.lexists(os.path.join(*t.abspath(key))):
+                absent = len(cur)  # nothing below it is on the disk either
         if target is None:
             continue
         hops += 1
         if hops > _MAX_HOPS:
             return None
         cur.pop()
+        keys.pop()
         if target.startswith("/"):
-            cur = []
-        todo = target.split("/") + todo
+            cur, keys = [], [""]
+        if absent > len(cur):
+            absent = _NEVER
+        todo.extendleft(reversed(target.split("/")))
     return _tree(cur, home)
+
+
+def _tree_key(joined: str, cur: list[str], home: list[str]) -> str:
+    if len(cur) >= len(home) and cur[:len(home)] == home:
+        return "home/" + joined[len("/".join(home)) + 1:] if len(cur) > len(home) else "home/"
+    return "system/" + joined
 
 
 def _tree(parts: list[str], home: list[str]) -> str:

@@ -67,7 +67,13 @@ def test_migrate_to_second_real_user(tmp_path: Path, two_users: tuple[str, str])
     assert stat.S_IMODE(sudoers.stat().st_mode) == 0o440
     subprocess.run(["visudo", "-c", "-q", "-f", str(sudoers)], check=True)
     assert not list((root / "etc/sudoers.d").glob(".flexgit-tmp-*"))
-    # Undo in the target account puts it back as it was (empty home there).
+    # The target account owns its private store now, so root does not undo
+    # from it (the account could have forged the save) until the admin has
+    # checked it and made it root's again; then undo puts it all back.
+    private = target / "backup/private.git"
+    code, _out, err = _run(root, target, repo, "-y", "undo")
+    assert code == 2 and f"{private}: it belongs to uid {acct.pw_uid}, not root" in err
+    subprocess.run(["chown", "-R", "root:root", str(private)], check=True)
     code, _out, err = _run(root, target, repo, "-y", "undo")
     assert code == 0, err
     assert not (target / "flexpbx-config.json").exists()
