@@ -19,11 +19,14 @@ from collections.abc import Iterator
 from flexgit.audit.personal import first_names, functional, valid_somewhere
 from flexgit.audit.placeholders import is_placeholder
 
-WORDS = ("insert into", "copy ")
+WORDS = ("insert ", "replace into", "copy ")
 _IDENT = r"[`\"\[]?([\w.]+?)[`\"\]]?"
-_INSERT = re.compile(rf"(?i)\binsert\s+into\s+{_IDENT}\s*(?:\(([^)]*)\))?\s*values\b(.*)$")
+_INSERT = re.compile(rf"(?i)\b(?:insert(?:\s+(?:ignore|low_priority|delayed|high_priority))?|"
+                     rf"replace)\s+into\s+{_IDENT}\s*(?:\(([^)]*)\))?\s*values\b(.*)$")
 _COPY = re.compile(rf"(?i)^\s*copy\s+{_IDENT}\s*\(([^)]*)\)\s+from\s+stdin\b")
 _TUPLE_ROW = re.compile(r"^\s*\(.*\)\s*[,;]?\s*$")
+# A row in parentheses, with quoted cells and a call's parentheses (NOW()) in it.
+_TUPLE = re.compile(r"""\((?:'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*"|[^()'"]|\([^()]*\))*\)""")
 _CELL = re.compile(r"'((?:[^'\\]|\\.|'')*)'|\"((?:[^\"\\]|\\.)*)\"|([^,()'\"\s][^,()]*)")
 _CREATE = r"(?i)\bcreate\s+table\s+(?:if\s+not\s+exists\s+)?[`\"\[]?(?:\w+\.)?{}[`\"\]]?\s*\("
 _COLUMN_DEF = re.compile(r"^\s*[`\"\[]?(\w+)[`\"\]]?\s+\w")
@@ -42,12 +45,10 @@ _LOOK_BACK = 400  # lines between a dump's CREATE TABLE and its INSERT
 _ROWS = 2000  # rows of one statement read back to its header
 
 
-def _cells(values: str) -> list[str]:
-    start, end = values.find("("), values.rfind(")")
-    if start < 0 or end < start:
-        return []
-    return [next(g for g in m.groups() if g is not None).strip()
-            for m in _CELL.finditer(values[start + 1:end])]
+def _tuples(values: str) -> list[list[str]]:
+    """The cells of each row of `values` (`(1,'A'),(2,'B')`: two rows)."""
+    return [[next(g for g in m.groups() if g is not None).strip()
+             for m in _CELL.finditer(t.group()[1:-1])] for t in _TUPLE.finditer(values)]
 
 
 def _columns(listed: str) -> list[str]:
@@ -134,7 +135,8 @@ def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
     table, columns, kind = header
     insert = _INSERT.search(lines[i]) if kind == "values" else None
     if insert:
-        yield from _judge(_cells(insert.group(3)), columns, table)
+        for cells in _tuples(insert.group(3)):
+            yield from _judge(cells, columns, table)
 
 
 class _Block:
@@ -177,5 +179,5 @@ def find_in_block(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
         return
     table, columns, kind = header
     line = lines[i]
-    cells = line.split("\t") if kind == "copy" else _cells(line)
-    yield from _judge([c.strip() for c in cells], columns, table)
+    for cells in [line.split("\t")] if kind == "copy" else _tuples(line):
+        yield from _judge([c.strip() for c in cells], columns, table)

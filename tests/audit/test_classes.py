@@ -14,7 +14,7 @@ import pytest
 
 from flexgit import audit
 from flexgit.audit import scan, words
-from flexgit.audit.findings import LINE
+from flexgit.audit.findings import LINE, NAME
 
 
 def rules_of(text: str, path: str = "home/public_html/notes.txt") -> set[str]:
@@ -90,6 +90,11 @@ def rules_of(text: str, path: str = "home/public_html/notes.txt") -> set[str]:
     ('<user_realname idx="1" perm="">Oluwaseun Vasquez-Lindqvist</user_realname>',
      "personal.name"),
     ("<P3>Oluwaseun Pemberton</P3>", "personal.name"),
+    # rows of a table of people: several on one line, no column list
+    ("INSERT IGNORE INTO contacts(name,phone) VALUES('Reception','2001'),"
+     "('Haruto Okonkwo','07400150974');", "personal.phone"),
+    ("REPLACE INTO staff VALUES (3,'Haruto Okonkwo','+44 7400 150974',NOW());",
+     "personal.name"),
 ])
 def test_each_class_form_is_found(line: str, rule: str) -> None:
     assert rule in rules_of(f"# a file\n{line}\n"), rules_of(f"# a file\n{line}\n")
@@ -120,8 +125,8 @@ def test_each_class_form_is_found(line: str, rule: str) -> None:
     "UPDATE users SET full_name = 'FlexPBX User', mobile = '+15555550100' WHERE id = 3;",
     "INSERT INTO contacts SET display_name = 'FlexPBX User', phone = '+15555550100';",
     "$contact = 'FlexPBX User';",
-    '{"first": "FlexPBX",\n "last": "User"}',
-    '{"given": "FlexPBX",\n "family": "User", "role": "Director"}',
+    '{\n  "first": "FlexPBX",\n  "last": "User"\n}',
+    '{\n  "given": "FlexPBX",\n  "family": "User",\n  "role": "Director"\n}',
     "member => Local/2001@from-internal/n,0,Front Desk",
     "member => PJSIP/2002,0,Main Office",
     "account.2.label = 2004",
@@ -190,6 +195,21 @@ def test_split_first_and_last_names_with_an_unknown_first_name() -> None:
     assert hits == {(3, "Lysander"), (4, "Castelnuovo")}
     # a first name alone, unknown to the name list, is not enough
     assert rules_of('{"first": "Lysander", "count": 3}\n') == set()
+
+
+def test_a_directory_of_people_names_a_person_whatever_the_first_name() -> None:
+    a = audit.Auditor()
+    for path in ("home/public_html/clients/Hyun-woo Zielinski/price-list.txt",
+                 "home/public_html/customers/Lorcan Yamamoto/notes.txt",
+                 "home/public_html/clients/Main Office/rates.txt",
+                 "home/public_html/docs/Release Notes/v2.txt",
+                 "home/users/2001.json"):
+        a.entry(path, 0o100644, b"Standard rates apply.\n")
+    assert {f.where for f in a.result() if f.kind == NAME} == {
+        "home/public_html/clients/\u2026/price-list.txt",
+        "home/public_html/customers/\u2026/notes.txt"}
+    assert ("personal.name", "Hyun-woo Zielinski") in {
+        (h.rule, h.value) for h in scan.scan_text("; ask Hyun-woo Zielinski first\n")}
 
 
 def _content(data: bytes, path: str) -> set[tuple[str, str]]:
