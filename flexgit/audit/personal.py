@@ -185,7 +185,7 @@ _FUNCTIONAL_TEXT = (
     "store dept department accounts accounting tech center centre floor door gate fax phone "
     "overflow escalation emergency security admin desk lab kitchen branch hq site trunk "
     "backup primary secondary mailbox voicemail pager intercom paging ring group hotline "
-    "customer customers care service desk switchboard attendant general shared")
+    "customer customers care service desk switchboard attendant general shared shift")
 _FUNCTIONAL = frozenset(_FUNCTIONAL_TEXT.split())
 
 
@@ -202,10 +202,12 @@ _NAME_KEY = re.compile(r"""(?i)^\s*(?:-\s*)?["']?name["']?\s*(?:=>|[:=])\s*["']?
                        r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+"""
                        r"""(?:[ \t]+[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+){1,2})["']?,?\s*$""")
 # First and last name under keys of their own ("first": "Ada", "last": "Lovelace").
-_FIRST_KEY = re.compile(r"""(?i)["']?(?:first|given)(?:_?name)?["']?\s*(?:=>|[:=])\s*["']?"""
-                        r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+)["']?\s*,?\s*$""")
-_LAST_KEY = re.compile(r"""(?i)["']?(?:last|family|sur)(?:_?name)?["']?\s*(?:=>|[:=])\s*["']?"""
-                       r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+)["']?\s*,?\s*$""")
+# The value ends the line or its item (`{"first": "Ada", "last": "Byron"}`).
+_PART_VALUE = r"""\s*(?:=>|[:=])\s*["']?([A-Z\u00c0-\u024f][\w\u00c0-\u024f\-]*""" \
+              r"""(?:'[\w\u00c0-\u024f\-]+)*)["']?\s*(?=[,;})\]]|$)"""
+_FIRST_KEY = re.compile(r"""(?i)(?<![a-z])["']?(?:first|given)(?:[_\-]?name)?["']?""" + _PART_VALUE)
+_LAST_KEY = re.compile(r"""(?i)(?<![a-z])["']?(?:last|family|sur)(?:[_\-]?name)?["']?"""
+                       + _PART_VALUE)
 _LOOK_BACK = 15
 
 
@@ -225,19 +227,20 @@ def _in_people(lines: list[str], i: int) -> bool:
 
 
 def _near(lines: list[str], i: int, rx: re.Pattern[str]) -> bool:
-    return any(rx.search(lines[j]) for j in range(max(0, i - 3), min(len(lines), i + 4))
-               if j != i)
+    """Whether `rx` (the other half of a name) matches within three lines."""
+    return any(rx.search(lines[j]) for j in range(max(0, i - 3), min(len(lines), i + 4)))
 
 
 def _first_and_last(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
     # A first name is one when the name list knows it or a last name stands
     # by it ("first": "Lysander", "last": "..."): a pair of keys makes a person.
     first = _FIRST_KEY.search(lines[i])
-    if first and not is_placeholder(first.group(1)) and (
+    if first and not is_placeholder(first.group(1)) and not functional(first.group(1)) and (
             first_names().get_gender(first.group(1)) != "unknown" or _near(lines, i, _LAST_KEY)):
         yield "personal.name", first.group(1)
     last = _LAST_KEY.search(lines[i])
-    if last and not is_placeholder(last.group(1)) and _near(lines, i, _FIRST_KEY):
+    if last and not is_placeholder(last.group(1)) and not functional(last.group(1)) \
+            and _near(lines, i, _FIRST_KEY):
         yield "personal.name", last.group(1)
 
 
@@ -253,8 +256,8 @@ def find_names(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
             yield "personal.name", name
     for rx in _NAMES:
         for m in rx.finditer(line):
-            name = m.group(1).rstrip(".")
-            if is_placeholder(name):
+            name = m.group(1).rstrip("." + _APOSTROPHES)
+            if is_placeholder(name) or functional(name):
                 continue
             first = re.split(r"[\s\-]", name, maxsplit=1)[0]
             if first_names().get_gender(first) != "unknown":

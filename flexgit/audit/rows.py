@@ -19,10 +19,15 @@ from collections.abc import Iterator
 from flexgit.audit.personal import first_names, functional, valid_somewhere
 from flexgit.audit.placeholders import is_placeholder
 
-WORDS = ("insert ", "replace into", "copy ")
+WORDS = ("insert ", "replace into", "copy ", "update ")
 _IDENT = r"[`\"\[]?([\w.]+?)[`\"\]]?"
 _INSERT = re.compile(rf"(?i)\b(?:insert(?:\s+(?:ignore|low_priority|delayed|high_priority))?|"
                      rf"replace)\s+into\s+{_IDENT}\s*(?:\(([^)]*)\))?\s*values\b(.*)$")
+# Assignments: UPDATE t SET col = 'v', ... and MySQL's INSERT INTO t SET ...
+_SET = re.compile(rf"(?i)\b(?:update(?:\s+(?:low_priority|ignore))*|insert(?:\s+ignore)?\s+into|"
+                  rf"replace\s+into)\s+{_IDENT}\s+set\s+(.*?)(?:\bwhere\b|$)")
+_ASSIGNED = re.compile(r"""[`"\[]?(\w+)[`"\]]?\s*=\s*(?:'((?:[^'\\]|\\.|'')*)'|"""
+                       r""""((?:[^"\\]|\\.)*)"|([\w+.\-]+))""")
 _COPY = re.compile(rf"(?i)^\s*copy\s+{_IDENT}\s*\(([^)]*)\)\s+from\s+stdin\b")
 _TUPLE_ROW = re.compile(r"^\s*\(.*\)\s*[,;]?\s*$")
 # A row in parentheses, with quoted cells and a call's parentheses (NOW()) in it.
@@ -111,13 +116,17 @@ def _phone(cell: str) -> bool:
         and sum(c.isdigit() for c in cell) >= 9 and valid_somewhere(cell)
 
 
+def _cell(column: str, cell: str) -> Iterator[tuple[str, str]]:
+    if _NAME_COLUMN.search(column) and _name(cell, column):
+        yield "personal.name", cell
+    elif _PHONE_COLUMN.search(column) and _phone(cell):
+        yield "personal.phone", cell
+
+
 def _judge(cells: list[str], columns: list[str], table: str) -> Iterator[tuple[str, str]]:
     if len(columns) == len(cells):
         for column, cell in zip(columns, cells, strict=True):
-            if _NAME_COLUMN.search(column) and _name(cell, column):
-                yield "personal.name", cell
-            elif _PHONE_COLUMN.search(column) and _phone(cell):
-                yield "personal.phone", cell
+            yield from _cell(column, cell)
         return
     if _PEOPLE_TABLE.search(table):
         for cell in cells:
@@ -129,6 +138,12 @@ def _judge(cells: list[str], columns: list[str], table: str) -> Iterator[tuple[s
 
 def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
     """A statement's header line: the row it holds itself, if any."""
+    assigned = _SET.search(lines[i])
+    if assigned:
+        for m in _ASSIGNED.finditer(assigned.group(2)):
+            value = next(g for g in m.groups()[1:] if g is not None)
+            yield from _cell(m.group(1).lower(), value.strip())
+        return
     header = _header(lines, i)
     if header is None:
         return

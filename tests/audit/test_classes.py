@@ -95,6 +95,7 @@ def rules_of(text: str, path: str = "home/public_html/notes.txt") -> set[str]:
      "('Haruto Okonkwo','07400150974');", "personal.phone"),
     ("REPLACE INTO staff VALUES (3,'Haruto Okonkwo','+44 7400 150974',NOW());",
      "personal.name"),
+    ("UPDATE contacts SET notes = 'x', cell = '07400150974' WHERE id = 4;", "personal.phone"),
 ])
 def test_each_class_form_is_found(line: str, rule: str) -> None:
     assert rule in rules_of(f"# a file\n{line}\n"), rules_of(f"# a file\n{line}\n")
@@ -129,6 +130,8 @@ def test_each_class_form_is_found(line: str, rule: str) -> None:
     '{\n  "given": "FlexPBX",\n  "family": "User",\n  "role": "Director"\n}',
     "member => Local/2001@from-internal/n,0,Front Desk",
     "member => PJSIP/2002,0,Main Office",
+    "update queues set name='Night Shift' where id=3;",
+    "UPDATE `users` SET `name` = 'Reception', phone = '2001' WHERE id = 1;",
     "account.2.label = 2004",
     'reg.1.label="Help Desk"',
     # SQL rows of functional values: extensions, queues, call records
@@ -193,6 +196,12 @@ def test_split_first_and_last_names_with_an_unknown_first_name() -> None:
     text = '{\n  "contact": {\n    "first": "Lysander",\n    "last": "Castelnuovo"\n  }\n}\n'
     hits = {(h.line, h.value) for h in scan.scan_text(text) if h.rule == "personal.name"}
     assert hits == {(3, "Lysander"), (4, "Castelnuovo")}
+    # on one line, in PHP, in SQL: the pair of keys is what says person
+    for line in ('{"first": "Lysander", "last": "Castelnuovo"}',
+                 "$p = ['firstName' => 'Lysander', 'lastName' => \"O'Castelnuovo\"];",
+                 "UPDATE contacts SET first_name = 'Lysander', last_name = 'Castelnuovo';"):
+        values = {h.value for h in scan.scan_text(line + "\n") if h.rule == "personal.name"}
+        assert values >= {"Lysander"} and len(values) == 2, (line, values)
     # a first name alone, unknown to the name list, is not enough
     assert rules_of('{"first": "Lysander", "count": 3}\n') == set()
 
