@@ -21,7 +21,7 @@ PHONE_TRIGGER = (r"\+[0-9]{1,3}[ .\-]?\(?[0-9]{1,4}\)?[ .\-]?[0-9]{2,}"
                  r"|(?<![0-9])0[0-9]{1,4}[ .\-/][0-9]")
 NAME_WORDS = ("name", "owner", "author", "fn:", "thanks", "callerid", "caller_id", "member",
               "contact", "maintainer", "maintained", "written by", "surname", "fromaddress",
-              "label", "<p3>",
+              ".label", "<p3>",
               *(f"{k}{end}" for k in ("first", "given", "last", "family")
                 for end in ('"', "'", ":", "=", "_name", "name")))
 
@@ -170,7 +170,7 @@ _PERSON = re.compile(r"""(?i:\b(?:full_?name|display_?name|real_?name|admin_?nam
                      r"""callerid\s*=\s*(?=[^<\n]+<)|(?:written|maintained)\s+by\s+|"""
                      # minivm's sender, the display names of phone provisioning
                      # files (Yealink and Polycom labels, Snom, Grandstream's P3)
-                     r"""fromaddress\s*=\s*|\blabel\s*=\s*["']?|realname\b[^>\n]*>|<P3>|"""
+                     r"""fromaddress\s*=\s*|\.label\s*=\s*["']?|realname\b[^>\n]*>|<P3>|"""
                      r"""member\s*=>\s*[^,\n]+,[^,\n]*,)"""
                      r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+"""
                      r"""(?:[ \t]+[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+){1,2})""")
@@ -231,7 +231,12 @@ def _near(lines: list[str], i: int, rx: re.Pattern[str]) -> bool:
     return any(rx.search(lines[j]) for j in range(max(0, i - 3), min(len(lines), i + 4)))
 
 
+_PART_WORDS = re.compile(r"(?i)first|given|last|family|sur")
+
+
 def _first_and_last(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
+    if not _PART_WORDS.search(lines[i]):
+        return  # the common case, told by one scan of the line
     # A first name is one when the name list knows it or a last name stands
     # by it ("first": "Lysander", "last": "..."): a pair of keys makes a person.
     first = _FIRST_KEY.search(lines[i])
