@@ -144,12 +144,10 @@ def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
             value = next(g for g in m.groups()[1:] if g is not None)
             yield from _cell(m.group(1).lower(), value.strip())
         return
-    header = _header(lines, i)
-    if header is None:
-        return
-    table, columns, kind = header
-    insert = _INSERT.search(lines[i]) if kind == "values" else None
-    if insert:
+    insert = _INSERT.search(lines[i])
+    if insert:  # (in code indented with tabs too: this line is no COPY row)
+        table, listed = insert.group(1), insert.group(2)
+        columns = _columns(listed) if listed else _schema(lines, i, table)
         for cells in _tuples(insert.group(3)):
             yield from _judge(cells, columns, table)
 

@@ -96,6 +96,8 @@ def rules_of(text: str, path: str = "home/public_html/notes.txt") -> set[str]:
     ("REPLACE INTO staff VALUES (3,'Haruto Okonkwo','+44 7400 150974',NOW());",
      "personal.name"),
     ("UPDATE contacts SET notes = 'x', cell = '07400150974' WHERE id = 4;", "personal.phone"),
+    ("\t\t$db->query(\"INSERT INTO contacts (name, mobile) VALUES ('Haruto Okonkwo', "
+     "'07400150974')\");", "personal.phone"),
 ])
 def test_each_class_form_is_found(line: str, rule: str) -> None:
     assert rule in rules_of(f"# a file\n{line}\n"), rules_of(f"# a file\n{line}\n")
