@@ -17,6 +17,7 @@ spots. Its layers, one module each:
 * tables.py      -- values under a credential column
 * personal.py    -- emails, phone numbers, person names under keys
 * people.py      -- person names where no key names them
+* rows.py        -- person names and phones in SQL rows, by their column
 * encoded.py     -- base64 literals and JSON \\u escapes, decoded and read again
 * archives.py    -- the members of gzip, bzip2, xz, tar and zip archives
 * repeats.py     -- the audit's own sweep: a value found once, everywhere

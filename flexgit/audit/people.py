@@ -18,16 +18,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from flexgit.audit.personal import first_names
+from flexgit.audit.personal import first_names, functional
 from flexgit.audit.placeholders import is_placeholder
 
 RULE = "personal.name"
 _L = "a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _U = "A-Z\u00c0-\u00d6\u00d8-\u00de"
-TRIGGER = rf"[{_U}][{_L}]+,?[ \t]+[{_U}][{_L}]{{2}}"
+# A hyphenated first name may go on in lower case (Hyun-woo, Jean-luc).
+TRIGGER = rf"[{_U}][{_L}]+(?:-[{_L}]+)?,?[ \t]+[{_U}][{_L}]{{2}}"
 # The labels of lower-case names, for the scanner's word automaton.
 WORDS = ("thanks to", "written by", "maintained by", "signed", "owner:", "contact:")
-_PAIR = re.compile(rf"(?<![\w$.:\\/\-@])([{_U}][{_L}]+(?:-[{_U}][{_L}]+)?)[ \t]+"
+_PAIR = re.compile(rf"(?<![\w$.:\\/\-@])([{_U}][{_L}]+(?:-[{_U}{_L}][{_L}]+)?)[ \t]+"
                    rf"([{_U}][{_L}'\u2019]+(?:-[{_U}][{_L}]+)?)(?![\w(\-@]|\.\w)")
 _ENGLISH_TEXT = (
     "ab ablah ad ae age ai al alen alfa alice aline alo alpha alter am an ani ann ans are aren "
@@ -64,8 +65,21 @@ _LABELLED = re.compile(r"(?i:\b(?:thanks\s+to|written\s+by|maintained\s+by|signe
                        r"owner:|contact:)\s+)([a-z]{2,})[ \t]+([a-z]{2,})\b")
 
 
+# A directory of people (`clients/Hyun-woo Zielinski/`): the audit reads a
+# path one component a line, so the directory is the line above. There a
+# component of two or three capitalized words is a person's name, whatever the
+# first name.
+_PEOPLE_DIR = re.compile(r"(?i)^(?:clients?|customers?|staff|employees?|users?|people|persons|"
+                         r"contacts?|members?|agents?|tenants?|patients?|students?)$")
+_DIR_NAME = re.compile(rf"[{_U}][{_L}]+(?:-[{_U}{_L}][{_L}]+)?"
+                       rf"(?:[ \t]+[{_U}][{_L}'\u2019]+(?:-[{_U}][{_L}]+)?){{1,2}}")
+
+
 def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
     line = lines[i]
+    if i > 0 and _PEOPLE_DIR.match(lines[i - 1]) and _DIR_NAME.fullmatch(line) \
+            and not functional(line) and not is_placeholder(line):
+        yield RULE, line
     for m in _PAIR.finditer(line):
         name = f"{m.group(1)} {m.group(2)}"
         if person(m.group(1), m.group(2)) and not is_placeholder(name):

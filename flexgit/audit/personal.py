@@ -20,7 +20,8 @@ PHONE_TRIGGER = (r"\+[0-9]{1,3}[ .\-]?\(?[0-9]{1,4}\)?[ .\-]?[0-9]{2,}"
                  r"|[0-9]{3}(?:\)?[ .\-]{1,2}[0-9]{3}[ .\-][0-9]{4}|[0-9]{7,8})"
                  r"|(?<![0-9])0[0-9]{1,4}[ .\-/][0-9]")
 NAME_WORDS = ("name", "owner", "author", "fn:", "thanks", "callerid", "caller_id", "member",
-              "contact", "maintainer", "maintained", "written by", "surname",
+              "contact", "maintainer", "maintained", "written by", "surname", "fromaddress",
+              ".label", "<p3>",
               *(f"{k}{end}" for k in ("first", "given", "last", "family")
                 for end in ('"', "'", ":", "=", "_name", "name")))
 
@@ -93,10 +94,13 @@ _REGIONS = ("GB", "DE", "FR", "NL", "ES", "IT", "BE", "AT", "CH", "SE", "DK", "N
             "PT", "IE", "AU", "NZ", "JP", "BR", "IN", "ZA", "MX")
 # A full number dialled through a channel (Dial(PJSIP/15035550100@trunk),
 # a queue member's Local/number@context): a person's or a business's number.
-_DIALLED = re.compile(r"(?i)\b(?:pjsip|sip|iax2|local|dahdi/[gr]?\d*)/(\+?[0-9]{10,15})@")
+_DIALLED = re.compile(r"(?i)\b(?:pjsip|sip|iax2|local|dahdi/[gr]?\d*)/(\+?[0-9]{9,15})@")
 
 
-def _valid_somewhere(pn: Any, raw: str) -> bool:
+def valid_somewhere(raw: str) -> bool:
+    """Whether `raw` is a valid number in its international form or in the
+    national form of one of the regions of _REGIONS."""
+    pn = _phonenumbers()
     digits = re.sub(r"[^0-9]", "", raw)
     if raw.startswith(("00", "+")):
         # Written in groups with the country code, a possible number is one
@@ -125,12 +129,15 @@ def find_phones(lines: list[str], i: int, region: str = "US") -> Iterator[tuple[
                     or _URI_SCHEMES.search(line, 0, m.start()) or line[m.end():m.end() + 1] == "@" \
                     or _EXTEN.match(line[:m.start()]):
                 continue  # sip:+4930...@host, exten => +4930...: an account, a routed DID
-            if _valid_somewhere(pn, raw):
+            if valid_somewhere(raw):
                 seen.append(raw)
                 yield "personal.phone", raw
     for m in _DIALLED.finditer(line):
         number = m.group(1)
-        if _parses(pn, number, region) \
+        # A trunk prefix 0 says the number is national somewhere else
+        # (Local/07400124539@...): read it in the regions that write it so.
+        national = number.startswith("0") and valid_somewhere(number)
+        if (national or _parses(pn, number, region)) \
                 and not _EXTEN.match(line[:m.start()]):
             yield "personal.phone", number
     for m in pn.PhoneNumberMatcher(line, region, leniency=pn.Leniency.VALID):
@@ -161,9 +168,29 @@ _PERSON = re.compile(r"""(?i:\b(?:full_?name|display_?name|real_?name|admin_?nam
                      r"""thanks(?:\s+to)?)\b["']?\s*(?:=>|[:=]|content=)?"""
                      r"""\s*["'`]?|<name>\s*|callerid\(name\)\s*=\s*|callerid\s*=\s*["']|"""
                      r"""callerid\s*=\s*(?=[^<\n]+<)|(?:written|maintained)\s+by\s+|"""
+                     # minivm's sender, the display names of phone provisioning
+                     # files (Yealink and Polycom labels, Snom, Grandstream's P3)
+                     r"""fromaddress\s*=\s*|\.label\s*=\s*["']?|realname\b[^>\n]*>|<P3>|"""
                      r"""member\s*=>\s*[^,\n]+,[^,\n]*,)"""
                      r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+"""
                      r"""(?:[ \t]+[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+){1,2})""")
+
+
+# Words of the labels PBXs give to places, roles and devices (a queue
+# member's `Front Desk`, a phone's `Main Office`): a label holding one names a
+# function, not a person.
+_FUNCTIONAL_TEXT = (
+    "front desk reception sales support office main mobile night day team queue agent line "
+    "billing lobby room conference service services help helpdesk warehouse operator shop "
+    "store dept department accounts accounting tech center centre floor door gate fax phone "
+    "overflow escalation emergency security admin desk lab kitchen branch hq site trunk "
+    "backup primary secondary mailbox voicemail pager intercom paging ring group hotline "
+    "customer customers care service desk switchboard attendant general shared shift")
+_FUNCTIONAL = frozenset(_FUNCTIONAL_TEXT.split())
+
+
+def functional(name: str) -> bool:
+    return any(w.lower() in _FUNCTIONAL for w in re.split(r"[\s\-]+", name))
 
 
 # A list or map of people (`"staff": [`, `authors:`, `contacts = {`): a
@@ -175,10 +202,12 @@ _NAME_KEY = re.compile(r"""(?i)^\s*(?:-\s*)?["']?name["']?\s*(?:=>|[:=])\s*["']?
                        r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+"""
                        r"""(?:[ \t]+[A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+){1,2})["']?,?\s*$""")
 # First and last name under keys of their own ("first": "Ada", "last": "Lovelace").
-_FIRST_KEY = re.compile(r"""(?i)["']?(?:first|given)(?:_?name)?["']?\s*(?:=>|[:=])\s*["']?"""
-                        r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+)["']?\s*,?\s*$""")
-_LAST_KEY = re.compile(r"""(?i)["']?(?:last|family|sur)(?:_?name)?["']?\s*(?:=>|[:=])\s*["']?"""
-                       r"""([A-Z\u00c0-\u024f][\w\u00c0-\u024f'\-]+)["']?\s*,?\s*$""")
+# The value ends the line or its item (`{"first": "Ada", "last": "Byron"}`).
+_PART_VALUE = r"""\s*(?:=>|[:=])\s*["']?([A-Z\u00c0-\u024f][\w\u00c0-\u024f\-]*""" \
+              r"""(?:'[\w\u00c0-\u024f\-]+)*)["']?\s*(?=[,;})\]]|$)"""
+_FIRST_KEY = re.compile(r"""(?i)(?<![a-z])["']?(?:first|given)(?:[_\-]?name)?["']?""" + _PART_VALUE)
+_LAST_KEY = re.compile(r"""(?i)(?<![a-z])["']?(?:last|family|sur)(?:[_\-]?name)?["']?"""
+                       + _PART_VALUE)
 _LOOK_BACK = 15
 
 
@@ -197,13 +226,26 @@ def _in_people(lines: list[str], i: int) -> bool:
     return False
 
 
+def _near(lines: list[str], i: int, rx: re.Pattern[str]) -> bool:
+    """Whether `rx` (the other half of a name) matches within three lines."""
+    return any(rx.search(lines[j]) for j in range(max(0, i - 3), min(len(lines), i + 4)))
+
+
+_PART_WORDS = re.compile(r"(?i)first|given|last|family|sur")
+
+
 def _first_and_last(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
+    if not _PART_WORDS.search(lines[i]):
+        return  # the common case, told by one scan of the line
+    # A first name is one when the name list knows it or a last name stands
+    # by it ("first": "Lysander", "last": "..."): a pair of keys makes a person.
     first = _FIRST_KEY.search(lines[i])
-    if first and first_names().get_gender(first.group(1)) != "unknown":
+    if first and not is_placeholder(first.group(1)) and not functional(first.group(1)) and (
+            first_names().get_gender(first.group(1)) != "unknown" or _near(lines, i, _LAST_KEY)):
         yield "personal.name", first.group(1)
     last = _LAST_KEY.search(lines[i])
-    if last and any(_FIRST_KEY.search(lines[j]) for j in range(max(0, i - 3), i + 4)
-                    if j < len(lines) and j != i):
+    if last and not is_placeholder(last.group(1)) and not functional(last.group(1)) \
+            and _near(lines, i, _FIRST_KEY):
         yield "personal.name", last.group(1)
 
 
@@ -214,12 +256,13 @@ def find_names(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
     if named and not is_placeholder(named.group(1)) and _in_people(lines, i):
         yield "personal.name", named.group(1)
     for m in _PERSON.finditer(line):
-        if not is_placeholder(m.group(1)):
-            yield "personal.name", m.group(1)
+        name = m.group(1).rstrip(_APOSTROPHES + "-")  # 'FlexPBX User', the quote closing it
+        if not is_placeholder(name) and not functional(name):
+            yield "personal.name", name
     for rx in _NAMES:
         for m in rx.finditer(line):
-            name = m.group(1).rstrip(".")
-            if is_placeholder(name):
+            name = m.group(1).rstrip("." + _APOSTROPHES)
+            if is_placeholder(name) or functional(name):
                 continue
             first = re.split(r"[\s\-]", name, maxsplit=1)[0]
             if first_names().get_gender(first) != "unknown":

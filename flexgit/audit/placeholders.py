@@ -18,7 +18,9 @@ import itertools
 MARKERS = ("FLEXGIT-REDACTED", "FLEXGITREDAC", "HASHED_PLACEHOLDER",
            "RkxFWEdJVC1SRURBQ1RFR")
 EMAILS = frozenset({"user@example.com", "admin@example.com"})
-NAMES = frozenset({"FlexPBX User"})
+# The name placeholder, and its halves where a first and a last name have
+# fields of their own (`"first": "FlexPBX"`, `"last": "User"`).
+NAMES = frozenset({"FlexPBX User", "FlexPBX", "User"})
 # The stand-in people of documentation (Asterisk's samples, READMEs): like
 # 1234 for a PIN, they say "a name goes here".
 DOC_NAMES = frozenset({"John Doe", "Jane Doe", "John Smith", "Jane Smith", "Joe Schmoe",

@@ -27,6 +27,7 @@ from flexgit.audit import (
     keywords,
     people,
     personal,
+    rows,
     shape,
     tables,
     urls,
@@ -62,7 +63,8 @@ def _prefilter() -> _Prefilter:
                          ((personal.find_names,), personal.NAME_WORDS),
         ((personal.find_emails, credentials.find), personal.EMAIL_WORDS),
         ((asterisk.find,), asterisk.WORDS), ((urls.find,), urls.WORDS),
-        ((credentials.find_joined,), credentials.JOINED_WORDS), ((people.find,), people.WORDS))
+        ((credentials.find_joined,), credentials.JOINED_WORDS), ((people.find,), people.WORDS),
+        ((rows.find,), rows.WORDS))
     for finds, group in groups:
         for w in group:
             words[w] = words.get(w, ()) + finds
@@ -154,6 +156,9 @@ def scan_text(text: str, path: str = "") -> list[Hit]:
     for i in [i for i, finds in wanted.items() if keywords.find in finds]:
         for j in keywords.block(lines, i):
             wanted.setdefault(j, []).append(keywords.find_in_block)
+    for i in [i for i, finds in wanted.items() if rows.find in finds]:
+        for j in rows.block(lines, i):
+            wanted.setdefault(j, []).append(rows.find_in_block)
     if password_file:
         for i in range(len(lines)):
             wanted.setdefault(i, []).append(hashes.find_in_password_file)

@@ -14,7 +14,7 @@ import pytest
 
 from flexgit import audit
 from flexgit.audit import scan, words
-from flexgit.audit.findings import LINE
+from flexgit.audit.findings import LINE, NAME
 
 
 def rules_of(text: str, path: str = "home/public_html/notes.txt") -> set[str]:
@@ -70,6 +70,10 @@ def rules_of(text: str, path: str = "home/public_html/notes.txt") -> set[str]:
     ("; Beatriz Iwasaki mobile: 010 128 5085", "personal.phone"),
     ("exten => 7004,1,Dial(PJSIP/15033211290@callcentric-trunk)", "personal.phone"),
     ("member => Local/7029514367@from-internal/n,0,Mobile", "personal.phone"),
+    # national numbers (trunk prefix 0) dialled through a channel
+    ("member => Local/07400124539@from-internal/n,0,Mobile", "personal.phone"),
+    ("exten => 7000,1,Dial(Local/0612362582@from-internal/n,30)", "personal.phone"),
+    ("same => n,Dial(SIP/015123425401@trunk,20)", "personal.phone"),
     # names where no key names them, or a key of their own
     ("; Bogdan Thorvaldsen asked for the night mode", "personal.name"),
     ("<ul><li>Mirela Abernathy</li></ul>", "personal.name"),
@@ -80,6 +84,20 @@ def rules_of(text: str, path: str = "home/public_html/notes.txt") -> set[str]:
     ("member => PJSIP/1001,0,Quillon Quartermaine", "personal.name"),
     ("This configuration is maintained by Nkechi Zielinski.", "personal.name"),
     ("Written by Mirabel Papadopoulos.", "personal.name"),
+    # a sender's and a phone's display name, whatever the first name
+    ("fromaddress=Haruto Okonkwo", "personal.name"),
+    ('<reg reg.1.label="Kwame N\u00f8rgaard" reg.1.address="2004"/>', "personal.name"),
+    ('<user_realname idx="1" perm="">Oluwaseun Vasquez-Lindqvist</user_realname>',
+     "personal.name"),
+    ("<P3>Oluwaseun Pemberton</P3>", "personal.name"),
+    # rows of a table of people: several on one line, no column list
+    ("INSERT IGNORE INTO contacts(name,phone) VALUES('Reception','2001'),"
+     "('Haruto Okonkwo','07400150974');", "personal.phone"),
+    ("REPLACE INTO staff VALUES (3,'Haruto Okonkwo','+44 7400 150974',NOW());",
+     "personal.name"),
+    ("UPDATE contacts SET notes = 'x', cell = '07400150974' WHERE id = 4;", "personal.phone"),
+    ("\t\t$db->query(\"INSERT INTO contacts (name, mobile) VALUES ('Haruto Okonkwo', "
+     "'07400150974')\");", "personal.phone"),
 ])
 def test_each_class_form_is_found(line: str, rule: str) -> None:
     assert rule in rules_of(f"# a file\n{line}\n"), rules_of(f"# a file\n{line}\n")
@@ -106,6 +124,25 @@ def test_each_class_form_is_found(line: str, rule: str) -> None:
     "; rotated 2025-09-30 12:00:00, version 1.2.3, port 05060",
     "Authorization: Basic YWRtaW46YWRtaW4=",
     "const registrationEndpointStatusChecker2 = getElementsByTagName('x');",
+    # the sanitizer's name placeholder, whole and in halves; functional labels
+    "UPDATE users SET full_name = 'FlexPBX User', mobile = '+15555550100' WHERE id = 3;",
+    "INSERT INTO contacts SET display_name = 'FlexPBX User', phone = '+15555550100';",
+    "$contact = 'FlexPBX User';",
+    '{\n  "first": "FlexPBX",\n  "last": "User"\n}',
+    '{\n  "given": "FlexPBX",\n  "family": "User",\n  "role": "Director"\n}',
+    "member => Local/2001@from-internal/n,0,Front Desk",
+    "member => PJSIP/2002,0,Main Office",
+    "update queues set name='Night Shift' where id=3;",
+    "UPDATE `users` SET `name` = 'Reception', phone = '2001' WHERE id = 1;",
+    "account.2.label = 2004",
+    'reg.1.label="Help Desk"',
+    # SQL rows of functional values: extensions, queues, call records
+    "INSERT INTO extensions (extension, name, context) VALUES ('2001', 'Reception', 'internal');",
+    "INSERT INTO queues VALUES ('sales', 'ringall', 30, 2024031412);",
+    "INSERT INTO people VALUES (7, 'x7', 'FlexPBX User', '+15555550100', NOW());",
+    "COPY cdr (src, dst, duration) FROM stdin;\n2001\t2002\t35\n3125550143\t2001\t12\n\\.",
+    "INSERT INTO staff (id, display_name, phone) VALUES\n  (1, 'Night Shift', '2001'),\n"
+    "  (2, 'FlexPBX User', '+15555550100');",
 ])
 def test_functional_look_alikes_are_no_findings(line: str) -> None:
     assert rules_of(f"{line}\n") == set()
@@ -124,6 +161,66 @@ def test_people_in_a_list_or_map_of_people_and_first_and_last_keys() -> None:
             '  "contact": {\n    "first": "Valentin",\n    "last": "Kowalczyk"\n  }\n}\n')
     hits = {(h.line, h.value) for h in scan.scan_text(text) if h.rule == "personal.name"}
     assert hits == {(4, "Emeka Nwachukwu"), (12, "Valentin"), (13, "Kowalczyk")}
+
+
+_SQL = """CREATE TABLE `directory` (
+  `id` int NOT NULL AUTO_INCREMENT,
+  `full_name` varchar(128) DEFAULT NULL,
+  `cell` varchar(32),
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB;
+INSERT INTO extensions (extension, name) VALUES ('2001', 'Reception');
+INSERT INTO `directory` VALUES (1,'Nkechi Cavendish','07400150974');
+INSERT INTO "contacts" ("id", "given_name", "surname", "tel") VALUES
+  (1, 'Eudoxia', 'Ellingboe', '3124514152'),
+  (2, 'Wenceslas', 'Kilbride-Moore', 0412359292);
+COPY public.staff (id, display_name, phone) FROM stdin;
+1\tHaruto Jankowski\t0612388109
+2\tLorcan Hoffmeister\t+44 7400 150974
+\\.
+INSERT INTO people VALUES (7, 'x7', 'Oluwaseun Sandoval', '8089789325', NOW());
+"""
+
+
+def test_people_in_sql_rows_by_column_list_schema_copy_and_table() -> None:
+    hits = {(h.line, h.rule, h.value) for h in scan.scan_text(_SQL, "home/schema/dump.sql")}
+    name, phone = "personal.name", "personal.phone"
+    assert hits == {
+        (8, name, "Nkechi Cavendish"), (8, phone, "07400150974"),
+        (10, name, "Eudoxia"), (10, name, "Ellingboe"), (10, phone, "3124514152"),
+        (11, name, "Wenceslas"), (11, name, "Kilbride-Moore"), (11, phone, "0412359292"),
+        (13, name, "Haruto Jankowski"), (13, phone, "0612388109"),
+        (14, name, "Lorcan Hoffmeister"), (14, phone, "+44 7400 150974"),
+        (16, name, "Oluwaseun Sandoval"), (16, phone, "8089789325")}, hits
+
+
+def test_split_first_and_last_names_with_an_unknown_first_name() -> None:
+    text = '{\n  "contact": {\n    "first": "Lysander",\n    "last": "Castelnuovo"\n  }\n}\n'
+    hits = {(h.line, h.value) for h in scan.scan_text(text) if h.rule == "personal.name"}
+    assert hits == {(3, "Lysander"), (4, "Castelnuovo")}
+    # on one line, in PHP, in SQL: the pair of keys is what says person
+    for line in ('{"first": "Lysander", "last": "Castelnuovo"}',
+                 "$p = ['firstName' => 'Lysander', 'lastName' => \"O'Castelnuovo\"];",
+                 "UPDATE contacts SET first_name = 'Lysander', last_name = 'Castelnuovo';"):
+        values = {h.value for h in scan.scan_text(line + "\n") if h.rule == "personal.name"}
+        assert values >= {"Lysander"} and len(values) == 2, (line, values)
+    # a first name alone, unknown to the name list, is not enough
+    assert rules_of('{"first": "Lysander", "count": 3}\n') == set()
+
+
+def test_a_directory_of_people_names_a_person_whatever_the_first_name() -> None:
+    a = audit.Auditor()
+    for path in ("home/public_html/clients/Hyun-woo Zielinski/price-list.txt",
+                 "home/public_html/customers/Lorcan Yamamoto/notes.txt",
+                 "home/public_html/clients/Main Office/rates.txt",
+                 "home/public_html/docs/Release Notes/v2.txt",
+                 "home/users/2001.json"):
+        a.entry(path, 0o100644, b"Standard rates apply.\n")
+    assert {f.where for f in a.result() if f.kind == NAME} == {
+        "home/public_html/clients/\u2026/price-list.txt",
+        "home/public_html/customers/\u2026/notes.txt"}
+    assert ("personal.name", "Hyun-woo Zielinski") in {
+        (h.rule, h.value) for h in scan.scan_text("; ask Hyun-woo Zielinski first\n")}
 
 
 def _content(data: bytes, path: str) -> set[tuple[str, str]]:
