@@ -59,6 +59,9 @@ class ImportResult:
     resanitized: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # force: entries whose content does not match their hash, left out (tree
+    # path -> the problem); a restore keeps the file on disk for each.
+    damaged: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "id": self.id, "parent": self.parent, "tree": self.tree,
@@ -127,6 +130,7 @@ class _Importer:
         self.inflight: list[tuple[list[tuple[str, int, dict[str, int]]], Future[Any]]] = []
         self.skipped: list[str] = []
         self.warnings: list[str] = []
+        self.damaged: dict[str, str] = {}
         # The sweep's harvest: per packed entry, what its rules removed; and
         # what the records and the settings hold.
         self.removed: dict[str, frozenset[str]] = {}
@@ -137,7 +141,11 @@ class _Importer:
 
     def entry(self, e: FileEntry) -> None:
         if e.hash_problem:
-            self.warnings.append(f"{e.label}: {e.hash_problem} (kept: --force)")
+            # Content that is not what its writer hashed is damage of unknown
+            # extent: never stored, never written (restic and borg also skip
+            # a damaged file and restore the rest rather than write it).
+            self.damaged[e.tree_path] = e.hash_problem
+            return
         if self.private:
             mode = LINK if e.kind == "symlink" else (
                 EXEC if (e.mode if e.mode is not None else legacy.default_mode(e)) & 0o100
@@ -354,7 +362,7 @@ class _Importer:
             self.warnings.append(f"the imported tree {tree[:12]} differs from the exported "
                                  f"snapshot's {old_tree[:12]}")
         return ImportResult(self.name, res.id, parent, tree, res.files, res.changed,
-                            self.resanitized, self.skipped, self.warnings)
+                            self.resanitized, self.skipped, self.warnings, self.damaged)
 
 
 def _json_bytes(value: Any) -> bytes:
@@ -369,7 +377,8 @@ def import_file(store: Store, path: Path, *, profile: Profile, message: str | No
 
     private=True is how a restore reads a file: into the private store's
     `imports` branch, as it is (user data kept, nothing re-sanitized);
-    force=True keeps entries whose hash does not match, with a warning."""
+    force=True leaves out entries whose hash does not match instead of
+    refusing the file; the result's `damaged` names them."""
     if private and not store.is_private:
         raise FlexgitError("internal: a private import needs the private store")
     imp = _Importer(store, path, profile, limits, name, private, force)

@@ -170,7 +170,8 @@ class Reader:
     def __init__(self, path: Path, *, limits: Limits | None = None,
                  name: str | None = None, keep_bad_hash: bool = False) -> None:
         """`keep_bad_hash`: an entry whose content does not match its hash is
-        reported and still handed over, marked (restore --force needs it)."""
+        handed over marked (`hash_problem`) instead of reported, so the caller
+        decides what it means (restore --force skips it and keeps the rest)."""
         self.path = path
         self.keep_bad_hash = keep_bad_hash
         self.name = name or str(path)
@@ -359,8 +360,6 @@ class Reader:
         except _Bad as e:
             on_problem(label_of(item.get("path"), index), str(e))
             return None
-        if entry.hash_problem:
-            on_problem(entry.label, entry.hash_problem)
         return entry
 
     def _check(self, index: int, item: dict[str, Any]) -> FileEntry:

@@ -260,6 +260,9 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
     live = [item for item in scan.walk(profile, target.home, target.root, man.backup_type)
             if isinstance(item, scan.Found)]
     stats = {item.path: item.st for item in live}
+    for path, problem in sorted(source.damaged.items()):
+        if _unmanaged(manage, path) is None:
+            _damaged(plan, path, problem)
     for path in sorted(source.files):
         entry = source.files[path]
         why = _unmanaged(manage, path)
@@ -270,9 +273,13 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
             plan.actions.append(Action(path, "keep"))
             continue
         raw = source.read(entry)
-        if blob_id(raw) != entry.sha and not force:
-            raise IntegrityError(f"{source.label}: {path} does not match its checksum; "
-                                 f"run `flexgit verify` (use --force to restore it anyway)")
+        if blob_id(raw) != entry.sha:
+            if not force:
+                raise IntegrityError(f"{source.label}: {path} does not match its checksum; "
+                                     f"run `flexgit verify` (--force restores the other files "
+                                     f"and keeps this one as it is on disk)")
+            _damaged(plan, path, "does not match its checksum")
+            continue
         meta = man.files.get(path)
         side = path.split("/", 1)[0]
         data = raw
@@ -318,6 +325,14 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
         _fresh_extras(plan, source, target, profile)
     _local_only(plan, source, target, live)
     return plan
+
+
+def _damaged(plan: Plan, path: str, problem: str) -> None:
+    """--force: a damaged source file is skipped, never written; what is on
+    disk stays (also in fresh mode, which would otherwise delete it)."""
+    plan.actions.append(Action(path, "skip", "damaged in the source: kept as it is on disk"))
+    plan.warnings.append(f"{path} was not restored: {problem} (--force restored the other "
+                         f"files; what is on disk is unchanged)")
 
 
 def _unmanaged(profile: Profile, path: str) -> str | None:
