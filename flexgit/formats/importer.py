@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -394,15 +393,5 @@ def import_to_repo(repo: Path, path: Path, *, profile: Profile, message: str | N
     """import_file into the shareable store at `repo`, creating it when needed;
     a store this call created is removed again when the file is refused, so a
     bad file leaves nothing behind."""
-    created = not (repo / "flexgit").exists()
-    store = Store.init(repo) if created else Store.open(repo)
-    try:
-        with store.locked("flexgit import"):
-            return import_file(store, path, profile=profile, message=message, name=name)
-    except BaseException:
-        if created and store.head() is None:
-            store.close()
-            shutil.rmtree(repo, ignore_errors=True)
-        raise
-    finally:
-        store.close()
+    with Store.provisional(repo) as store, store.locked("flexgit import"):
+        return import_file(store, path, profile=profile, message=message, name=name)
