@@ -108,9 +108,9 @@ class _Importer:
         self.known = sanitize.Sweep()
         self.begin()
 
-    def open(self) -> Reader:
+    def open(self, *, precount: bool = True) -> Reader:
         return Reader(self.path, limits=self.limits, name=self.name_given,
-                      keep_bad_hash=self.force)
+                      keep_bad_hash=self.force, precount=precount)
 
     def begin(self) -> None:
         """The state of one read of the file, into a pack of its own."""
@@ -320,7 +320,7 @@ class _Importer:
                 raise _Holder
 
         try:
-            self.open().read(check, self.problem)
+            self.open(precount=False).read(check, self.problem)  # counted by the first read
         except _Holder:
             return True
         return False

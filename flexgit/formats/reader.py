@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from flexgit import crypto
-from flexgit.errors import BadInput
+from flexgit.errors import BadInput, FlexgitError
 from flexgit.formats.jsonstream import JSONError, Lexer, Overrun
 from flexgit.formats.limits import Limits, PathSet, path_problem
 
@@ -168,12 +168,19 @@ class Reader:
     for every valid entry and `on_problem(label, problem)` for every bad one."""
 
     def __init__(self, path: Path, *, limits: Limits | None = None,
-                 name: str | None = None, keep_bad_hash: bool = False) -> None:
+                 name: str | None = None, keep_bad_hash: bool = False,
+                 precount: bool = True) -> None:
         """`keep_bad_hash`: an entry whose content does not match its hash is
         handed over marked (`hash_problem`) instead of reported, so the caller
-        decides what it means (restore --force skips it and keeps the rest)."""
+        decides what it means (restore --force skips it and keeps the rest).
+        `precount`: before anything is handed over, count the entries in a
+        quick first pass, so a file over the entry limit is refused at once
+        (not after checking 100,000 entries); skipped for encrypted files,
+        which would be decrypted twice."""
         self.path = path
         self.keep_bad_hash = keep_bad_hash
+        self.precount = precount
+        self._counting = False
         self.name = name or str(path)
         self.limits = limits or Limits.from_env()
         self.compressed = False
@@ -185,29 +192,10 @@ class Reader:
         return Invalid(self.name, problem)
 
     def read(self, on_entry: Callable[[FileEntry], None], on_problem: ProblemFn) -> Header:
-        try:
-            raw = open(self.path, "rb")  # noqa: SIM115 - closed below
-        except FileNotFoundError:
-            raise Unreadable(self.name, "no such file") from None
-        except IsADirectoryError:
-            raise Unreadable(self.name, "is a directory, not a backup file") from None
-        except OSError as e:
-            raise Unreadable(self.name, f"cannot read: {e.strerror}") from None
-        with raw, contextlib.ExitStack() as stack:
-            source: Any = raw
-            if crypto.looks_encrypted(raw.read(64)):
-                # gpg's plaintext streams in; nothing decrypted is written to disk.
-                source = stack.enter_context(crypto.decrypting(self.path, name=self.name))
-                self.encrypted = True
-            else:
-                raw.seek(0)
-            magic = source.read(2)
-            self.compressed = magic == GZIP_MAGIC
-            source = _Prefixed(magic, source)
-            inner: Any = gzip.GzipFile(fileobj=source, mode="rb") if self.compressed else source
-            what = "the inflated content" if self.compressed else "the file"
-            stream = _Limited(inner, self.limits.max_bytes, self.name, what)
-            self._lexer = Lexer(stream)
+        if self.precount and not self._looks_encrypted():
+            self._count_entries()
+        with contextlib.ExitStack() as stack:
+            self._lexer = Lexer(self._stream(stack))
             try:
                 self._document(self._lexer.events(), on_entry, on_problem)
             except Overrun as e:
@@ -226,6 +214,59 @@ class Reader:
             except OSError as e:
                 raise self.invalid(f"cannot read: {e.strerror or e}") from None
         return self.header
+
+    def _open(self) -> Any:
+        try:
+            return open(self.path, "rb")  # the caller closes it
+        except FileNotFoundError:
+            raise Unreadable(self.name, "no such file") from None
+        except IsADirectoryError:
+            raise Unreadable(self.name, "is a directory, not a backup file") from None
+        except OSError as e:
+            raise Unreadable(self.name, f"cannot read: {e.strerror}") from None
+
+    def _looks_encrypted(self) -> bool:
+        with self._open() as raw:
+            return crypto.looks_encrypted(raw.read(64))
+
+    def _stream(self, stack: contextlib.ExitStack) -> Any:
+        """The file's JSON bytes (decrypted, inflated), bounded by max_bytes;
+        closed with `stack`."""
+        raw = stack.enter_context(self._open())
+        source: Any = raw
+        if crypto.looks_encrypted(raw.read(64)):
+            # gpg's plaintext streams in; nothing decrypted is written to disk.
+            source = stack.enter_context(crypto.decrypting(self.path, name=self.name))
+            self.encrypted = True
+        else:
+            raw.seek(0)
+        magic = source.read(2)
+        self.compressed = magic == GZIP_MAGIC
+        source = _Prefixed(magic, source)
+        inner: Any = gzip.GzipFile(fileobj=source, mode="rb") if self.compressed else source
+        what = "the inflated content" if self.compressed else "the file"
+        return _Limited(inner, self.limits.max_bytes, self.name, what)
+
+    def _count_entries(self) -> None:
+        """The first pass: the document's structure with every bound of the
+        real read, entries counted and not checked, strings not kept. Only
+        "too many entries" is its to say: anything else wrong with the file
+        is left to the real read, which reports it as it always has (verify
+        lists every bad entry before a structural error)."""
+        header, paths = self.header, self._paths
+        self.header, self._counting = Header(), True
+        try:
+            with contextlib.ExitStack() as stack:
+                self._lexer = Lexer(self._stream(stack))
+                self._lexer.skip_strings = True
+                self._document(self._lexer.events(), _ignore_entry, _ignore_problem)
+        except _TooMany as e:
+            raise self.invalid(str(e)) from None
+        except (FlexgitError, Overrun, JSONError, EOFError, gzip.BadGzipFile, zlib.error,
+                RecursionError, UnicodeDecodeError, OSError, StopIteration):
+            pass
+        finally:
+            self.header, self._paths, self._counting = header, paths, False
 
     # --- JSON structure -----------------------------------------------------
 
@@ -251,6 +292,8 @@ class Reader:
                                        f"of {TOP_FIELD} bytes")
                 fields[key] = self._value(events, key, 1)
             self._bound(TOP_FIELD, f"a top-level key is longer than {TOP_FIELD} bytes")
+        if self._counting:
+            return  # the entries are counted; the rest is the real read's
         for _ in events:  # the parser reports trailing garbage only when drained
             pass
         self._check_header()
@@ -265,6 +308,10 @@ class Reader:
             raise self.invalid(f"{where}: JSON nested too deeply")
         if ev == "start_map":
             return self._map(events, where, depth)
+        if ev == "flat_map":
+            if depth + 1 > _MAX_DEPTH:  # its inner objects are one level down
+                raise self.invalid(f"{where}: JSON nested too deeply")
+            return self._flat(value, where)
         if ev == "start_array":
             items: list[Any] = []
             for ev2, v2 in events:
@@ -279,16 +326,38 @@ class Reader:
         ev, _ = next(events)
         if ev != "start_array":
             raise self.invalid("'files' must be an array")
+        self._lexer.flat = True  # entries of plain fields: one event each
+        try:
+            self._entries(events, on_entry, on_problem)
+        finally:
+            self._lexer.flat = False
+
+    def _entries(self, events: Iterator[Event], on_entry: Callable[[FileEntry], None],
+                 on_problem: ProblemFn) -> None:
+        self._bound(*self._fields_budget(0))
         for ev, value in events:
             if ev == "end_array":
                 return
             index = self.header.entries
-            self.header.entries += 1
+            self.header.entries += value if ev == "flat_count" else 1
             if self.header.entries > self.limits.max_entries:
-                raise self.invalid(f"more than {self.limits.max_entries} file entries "
-                                   f"(FLEXGIT_MAX_ENTRIES)")
-            item = self._item(events, index) if ev == "start_map" else \
-                self._build(ev, value, events, f"files[{index}]", 2)
+                too_many = (f"more than {self.limits.max_entries} file entries "
+                            f"(FLEXGIT_MAX_ENTRIES)")
+                raise _TooMany(too_many) if self._counting else self.invalid(too_many)
+            item: Any = None
+            if ev == "flat_count":  # the counting pass: a run of flat entries
+                index = self.header.entries - 1
+            elif ev == "flat_map":
+                item = self._flat(value, f"files[{index}]", index)
+            elif ev == "start_map":
+                item = self._item(events, index)
+            else:
+                item = self._build(ev, value, events, f"files[{index}]", 2)
+            # What follows (whitespace, the next entry's start) counts against
+            # this entry, as a bound on its fields.
+            self._bound(*self._fields_budget(index))
+            if self._counting:
+                continue
             if not isinstance(item, dict):
                 on_problem(f"files[{index}]", "entry is not a JSON object")
                 continue
@@ -315,12 +384,33 @@ class Reader:
             out[key] = self._value(events, f"{where}.{key}", depth + 1)
         raise self.invalid("not valid JSON: premature end")
 
+    def _fields_budget(self, index: int) -> tuple[int, str]:
+        return ENTRY_FIELDS, (f"files[{index}]: the entry's fields are larger than "
+                              f"{ENTRY_FIELDS} bytes")
+
+    def _flat(self, raw: bytes, where: str, index: int | None = None) -> dict[str, Any]:
+        """An object the lexer matched whole (flat_map): parsed by the C json
+        module, then held to what the event path checks: duplicate keys, and
+        for an entry (`index`) a content no longer than its declared size allows."""
+        item = json.loads(raw.decode("utf-8"), object_pairs_hook=_Pairs)
+        assert isinstance(item, _Pairs)
+        for key, value in [("", item), *item.items()]:
+            if isinstance(value, _Pairs) and value.duplicate is not None:
+                at = f"{where}.{key}" if key else where
+                raise self.invalid(f"{at}: duplicate key {value.duplicate!r}")
+        if index is not None and isinstance(item.get("content"), str):
+            keys = list(item)
+            before = {k: item[k] for k in keys[:keys.index("content")]}
+            budget, why = self._content_budget(before, index)
+            if len(item["content"]) + 2 > budget:
+                raise self.invalid(why)
+        return item
+
     def _item(self, events: Iterator[Event], index: int) -> dict[str, Any]:
         """One entry's object (its `{` read), each field bounded as it streams:
         the content by the size declared before it, the rest by ENTRY_FIELDS."""
         where = f"files[{index}]"
-        fields = (ENTRY_FIELDS, f"{where}: the entry's fields are larger than {ENTRY_FIELDS} "
-                                f"bytes")
+        fields = self._fields_budget(index)
         self._bound(*fields)
         after_content = False
 
@@ -465,6 +555,34 @@ class Reader:
         if side not in ("home", "system"):
             return "is not below home/ or system/"
         return path_problem(rel, self.limits) or self._paths.add(tree_path)
+
+
+class _TooMany(Exception):
+    """The counting pass found more entries than the limit."""
+
+
+class _Pairs(dict[str, Any]):
+    """A JSON object as json.loads' object_pairs_hook builds it, remembering
+    the first key that came twice (a plain dict keeps the last silently)."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.duplicate: str | None = None
+        if len(self) != len(pairs):
+            seen: set[str] = set()
+            for key, _value in pairs:
+                if key in seen:
+                    self.duplicate = key
+                    break
+                seen.add(key)
+
+
+def _ignore_entry(_e: FileEntry) -> None:
+    pass
+
+
+def _ignore_problem(_label: str, _problem: str) -> None:
+    pass
 
 
 def _b64decode(text: str) -> bytes:
