@@ -12,33 +12,30 @@ what a problem means (import refuses, verify lists them all).
 
 from __future__ import annotations
 
-import binascii
 import contextlib
 import gzip
-import hashlib
 import json
-import re
-import stat
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flexgit import crypto
-from flexgit.errors import BadInput, FlexgitError
+from flexgit.errors import FlexgitError
+from flexgit.formats import entries, streams
+from flexgit.formats.entries import FileEntry, label_of
 from flexgit.formats.jsonstream import JSONError, Lexer, Overrun
 from flexgit.formats.limits import Limits, PathSet, path_problem
+from flexgit.formats.streams import Invalid, Unreadable
 
-GZIP_MAGIC = b"\x1f\x8b"
+# What readers of backup files import from here, as they always did.
+__all__ = ["ENTRY_FIELDS", "TOP_FIELD", "FileEntry", "Header", "Invalid", "Reader",
+           "Unreadable"]
+
 TYPE_NAMES = {"system_config": "flx", "extended": "flxx",
               "full_with_data": "flx", "extended_with_data": "flxx"}
 WITH_DATA = frozenset({"full_with_data", "extended_with_data"})
-SYSTEM_PREFIXES = ("etc", "usr")  # the original restore's guess for paths without `root`
-_HASH = re.compile(r"sha256:([0-9a-fA-F]{64})")
-_MODE = re.compile(r"[0-7]{1,7}")
 _MAX_DEPTH = 64
-_READ_SIZE = 1 << 16
 # What an entry may take besides its content (path, hash, mode, rule counts...),
 # and what one top-level field may take (settings, templates, the manifest head).
 ENTRY_FIELDS = 1 << 20
@@ -51,40 +48,6 @@ _CONTENT_SLACK = 4096
 
 Event = tuple[str, Any]
 ProblemFn = Callable[[str, str], None]
-
-
-class _Bad(Exception):
-    """One entry is unusable; the message is the problem."""
-
-
-class Invalid(BadInput):
-    """The file as a whole is unusable (not JSON, damaged gzip, over a limit...)."""
-
-    def __init__(self, file: str, problem: str) -> None:
-        super().__init__(f"{file}: {problem}")
-        self.file = file
-        self.problem = problem
-
-
-class Unreadable(Invalid):
-    """The file cannot be opened at all (missing, a directory, no permission)."""
-
-
-@dataclass
-class FileEntry:
-    index: int
-    label: str  # how problems name the entry: its path, escaped when unprintable
-    path: str  # as written in the file
-    root: str  # "home" or "system"
-    tree_path: str  # "home/<path>" or "system/<path>"
-    kind: str  # "file" or "symlink"
-    mode: int | None  # permission bits; None when the file gives none
-    data: bytes
-    owner: str | None = None
-    group: str | None = None
-    category: str | None = None
-    sanitized: dict[str, int] = field(default_factory=dict)
-    hash_problem: str | None = None  # set only when the reader keeps bad-hash entries
 
 
 @dataclass
@@ -110,50 +73,6 @@ class Header:
     def flexgit(self) -> dict[str, Any] | None:
         value = self.fields.get("flexgit")
         return value if isinstance(value, dict) else None
-
-
-def label_of(path: object, index: int) -> str:
-    if not isinstance(path, str) or not path:
-        return f"files[{index}]"
-    text = path if path.isprintable() else json.dumps(path)
-    return text if len(text) <= 200 else text[:200] + "…"
-
-
-class _Limited:
-    """A read() that fails once more than `limit` bytes came out of `inner`."""
-
-    def __init__(self, inner: Any, limit: int, file: str, what: str) -> None:
-        self._inner = inner
-        self._limit = limit
-        self._file = file
-        self._what = what
-        self.total = 0
-
-    def read(self, n: int = -1) -> bytes:
-        data: bytes = self._inner.read(_READ_SIZE if n is None or n < 0 else n)
-        self.total += len(data)
-        if self.total > self._limit:
-            raise Invalid(self._file, f"{self._what} is larger than the limit of "
-                                      f"{self._limit} bytes (FLEXGIT_MAX_BYTES)")
-        return data
-
-
-class _Prefixed:
-    """`prefix`, then the rest of `inner`: a peek at a stream that cannot seek."""
-
-    def __init__(self, prefix: bytes, inner: Any) -> None:
-        self._prefix = prefix
-        self._inner = inner
-
-    def read(self, n: int = -1) -> bytes:
-        if self._prefix:
-            head = self._prefix if n is None or n < 0 else self._prefix[:n]
-            self._prefix = self._prefix[len(head):]
-            if n is None or n < 0:
-                return head + bytes(self._inner.read())
-            return head
-        data: bytes = self._inner.read(n)
-        return data
 
 
 def _first_line(e: BaseException) -> str:
@@ -192,10 +111,10 @@ class Reader:
         return Invalid(self.name, problem)
 
     def read(self, on_entry: Callable[[FileEntry], None], on_problem: ProblemFn) -> Header:
-        if self.precount and not self._looks_encrypted():
+        if self.precount and not streams.looks_encrypted(self.path, self.name):
             self._count_entries()
         with contextlib.ExitStack() as stack:
-            self._lexer = Lexer(self._stream(stack))
+            self._lexer = Lexer(self._open_json(stack))
             try:
                 self._document(self._lexer.events(), on_entry, on_problem)
             except Overrun as e:
@@ -215,37 +134,10 @@ class Reader:
                 raise self.invalid(f"cannot read: {e.strerror or e}") from None
         return self.header
 
-    def _open(self) -> Any:
-        try:
-            return open(self.path, "rb")  # the caller closes it
-        except FileNotFoundError:
-            raise Unreadable(self.name, "no such file") from None
-        except IsADirectoryError:
-            raise Unreadable(self.name, "is a directory, not a backup file") from None
-        except OSError as e:
-            raise Unreadable(self.name, f"cannot read: {e.strerror}") from None
-
-    def _looks_encrypted(self) -> bool:
-        with self._open() as raw:
-            return crypto.looks_encrypted(raw.read(64))
-
-    def _stream(self, stack: contextlib.ExitStack) -> Any:
-        """The file's JSON bytes (decrypted, inflated), bounded by max_bytes;
-        closed with `stack`."""
-        raw = stack.enter_context(self._open())
-        source: Any = raw
-        if crypto.looks_encrypted(raw.read(64)):
-            # gpg's plaintext streams in; nothing decrypted is written to disk.
-            source = stack.enter_context(crypto.decrypting(self.path, name=self.name))
-            self.encrypted = True
-        else:
-            raw.seek(0)
-        magic = source.read(2)
-        self.compressed = magic == GZIP_MAGIC
-        source = _Prefixed(magic, source)
-        inner: Any = gzip.GzipFile(fileobj=source, mode="rb") if self.compressed else source
-        what = "the inflated content" if self.compressed else "the file"
-        return _Limited(inner, self.limits.max_bytes, self.name, what)
+    def _open_json(self, stack: contextlib.ExitStack) -> Any:
+        opened = streams.open_json(self.path, self.name, self.limits.max_bytes, stack)
+        self.encrypted, self.compressed = opened.encrypted, opened.compressed
+        return opened.stream
 
     def _count_entries(self) -> None:
         """The first pass: the document's structure with every bound of the
@@ -257,7 +149,7 @@ class Reader:
         self.header, self._counting = Header(), True
         try:
             with contextlib.ExitStack() as stack:
-                self._lexer = Lexer(self._stream(stack))
+                self._lexer = Lexer(self._open_json(stack))
                 self._lexer.skip_strings = True
                 self._document(self._lexer.events(), _ignore_entry, _ignore_problem)
         except _TooMany as e:
@@ -446,79 +338,12 @@ class Reader:
 
     def _entry(self, index: int, item: dict[str, Any], on_problem: ProblemFn) -> FileEntry | None:
         try:
-            entry = self._check(index, item)
-        except _Bad as e:
+            entry = entries.check(index, item, self.limits, self._paths,
+                                  keep_bad_hash=self.keep_bad_hash)
+        except entries.Bad as e:
             on_problem(label_of(item.get("path"), index), str(e))
             return None
         return entry
-
-    def _check(self, index: int, item: dict[str, Any]) -> FileEntry:
-        for name, kind in (("path", str), ("hash", str), ("size", int), ("content", str)):
-            if name not in item:
-                raise _Bad(f"missing field {name!r}")
-            v = item[name]
-            if not isinstance(v, kind) or isinstance(v, bool):
-                raise _Bad(f"field {name!r} must be {'a string' if kind is str else 'an integer'}")
-        path, size, content = item["path"], item["size"], item["content"]
-        for name in ("root", "mode", "type", "owner", "group", "category"):
-            if name in item and not isinstance(item[name], str):
-                raise _Bad(f"field {name!r} must be a string")
-        problem = path_problem(path, self.limits)
-        if problem:
-            raise _Bad(problem)
-        root = item.get("root")
-        if root is None:
-            root = "system" if path.split("/", 1)[0] in SYSTEM_PREFIXES else "home"
-        elif root not in ("home", "system"):
-            raise _Bad(f"root must be 'home' or 'system', not {root!r}")
-        kind = item.get("type", "file")
-        if kind not in ("file", "symlink"):
-            raise _Bad(f"type must be 'file' or 'symlink', not {kind!r}")
-        mode = None
-        if "mode" in item:
-            mode, problem = parse_mode(item["mode"], kind)
-            if problem:
-                raise _Bad(problem)
-        m = _HASH.fullmatch(item["hash"])
-        if m is None:
-            raise _Bad("hash must be 'sha256:' and 64 hex digits")
-        if size < 0:
-            raise _Bad("size must not be negative")
-        if size > self.limits.max_bytes:
-            raise _Bad(f"size {size} is over the limit of {self.limits.max_bytes} bytes")
-        # Bound the work before decoding: base64 of `size` bytes has one exact length.
-        if len(content) != 4 * ((size + 2) // 3):
-            if not _is_base64(content):
-                raise _Bad("content is not valid base64")
-            raise _Bad(f"content does not decode to {size} bytes (size)")
-        try:
-            data = _b64decode(content)
-        except (binascii.Error, ValueError):
-            raise _Bad("content is not valid base64") from None
-        if len(data) != size:
-            raise _Bad(f"content decodes to {len(data)} bytes but size says {size}")
-        digest = hashlib.sha256(data).hexdigest()
-        hash_problem = None
-        if digest != m.group(1).lower():
-            # The original tool's words, so scripts and habits keep working.
-            hash_problem = (f"Hash mismatch for {path}: the content's sha256 is "
-                            f"{digest[:16]}…, the file says {m.group(1)[:16].lower()}…")
-            if not self.keep_bad_hash:
-                raise _Bad(hash_problem)
-        if kind == "symlink" and (not data or b"\0" in data):
-            raise _Bad("symlink target is empty or contains a NUL byte")
-        sanitized = item.get("sanitized", {})
-        if not isinstance(sanitized, dict) or not all(
-                isinstance(n, int) and not isinstance(n, bool) and n >= 0
-                for n in sanitized.values()):
-            raise _Bad("field 'sanitized' must map rule names to counts")
-        tree_path = f"{root}/{path}"
-        problem = self._paths.add(tree_path)
-        if problem:
-            raise _Bad(problem)
-        return FileEntry(index, label_of(path, index), path, root, tree_path, kind, mode, data,
-                         item.get("owner"), item.get("group"), item.get("category"),
-                         dict(sanitized), hash_problem)
 
     # --- top level ----------------------------------------------------------
 
@@ -585,31 +410,3 @@ def _ignore_problem(_label: str, _problem: str) -> None:
     pass
 
 
-def _b64decode(text: str) -> bytes:
-    """Strict base64 (only the alphabet, padding only at the end): the check
-    b64decode(validate=True) makes, without its ASCII copy of the content."""
-    return binascii.a2b_base64(text, strict_mode=True)
-
-
-def _is_base64(text: str) -> bool:
-    try:
-        _b64decode(text)
-    except (binascii.Error, ValueError):
-        return False
-    return True
-
-
-def parse_mode(value: str, kind: str) -> tuple[int, str | None]:
-    """Permission bits of a `mode` field, or a problem."""
-    if not _MODE.fullmatch(value):
-        return 0, f"mode {value!r} is not an octal number"
-    mode = int(value, 8)
-    if mode > 0o7777:
-        ftype = stat.S_IFMT(mode)
-        if not ((ftype == stat.S_IFREG and kind == "file")
-                or (ftype == stat.S_IFLNK and kind == "symlink")) or mode & ~0o177777:
-            return 0, f"mode {value} is not a regular file or symlink (device or special file)"
-        mode = stat.S_IMODE(mode)
-    if mode & (stat.S_ISUID | stat.S_ISGID):
-        return 0, f"mode {value} has the setuid or setgid bit"
-    return mode & 0o1777, None

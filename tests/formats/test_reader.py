@@ -8,8 +8,9 @@ import pytest
 
 from flexgit.cli import cli
 from flexgit.cli.files import COMMANDS
+from flexgit.formats.entries import parse_mode
 from flexgit.formats.limits import Limits, PathSet, path_problem
-from flexgit.formats.reader import FileEntry, Reader, parse_mode
+from flexgit.formats.reader import FileEntry, Reader
 
 BAD = Path(__file__).parent.parent / "data" / "bad"
 
