@@ -108,7 +108,7 @@ flat_values = st.dictionaries(st.text(max_size=10), st.none() | st.booleans() | 
 arrays = st.lists(flat_values | values, max_size=12)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(arrays, st.sampled_from([None, 0, 2]), st.booleans(), st.sampled_from([7, 1 << 16]))
 def test_flat_objects_come_whole_and_mean_the_same(value: Any, indent: int | None,
                                                    ascii_only: bool, step: int) -> None:
@@ -133,7 +133,7 @@ def _flat(v: Any) -> bool:
         for x in v.values())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.lists(flat_values, max_size=40), st.sampled_from([None, 2]))
 def test_counting_sees_every_element(value: Any, indent: int | None) -> None:
     data = json.dumps([value], indent=indent).encode("utf-8", "surrogatepass")
