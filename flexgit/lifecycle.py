@@ -54,17 +54,13 @@ def take_snapshot(ctx: Context, *, backup_type: str = "flx", message: str | None
     where = ctx.private_repo if include_data else ctx.repo
     runner.pre("pre-snapshot", type=backup_type, private=include_data, store=where)
     prof = ctx.profile.with_data(voicemail=include_voicemail) if include_data else ctx.profile
-    store = Store.init(where, private=True) if include_data else ctx.open_or_init_store()
-    try:
-        with store.locked(command):
-            res = snapshot.take(store, ctx.installation, prof, backup_type=backup_type,
-                                message=message, allow_empty=allow_empty, progress=progress)
-            res.warnings[:0] = cleaned
-            if tag:
-                store.set_tag(tag, res.id or store.head() or "", rules=ctx.profile.rules)
-            head = res.id or store.head() or ""
-    finally:
-        store.close()
+    with Store.provisional(where, private=include_data) as store, store.locked(command):
+        res = snapshot.take(store, ctx.installation, prof, backup_type=backup_type,
+                            message=message, allow_empty=allow_empty, progress=progress)
+        res.warnings[:0] = cleaned
+        if tag:
+            store.set_tag(tag, res.id or store.head() or "", rules=ctx.profile.rules)
+        head = res.id or store.head() or ""
     warned = runner.post("post-snapshot", snapshot=head, type=backup_type,
                          private=include_data, store=where, changed=res.id is not None)
     return Snapshotted(res, where, include_data, head, warned)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from flexgit import redact
+from flexgit.errors import OK, WARNINGS
 
 # Options whose values are not worth keeping in a log line.
 _REDACT_AFTER = {"--encrypt", "--passphrase"}
@@ -30,6 +31,10 @@ def append(home: Path, argv: list[str], code: int, summary: str = "") -> None:
     line = (f"{time.strftime('%Y-%m-%d %H:%M:%S')} pid={os.getpid()} exit={code} "
             f"{shlex.join(words)}" + (f" :: {summary}" if summary else "") + "\n")
     logs = home / "logs"
+    if code not in (OK, WARNINGS) and not logs.is_dir():
+        # A refused command creates nothing: not even a log directory in a
+        # home that may hold no installation (a cron job on the wrong account).
+        return
     with contextlib.suppress(OSError):
         logs.mkdir(mode=0o750, exist_ok=True)
         fd = os.open(logs / "flexgit.log",

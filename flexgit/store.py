@@ -281,6 +281,37 @@ class Store:
         return cls.open(path)
 
     @classmethod
+    @contextlib.contextmanager
+    def provisional(cls, path: Path, *, private: bool = False) -> Iterator[Store]:
+        """The store at `path`, made when there is none. A store this call
+        made is removed again, with the directories made for it, when the
+        block fails before any ref was set: a refused command (an empty
+        home, a bad file) leaves no store behind that later commands would
+        take for a real one."""
+        if (path / MARKER).is_file():
+            with cls.open(path) as store:
+                yield store
+            return
+        made = path
+        while not made.parent.exists():
+            made = made.parent
+        store = cls.init(path, private=private)
+        try:
+            yield store
+        except BaseException:
+            unused = not store._repo.refs.as_dict(Ref(b"refs"))
+            store.close()
+            if unused:
+                shutil.rmtree(path, ignore_errors=True)
+                for d in (path.parent, *path.parent.parents):
+                    if d == made.parent or not d.is_relative_to(made):
+                        break
+                    with contextlib.suppress(OSError):
+                        d.rmdir()  # only an empty one: never what others put there
+            raise
+        store.close()
+
+    @classmethod
     def open(cls, path: Path) -> Store:
         if not (path / MARKER).is_file():
             hint = "run `flexgit init` or pass --repo"

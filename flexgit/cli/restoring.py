@@ -174,7 +174,9 @@ def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | Non
               help="Migrate: the account the source installation belongs to (when its "
                    "home was owned by root).")
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
-@click.option("--force", is_flag=True, help="Restore files whose checksum does not match.")
+@click.option("--force", is_flag=True,
+              help="Restore a damaged backup: files whose checksum does not match are "
+              "skipped and kept as they are on disk (exit 3), the rest is restored.")
 @click.option("--skip-sudoers", is_flag=True, help="Leave the sudoers file alone.")
 @click.option("--trust-privileged", is_flag=True,
               help="Install the source's sudoers rules and root-run scripts even where they "

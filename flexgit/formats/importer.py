@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +58,9 @@ class ImportResult:
     resanitized: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # force: entries whose content does not match their hash, left out (tree
+    # path -> the problem); a restore keeps the file on disk for each.
+    damaged: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "id": self.id, "parent": self.parent, "tree": self.tree,
@@ -106,9 +108,9 @@ class _Importer:
         self.known = sanitize.Sweep()
         self.begin()
 
-    def open(self) -> Reader:
+    def open(self, *, precount: bool = True) -> Reader:
         return Reader(self.path, limits=self.limits, name=self.name_given,
-                      keep_bad_hash=self.force)
+                      keep_bad_hash=self.force, precount=precount)
 
     def begin(self) -> None:
         """The state of one read of the file, into a pack of its own."""
@@ -127,6 +129,7 @@ class _Importer:
         self.inflight: list[tuple[list[tuple[str, int, dict[str, int]]], Future[Any]]] = []
         self.skipped: list[str] = []
         self.warnings: list[str] = []
+        self.damaged: dict[str, str] = {}
         # The sweep's harvest: per packed entry, what its rules removed; and
         # what the records and the settings hold.
         self.removed: dict[str, frozenset[str]] = {}
@@ -137,7 +140,11 @@ class _Importer:
 
     def entry(self, e: FileEntry) -> None:
         if e.hash_problem:
-            self.warnings.append(f"{e.label}: {e.hash_problem} (kept: --force)")
+            # Content that is not what its writer hashed is damage of unknown
+            # extent: never stored, never written (restic and borg also skip
+            # a damaged file and restore the rest rather than write it).
+            self.damaged[e.tree_path] = e.hash_problem
+            return
         if self.private:
             mode = LINK if e.kind == "symlink" else (
                 EXEC if (e.mode if e.mode is not None else legacy.default_mode(e)) & 0o100
@@ -313,7 +320,7 @@ class _Importer:
                 raise _Holder
 
         try:
-            self.open().read(check, self.problem)
+            self.open(precount=False).read(check, self.problem)  # counted by the first read
         except _Holder:
             return True
         return False
@@ -354,7 +361,7 @@ class _Importer:
             self.warnings.append(f"the imported tree {tree[:12]} differs from the exported "
                                  f"snapshot's {old_tree[:12]}")
         return ImportResult(self.name, res.id, parent, tree, res.files, res.changed,
-                            self.resanitized, self.skipped, self.warnings)
+                            self.resanitized, self.skipped, self.warnings, self.damaged)
 
 
 def _json_bytes(value: Any) -> bytes:
@@ -369,7 +376,8 @@ def import_file(store: Store, path: Path, *, profile: Profile, message: str | No
 
     private=True is how a restore reads a file: into the private store's
     `imports` branch, as it is (user data kept, nothing re-sanitized);
-    force=True keeps entries whose hash does not match, with a warning."""
+    force=True leaves out entries whose hash does not match instead of
+    refusing the file; the result's `damaged` names them."""
     if private and not store.is_private:
         raise FlexgitError("internal: a private import needs the private store")
     imp = _Importer(store, path, profile, limits, name, private, force)
@@ -385,15 +393,5 @@ def import_to_repo(repo: Path, path: Path, *, profile: Profile, message: str | N
     """import_file into the shareable store at `repo`, creating it when needed;
     a store this call created is removed again when the file is refused, so a
     bad file leaves nothing behind."""
-    created = not (repo / "flexgit").exists()
-    store = Store.init(repo) if created else Store.open(repo)
-    try:
-        with store.locked("flexgit import"):
-            return import_file(store, path, profile=profile, message=message, name=name)
-    except BaseException:
-        if created and store.head() is None:
-            store.close()
-            shutil.rmtree(repo, ignore_errors=True)
-        raise
-    finally:
-        store.close()
+    with Store.provisional(repo) as store, store.locked("flexgit import"):
+        return import_file(store, path, profile=profile, message=message, name=name)

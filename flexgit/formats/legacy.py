@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 from flexgit.errors import BadInput
-from flexgit.formats.reader import FileEntry, Header, parse_mode
+from flexgit.formats.entries import parse_mode
+from flexgit.formats.reader import FileEntry, Header
 from flexgit.manifest import Manifest, Meta, shared_meta
 from flexgit.profile import Profile
 

@@ -201,10 +201,10 @@ def _restore(ctx: Context, source: Source, target: Target, mode: str,
                                         force=force, skip_sudoers=skip_sudoers,
                                         trust_privileged=trust_privileged,
                                         confirm=confirm, progress=progress, select=select)
-    except HookFailed:
-        if made_home:  # the home made for the lock only: leave no trace
+    except BaseException:
+        if made_home:  # made for this restore, refused or cancelled: leave no trace
             with contextlib.suppress(OSError):
-                target.home.rmdir()
+                target.home.rmdir()  # only while empty: never what was written
         raise
     warnings = runner.post("post-restore", **facts, pre_restore=applied.pre_restore,
                            written=applied.written, deleted=applied.deleted)

@@ -34,4 +34,5 @@ def source_from_file(ctx: Context, path: Path, *, force: bool = False) -> Source
     for w in res.warnings:
         ctx.out.warn(w)
     source.scratch = scratch
+    source.damaged = res.damaged
     return source

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from flexgit import diff as diff_mod
 from flexgit import sanitize
-from flexgit.restore import accounts, slots, values
+from flexgit.restore import accounts, sections, slots, values
 from flexgit.restore.jsonmerge import JsonMerge, merge_json
 from flexgit.restore.values import TEXT_PLACEHOLDERS
 
@@ -82,26 +82,28 @@ def reconcile(path: str, source: bytes, live: bytes | None, base: bytes | None, 
                 out.notes.append("kept local values at " + ", ".join(merged.conflicts[:5]) +
                                  (" …" if len(merged.conflicts) > 5 else ""))
             return out
-    data, new_keys = keep_live_values(path, source, live, live_s)
-    return Reconciled(data, new_keys=new_keys)
+    data, new_keys, notes = keep_live_values(path, source, live, live_s)
+    return Reconciled(data, new_keys=new_keys, notes=notes)
 
 
 def keep_live_values(path: str, source: bytes, live: bytes,
-                     live_sanitized: bytes) -> tuple[bytes, list[str]]:
+                     live_sanitized: bytes) -> tuple[bytes, list[str], list[str]]:
     """The source with each placeholder filled from the live value of the
-    same key; the keys (or lines) that kept a secret placeholder."""
+    same key; the keys (or lines) that kept a secret placeholder, and notes
+    on values carried over from a renamed section."""
     src = source.decode("utf-8", "surrogateescape")
     raw = live.decode("utf-8", "surrogateescape")
     san = live_sanitized.decode("utf-8", "surrogateescape")
     if not has_placeholder(src):
-        return source, []
+        return source, [], []
     starts = [0] + [i + 1 for i, c in enumerate(src) if c == "\n"]
     covered: set[int] = set()  # source lines whose placeholders are decided by key
     edits: list[tuple[int, int, str]] = []
     new_keys: list[str] = []
+    notes: list[str] = []
     scan = slots.scanner(path, src)
     if scan is not None:
-        for slot, value in _keyed(scan, src, raw, san):
+        for slot, value in _keyed(scan, src, raw, san, notes):
             text = src[slot.start:slot.end]
             first = bisect.bisect_right(starts, slot.start) - 1
             covered.update(range(first, bisect.bisect_right(starts, slot.end)))
@@ -120,14 +122,15 @@ def keep_live_values(path: str, source: bytes, live: bytes,
             edits.append((starts[i], starts[i] + len(line), raw_lines[j]))
         elif sanitize.SECRET_PLACEHOLDER in line:
             new_keys.append(f"line {i + 1}")
-    return _apply_edits(src, edits).encode("utf-8", "surrogateescape"), new_keys
+    return _apply_edits(src, edits).encode("utf-8", "surrogateescape"), new_keys, notes
 
 
 def _keyed(scan: Callable[[str], list[slots.Slot]], src: str, raw: str, san: str,
-           ) -> list[tuple[slots.Slot, tuple[str, str | None] | None]]:
+           notes: list[str]) -> list[tuple[slots.Slot, tuple[str, str | None] | None]]:
     """Each source slot holding a placeholder, with the live value of its key
     (raw, sanitized) or None. Slots of one key pair by equal sanitized value
-    first, then in order when both sides have as many."""
+    first, then in order when both sides have as many. An Asterisk section
+    renamed live lends its values to the source's (sections.renamed)."""
     raw_slots, san_slots = scan(raw), scan(san)
     live: dict[tuple[str, ...], list[tuple[str, str | None]]] = defaultdict(list)
     if len(raw_slots) == len(san_slots):
@@ -140,6 +143,18 @@ def _keyed(scan: Callable[[str], list[slots.Slot]], src: str, raw: str, san: str
     mine: dict[tuple[str, ...], list[slots.Slot]] = defaultdict(list)
     for slot in scan(src):
         mine[slot.key].append(slot)
+    if scan is slots.conf_slots and len(raw_slots) == len(san_slots):
+        texts = {key: [src[s.start:s.end] for s in group] for key, group in mine.items()}
+        for ours, theirs_section in sections.renamed(texts, live, has_placeholder).items():
+            carried = sorted(k for (sec, k) in texts if sec == ours and (sec, k) not in live
+                             and (theirs_section, k) in live
+                             and any(has_placeholder(t) for t in texts[(sec, k)]))
+            for k in carried:
+                live[(ours, k)] = live[(theirs_section, k)]
+            if carried:
+                notes.append(f"{ours} {', '.join(carried)}: kept the live value of "
+                             f"{theirs_section} {', '.join(carried)} (the same section "
+                             f"renamed: same type and same other keys)")
     out: list[tuple[slots.Slot, tuple[str, str | None] | None]] = []
     for key, group in mine.items():
         theirs = live.get(key, [])

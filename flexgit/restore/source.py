@@ -4,7 +4,7 @@ manifest that says their modes, owners and the home they came from."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flexgit.errors import UsageError
@@ -20,6 +20,9 @@ class Source:
     files: Files  # installation files only, without .flexgit/
     manifest: Manifest
     scratch: Path | None = None  # a temporary store this source owns (backup files)
+    # restore --force: entries of a backup file left out because their content
+    # does not match its hash (tree path -> problem); the plan keeps the disk's.
+    damaged: dict[str, str] = field(default_factory=dict)
 
     def close(self) -> None:
         self.store.close()

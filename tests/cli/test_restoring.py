@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 from pathlib import Path
@@ -68,3 +69,43 @@ def test_the_prompt_shows_a_summary_not_every_action(env: Env) -> None:
     code, out = in_pty([*argv[:-3], "-v", *argv[-3:]], b"n\n")
     assert code == 130
     assert sum(line.startswith("  delete ") for line in out.splitlines()) >= 40
+
+
+def _damage(src: Path, dest: Path, path: str) -> Path:
+    """`src` with the content of entry `path` changed and its hash left as it
+    was: what a bit flip in transfer does to a backup file."""
+    doc = json.loads(src.read_text())
+    (e,) = [e for e in doc["files"] if e["path"] == path]
+    data = bytearray(base64.b64decode(e["content"]))
+    data[0] ^= 0x20
+    e["content"] = base64.b64encode(bytes(data)).decode()
+    dest.write_text(json.dumps(doc))
+    return dest
+
+
+def test_force_restores_a_damaged_backup_but_never_its_damaged_file(env: Env) -> None:
+    bad = _damage(exported(env, env.tmp / "out"), env.tmp / "bad.flx", "FUTURE_ENHANCEMENTS.md")
+    damaged = env.home / "FUTURE_ENHANCEMENTS.md"
+    other = env.home / "public_html/docs/SYSTEM_WIDE_TEMP_PASSWORDS.md"
+    damaged.write_text("edited live\n")
+    other.write_text("edited live too\n")
+    r = env.run("-y", "restore", str(bad))
+    assert r.exit_code == 1
+    assert r.stderr.strip().splitlines() == [
+        r.stderr.strip()] and "FUTURE_ENHANCEMENTS.md: Hash mismatch for " in r.stderr
+    assert other.read_text() == "edited live too\n"
+    r = env.run("-y", "restore", "--force", str(bad))
+    assert r.exit_code == 3, r.output
+    assert ("warning: home/FUTURE_ENHANCEMENTS.md was not restored: Hash mismatch for "
+            "FUTURE_ENHANCEMENTS.md") in r.stderr
+    assert damaged.read_text() == "edited live\n"  # damaged content is never written
+    assert other.read_text() != "edited live too\n"  # the rest of the backup is restored
+    # Fresh deletes what the source lacks; a damaged file is not "lacking".
+    r = env.run("--json", "restore", "--dry-run", "-m", "fresh", "--force", str(bad))
+    acts = {a["path"]: a for a in json.loads(r.stdout)["actions"]}
+    assert acts["home/FUTURE_ENHANCEMENTS.md"] == {
+        "path": "home/FUTURE_ENHANCEMENTS.md", "action": "skip",
+        "reason": "damaged in the source: kept as it is on disk"}
+    r = env.run("-y", "restore", "-m", "fresh", "--force", str(bad))
+    assert r.exit_code == 3, r.output
+    assert damaged.read_text() == "edited live\n"

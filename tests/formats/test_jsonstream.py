@@ -67,3 +67,88 @@ def test_a_string_past_stop_at_is_refused_before_its_end() -> None:
     with pytest.raises(Overrun, match="too long"):
         next(events)
     assert lexer.offset <= 2 * (1 << 16)
+
+
+def _rebuild(events: list[tuple[str, Any]]) -> Any:
+    """The value a list of events stands for; a flat_map is its object's JSON."""
+    stack: list[Any] = []
+    keys: list[str | None] = []
+    out: Any = None
+
+    def put(v: Any) -> None:
+        nonlocal out
+        if not stack:
+            out = v
+        elif isinstance(stack[-1], list):
+            stack[-1].append(v)
+        else:
+            stack[-1][keys[-1]] = v
+
+    for ev, v in events:
+        if ev in ("start_map", "start_array"):
+            c: Any = {} if ev == "start_map" else []
+            put(c)
+            stack.append(c)
+            keys.append(None)
+        elif ev in ("end_map", "end_array"):
+            stack.pop()
+            keys.pop()
+        elif ev == "map_key":
+            keys[-1] = v
+        elif ev == "flat_map":
+            put(json.loads(v))
+        else:
+            put(v)
+    return out
+
+
+flat_values = st.dictionaries(st.text(max_size=10), st.none() | st.booleans() | st.integers(
+    -(2**63), 2**63 - 1) | st.text(max_size=40) | st.dictionaries(
+    st.text(max_size=5), st.integers(0, 99), max_size=3), max_size=6)
+arrays = st.lists(flat_values | values, max_size=12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(arrays, st.sampled_from([None, 0, 2]), st.booleans(), st.sampled_from([7, 1 << 16]))
+def test_flat_objects_come_whole_and_mean_the_same(value: Any, indent: int | None,
+                                                   ascii_only: bool, step: int) -> None:
+    data = json.dumps({"files": value}, indent=indent, ensure_ascii=ascii_only).encode(
+        "utf-8", "surrogatepass")
+    lexer = Lexer(_Trickle(data, step))
+    lexer.flat = True
+    events = list(lexer.events())
+    assert _rebuild(events) == json.loads(data)
+    if step == 1 << 16 and all(_flat(v) for v in value):
+        assert sum(ev == "flat_map" for ev, _ in events) == len(value)
+
+
+def _scalar(v: Any) -> bool:
+    return v is None or isinstance(v, (bool, int, str))
+
+
+def _flat(v: Any) -> bool:
+    """An object of scalars and objects of scalars: what comes in one event."""
+    return isinstance(v, dict) and all(
+        _scalar(x) or (isinstance(x, dict) and all(_scalar(y) for y in x.values()))
+        for x in v.values())
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(flat_values, max_size=40), st.sampled_from([None, 2]))
+def test_counting_sees_every_element(value: Any, indent: int | None) -> None:
+    data = json.dumps([value], indent=indent).encode("utf-8", "surrogatepass")
+    lexer = Lexer(_Trickle(data, 1 << 16))
+    lexer.flat = lexer.skip_strings = True
+    n = 0
+    depth = 0
+    for ev, v in lexer.events():
+        if ev in ("start_map", "start_array"):
+            n += depth == 2
+            depth += 1
+        elif ev in ("end_map", "end_array"):
+            depth -= 1
+        elif ev == "flat_count":
+            n += v
+        elif depth == 2:
+            n += 1
+    assert n == len(value)

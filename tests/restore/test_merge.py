@@ -278,3 +278,64 @@ def test_an_ambiguous_key_gets_a_new_secret_never_another_lines_value() -> None:
                    b"register => b2:Reg-Pw-B2y8@sip.b.example/200\n"
                    b"register => a1:Reg-Pw-A1x9@sip.a.example/100\n")
     assert new == ["[general] register"]
+
+
+def test_a_section_renamed_live_keeps_its_password(env: Env) -> None:
+    """c05 of the restore red team: live [acme-trunk-auth] became -v2."""
+    conf = env.root / PJSIP
+    _snap(env)
+    text = conf.read_text()
+    assert "[acme-trunk-auth]\ntype=auth\n" in text and f"password={TRUNK}\n" in text
+    conf.write_text(text.replace("[acme-trunk-auth]\n", "[acme-trunk-auth-v2]\n"))
+    out = _restore(env)
+    after = conf.read_text()
+    assert f"[acme-trunk-auth]\ntype=auth\nauth_type=userpass\nusername=4155550100\n" \
+        f"password={TRUNK}\n" in after
+    assert ("etc/asterisk/pjsip.conf: [acme-trunk-auth](auth) password: kept the live value "
+            "of [acme-trunk-auth-v2](auth) password (the same section renamed: same type "
+            "and same other keys)") in " ".join(out.split())
+    assert TRUNK not in out  # the plan names the section, never the value
+
+
+AUTH = "[{name}]\ntype=auth\nauth_type=userpass\nusername={user}\npassword={pw}\n"
+
+
+@pytest.mark.parametrize(("live", "why"), [
+    (AUTH.format(name="t-v2", user="4155550100", pw="Live-1") +
+     AUTH.format(name="t-v3", user="4155550100", pw="Live-2"), "two live candidates"),
+    (AUTH.format(name="t-v2", user="4155550199", pw="Live-1"), "another username"),
+    (AUTH.format(name="t-v2", user="4155550100", pw="Live-1").replace("type=auth",
+                                                                       "type=aor"),
+     "another type"),
+    (AUTH.format(name="t-v2", user="4155550100", pw="Live-1") + "realm=x\n", "another key"),
+    (AUTH.format(name="t", user="4155550100", pw="Live-1") +
+     AUTH.format(name="t-v2", user="4155550100", pw="Live-2"), "its name is still live"),
+])
+def test_a_renamed_section_is_matched_only_when_nothing_else_could_be_it(
+        live: str, why: str) -> None:
+    src = AUTH.format(name="t", user="4155550100", pw="FLEXGIT-REDACTED")
+    if why == "its name is still live":
+        # [t] is live under its name: its own value, never the -v2 one.
+        out, new = _reconcile(PJSIP_TREE, src.encode(), live.encode())
+        assert b"password=Live-1\n" in out and new == []
+        return
+    out, new = _reconcile(PJSIP_TREE, src.encode(), live.encode())
+    assert out == src.encode(), why  # a new secret instead: nothing carried over
+    assert new == ["[t](auth) password"]
+
+
+PJSIP_TREE = "system/etc/asterisk/pjsip.conf"
+
+
+def test_a_renamed_section_lends_its_value_to_the_one_source_section() -> None:
+    src = (AUTH.format(name="t", user="4155550100", pw="FLEXGIT-REDACTED") +
+           AUTH.format(name="u", user="4155550111", pw="FLEXGIT-REDACTED"))
+    live = (AUTH.format(name="t-v2", user="4155550100", pw="Live-T") +
+            AUTH.format(name="u", user="4155550111", pw="Live-U"))
+    r = reconcile(PJSIP_TREE, src.encode(), live.encode(), None, mode="merge",
+                  sanitized=lambda d: sanitize.sanitize(PJSIP_TREE, d).data)
+    assert r.data == src.replace("FLEXGIT-REDACTED", "Live-T", 1).replace(
+        "FLEXGIT-REDACTED", "Live-U", 1).encode()
+    assert r.new_keys == []
+    assert r.notes == ["[t](auth) password: kept the live value of [t-v2](auth) password "
+                       "(the same section renamed: same type and same other keys)"]
