@@ -87,7 +87,10 @@ def test_values_revealed_anywhere_in_the_file_reach_no_object(env: Env, order: s
     assert setup.count("\n") == SETUP.count(b"\n") and "FLEXGIT-REDACTED" in setup
     report = json.loads(_git(env.repo, "show", "main:.flexgit/sanitize.json"))["files"]
     assert report["home/docs/SETUP.md"]["sweep.secret"] >= 3
-    assert report["home/public_html/js/app.js"]["sweep.secret"] >= 3
+    # app.js: what no rule knows (a name in a comment, a bare array item, a
+    # blob) is the sweep's; a key the code rules know may be theirs.
+    app = report["home/public_html/js/app.js"]
+    assert app["sweep.secret"] >= 2 and sum(app.values()) >= 4, app
     manifest = json.loads(_git(env.repo, "show", "main:.flexgit/manifest.json"))
     assert manifest["templates"]["admin_template"]["notes"] == "trunk FLEXGIT-REDACTED is shared"
     assert _git(env.repo, "log", "-1", "--format=%s", "main") == \
