@@ -201,9 +201,13 @@ def _plan(ctx: Context, source: Source, target: Target, mode: str,
           base: tuple[Store, Files] | None, *, force: bool, skip_sudoers: bool,
           trust_privileged: bool) -> Plan:
     """The plan, reviewed for what a source may write without being trusted."""
+    trusted = trust.own_snapshot(source, ctx.home)
+    # Credential values are the source's only when it is this installation's
+    # own, or the admin vouches for it (--trust-privileged, flexpbx-migrate).
     plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
-                 verbose=ctx.out.verbose > 0, force=force)
-    trust.review(plan, source, ctx.profile, trusted=trust.own_snapshot(source, ctx.home),
+                 verbose=ctx.out.verbose > 0, force=force,
+                 own_values=trusted or trust_privileged)
+    trust.review(plan, source, ctx.profile, trusted=trusted,
                  trust_privileged=trust_privileged)
     return plan
 

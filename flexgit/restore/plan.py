@@ -23,7 +23,7 @@ from flexgit import paths, sanitize, scan
 from flexgit.errors import IntegrityError, UsageError
 from flexgit.manifest import Manifest
 from flexgit.profile import Profile
-from flexgit.restore import accounts, merge
+from flexgit.restore import accounts, credentials, merge
 from flexgit.restore.source import USER_DATA_DIRS, Source
 from flexgit.snapshot import Installation, binary_problem, known_for, read_nofollow
 from flexgit.statcache import StatCache
@@ -240,9 +240,11 @@ def _lstat(p: Path | str) -> os.stat_result | None:
 
 def build(source: Source, mode: str, target: Target, profile: Profile, *,
           base: tuple[Store, Files] | None = None, skip_sudoers: bool = False,
-          verbose: bool = False, force: bool = False) -> Plan:
+          verbose: bool = False, force: bool = False, own_values: bool = True) -> Plan:
     """Compute the plan. `base` is the last snapshot of the installation (store
-    and files), the common ancestor for JSON three-way merges."""
+    and files), the common ancestor for JSON three-way merges. Without
+    `own_values` (a source nobody vouches for) the source's credential values
+    are placeholders (restore/credentials.py)."""
     if mode not in MODES:
         raise UsageError(f"Invalid mode: {mode} (use fresh, merge or migrate)")
     plan = Plan(mode, source.label, target)
@@ -254,6 +256,7 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
     plan.beside = migrating and accounts.installed_here(man.home, target.home_in_content,
                                                         target.root)
     old_home = man.home
+    cred_rules = None if own_values else credentials.credential_rules(profile.rules)
     # In a merge, a file whose stat says it is what the last snapshot saw, and
     # whose sanitized form is exactly the source's, stays: nothing to read.
     cache = StatCache(base[0].path, profile.digest + profile.rules.digest) \
@@ -287,6 +290,8 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
         if entry.mode != LINK and not diff_mod.is_binary(raw):
             if old_home and old_home != target.home_in_content:
                 data, _ = accounts.rewrite_home(data, old_home, target.home_in_content)
+            if cred_rules is not None and not path.startswith("system/etc/sudoers.d/"):
+                data = credentials.as_placeholders(path, data, cred_rules)
             if path.startswith("system/etc/sudoers.d/"):
                 if skip_sudoers:
                     plan.actions.append(Action(path, "skip", "--skip-sudoers"))
