@@ -460,8 +460,10 @@ def _local_only(plan: Plan, source: Source, t: Target, live: list[scan.Found]) -
             continue
         if not fresh:
             plan.actions.append(Action(item.path, "preserve", "not in the source"))
-        elif plan.mode == "migrate" and item.path.startswith("system/"):
-            # Shared with the accounts already on this host: never reset.
+        elif item.path.startswith("system/"):
+            # Shared with the other accounts and the host (another account's
+            # sudoers snippet, its pjsip_*.conf, the shared sudoers file's other
+            # rules): a fresh restore of this installation never deletes them.
             plan.actions.append(Action(item.path, "preserve", "a shared system file"))
         elif shareable and _never_shared(item):
             plan.actions.append(Action(item.path, "preserve",
