@@ -193,6 +193,28 @@ def _without_users(line: str, drop: set[str]) -> str | None:
     return line[:m.start(2)] + joined + line[m.end(2):]
 
 
+def _split_users(line: str) -> tuple[str, list[str], str] | None:
+    """A rule or Defaults line as (what comes before its user list, the
+    users, what comes after, spaces normalized), or None."""
+    m = _DEFAULTS.match(line) or _SPEC.match(line)
+    if m is None or line.lstrip().startswith("#") or _ALIAS.match(line):
+        return None
+    users = [u.strip() for u in m.group(2).split(",")]
+    return " ".join(line[:m.start(2)].split()), users, " ".join(line[m.end(2):].split())
+
+
+def narrows(line: str, wider: str) -> bool:
+    """Whether `line` is the rule or Defaults line `wider` for fewer users
+    (what keep_other_accounts leaves of a line it shares): it grants less.
+    Never with a negation, where fewer names can mean more users."""
+    a, b = _split_users(line), _split_users(wider)
+    if a is None or b is None or a[0] != b[0] or a[2] != b[2]:
+        return False
+    if any(u.startswith("!") for u in a[1] + b[1]):
+        return False
+    return set(a[1]) <= set(b[1])
+
+
 def _users_of(line: str) -> set[str]:
     """The users a rule or a Defaults line is for (none for other lines)."""
     stripped = line.lstrip()

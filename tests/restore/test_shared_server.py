@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from flexgit.restore import accounts
+from flexgit import profile as profile_mod
+from flexgit.profile import Profile
+from flexgit.restore import accounts, sudoers
 from tests.conftest import Env, which_or_skip
 from tests.restore.crafted import exported
 
@@ -58,3 +60,17 @@ def test_fresh_keeps_other_accounts_system_files(env: Env) -> None:
     r = env.run("-y", "restore", "-m", "fresh", str(src))
     assert r.exit_code in (0, 3), r.output
     assert {p: p.read_bytes() for p in others} == others
+
+
+def test_what_is_left_of_a_shared_line_is_not_a_new_grant() -> None:
+    """The review (restore/trust.py) accepts the file keep_other_accounts
+    makes: the others' part of a live line grants nothing new."""
+    live = b"bob, ann ALL=(root) NOPASSWD: /usr/local/bin/flexpbx-backup-helper\n" \
+        b"Defaults:bob,ann !requiretty\nALL, !bob ALL=(root) /bin/true\n"
+    merged = accounts.keep_other_accounts(live, SOURCE)
+    profile: Profile = profile_mod.load(None)
+    assert sudoers.beyond(merged, "bob", profile, installed=live) is None
+    # Not a way to widen: more users, or a negation dropped, is a grant.
+    for wider in (b"bob, ann, eve ALL=(root) NOPASSWD: /usr/local/bin/flexpbx-backup-helper\n",
+                  b"ALL ALL=(root) /bin/true\n", b"Defaults:ann,eve !requiretty\n"):
+        assert sudoers.beyond(SOURCE + wider, "bob", profile, installed=live) is not None
