@@ -12,7 +12,8 @@ word in extensions.conf, extensions.ael and extensions.lua alike, in the
 `System(x)` and the old `System,x` syntax, and in a comment too (a line
 flagged for nothing only asks for a review). Lines are compared within their
 section, so a `write = all` that the live file has for one AMI user does not
-vouch for the same line under a new user.
+vouch for the same line under a new user. In the few files whose every line decides what runs or who connects
+(asterisk.conf, modules.conf, manager.conf...) any change counts.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ _KEYS = re.compile(
 # the HTTP server (a pjsip endpoint has permit/deny of its own).
 _NETWORK_KEYS = {"permit", "deny", "acl", "bindaddr", "tlsbindaddr", "enabled",
                  "webenabled", "tlsenable", "displayconnects", "writetimeout"}
+# Files where every line decides what runs, as whom, or who may connect:
+# extensions.lua is a program (os.execute); modules.conf loads app_system;
+# logger.conf writes files where it names them (as root, with runuser root);
+# http.conf serves the manager and writes uploads (post_mappings).
+_WHOLE = {"asterisk.conf", "modules.conf", "logger.conf", "cli_permissions.conf",
+          "extensions.lua"}
 _SECTION = re.compile(r"^\s*\[([^\]]*)\]")
 
 
@@ -96,12 +103,13 @@ def added(path: str, data: bytes, live: bytes | None) -> list[str]:
     them where nothing is installed), each kind once, in the order found."""
     if not is_asterisk_config(path):
         return []
-    if path.lower().endswith(".lua"):
-        # extensions.lua is a program (os.execute, io.popen): all of it is code.
-        return [] if data == live else ["Lua dialplan code"]
     have = lines(path, live) if live is not None else {}
     kinds: list[str] = []
     for key, found in lines(path, data).items():
         if key not in have:
             kinds += [k for k in found if k not in kinds]
+    name = path.rsplit("/", 1)[-1].lower()
+    if not kinds and data != live and (name in _WHOLE or name.startswith(("manager", "http"))):
+        # A removed line counts too here (a `noload => app_system.so`, a `deny`).
+        kinds.append(f"any change to {name}")
     return kinds

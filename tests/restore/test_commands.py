@@ -76,8 +76,18 @@ def test_lines_the_live_file_has_and_plain_dialplan_are_not_new() -> None:
     assert commands.added("home/public_html/x.conf", b"#exec /bin/sh\n", None) == []
 
 
-def test_lua_dialplan_is_code() -> None:
-    path = "system/etc/asterisk/extensions.lua"
-    live = b"extensions = {}\n"
-    assert commands.added(path, b'os.execute("id")\n', live) == ["Lua dialplan code"]
+@pytest.mark.parametrize(("name", "live", "new"), [
+    ("extensions.lua", b"extensions = {}\n", b'os.execute("id")\nextensions = {}\n'),
+    ("modules.conf", b"[modules]\nautoload=yes\nnoload => app_system.so\n",
+     b"[modules]\nautoload=yes\n"),
+    ("logger.conf", b"[logfiles]\nmessages => notice\n",
+     b"[logfiles]\nmessages => notice\n/etc/cron.d/x => debug\n"),
+    ("manager.conf", b"[a]\ndeny=0.0.0.0/0.0.0.0\npermit=127.0.0.1/255.255.255.255\n",
+     b"[a]\npermit=127.0.0.1/255.255.255.255\n"),
+    ("http.conf", b"[general]\n", b"[general]\n[post_mappings]\nx = /etc/cron.d\n"),
+])
+def test_any_change_to_a_file_that_decides_what_runs(name: str, live: bytes,
+                                                     new: bytes) -> None:
+    path = "system/etc/asterisk/" + name
+    assert commands.added(path, new, live)
     assert commands.added(path, live, live) == []
