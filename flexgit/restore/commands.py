@@ -12,8 +12,9 @@ word in extensions.conf, extensions.ael and extensions.lua alike, in the
 `System(x)` and the old `System,x` syntax, and in a comment too (a line
 flagged for nothing only asks for a review). Lines are compared within their
 section, so a `write = all` that the live file has for one AMI user does not
-vouch for the same line under a new user. In the few files whose every line decides what runs or who connects
-(asterisk.conf, modules.conf, manager.conf...) any change counts.
+vouch for the same line under a new user. In the few files whose every line
+decides what runs or who connects (asterisk.conf, modules.conf, manager.conf,
+...) any change counts.
 """
 
 from __future__ import annotations
