@@ -114,3 +114,15 @@ def added(path: str, data: bytes, live: bytes | None) -> list[str]:
         # A removed line counts too here (a `noload => app_system.so`, a `deny`).
         kinds.append(f"any change to {name}")
     return kinds
+
+
+_PATH = re.compile(r"(?<![\w.-])(/[^\s,;:=()'\"|<>]+)")
+
+
+def named_paths(path: str, data: bytes) -> list[str]:
+    """Every absolute path on a line of `data` that runs commands: the
+    programs Asterisk would start (System(/etc/asterisk/x.sh), AGI(/…)).
+    Over-inclusive on purpose: it only decides what needs trust."""
+    if not is_asterisk_config(path):
+        return []
+    return [p for section, line in lines(path, data) for p in _PATH.findall(line)]

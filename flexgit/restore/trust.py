@@ -205,6 +205,13 @@ def _privileged_globs(plan: Plan, source: Source, profile: Profile) -> list[re.P
         for f in sorted(installed.iterdir()):
             if f.is_file() and not f.is_symlink():
                 named += sudoers.commands_in(f.read_bytes())
+    # The programs Asterisk configuration starts (System(), AGI(), mailcmd=...),
+    # the source's and the installed: replacing one runs the backup's code.
+    for path, entry in source.files.items():
+        if commands.is_asterisk_config(path) and entry.mode != LINK:
+            named += commands.named_paths(path, source.read(entry))
+    for item in _asterisk_files(t):
+        named += commands.named_paths(item[0], item[1])
     pats = [re.compile(re.escape(SUDOERS_DIR) + r".*", re.IGNORECASE)]
     home = t.home_in_content.rstrip("/")
     for cmd in named:
@@ -215,6 +222,22 @@ def _privileged_globs(plan: Plan, source: Source, profile: Profile) -> list[re.P
             tree = "system/" + cmd.lstrip("/")
         pats.append(re.compile(_glob_regex(tree), re.IGNORECASE))
     return pats
+
+
+def _asterisk_files(t: Target) -> list[tuple[str, bytes]]:
+    """The installed configuration files under /etc/asterisk (not through links)."""
+    top = t.root / "etc/asterisk"
+    out: list[tuple[str, bytes]] = []
+    if not top.is_dir() or top.is_symlink():
+        return out
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
+        for name in filenames:
+            f = Path(dirpath, name)
+            if f.is_file() and not f.is_symlink() and f.stat().st_size < (1 << 20):
+                rel = f.relative_to(t.root).as_posix()
+                out.append(("system/" + rel, f.read_bytes()))
+    return out
 
 
 def _glob_regex(glob: str) -> str:

