@@ -71,7 +71,7 @@ def run(directory: Path | None, say: Say) -> Path:
 
     _step(say, 4, "diff: what changed since the snapshot (sanitized, JSON by key)")
     with Store.open(repo) as store:
-        disk = history.DiskSide(store, ctx.installation, ctx.profile, "flxx")
+        disk = history.DiskSide(store, ctx.installation, ctx.profile)
         for text in history.iter_diff(changes, history.store_reader(store), disk.read,
                                       (head or "")[:12], "disk"):
             for line in text.rstrip("\n").splitlines():

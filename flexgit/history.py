@@ -11,7 +11,7 @@ from typing import Any
 from flexgit import diff as diff_mod
 from flexgit import sanitize
 from flexgit.profile import Profile
-from flexgit.snapshot import Installation, collect, known_for, read_nofollow
+from flexgit.snapshot import Installation, cache_key, collect, known_for, read_nofollow
 from flexgit.statcache import StatCache
 from flexgit.store import CommitInfo, Entry, Files, Store
 
@@ -56,12 +56,11 @@ def snapshot_files(store: Store, rev: str) -> Files:
 class DiskSide:
     """The installation on disk as the snapshot would see it (sanitized)."""
 
-    def __init__(self, store: Store, inst: Installation, profile: Profile,
-                 backup_type: str) -> None:
-        cache = StatCache(store.path, profile.digest + profile.rules.digest)
+    def __init__(self, store: Store, inst: Installation, profile: Profile) -> None:
         # The same sweep as the next snapshot's, so unchanged files compare equal.
         self._sweep = None if profile.private else known_for(inst, profile).sweep
-        self.collected = collect(store, inst, profile, backup_type, cache, None,
+        cache = StatCache(store.path, cache_key(profile, self._sweep))
+        self.collected = collect(store, inst, profile, cache, None,
                                  known=self._sweep)
         self.files = self.collected.files
         self._inst = inst
@@ -78,19 +77,12 @@ def store_reader(store: Store) -> diff_mod.Reader:
     return lambda _path, entry: store.read_blob(entry.sha)
 
 
-def type_of_latest(store: Store) -> str:
-    head = store.head()
-    if head is None:
-        return "flx"
-    return store.commit_info(head).trailers.get("Flexgit-Type", "flx")
-
-
 def status(store: Store, inst: Installation, profile: Profile) -> tuple[str | None,
                                                                          list[diff_mod.Change],
                                                                          list[str]]:
     """(latest id, changes on disk since it, warnings)."""
     head = store.head()
-    disk = DiskSide(store, inst, profile, type_of_latest(store))
+    disk = DiskSide(store, inst, profile)
     old = snapshot_files(store, head) if head else {}
     return head, diff_mod.changes(old, disk.files), disk.collected.warnings
 

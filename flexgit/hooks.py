@@ -30,7 +30,8 @@ EVENTS = ("pre-snapshot", "post-snapshot", "pre-restore", "post-restore", "post-
 # The facts a hook may be given, as FLEXGIT_<NAME>; any left over from an
 # outer flexgit are cleared so a hook never sees another run's facts.
 FACTS = ("event", "home", "snapshot", "mode", "file", "source", "type", "user", "private", "store",
-         "changed", "pre_restore", "written", "deleted", "copies", "encrypted")
+         "changed", "pre_restore", "written", "deleted", "copies", "encrypted", "paths",
+         "include", "exclude")
 SHIPPED = Path(__file__).parent / "hooks_shipped"
 SERVER_HOOKS = ("pre-receive",)
 INSTALL_PREFIX = "50-"  # leaves room for hooks of your own before and after

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from flexgit import content, fsutil, sanitize
 from flexgit.profile import Profile
-from flexgit.sanitize import Sweep
+from flexgit.sanitize import Sweep, regions
 from flexgit.store import Store
 
 STATE_NAME = "flexgit-sweep.json"
@@ -45,10 +45,12 @@ class Known:
     records: frozenset[str] = frozenset()  # from the installation's records
     removed: dict[str, list[str]] = field(default_factory=dict)  # tree path -> values
     previous: frozenset[str] = frozenset()  # the whole set the last snapshot swept
+    # The installation's countries, read from the same records (sanitize.regions).
+    regions: tuple[str, ...] = ()
 
     @property
     def sweep(self) -> Sweep:
-        return Sweep(self.records.union(*map(frozenset, self.removed.values())))
+        return Sweep(self.records.union(*map(frozenset, self.removed.values())), self.regions)
 
     def save(self, present: set[str]) -> None:
         """Remember what was swept, for the paths still in the installation."""
@@ -66,7 +68,9 @@ class Known:
 def load(home: Path, root: Path, profile: Profile, *, state_dir: Path | None) -> Known:
     """Read the installation's records and the remembered values."""
     path = state_dir / STATE_NAME if state_dir is not None else None
-    known = Known(path, frozenset(_records(home, root, profile)))
+    texts: list[tuple[str, str]] = []
+    known = Known(path, frozenset(_records(home, root, profile, texts)))
+    known.regions = regions.from_texts(texts)
     if path is None:
         return known
     with contextlib.suppress(OSError, ValueError):
@@ -78,7 +82,10 @@ def load(home: Path, root: Path, profile: Profile, *, state_dir: Path | None) ->
     return known
 
 
-def _records(home: Path, root: Path, profile: Profile) -> set[str]:
+def _records(home: Path, root: Path, profile: Profile,
+             texts: list[tuple[str, str]]) -> set[str]:
+    """The values the rules remove from the records; each record's text is
+    appended to `texts` (for the installation's countries)."""
     values: set[str] = set()
     for side, base, rel in _record_files(home, root):
         try:
@@ -89,8 +96,10 @@ def _records(home: Path, root: Path, profile: Profile) -> set[str]:
             data = (base / rel).read_bytes()
         except OSError:
             continue
-        if content.is_binary(data):
+        decoded = content.decode(data)
+        if decoded is None:
             continue
+        texts.append((f"{side}/{rel}", decoded.text))
         values |= sanitize.sanitize(f"{side}/{rel}", data, profile.rules).removed
     return values
 

@@ -109,7 +109,7 @@ def export_backup(ctx: Context, rev: str = "latest", *, private: bool = False,
                          compress=compress, progress=progress, encrypt_to=encrypt_to)
     finally:
         store.close()
-    done = Exported(res)
+    done = Exported(res, warnings=list(res.warnings))
     if not extras:
         return done
     dirs = [copies.resolve_dir(d, ctx.home) for d in ctx.profile.copy_dirs]

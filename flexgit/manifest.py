@@ -44,6 +44,16 @@ class Manifest:
     default_settings: dict[str, Any] = field(default_factory=dict)
     templates: dict[str, Any] = field(default_factory=dict)
     sensitive: bool = False
+    # The type whose categories the snapshot walked: "flxx" (everything the
+    # profile manages) for every snapshot since backup_type became only the
+    # type its export defaults to; None in older snapshots and imports, which
+    # hold what their backup_type says.
+    captured: str | None = None
+
+    @property
+    def holds(self) -> str:
+        """The type whose categories this snapshot holds (flx or flxx)."""
+        return self.captured or self.backup_type
 
     def to_bytes(self) -> bytes:
         doc = {
@@ -58,6 +68,8 @@ class Manifest:
             "default_settings": self.default_settings,
             "templates": self.templates,
         }
+        if self.captured is not None:  # older snapshots keep their bytes and tree ids
+            doc["captured"] = self.captured
         return _dumps(doc, {
             "empty_dirs": (_sorted_pairs(self.empty_dirs), Meta.as_json),
             "files": (_sorted_pairs(self.files), Meta.as_json),
@@ -79,6 +91,7 @@ class Manifest:
                 default_settings=dict(doc.get("default_settings") or {}),
                 templates=dict(doc.get("templates") or {}),
                 sensitive=bool(doc.get("sensitive_data_included", False)),
+                captured=_captured(doc.get("captured")),
             )
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise IntegrityError(
@@ -87,6 +100,14 @@ class Manifest:
             raise IntegrityError(f"{where}: manifest format {doc.get('format')!r} is not supported "
                                  f"by this flexgit; upgrade flexgit")
         return m
+
+
+def _captured(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value in ("flx", "flxx"):
+        return value
+    raise ValueError(f"captured is {value!r}, not flx or flxx")
 
 
 def _meta(v: dict[str, str]) -> Meta:

@@ -5,7 +5,9 @@ file and directory names, symlink targets, snapshot messages and tag names.
 A name cannot be rewritten the way content is (a renamed file is a broken
 installation), so a name that holds personal data keeps its file out of the
 snapshot, and a tag name is refused. Messages are free text: they are
-sanitized as a text file would be and stored sanitized.
+sanitized as a text file would be and stored sanitized; as prose with no
+label to go by, a message also loses every name of a person it holds (two or
+three capitalised words, the first a known first name).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from functools import lru_cache
 
 from flexgit.errors import UsageError
 from flexgit.sanitize import DEFAULT_RULES, Rules, Sweep, sanitize
+from flexgit.sanitize.first_names import is_first_name
+from flexgit.sanitize.placeholders import NAME_PLACEHOLDER
 
 # Any address form, documentation domains included: in content an address at
 # example.org may be a stand-in, but a file is named after a real person.
@@ -62,7 +66,7 @@ def _looks_random(run: str) -> bool:
 
 def _is_person(name: str) -> bool:
     """A directory named after somebody ("Maria Schmidt"): two or three
-    capitalised words, the first a known first name (gender-guesser's list)."""
+    capitalised words, the first a known first name (first_names)."""
     from flexgit.sanitize.person_names import person
 
     words = name.split()
@@ -70,19 +74,7 @@ def _is_person(name: str) -> bool:
         return False
     if person(name) is None:
         return False
-    return _first_name(words[0].strip(",")) is not None
-
-
-@lru_cache(maxsize=1)
-def _detector() -> object:
-    import gender_guesser.detector  # here: only names with spaces need it
-
-    return gender_guesser.detector.Detector(case_sensitive=False)
-
-
-def _first_name(word: str) -> str | None:
-    gender = _detector().get_gender(word)  # type: ignore[attr-defined]
-    return None if gender in ("unknown", "andy") else str(gender)
+    return is_first_name(words[0].strip(","))
 
 
 def personal_in_path(path: str) -> str | None:
@@ -110,9 +102,39 @@ def clean_message(text: str, rules: Rules = DEFAULT_RULES,
     the installation's `known` values swept, and what it replaced (rule ->
     count; empty when nothing)."""
     res = sanitize("message.txt", text.encode("utf-8", "surrogateescape"), rules, known)
-    if not res.counts:
-        return text, {}
-    return res.data.decode("utf-8", "surrogateescape"), res.counts
+    cleaned = res.data.decode("utf-8", "surrogateescape") if res.counts else text
+    counts = dict(res.counts)
+    if "personal.name" not in rules.disabled:
+        cleaned, people = _people_in_prose(cleaned)
+        if people:
+            counts["personal.name"] = counts.get("personal.name", 0) + people
+    return cleaned, counts
+
+
+_PROSE_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+
+
+def _people_in_prose(text: str) -> tuple[str, int]:
+    """text with every person's name in it replaced, and how many: a message
+    says "agreed with Maria Schmidt" with no label before the name."""
+    words = list(_PROSE_WORD.finditer(text))
+    out: list[str] = []
+    pos = found = i = 0
+    while i < len(words):
+        for n in (3, 2):
+            last = i + n - 1
+            if last >= len(words) or not words[i].group()[0].isupper():
+                continue
+            # The words of one name stand next to each other, spaces only.
+            gaps = [text[words[k].end() : words[k + 1].start()] for k in range(i, last)]
+            if any(not g or g.strip(" ") for g in gaps):
+                continue
+            if _is_person(text[words[i].start() : words[last].end()]):
+                out += [text[pos : words[i].start()], NAME_PLACEHOLDER]
+                pos, found, i = words[last].end(), found + 1, last
+                break
+        i += 1
+    return "".join(out) + text[pos:], found
 
 
 def message_warning(what: str, counts: dict[str, int]) -> str:

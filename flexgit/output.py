@@ -70,6 +70,18 @@ class Output:
         if not self.json_mode:
             self.out.write(text)
 
+    def raw_bytes(self, data: bytes) -> None:
+        """Bytes the user asked for as they are (dump): not decoded, never changed."""
+        if self.json_mode:
+            return
+        self.out.flush()
+        buffer = getattr(self.out, "buffer", None)
+        if buffer is None:  # a text-only stream (tests): the bytes as losslessly as it takes
+            self.out.write(data.decode("utf-8", "surrogateescape"))
+            return
+        buffer.write(data)
+        buffer.flush()
+
     def progress(self, label: str, done: int, total: int, *, done_bytes: int = 0,
                  total_bytes: int = 0) -> None:
         """A progress line on stderr (bar, files, bytes, rate, time left), only

@@ -24,6 +24,9 @@ from flexgit.userdata import PRIVACY_EXCLUDES
 
 SIDES = ("home", "system")
 TYPES = ("flx", "flxx")
+# What every snapshot walks: the categories of flxx are everything the
+# profile manages, and flx is a choice of the export (docs/decisions.md).
+CAPTURE = "flxx"
 
 
 class Matcher:

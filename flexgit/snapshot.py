@@ -31,7 +31,7 @@ from flexgit.manifest import (
     report_bytes,
     shared_meta,
 )
-from flexgit.profile import TYPES, Profile
+from flexgit.profile import CAPTURE, TYPES, Profile
 from flexgit.progress import Progress
 from flexgit.sanitize import sweep as sweep_mod
 from flexgit.statcache import StatCache
@@ -314,7 +314,7 @@ def _digest_all(files: list[scan.Found], profile: Profile, packing: bool,
                 yield next(it), r
 
 
-def collect(store: Store, inst: Installation, profile: Profile, backup_type: str,
+def collect(store: Store, inst: Installation, profile: Profile,
             cache: StatCache, writer: PackWriter | None,
             progress: Progress | None = None, *,
             known: sanitize.Sweep | None = None,
@@ -323,12 +323,11 @@ def collect(store: Store, inst: Installation, profile: Profile, backup_type: str
     every file read. With a writer, new blobs go into its pack; without one
     (status, diff) only their ids are computed. `forced` paths are read even
     when the stat cache knows them (a value they hold was learnt since)."""
-    if backup_type not in TYPES:
-        raise UsageError(f"backup type must be flx or flxx, not {backup_type!r}")
     inst.check()
     out = Collected()
     found: list[scan.Found] = []
-    for item in scan.walk(profile, inst.home, inst.root, backup_type, avoid=(store.path,)):
+    # Every category, whatever type the export will be: flx leaves some out.
+    for item in scan.walk(profile, inst.home, inst.root, CAPTURE, avoid=(store.path,)):
         if isinstance(item, scan.Skipped):
             out.warnings.append(f"skipped {item.path}: {item.reason}")
         else:
@@ -409,7 +408,7 @@ def build_manifest(c: Collected, inst: Installation, profile: Profile,
         account=scan.user_name(inst.home.stat().st_uid), home=str(inst.home),
         flexpbx_version=_flexpbx_version(c.meta_contents), profile_digest=profile.digest,
         files=c.metas, empty_dirs=c.empty, default_settings=settings, templates=templates,
-        sensitive=profile.private)
+        sensitive=profile.private, captured=CAPTURE)
 
 
 def fingerprint(c: Collected, inst: Installation, profile: Profile, backup_type: str) -> str:
@@ -434,22 +433,25 @@ def fingerprint(c: Collected, inst: Installation, profile: Profile, backup_type:
 def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str = "flx",
          message: str | None = None, allow_empty: bool = False,
          progress: Progress | None = None) -> Result:
-    """Snapshot the installation into `store` (which the caller has locked)."""
+    """Snapshot the installation into `store` (which the caller has locked).
+    It holds every category; `backup_type` is the type its export defaults to."""
+    if backup_type not in TYPES:
+        raise UsageError(f"backup type must be flx or flxx, not {backup_type!r}")
     if profile.private and not store.is_private:
         raise UsageError(f"{store.path} is a shareable store; user data only goes into the "
                          f"private store")
     if store.is_private and not profile.private:
         raise UsageError(f"{store.path} is the private store; take sanitized snapshots into "
                          f"the shareable store")
-    cache = StatCache(store.path, profile.digest + profile.rules.digest)
-    parent = store.head()
     knowing = None if profile.private else known_for(inst, profile)
     sweep = knowing.sweep if knowing is not None else None
+    cache = StatCache(store.path, cache_key(profile, sweep))
+    parent = store.head()
     forced: frozenset[str] = frozenset()
     for _ in range(_SWEEP_ROUNDS):
         w = store.writer()
         try:
-            c = collect(store, inst, profile, backup_type, cache, w, progress,
+            c = collect(store, inst, profile, cache, w, progress,
                         known=sweep, forced=forced)
         except BaseException:
             w.abort()
@@ -465,7 +467,7 @@ def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str
         sweep, forced = sweep | learnt, forced | redo
     if not allow_empty and not any(p.startswith("home/") for p in c.files):
         w.abort()
-        raise BadInput(no_installation_message(inst, profile, backup_type))
+        raise BadInput(no_installation_message(inst, profile))
     try:
         fp = fingerprint(c, inst, profile, backup_type)
         if parent is not None and not allow_empty and cache.head == parent \
@@ -490,13 +492,13 @@ def take(store: Store, inst: Installation, profile: Profile, *, backup_type: str
     return result
 
 
-def no_installation_message(inst: Installation, profile: Profile, backup_type: str) -> str:
+def no_installation_message(inst: Installation, profile: Profile) -> str:
     """Why a snapshot that found no file of the account is refused. The
     system side alone (/etc/asterisk is shared by every account) says
     nothing about this home: a cron job run for the wrong account must fail."""
     # The top-level names the profile's home patterns start with, in order.
     looked = dict.fromkeys(p.lstrip("/").split("/", 1)[0] for c in
-                           profile.categories_for(backup_type, "home") for p in c.include
+                           profile.categories_for(CAPTURE, "home") for p in c.include
                            if not p.startswith("!"))
     return (f"no FlexPBX installation at {inst.home}: none of {', '.join(looked)} is there "
             f"(or all were excluded); pass the account's home with --home, or "
@@ -506,6 +508,14 @@ def no_installation_message(inst: Installation, profile: Profile, backup_type: s
 # A value can be learnt in a round only from a file that holds it, so rounds
 # end quickly; the bound keeps a pathological installation from looping.
 _SWEEP_ROUNDS = 4
+
+
+def cache_key(profile: Profile, sweep: sanitize.Sweep | None) -> str:
+    """What the stat cache's answers depend on: the profile, its rules and the
+    installation's countries (they decide how its numbers read, so a file
+    cached under other countries is read again)."""
+    regions = "" if sweep is None or profile.private else ",".join(sweep.regions)
+    return profile.digest + profile.rules.digest + regions
 
 
 def known_for(inst: Installation, profile: Profile) -> known_mod.Known:

@@ -109,3 +109,19 @@ def test_a_snapshot_message_loses_the_installations_own_values(env: Env) -> None
     assert r.exit_code in (0, 3), r.output
     assert "the snapshot message was sanitized" in r.stderr
     assert pw.encode() not in all_objects(env.repo)
+
+
+def test_a_national_number_of_the_installations_country_never_reaches_the_store(
+        env: Env) -> None:
+    """The timezone in flexpbx-config.json says Spain: 612 34 56 78 is a phone."""
+    cfg = env.home / "flexpbx-config.json"
+    doc = json.loads(cfg.read_text())
+    doc["timezone"] = "Europe/Madrid"
+    cfg.write_text(json.dumps(doc, indent=2))
+    notes = env.home / "public_html/docs/NOTES.md"
+    notes.parent.mkdir(parents=True, exist_ok=True)
+    notes.write_text("If nobody answers, try 612 34 56 78 after six.\nPort 5060, ext 2001.\n")
+    _snap(env)
+    objects = all_objects(env.repo)
+    assert b"612 34 56 78" not in objects
+    assert b"Port 5060, ext 2001." in objects

@@ -32,7 +32,7 @@ SECRET = "RealPassw0rd99"
 SIP = f"[6001]\ntype=friend\nsecret={SECRET}\n"  # keyword.secret on line 3
 CLEAN = "[general]\nbindport=5060\n"
 BRANCH = "refs/heads/flexgit/pbx1/flexpbx"
-SAMPLE_FILES = 34  # what a snapshot of the small sample installation holds
+SAMPLE_FILES = 36  # what a snapshot of the small sample installation holds
 
 
 @dataclass

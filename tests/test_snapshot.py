@@ -9,7 +9,7 @@ import pytest
 
 from flexgit import profile, snapshot
 from flexgit.errors import BadInput
-from flexgit.manifest import MANIFEST_PATH, REPORT_PATH
+from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest
 from flexgit.store import Store
 from tests.conftest import Env, all_objects, fsck
 
@@ -50,11 +50,16 @@ def test_tree_layout_and_excluded_files(env: Env) -> None:
     assert "system/usr/local/bin/unrelated-tool" not in tree
 
 
-def test_flx_leaves_out_flxx_only_templates(env: Env) -> None:
+def test_every_snapshot_holds_the_flxx_only_categories_too(env: Env) -> None:
+    # flx or flxx is the export's choice (issue 14); -t sets its default only.
     res = _take(env, backup_type="flx")
-    tree = env.store().read_tree(res.id or "")
-    assert "home/templates/user_template.json" not in tree
+    store = env.store()
+    tree = store.read_tree(res.id or "")
+    assert "home/templates/user_template.json" in tree
     assert "home/templates/settings_template.json" in tree
+    man = Manifest.from_bytes(store.read_blob(tree[MANIFEST_PATH].sha), "manifest")
+    assert (man.backup_type, man.captured, man.holds) == ("flx", "flxx", "flxx")
+    assert store.commit_info(res.id or "").trailers["Flexgit-Type"] == "flx"
 
 
 def test_manifest_records_modes_owners_links_and_empty_dirs(env: Env) -> None:

@@ -19,9 +19,15 @@ from flexgit.audit.keywords import shaped
 from flexgit.audit.placeholders import is_placeholder, stand_in
 
 RULE = "asterisk.pin"
-TRIGGER = (r"(?i:\b(?:v?m?authenticate|disa|meetme|confbridge|mysql)\s*\()"
-           r"|(?m:^[ \t]*(?:conf[ \t]*=>|\d{2,}[ \t]*=>[ \t]*-?\d))")
+# The applications' names go to the scanner's word automaton (a
+# case-insensitive alternation tried at every offset costs more than all else);
+# the line forms stay a regex.
+WORDS = ("authenticate", "disa", "meetme", "confbridge", "mysql")
+TRIGGER = r"(?m:^[ \t]*(?:conf[ \t]*=>|\d{2,}[ \t]*=>[ \t]*-?\d))"
 _ARGS = re.compile(r"(?i)\b(v?m?authenticate|disa|meetme)\s*\(\s*([^)]*)\)")
+# ConfBridge(conference,bridge_profile,user_profile,menu): a number among the
+# profile and menu arguments is a PIN put where a name belongs.
+_CONFBRIDGE_APP = re.compile(r"(?i)\bconfbridge\s*\(\s*[^,()]*,([^()]*)\)")
 _CONFBRIDGE = re.compile(r"(?i)confbridge\s*\(\s*\w+\s*,\s*(?:admin_)?pin\s*\)\s*=\s*(\w+)")
 _MYSQL = re.compile(r"(?i)mysql\s*\(\s*connect\s+\S+\s+\S+\s+\S+\s+(\S+)")
 _ROOM = re.compile(r"^\s*conf\s*=>\s*([^;]*)")
@@ -46,6 +52,10 @@ def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
         at = _POSITION.get(m.group(1).lower(), 0)
         if at < len(args) and pin(args[at]):
             yield RULE, args[at].strip().strip("\"'")
+    for m in _CONFBRIDGE_APP.finditer(line):
+        for arg in m.group(1).split(","):
+            if pin(arg):
+                yield RULE, arg.strip().strip("\"'")
     for m in _CONFBRIDGE.finditer(line):
         if pin(m.group(1)):
             yield RULE, m.group(1)

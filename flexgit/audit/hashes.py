@@ -1,5 +1,6 @@
 """Password hashes in every form they are stored: crypt(3) ($1$, $2y$, $5$,
-$6$, $y$, $apr1$), argon2, phpass, pbkdf2 (Django's and passlib's), LDAP/
+$6$, $y$, $apr1$), argon2, phpass, pbkdf2 and scrypt (Django's, passlib's and
+werkzeug's), LDAP/
 htpasswd ({SHA}, {SSHA}, ...), MySQL native (*HEX), and DES crypt on the lines
 of password files (htpasswd, shadow)."""
 
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from flexgit.audit.placeholders import is_placeholder
 
 TRIGGER = (r"\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|md5|sha1|argon2(?:id|i|d)|pbkdf2[\w-]*|[PH])\$"
-           r"|pbkdf2_sha\d+\$|\{S?(?:SHA(?:256|512)?|MD5|CRYPT)\}|\*[0-9A-F]{40}")
+           r"|pbkdf2_sha\d+\$|(?:pbkdf2|scrypt):\w|\{S?(?:SHA(?:256|512)?|MD5|CRYPT)\}|\*[0-9A-F]{40}")
 _B = r"[./0-9A-Za-z]"
 _FORMS = (
     ("hash.crypt", re.compile(rf"\$(?:1|5|6|md5|sha1|apr1)\$(?:rounds=\d+\$)?{_B}{{1,16}}"
@@ -23,6 +24,8 @@ _FORMS = (
     ("hash.phpass", re.compile(rf"\$[PH]\${_B}{{31}}")),
     ("hash.pbkdf2", re.compile(r"pbkdf2_sha\d+\$\d+\$[^$\s\"']+\$[A-Za-z0-9+/=]+"
                                r"|\$pbkdf2(?:-sha\d+)?\$\d+\$[./A-Za-z0-9+=]+\$[./A-Za-z0-9+=]+")),
+    # werkzeug's and passlib's colon forms: pbkdf2:sha256:600000$salt$hex, scrypt:32768:8:1$...
+    ("hash.pbkdf2", re.compile(r"(?:pbkdf2|scrypt)(?::\w+)+\$[^$\s\"']+\$[0-9a-fA-F]{32,}")),
     ("hash.ldap", re.compile(r"\{S?(?:SHA(?:256|512)?|MD5|CRYPT)\}[A-Za-z0-9+/=.$]{8,}")),
     ("hash.mysql", re.compile(r"(?<![0-9A-Za-z])\*[0-9A-F]{40}(?![0-9A-Za-z])")),
 )

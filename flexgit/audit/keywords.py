@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from flexgit.audit.placeholders import is_placeholder, stand_in
+from flexgit.audit.placeholders import MARKERS, is_placeholder, stand_in
+from flexgit.audit.words import word_share
 
 RULE = "keyword.secret"
 
@@ -23,8 +24,11 @@ _LONG = (r"passw(?:or)?d|passphrase|passcode|secret|token|credential|vmpin|pinco
          r"api[_\- ]?key|(?:private|secret|access|auth|app|signing|encryption|master|"
          r"license|client)[_\-]?key")
 _SHORT = r"pass|pwd|pw|pin|auth|cred|salt|otp|totp"
+# A short stem glued to the end of a key (dbpass=, smtppass:, rootpw =) counts
+# only in a key's place, right before its assignment.
 TRIGGER = (rf"(?i:{_LONG})|(?<![A-Za-z])(?i:{_SHORT})(?![a-z])"
-           rf"|(?<=[a-z])(?:Pass|Pwd|Pw|Pin|Auth|Cred|Salt|Otp)(?![a-z])")
+           rf"|(?<=[a-z])(?:Pass|Pwd|Pw|Pin|Auth|Cred|Salt|Otp)(?![a-z])"
+           r"""|(?<=[a-z])(?:pass|pwd|pw)(?=["'\]]?[ \t]*(?:=>|[:=]))""")
 _KEYWORD = re.compile(TRIGGER)
 # What the prefilter's automaton looks for (lowercased): every keyword contains one.
 WORDS = ("pass", "pwd", "pw", "pin", "secret", "token", "cred", "auth", "salt", "otp",
@@ -33,9 +37,12 @@ WORDS = ("pass", "pwd", "pw", "pin", "secret", "token", "cred", "auth", "salt", 
 
 # Between the keyword and its value: the rest of the key's name, quotes, the
 # assignment or separator, an opening bracket or call.
-_SEP = re.compile(r"""[\w.\-]*["'`\]]*\s*\**\s*(?:=>|:=|===|==|=|:|,|\?\?|\?:|\s)?\**\s*"""
-                  r"""(?:\(\s*)?["'`]?""")
-_VALUE = re.compile(r"""[^\s"'`,;)\]}<>]+""")
+# Quotes: ASCII, and the typographic ones word processors and cp1252 bring.
+_Q = "\"'`\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb"
+_SEP = re.compile(rf"""[\w.\-]*[{_Q}\]]*\s*\**\s*(?:=>|:=|===|==|=|:|,|\?\?|\?:|\s)?\**\s*"""
+                  rf"""(?:\(\s*)?[{_Q}]?""")
+# Control bytes end a value too (NULs between the fields of a data file).
+_VALUE = re.compile(rf"""[^\s{_Q},;)\]}}<>\x00-\x1f\x7f]+""")
 _IDENT = re.compile(r"[\w./\-]*")
 
 # A key whose value is a name, a size or a place, not a secret.
@@ -59,6 +66,9 @@ _BLOCK_LINES = 20
 _NEAR = 40
 _NUMBER = re.compile(r"(?<![\w.:/\-=$])\d{4,12}(?![\w:/\-])(?!['\"]?\s*(?::|=>))")
 _NUMBERS_AROUND = re.compile(r"\.\d")
+# App passwords in groups of four letters (Google's `abcd efgh ijkl mnop`, Apple's
+# `abcd-efgh-ijkl-mnop`): words to no one, spaces included.
+_GROUPED = re.compile(r"[a-z]{4}(?:([ \-])[a-z]{4})(?:\1[a-z]{4}){2}(?![\w\-])")
 _PHRASE = re.compile(r"""[\w.\-]*["'`\]]*\s*(?:=>|:=|=|:)\s*["'`]?"""
                      r"""([a-z]{3,}(?:[ \-][a-z0-9]{2,}){3,})""")
 
@@ -85,7 +95,8 @@ def shaped(token: str, *, pin: bool = False) -> bool:
     upper = any(c.isupper() for c in token)
     lower = any(c.islower() for c in token)
     odd = any(not c.isalnum() and c not in "-_." for c in token)
-    return upper and lower and odd
+    # Letters only: a generated token mixes cases with hardly a word in it.
+    return upper and lower and (odd or (len(token) >= 16 and word_share(token) < 0.3))
 
 
 def _neutral(line: str, start: int, end: int) -> bool:
@@ -111,17 +122,41 @@ def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
         if m.start() < claimed or _neutral(line, m.start(), m.end()):
             continue
         sep = _SEP.match(line, m.end())
-        v = _VALUE.match(line, sep.end() if sep else m.end())
-        if v is None:
+        at = sep.end() if sep else m.end()
+        grouped = _GROUPED.match(line, at)
+        if grouped:
+            claimed = grouped.end()
+            yield RULE, grouped.group()
             continue
-        claimed = v.end()
-        if shaped(v.group(), pin=_PIN_WORDS.search(m.group()) is not None):
+        v = _VALUE.match(line, at)
+        if v is not None:
+            claimed = v.end()
+        if v is not None and shaped(v.group(), pin=_PIN_WORDS.search(m.group()) is not None):
             yield RULE, v.group()
-        else:
-            yield from _near(line, m)
+        elif v is None or not _VARIABLE.fullmatch(v.group()):
+            # no value right behind it: `if ('1234' == $_POST['pin'])`, prose
+            yield from _near(line, m, _answered(line, m))
 
 
-def _near(line: str, m: re.Match[str]) -> Iterator[tuple[str, str]]:
+_COMMENT = re.compile(r"\s(?:;|#|//|--)\s")
+
+
+def _answered(line: str, m: re.Match[str]) -> int:
+    """Where a PIN may still stand when the keyword's value is a placeholder,
+    right behind it or a few words on: a number before the placeholder is no
+    PIN (`The SIP secret for 1001 is FLEXGIT-REDACTED`), nor one in the same
+    statement after it (`... WHERE extension = '2001'`, a port); one in a
+    comment after it still is (`password = FLEXGIT-REDACTED ; set 158636 for
+    reset`). 0 when there is no placeholder; the line's end when no comment follows."""
+    window = line[m.end():m.end() + _NEAR + 20]
+    at = min((k for k in (window.find(p) for p in MARKERS) if k >= 0), default=-1)
+    if at < 0:
+        return 0
+    comment = _COMMENT.search(line, m.end() + at)
+    return comment.end() if comment else len(line)
+
+
+def _near(line: str, m: re.Match[str], after: int = 0) -> Iterator[tuple[str, str]]:
     """What prose and code put a few words after a keyword rather than right
     behind it: `The conference PIN is 457572.`, `if ('1234' == $_POST['pin'])`
     (before it, too), and a passphrase of words (`Passphrase: orbit thistle
@@ -134,7 +169,9 @@ def _near(line: str, m: re.Match[str]) -> Iterator[tuple[str, str]]:
         return
     if not _PIN_WORDS.search(word):
         return
-    lo, hi = max(0, m.start() - _NEAR), min(len(line), m.end() + _NEAR)
+    lo, hi = max(0, m.start() - _NEAR, after), min(len(line), m.end() + _NEAR)
+    if after:
+        hi = min(len(line), after + _NEAR)
     for n in _NUMBER.finditer(line, lo):
         if n.start() > hi:
             break
@@ -144,17 +181,30 @@ def _near(line: str, m: re.Match[str]) -> Iterator[tuple[str, str]]:
 
 def find_in_block(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
     """The value of line `i`, which lies inside a block a keyword line opened
-    (`"api_keys": {` ... `"portal": "value"`)."""
-    v = _BLOCK_VALUE.match(lines[i])
-    if v and shaped(v.group(1)):
+    (`"api_keys": {` ... `"portal": "value"`), or stands alone under a label
+    (`### Root password of the NAS`, then the value on a line of its own)."""
+    v = _BLOCK_VALUE.match(lines[i]) or _LONE.match(lines[i])
+    if v and shaped(v.group(1), pin=True):
         yield RULE, v.group(1)
+
+
+# A line that is only a label naming a secret: a heading, `**Password:**`,
+# `<dt>Secret</dt>`, `Password:`; its value may stand on the next lines.
+_LABEL = re.compile(r"^\s*(?:#{1,6}\s+|[*_]{1,2}|<(?:h\d|dt|th|b|strong)>)?"
+                    r"[A-Za-z][\w \-'/()]{0,60}?(?::|[*_]{1,2}|</\w+>)*\s*:?\s*$")
+_LONE = re.compile(r"""^\s*(?:<(?:dd|td|code|pre)>)?[`'"]?([^\s`'"<>]{4,})[`'"]?"""
+                   r"""(?:</(?:dd|td|code|pre)>)?\s*$""")
+_LABEL_LINES = 3
 
 
 def block(lines: list[str], i: int) -> range:
     """The lines a keyword line `i` opens as a block (`"api_keys": {`), if any."""
     line = lines[i]
-    if not _OPENER.search(line) or not any(
-            not _neutral(line, k.start(), k.end()) for k in _KEYWORD.finditer(line)):
+    if not any(not _neutral(line, k.start(), k.end()) for k in _KEYWORD.finditer(line)):
+        return range(0)
+    if _LABEL.match(line) and len(line.split()) <= 10:
+        return range(i + 1, min(len(lines), i + 1 + _LABEL_LINES))
+    if not _OPENER.search(line):
         return range(0)
     indent = len(line) - len(line.lstrip())
     end = i + 1

@@ -19,6 +19,11 @@ MARKERS = ("FLEXGIT-REDACTED", "FLEXGITREDAC", "HASHED_PLACEHOLDER",
            "RkxFWEdJVC1SRURBQ1RFR")
 EMAILS = frozenset({"user@example.com", "admin@example.com"})
 NAMES = frozenset({"FlexPBX User"})
+# The stand-in people of documentation (Asterisk's samples, READMEs): like
+# 1234 for a PIN, they say "a name goes here".
+DOC_NAMES = frozenset({"John Doe", "Jane Doe", "John Smith", "Jane Smith", "Joe Schmoe",
+                       "Lorem Ipsum", "My Name", "Your Name", "Full Name", "First Last",
+                       "Firstname Lastname"})
 PHONES = frozenset({"+15555550100", "15555550100"})
 _SECRET = b"FLEXGIT-REDACTED"
 # The digests of the placeholder: what a sanitizer writes where a hash must
@@ -26,7 +31,7 @@ _SECRET = b"FLEXGIT-REDACTED"
 DIGESTS = frozenset({hashlib.md5(_SECRET).hexdigest(), hashlib.sha1(_SECRET).hexdigest(),
                      hashlib.sha256(_SECRET).hexdigest(),
                      "*" + hashlib.sha1(hashlib.sha1(_SECRET).digest()).hexdigest().upper()})
-_FIXED = EMAILS | NAMES | PHONES
+_FIXED = EMAILS | NAMES | PHONES | DOC_NAMES
 
 
 def is_placeholder(value: str) -> bool:

@@ -18,14 +18,18 @@ from typing import Any
 
 from flexgit import content
 from flexgit.audit import (
+    archives,
     asterisk,
     credentials,
+    encoded,
     entropy,
     hashes,
     keywords,
+    people,
     personal,
     shape,
     tables,
+    urls,
     vendor,
 )
 
@@ -56,7 +60,9 @@ def _prefilter() -> _Prefilter:
     groups: tuple[tuple[tuple[Find, ...], tuple[str, ...]], ...] = (
         ((keywords.find,), keywords.WORDS),
                          ((personal.find_names,), personal.NAME_WORDS),
-        ((personal.find_emails, credentials.find), personal.EMAIL_WORDS))
+        ((personal.find_emails, credentials.find), personal.EMAIL_WORDS),
+        ((asterisk.find,), asterisk.WORDS), ((urls.find,), urls.WORDS),
+        ((credentials.find_joined,), credentials.JOINED_WORDS), ((people.find,), people.WORDS))
     for finds, group in groups:
         for w in group:
             words[w] = words.get(w, ()) + finds
@@ -69,7 +75,10 @@ def _prefilter() -> _Prefilter:
                (re.compile(personal.PHONE_TRIGGER), personal.find_phones),
                (re.compile(shape.TRIGGER), shape.find),
                (re.compile(asterisk.TRIGGER), asterisk.find),
-               (re.compile(tables.TRIGGER), tables.find)]
+               (re.compile(tables.TRIGGER), tables.find),
+               (re.compile(people.TRIGGER), people.find),
+               (re.compile(encoded.TRIGGER), encoded.find),
+               ]
     regexes += [(re.compile(p.trigger), p.find) for p in plugins if p.whole_text]
     gated = tuple((re.compile(p.trigger), p.find) for p in plugins if not p.whole_text)
     return _Prefilter(automaton, tuple(regexes), re.compile(entropy.TRIGGER), gated,
@@ -120,13 +129,13 @@ def _wanted(text: str) -> dict[int, list[Find]]:
     for rx, find in pf.regexes:
         scan(((m.start(), (find,)) for m in rx.finditer(text)), _Lines(text))
     at = _Lines(text)
-    # A long token without a digit is a name (long_identifier_names_like_this);
-    # random tokens of 20+ characters all but always hold one.
+    # A long token with neither a digit nor both cases is a name
+    # (long_identifier_names_like_this); a random one holds one or the other.
     long_lines = sorted({at.index(m.start()) for m in pf.long_token.finditer(text)
-                         if _DIGIT.search(m.group())})
+                         if _DIGIT.search(m.group()) or not m.group().islower()})
     if long_lines:
         for i in long_lines:
-            wanted.setdefault(i, []).append(entropy.find)
+            wanted.setdefault(i, []).extend((entropy.find, encoded.find))
         lines = text.split("\n")
         sub = "\n".join(lines[i] for i in long_lines)
         for rx, find in pf.gated:
@@ -160,17 +169,51 @@ _STRINGS = re.compile(rb"[\x20-\x7e\t]{12,}")
 # In the printable strings of a binary, only rules for exact formats: random
 # bytes make short runs where a keyword rule would see a value by chance.
 _BINARY_RULES = ("vendor.", "hash.", "personal.email")
+# ... and a keyword rule where a long key word is bound to its value
+# (`password=...`, `token: ...` in a data file's strings): random bytes do not
+# spell those.
+_BOUND = re.compile(r"(?i)(?:passw(?:or)?d|passphrase|secret|token|api[_\-]?key)[\w\-]*\s*[=:]")
+
+
+# Latin-1 text read from a Windows code page: its C1 controls are cp1252's
+# quotes, dashes and the euro sign (`Password: \x93secret\x94`). Same length,
+# so line numbers and offsets hold.
+_CP1252 = {b: bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0xA0)}
+
+
+@dataclass(frozen=True)
+class Scanned:
+    hits: list[Hit]
+    binary: bool
+    text: str | None  # the text the rules read, for the audit's sweep (repeats.py)
 
 
 def scan_bytes(data: bytes, path: str = "") -> tuple[list[Hit], bool]:
-    """(hits, is_binary). Text is decoded losslessly by flexgit.content; a
-    binary file that is a static asset (image, font) holds nothing to look
-    for; any other binary is read as its printable strings, with the rules
-    of exact formats only (vendor tokens, keys, hashes, emails)."""
+    """(hits, is_binary) of scan_content."""
+    s = scan_content(data, path)
+    return s.hits, s.binary
+
+
+def scan_content(data: bytes, path: str = "", *, nested: bool = False) -> Scanned:
+    """Text is decoded losslessly by flexgit.content; a binary file that is
+    a static asset (image, font) holds nothing to look for; an archive is
+    read member by member (archives.py); any other binary is read as its
+    printable strings, with the rules of exact formats only (vendor tokens,
+    keys, hashes, emails)."""
     text = content.decode(data)
     if text is not None:
-        return scan_text(text.text, path), False
-    if content.binary_kind(data) in content.ASSET_KINDS:
-        return [], True
-    strings = "\n".join(s.decode("ascii") for s in _STRINGS.findall(data))
-    return [h for h in scan_text(strings, path) if h.rule.startswith(_BINARY_RULES)], True
+        body = text.text
+        if text.encoding == "latin-1":
+            body = body.translate(_CP1252)
+        return Scanned(scan_text(body, path), False, body)
+    kind = content.binary_kind(data)
+    if kind in content.ASSET_KINDS:
+        return Scanned([], True, None)
+    hits: list[Hit] = []
+    if kind == "archive" and not nested:
+        for name, member in archives.members(data):
+            hits += scan_content(member, name or path, nested=True).hits
+    runs = [s.decode("ascii") for s in _STRINGS.findall(data)]
+    hits += [h for h in scan_text("\n".join(runs), path) if h.rule.startswith(_BINARY_RULES)
+             or (h.rule == keywords.RULE and _BOUND.search(runs[h.line - 1]))]
+    return Scanned(hits, True, None)

@@ -24,12 +24,13 @@ from collections.abc import Iterator
 
 from flexgit.audit import entropy
 from flexgit.audit.placeholders import is_placeholder
+from flexgit.audit.words import word_share
 
 RULE = "shape.password"
 # Where a token ends: space, quotes, brackets, and the separators of keys,
 # userinfo and paths (`user:pw@host`, `-U user%pw` stays whole: % is in values).
-_TOKEN = re.compile(r"""[^\s"'`<>()\[\]{},;=|:@/\\]{8,}""")
-TRIGGER = r"""[^\s"'`<>()\[\]{},;=|:@/\\]{8,}"""
+TRIGGER = r"""[^\s"'`<>()\[\]{},;=|:@/\\\x00-\x1f\x7f]{8,}"""
+_TOKEN = re.compile(TRIGGER)
 _RUN = re.compile(r"[A-Za-z0-9]+")
 # Clean runs: a word in one case, Capitalized, camelCase humps, an acronym,
 # digits, a word with a trailing number (sha256, utf8, x86), a number with a
@@ -44,9 +45,6 @@ _ODD_PUNCT = frozenset("!^~*+&#?%")
 _REPEATS = 0.7
 _BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 _BLOB = 40
-# A word: three or more letters with a vowel (random lowercase pairs are not).
-_WORDS = re.compile(r"[A-Z]?[a-z]{2,}")
-_VOWEL = re.compile("[aeiouyAEIOUY]")
 _HEXISH = re.compile(r"[0-9a-fA-F]+")
 _URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _TRIM = ".-_!?*"
@@ -61,6 +59,8 @@ def password_shaped(token: str) -> bool:
     """Whether `token` (already cut at separators) reads as a made-up secret."""
     if not 8 <= len(token) <= 64 or not token.isascii() or not token.isprintable():
         return False
+    if token.islower() or token.isupper():
+        return False  # one case only (the test below, first because most tokens fail it)
     if is_placeholder(token) or "$" in token:
         return False
     if len(_URL_ESCAPE.findall(token)) >= 2:  # URL-encoded text, not a `%` in a secret
@@ -76,8 +76,7 @@ def password_shaped(token: str) -> bool:
         return False  # Named-ACLs, Core-Configuration: words and a hyphen
     if entropy.shannon(token) < math.log2(len(token)) - _REPEATS:
         return False  # repeats no generator makes: AAAAx1y2z3, Pass1111
-    if sum(len(w) for w in _WORDS.findall(token) if len(w) >= 3 and _VOWEL.search(w)) * 2 \
-            >= len(token):
+    if word_share(token, acronyms=False) >= 0.5:
         return False  # mostly words: T38FaxMaxDatagram, IPv4-mapped, Grandstream1
     runs = _RUN.findall(token)
     odd = [r for r in runs if not _CLEAN.fullmatch(r) and not _HEXISH.fullmatch(r)]

@@ -19,6 +19,7 @@ from flexgit.audit.findings import (
     fingerprint,
     ordered,
 )
+from flexgit.audit.repeats import Repeats
 from flexgit.errors import BadInput, UsageError
 from flexgit.formats.limits import Limits
 from flexgit.formats.reader import FileEntry, Reader
@@ -32,16 +33,21 @@ class Auditor:
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
+        self.repeats = Repeats()
 
     def _add(self, where: str, kind: str, hits: list[scan.Hit], *, obj: str | None = None,
              shown: str | None = None) -> None:
         for h in hits:
             self.findings.append(Finding(shown or where, kind, h.line if kind == LINE else 0,
                                          h.rule, fingerprint(h.rule, where, h.value), obj))
+            if kind in (LINE, MESSAGE):
+                self.repeats.learn(h.rule, h.value)
 
     def content(self, path: str, data: bytes, *, obj: str | None = None) -> None:
-        hits, binary = scan.scan_bytes(data, path)
-        self._add(path, BINARY if binary else LINE, hits, obj=obj)
+        s = scan.scan_content(data, path)
+        self._add(path, BINARY if s.binary else LINE, s.hits, obj=obj)
+        if s.text is not None:
+            self.repeats.text(path, obj, s.text)
 
     def name(self, path: str) -> None:
         hits = scan.scan_text(path.replace("/", "\n"), "")
@@ -71,6 +77,13 @@ class Auditor:
         self.content(key, data)
 
     def result(self) -> list[Finding]:
+        """The findings, with the values found repeated where no detector saw them."""
+        flagged = {(f.where, f.object, f.line) for f in self.findings if f.kind == LINE}
+        for r in self.repeats.find():
+            if (r.where, r.obj, r.line) not in flagged:
+                flagged.add((r.where, r.obj, r.line))
+                self.findings.append(Finding(r.where, LINE, r.line, r.rule,
+                                             fingerprint(r.rule, r.where, r.value), r.obj))
         return ordered(self.findings)
 
 

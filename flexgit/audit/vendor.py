@@ -10,14 +10,20 @@ trigger finds them), except for the three whose mark is short: private key
 armour, URL credentials and .npmrc tokens.
 Left out: the keyword and entropy plugins (keywords.py and entropy.py are ours)
 and the public-IP plugin (addresses are functional values).
+The token shapes detect-secrets lacks (Mailgun, Telnyx, DigitalOcean, FCM,
+healthchecks.io...) come from the project's rule data, ``flexgit/vendor_rules.toml``,
+read here as data: like detect-secrets' plugins, a rule set both the
+sanitizer and the audit use, no code of the sanitizer's.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from typing import Any
 
 from flexgit.audit.placeholders import is_placeholder
@@ -103,4 +109,21 @@ def plugins() -> tuple[Plugin, ...]:
         rule = f"vendor.{module}"
         trigger = "|".join(_scoped(rx) for rx in plugin.denylist)
         out.append(Plugin(rule, trigger, _finder(rule, plugin), module in _WHOLE_TEXT))
+    data = resources.files("flexgit").joinpath("vendor_rules.toml").read_text("utf-8")
+    for entry in tomllib.loads(data)["rule"]:
+        rule = f"vendor.{entry['id']}"
+        regex = re.compile(entry["regex"])
+        out.append(Plugin(rule, _scoped(regex), _data_finder(rule, regex), False))
     return tuple(out)
+
+
+def _data_finder(rule: str, regex: re.Pattern[str]) -> Callable[[list[str], int],
+                                                               Iterator[tuple[str, str]]]:
+    group = "token" if "token" in regex.groupindex else 0
+
+    def find(lines: list[str], i: int) -> Iterator[tuple[str, str]]:
+        for m in regex.finditer(lines[i]):
+            value = m.group(group)
+            if len(set(value)) > 1 and not is_placeholder(value):
+                yield rule, value
+    return find

@@ -76,6 +76,7 @@ LAZY_COMMANDS = {
     "rollback": "restoring", "undo": "restoring",
     "completion": "misc", "demo": "misc", "check": "misc", "remote": "remotes",
     "push": "remotes", "fetch": "remotes", "hooks": "hooks_cmd", "schedule": "schedule_cmd",
+    "ls": "browsing", "dump": "browsing",
 }
 
 

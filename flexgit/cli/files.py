@@ -30,7 +30,8 @@ def _is_file_arg(arg: str) -> bool:
 @click.command("export")
 @click.argument("rev", default="latest")
 @click.option("-t", "--type", "backup_type", type=click.Choice(["flx", "flxx"]),
-              help="Backup type [default: the snapshot's type].")
+              help="flx: system configuration; flxx: plus templates, schemas [default: "
+                   "the snapshot's -t]. Any snapshot exports as either.")
 @click.option("-c", "--compress", is_flag=True, help="Compress with gzip (.gz).")
 @click.option("-o", "--output", "out_dir", metavar="DIR",
               help="Output directory [default: HOME/backup/].")
@@ -42,12 +43,16 @@ def export_cmd(ctx: Context, rev: str, backup_type: str | None, compress: bool,
                out_dir: str | None, recipients: tuple[str, ...]) -> int:
     """Write a snapshot as a .flx/.flxx backup file and point latest.* at it.
 
+    A snapshot taken before snapshots held every category exports as flxx
+    with one warning naming the categories it lacks (exit 3).
+
     The file is also copied into the profile's [copies] dirs and the store
     pushed to its [copies] remotes; a failed copy or push is a warning (exit 3).
 
     \b
     Example:
       flexgit export latest -t flxx -c -o /srv/backups
+      flexgit export latest~1 -t flxx
       flexgit export -c --encrypt backup@example.com
     """
     done = lifecycle.export_backup(ctx, rev, backup_type=backup_type, compress=compress,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
 from flexgit import restore as restore_mod
+from flexgit import selection
 from flexgit.app import Context
 from flexgit.errors import OK, WARNINGS, UsageError
 from flexgit.output import Output
@@ -155,6 +157,15 @@ def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | Non
 
 @click.command("restore")
 @click.argument("source")
+@click.argument("paths", nargs=-1, metavar="[--] [PATH]...")
+@click.option("--include", multiple=True, metavar="PATTERN",
+              help="Restore only the paths PATTERN matches (gitignore syntax over tree "
+                   "paths: '*.conf', 'home/**/*.php'; repeatable).")
+@click.option("--exclude", multiple=True, metavar="PATTERN",
+              help="Leave out the paths PATTERN matches (repeatable).")
+@click.option("--target", "target_dir", metavar="DIR",
+              help="Write the snapshot's plain files into DIR/home/… and DIR/system/… for "
+                   "inspection; the installation is not touched.")
 @click.option("-m", "--mode", type=click.Choice(["fresh", "merge", "migrate"]), default="merge",
               show_default=True, help="fresh: replace; merge: keep user data and live "
               "secrets; migrate: into another account.")
@@ -169,13 +180,20 @@ def report(ctx: Context, outcome: restore_mod.Outcome, warnings: list[str] | Non
               help="Install the source's sudoers rules and root-run scripts even where they "
               "differ from what flexgit writes (after the confirmation; see --dry-run).")
 @pass_ctx
-def restore_cmd(ctx: Context, source: str, mode: str, user: str | None,
+def restore_cmd(ctx: Context, source: str, paths: tuple[str, ...], include: tuple[str, ...],
+                exclude: tuple[str, ...], target_dir: str | None, mode: str, user: str | None,
                 source_user: str | None, dry_run: bool, force: bool, skip_sudoers: bool,
                 trust_privileged: bool) -> int:
     """Restore a snapshot or a backup file into the installation.
 
     SOURCE is a revision (latest, latest~2, a tag, an id) or a .flx/.flxx
     file, gzip-compressed or not.
+
+    PATHs (tree paths such as system/etc/asterisk, or /etc/asterisk) and
+    --include/--exclude restore a part only: its plan, its pre-restore save,
+    its hooks (FLEXGIT_PATHS, FLEXGIT_INCLUDE, FLEXGIT_EXCLUDE), and an undo
+    that puts back that part alone. --target DIR writes plain files as the
+    snapshot holds them (sanitized) into DIR, with no root, sudoers or owners.
 
     A backup file's sudoers rules and helper scripts are installed only
     where flexgit would write the same; others are skipped (exit 3) until
@@ -184,22 +202,44 @@ def restore_cmd(ctx: Context, source: str, mode: str, user: str | None,
     \b
     Example:
       flexgit restore --dry-run latest~1
+      flexgit restore latest~1 -- system/etc/asterisk/pjsip.conf
+      flexgit restore latest --include '*.conf' --exclude 'system/etc/asterisk/sip.conf'
+      flexgit restore latest~2 --target /tmp/inspect
       flexgit -y restore -m fresh ~/backup/latest.flx.gz
       sudo flexgit -y restore -m migrate -s olduser -u newuser latest
     """
     ctx.log_run = not dry_run
+    select = selection.select(paths, include, exclude, home=ctx.home, root=ctx.root)
     outcome = restore_mod.restore(ctx, source, mode=mode, user=user,
                                   source_user=source_user, dry_run=dry_run,
                                   force=force, skip_sudoers=skip_sudoers,
                                   trust_privileged=trust_privileged,
                                   confirm=confirmer(ctx, mode, user),
-                                  progress=ctx.out.progress)
+                                  progress=ctx.out.progress, select=select,
+                                  target_dir=Path(target_dir) if target_dir else None)
     ctx.out.progress_done()
     if dry_run:
         ctx.out.data(plan_json(outcome.plan))
         print_plan(ctx.out, outcome.plan, all_actions=ctx.out.verbose > 0)
         return OK
+    if target_dir is not None:
+        return _report_target(ctx, outcome)
     return report(ctx, outcome)
+
+
+def _report_target(ctx: Context, outcome: restore_mod.Outcome) -> int:
+    plan, applied = outcome.plan, outcome.applied
+    assert applied is not None
+    skipped = [a for a in plan.actions if a.action == "skip"]
+    ctx.summary = f"restore --target written={applied.written}"
+    ctx.out.data({**plan_json(plan), "target": str(plan.target.home.parent),
+                  "written": applied.written})
+    ctx.out.success(f"wrote {applied.written} entries of {plan.source} into "
+                    f"{plan.target.home.parent} (as the snapshot holds them: sanitized, "
+                    f"placeholders where secrets were); the installation was not touched")
+    for a in skipped:
+        ctx.out.warn(f"{a.path} skipped: {a.reason}")
+    return WARNINGS if skipped else OK
 
 
 @click.command()

@@ -39,7 +39,8 @@ def _context(verbose: bool, yes: bool = False) -> Context:
 
 @click.command(cls=HandledCommand, context_settings=SETTINGS)
 @click.option("-t", "--type", "backup_type", type=click.Choice(["flx", "flxx"]), default="flx",
-              show_default=True, help="Backup type.")
+              show_default=True,
+              help="Backup type of the file (the snapshot behind it holds both).")
 @click.option("-o", "--output", type=click.Path(file_okay=False), metavar="PATH",
               help="Output directory [default: ~/backup/].")
 @click.option("-c", "--compress", is_flag=True, help="Compress backup with gzip.")

@@ -6,8 +6,8 @@ import json
 
 import click
 
+from flexgit import browse, history, lifecycle, selection, snapshot
 from flexgit import diff as diff_mod
-from flexgit import history, lifecycle, snapshot
 from flexgit.app import Context
 from flexgit.errors import OK, WARNINGS, UsageError
 from flexgit.store import Store
@@ -34,7 +34,9 @@ def init(ctx: Context) -> int:
 
 @click.command("snapshot")
 @click.option("-t", "--type", "backup_type", type=click.Choice(["flx", "flxx"]), default="flx",
-              show_default=True, help="flx: system configuration; flxx: plus templates, schemas.")
+              show_default=True,
+              help="The type `export` writes by default for this snapshot (flx: system "
+                   "configuration; flxx: plus templates, schemas). The snapshot holds both.")
 @click.option("-m", "--message", help="Describe the snapshot.")
 @click.option("--tag", help="Tag the new snapshot with NAME.")
 @click.option("--allow-empty", is_flag=True,
@@ -46,6 +48,10 @@ def init(ctx: Context) -> int:
 def snapshot_cmd(ctx: Context, backup_type: str, message: str | None, tag: str | None,
                  allow_empty: bool, include_data: bool, include_voicemail: bool) -> int:
     """Take a sanitized snapshot of the installation.
+
+    A snapshot holds every category the profile manages, so any snapshot
+    exports as flx or flxx (`flexgit export REV -t flxx`); -t only sets the
+    type its export defaults to.
 
     With --include-data the snapshot is NOT sanitized and holds user records
     (and voicemail with --include-voicemail); it goes into the private store
@@ -120,22 +126,31 @@ def status(ctx: Context) -> int:
 
 
 @click.command()
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
 @click.option("-n", "--max-count", "limit", type=click.IntRange(min=1), help="At most N snapshots.")
 @click.option("--remote", is_flag=False, flag_value="", default=None, metavar="[REMOTE]",
               help="The host branches fetched from REMOTE (every remote without a name).")
 @pass_ctx
-def log(ctx: Context, limit: int | None, remote: str | None) -> int:
-    """List snapshots, newest first.
+def log(ctx: Context, paths: tuple[str, ...], limit: int | None, remote: str | None) -> int:
+    """List snapshots, newest first; with PATHs, those in which a PATH changed.
 
+    PATH is a file or directory (home/public_html/api, system/etc/asterisk,
+    or /etc/asterisk), as `git log -- PATH`; each line says how many of its
+    files were added (+), changed (~) and deleted (-) by that snapshot.
     With --remote: every host's branch fetched with `flexgit fetch`.
 
     \b
     Example:
       flexgit log -n 5
+      flexgit log system/etc/asterisk/pjsip.conf
       flexgit fetch central && flexgit log --remote central -n 3
     """
     if remote is not None:
+        if paths:
+            raise UsageError("--remote lists host branches; give PATHs without it")
         return _remote_log(ctx, remote or None, limit)
+    if paths:
+        return _path_log(ctx, paths, limit)
     store = ctx.open_store()
     try:
         entries = history.log(store, limit)
@@ -146,6 +161,17 @@ def log(ctx: Context, limit: int | None, remote: str | None) -> int:
         ctx.out.info(_log_line(e))
     if not entries:
         ctx.out.info("no snapshots yet; run `flexgit snapshot`")
+    return OK
+
+
+def _path_log(ctx: Context, paths: tuple[str, ...], limit: int | None) -> int:
+    sel = selection.select([p for p in paths if p != "--"], (), (), home=ctx.home,
+                           root=ctx.root)
+    with ctx.open_store() as store:
+        found = browse.changed_in(store, sel, limit)
+    ctx.out.data([c.as_json() for c in found])
+    for c in found:
+        ctx.out.info(f"{_log_line(c.entry)}  (+{c.added} ~{c.modified} -{c.deleted})")
     return OK
 
 
@@ -175,38 +201,49 @@ def _remote_log(ctx: Context, remote: str | None, limit: int | None) -> int:
 @click.argument("path", required=False)
 @pass_ctx
 def show(ctx: Context, rev: str, path: str | None) -> int:
-    """Show a snapshot (summary and files), or one file of it.
+    """Show a snapshot (summary and files), one file of it, or a directory.
 
     PATH is a tree path such as home/public_html/index.php or
-    system/etc/asterisk/pjsip.conf.
+    system/etc/asterisk (or the absolute path /etc/asterisk); a directory
+    lists its entries, as `git show REV:DIR` does.
 
     \b
     Example:
       flexgit show latest system/etc/asterisk/pjsip.conf
+      flexgit show latest system/etc/asterisk
     """
-    store = ctx.open_store()
-    try:
+    with ctx.open_store() as store:
+        if path is not None:
+            return _show_path(ctx, store, rev, path)
         sha = store.resolve(rev)
         info = store.commit_info(sha)
         tree = store.read_tree(sha)
-        if path is not None:
-            entry = tree.get(path.strip("/"))
-            if entry is None:
-                raise UsageError(f"{path} is not in snapshot {sha[:12]}; "
-                                 f"see `flexgit show {rev}`")
-            data = store.read_blob(entry.sha)
-            ctx.out.data({"id": sha, "path": path, "mode": f"{entry.mode:o}",
-                          "content": data.decode("utf-8", "replace")})
-            ctx.out.raw(data.decode("utf-8", "replace"))
-            return OK
-    finally:
-        store.close()
     files = sorted(p for p in tree if not p.startswith(".flexgit/"))
     ctx.out.data({"id": sha, "parent": info.parent, "created": history.created_of(info),
                   "message": info.message, "trailers": info.trailers, "files": files})
     ctx.out.info(f"snapshot {sha}\ncreated  {history.created_of(info)}\n\n{info.message}")
     for p in files:
         ctx.out.info(f"  {p}")
+    return OK
+
+
+def _show_path(ctx: Context, store: Store, rev: str, path: str) -> int:
+    view = browse.View(store, rev)
+    tp = selection.tree_path(path, home=ctx.home, root=ctx.root)
+    if not tp or view.kind(tp, path) == "dir":
+        entries = browse.directory(view, tp)
+        ctx.out.data({"id": view.id, "path": tp, "type": "dir",
+                      "entries": [e.as_json() for e in entries]})
+        ctx.out.info(f"{tp or '/'}/ in snapshot {view.id[:12]}: {len(entries)} entries")
+        prefix = tp + "/" if tp else ""
+        for e in entries:
+            ctx.out.info("  " + e.line(e.path[len(prefix):]))
+        return OK
+    entry = view.files[tp]
+    data = store.read_blob(entry.sha)
+    ctx.out.data({"id": view.id, "path": tp, "mode": f"{entry.mode:o}",
+                  "content": data.decode("utf-8", "replace")})
+    ctx.out.raw(data.decode("utf-8", "replace"))
     return OK
 
 
@@ -239,8 +276,7 @@ def diff(ctx: Context, args: tuple[str, ...], mode: str | None,
         read_a = history.store_reader(store)
         read_b: diff_mod.Reader
         if rev_b is None:
-            disk = history.DiskSide(store, ctx.installation, ctx.profile,
-                                    history.type_of_latest(store))
+            disk = history.DiskSide(store, ctx.installation, ctx.profile)
             files_b, read_b, label_b = disk.files, disk.read, "disk"
         else:
             b = store.resolve(rev_b)

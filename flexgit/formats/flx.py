@@ -16,7 +16,7 @@ import os
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -56,6 +56,7 @@ class ExportResult:
     bytes: int
     sha256: str
     encrypted_to: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what the file lacks of its type
 
     def as_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "files": self.files, "bytes": self.bytes,
@@ -114,6 +115,7 @@ class _Plan:
     entries: list[tuple[str, Entry, Meta]]
     counts: dict[str, dict[str, int]]
     rules_digest: str
+    warnings: list[str] = field(default_factory=list)
 
 
 def _load(store: Store, sha: str, profile: Profile, backup_type: str | None) -> _Plan:
@@ -133,13 +135,20 @@ def _load(store: Store, sha: str, profile: Profile, backup_type: str | None) -> 
         counts = parse_report(raw, f"{where}:{REPORT_PATH}")
         doc = json.loads(raw)
         rules_digest = str(doc.get("rules_digest", "")) if isinstance(doc, dict) else ""
-    snap_type = manifest.backup_type
-    target = backup_type or snap_type
-    if target == "flxx" and snap_type != "flxx":
-        raise UsageError(f"{where} is a flx snapshot and holds none of the flxx categories; "
-                         f"take one with `flexgit snapshot -t flxx` to export a .flxx")
-    dropped = {c.name for c in profile.categories if c.flxx_only} if target != snap_type \
-        else set()
+    target = backup_type or manifest.backup_type
+    warnings = []
+    if target == "flxx" and manifest.holds != "flxx":
+        # Taken (or imported) as flx before snapshots held every category:
+        # the .flxx is written with what there is, and says what it lacks.
+        lacking = ", ".join(c.name for c in profile.categories if c.flxx_only)
+        warnings.append(f"{where} was taken as flx and holds none of the flxx-only categories: "
+                        f"the .flxx lacks {lacking} (a new `flexgit snapshot` holds them)")
+    # A flx export of a snapshot that holds everything leaves the flxx-only
+    # categories out. Otherwise the file holds the whole snapshot, manifest
+    # unchanged (the file's own type is its seed-level backup_type), so its
+    # import is the identical tree.
+    cut = target == "flx" and manifest.holds == "flxx"
+    dropped = {c.name for c in profile.categories if c.flxx_only} if cut else set()
     entries: list[tuple[str, Entry, Meta]] = []
     for path in sorted(tree):
         if path.startswith(".flexgit/"):
@@ -158,14 +167,15 @@ def _load(store: Store, sha: str, profile: Profile, backup_type: str | None) -> 
         if meta.category in dropped:
             continue
         entries.append((path, entry, meta))
-    if dropped:
+    if cut:
         kept = {p for p, _, _ in entries}
         manifest.files = {p: m for p, m in manifest.files.items() if p in kept}
         manifest.empty_dirs = {p: m for p, m in manifest.empty_dirs.items()
                                if m.category not in dropped}
         manifest.templates = {}
-        manifest.backup_type = target
         counts = {p: c for p, c in counts.items() if p in kept}
+        # What is left is a flx snapshot's worth, and the file says so.
+        manifest.backup_type, manifest.captured = "flx", None
     pairs = folded_pairs([p for p, _, _ in entries] + list(manifest.empty_dirs))
     if pairs:
         # import, verify and restore refuse such a file as a whole: never write it.
@@ -173,8 +183,8 @@ def _load(store: Store, sha: str, profile: Profile, backup_type: str | None) -> 
                            f"(import refuses it); rename one, take a new snapshot and export "
                            f"that")
     created = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.time))
-    return _Plan(sha, None if dropped else info.tree, created, target, manifest, entries,
-                 counts, rules_digest)
+    return _Plan(sha, None if cut else info.tree, created, target, manifest, entries,
+                 counts, rules_digest, warnings)
 
 
 def _default_meta(entry: Entry) -> Meta:
@@ -205,7 +215,8 @@ def _manifest_head(m: Manifest) -> dict[str, Any]:
     return {"format": 1, "backup_type": m.backup_type, "sensitive_data_included": m.sensitive,
             "host": m.host, "account": m.account, "home": m.home,
             "flexpbx_version": m.flexpbx_version, "profile_digest": m.profile_digest,
-            "empty_dirs": {p: v.as_json() for p, v in sorted(m.empty_dirs.items())}}
+            "empty_dirs": {p: v.as_json() for p, v in sorted(m.empty_dirs.items())},
+            **({"captured": m.captured} if m.captured else {})}
 
 
 def _document(store: Store, plan: _Plan, profile: Profile,
@@ -338,7 +349,7 @@ def export(store: Store, rev: str, *, profile: Profile, out_dir: Path,
     # This link to the new file; the type's other forms would name an older one.
     latest.relink(out_dir, written=final.name)
     return ExportResult(final, link, sha, plan.backup_type, len(plan.entries), size, digest,
-                        recipients)
+                        recipients, tuple(plan.warnings))
 
 
 def _file_digest(path: Path) -> tuple[int, str]:

@@ -76,9 +76,19 @@ def manifest_head(header: Header, name: str,
         if not TEMPLATE_NAME.fullmatch(name) or not isinstance(value, dict):
             raise bad(f"template {name!r}: names are letters, digits, '_' and '-', "
                       f"values are objects")
-    return Manifest(backup_type=header.kind, host=strings["host"], account=strings["account"],
+    # The snapshot's own type (what its export defaults to) and what it holds;
+    # the file's type is its seed-level backup_type. Files before `captured`
+    # have the file's type here.
+    own, captured = m.get("backup_type", header.kind), m.get("captured")
+    if own not in ("flx", "flxx") or captured not in (None, "flx", "flxx"):
+        raise bad(f"backup_type {own!r} and captured {captured!r} must be flx or flxx")
+    if (captured or own) == "flxx" and header.kind != "flxx":
+        raise bad(f"the manifest says the snapshot holds every flxx category, but the file "
+                  f"is a {header.kind}")
+    return Manifest(backup_type=own, host=strings["host"], account=strings["account"],
                     home=strings["home"], flexpbx_version=version,
-                    profile_digest=strings["profile_digest"], empty_dirs=empty), extra
+                    profile_digest=strings["profile_digest"], empty_dirs=empty,
+                    captured=captured), extra
 
 
 def _meta(v: Any, path: str, bad: Any) -> Meta:

@@ -19,6 +19,7 @@ from flexgit.restore.plan import MODES, Plan, Target, build
 __all__ = ["Outcome", "Plan", "restore", "rollback", "undo"]
 from flexgit.progress import Progress
 from flexgit.restore.source import Source, from_commit, looks_like_file
+from flexgit.selection import Selection
 from flexgit.store import Files, Store
 
 
@@ -98,21 +99,32 @@ def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = 
             source_user: str | None = None, dry_run: bool = False, force: bool = False,
             skip_sudoers: bool = False, trust_privileged: bool = False,
             confirm: Callable[[Plan], bool] | None = None,
-            progress: Progress | None = None) -> Outcome:
+            progress: Progress | None = None,
+            select: Selection | None = None, target_dir: Path | None = None) -> Outcome:
     """Restore `spec` (a revision or a backup file) into the installation.
 
     `source_user` (migrate) names the account the source installation
-    belongs to, where its snapshot recorded another owner (a home owned by root)."""
+    belongs to, where its snapshot recorded another owner (a home owned by root).
+    `select` restores that part alone (plan, save, undo and hooks of the part);
+    `target_dir` writes plain files into that directory instead (target_dir.py)."""
     if mode not in MODES:
         raise UsageError(f"Invalid mode: {mode} (use fresh, merge or migrate)")
     if source_user is not None and mode != "migrate":
         raise UsageError("-s/--source-user only goes with -m migrate")
+    if target_dir is not None:
+        if mode != "merge" or user or trust_privileged:
+            raise UsageError("--target writes the snapshot's plain files into a directory; "
+                             "-m, -u and --trust-privileged are for the installation")
+        return _restore_into(ctx, spec, target_dir, select, dry_run=dry_run, force=force,
+                             progress=progress)
     target = _target(ctx, mode, user)
     if not dry_run and mode != "migrate":
         ctx.installation.check()
     source, src_store = load_source(ctx, spec, force=force)
-    base = _base(ctx)
+    base = None
     try:
+        _check_part(source, select)
+        base = _base(ctx)
         if mode == "migrate":
             if source_user is not None:
                 accounts.check_user_name(source_user)
@@ -121,7 +133,7 @@ def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = 
             accounts.check_source_account(source.manifest.account)
         return _restore(ctx, source, target, mode, base, dry_run=dry_run, force=force,
                         skip_sudoers=skip_sudoers, trust_privileged=trust_privileged,
-                        confirm=confirm, progress=progress)
+                        confirm=confirm, progress=progress, select=select)
     finally:
         source.close()
         if src_store is not None:
@@ -130,13 +142,48 @@ def restore(ctx: Context, spec: str, *, mode: str = "merge", user: str | None = 
             base[0].close()
 
 
+def _check_part(source: Source, select: Selection | None) -> None:
+    """Every PATH is in the source and every --include matches (exit 2)."""
+    if select is None or select.whole:
+        return
+    where = source.label if source.scratch is not None else f"snapshot {source.commit[:12]}"
+    select.check([*source.files, *(f"{d}/.keep" for d in source.manifest.empty_dirs)], where)
+
+
+def _restore_into(ctx: Context, spec: str, directory: Path, select: Selection | None, *,
+                  dry_run: bool, force: bool,
+                  progress: Progress | None) -> Outcome:
+    """restore --target: no lock of the installation, no save, no hooks (it
+    is not touched); the plan is printed and applied as any other."""
+    from flexgit.restore import target_dir
+    from flexgit.restore.apply import write_only
+
+    directory = target_dir.check_dir(directory, home=ctx.home, root=ctx.root,
+                                     profile=ctx.profile)
+    source, src_store = load_source(ctx, spec, force=force)
+    try:
+        _check_part(source, select)
+        plan = target_dir.build(source, directory, select=select, force=force)
+        if dry_run:
+            return Outcome(plan, None)
+        for base in {plan.target.abspath(a.path)[0] for a in plan.changes}:
+            base.mkdir(mode=0o750, parents=True, exist_ok=True)
+        written = write_only(plan, progress=progress)
+        return Outcome(plan, Applied("", written, 0, None))
+    finally:
+        source.close()
+        if src_store is not None:
+            src_store.close()
+
+
 def _restore(ctx: Context, source: Source, target: Target, mode: str,
              base: tuple[Store, Files] | None, *, dry_run: bool, force: bool,
              skip_sudoers: bool, trust_privileged: bool, confirm: Callable[[Plan], bool] | None,
-             progress: Progress | None) -> Outcome:
+             progress: Progress | None,
+             select: Selection | None = None) -> Outcome:
     if dry_run:
         plan = _plan(ctx, source, target, mode, base, force=force, skip_sudoers=skip_sudoers,
-                     trust_privileged=trust_privileged)
+                     trust_privileged=trust_privileged, select=select)
         if (private_repo_of(target.home, ctx.profile) / JOURNAL).exists():
             plan.notes.insert(0, "a previous restore was interrupted; the next restore or "
                               "`flexgit undo` first puts back what it changed")
@@ -148,12 +195,12 @@ def _restore(ctx: Context, source: Source, target: Target, mode: str,
         if target.as_root:
             os.chown(target.home, target.account.uid, target.account.gid)
     runner = hooks.for_context(ctx)
-    facts = _hook_facts(source, target, mode)
+    facts = _hook_facts(source, target, mode, select)
     try:
         applied, plan = _locked_restore(ctx, source, target, mode, base, runner, facts,
                                         force=force, skip_sudoers=skip_sudoers,
                                         trust_privileged=trust_privileged,
-                                        confirm=confirm, progress=progress)
+                                        confirm=confirm, progress=progress, select=select)
     except HookFailed:
         if made_home:  # the home made for the lock only: leave no trace
             with contextlib.suppress(OSError):
@@ -164,23 +211,30 @@ def _restore(ctx: Context, source: Source, target: Target, mode: str,
     return Outcome(plan, applied, warnings)
 
 
-def _hook_facts(source: Source, target: Target, mode: str) -> dict[str, object]:
+def _hook_facts(source: Source, target: Target, mode: str,
+                select: Selection | None = None) -> dict[str, object]:
     from_file = source.scratch is not None
+    part = select if select is not None and not select.whole else None
     return {"mode": mode, "source": source.label, "home": target.home,
             "file": source.label if from_file else None,
             "snapshot": None if from_file else source.commit,
-            "user": target.account.name if mode == "migrate" and target.account else None}
+            "user": target.account.name if mode == "migrate" and target.account else None,
+            # A partial restore says which part, one tree path or pattern a line.
+            "paths": "\n".join(part.paths) if part and part.paths else None,
+            "include": "\n".join(part.include) if part and part.include else None,
+            "exclude": "\n".join(part.exclude) if part and part.exclude else None}
 
 
 def _locked_restore(ctx: Context, source: Source, target: Target, mode: str,
                     base: tuple[Store, Files] | None, runner: hooks.Runner,
                     facts: dict[str, object], *, force: bool, skip_sudoers: bool,
                     trust_privileged: bool, confirm: Callable[[Plan], bool] | None,
-                    progress: Progress | None) -> tuple[Applied, Plan]:
+                    progress: Progress | None,
+                    select: Selection | None = None) -> tuple[Applied, Plan]:
     with target_lock(target.home):
         _finish_interrupted(ctx, target)
         plan = _plan(ctx, source, target, mode, base, force=force, skip_sudoers=skip_sudoers,
-                     trust_privileged=trust_privileged)
+                     trust_privileged=trust_privileged, select=select)
         if confirm is not None and not confirm(plan):
             raise Cancelled("restore cancelled; nothing was changed")
         # After the question, before the pre-restore save and any write.
@@ -199,14 +253,17 @@ def _locked_restore(ctx: Context, source: Source, target: Target, mode: str,
 
 def _plan(ctx: Context, source: Source, target: Target, mode: str,
           base: tuple[Store, Files] | None, *, force: bool, skip_sudoers: bool,
-          trust_privileged: bool) -> Plan:
+          trust_privileged: bool, select: Selection | None = None) -> Plan:
     """The plan, reviewed for what a source may write without being trusted."""
     trusted = trust.own_snapshot(source, ctx.home)
     # Credential values are the source's only when it is this installation's
     # own, or the admin vouches for it (--trust-privileged, flexpbx-migrate).
     plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
-                 verbose=ctx.out.verbose > 0, force=force,
+                 verbose=ctx.out.verbose > 0, force=force, select=select,
                  own_values=trusted or trust_privileged)
+    if select is not None and not select.whole:
+        # The plan, the prompt and the undo record name the part.
+        plan.source = f"{plan.source} {select.describe()}"
     trust.review(plan, source, ctx.profile, trusted=trusted,
                  trust_privileged=trust_privileged)
     return plan

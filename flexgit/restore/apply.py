@@ -240,6 +240,32 @@ def apply(plan: Plan, private: Store, *, progress: Progress | None = None,
     return Applied(pre, written, deleted, secrets_file)
 
 
+def write_only(plan: Plan, *, progress: Progress | None = None) -> int:
+    """Carry out a plan whose target is no installation (restore --target): the
+    same O_NOFOLLOW writes, checked against their sha256, but nothing saved
+    and no journal, as there is nothing to undo. Returns the entries written."""
+    changes = plan.changes
+    if any(a.action not in ("create", "update") for a in changes):
+        raise FlexgitError("internal: a plan for a separate directory only creates and updates")
+    dirs = sorted((a for a in changes if a.kind == "dir"),
+                  key=lambda a: (a.path.count("/"), a.path))
+    done = written_bytes = 0
+
+    def tick(nbytes: int = 0) -> None:
+        nonlocal done, written_bytes
+        done += 1
+        written_bytes += nbytes
+        if progress and (done % 50 == 0 or done == len(changes)):
+            progress("restore", done, len(changes), done_bytes=written_bytes)
+
+    for a in dirs:
+        base, rel = plan.target.abspath(a.path)
+        _apply_one(a, base, rel, plan.target, None, True)
+        tick()
+    _write_batch(plan, [a for a in changes if a.kind != "dir"], True, tick)
+    return len(changes)
+
+
 def _write_batch(plan: Plan, writes: list[Action], verify: bool,
                  tick: Callable[[int], None]) -> None:
     """Every file of the plan: staged as temp files directory by directory,

@@ -25,7 +25,14 @@ from flexgit.manifest import Manifest
 from flexgit.profile import Profile
 from flexgit.restore import accounts, credentials, merge
 from flexgit.restore.source import USER_DATA_DIRS, Source
-from flexgit.snapshot import Installation, binary_problem, known_for, read_nofollow
+from flexgit.selection import Selection
+from flexgit.snapshot import (
+    Installation,
+    binary_problem,
+    cache_key,
+    known_for,
+    read_nofollow,
+)
 from flexgit.statcache import StatCache
 from flexgit.store import LINK, Entry, Files, Store, blob_id
 
@@ -240,11 +247,14 @@ def _lstat(p: Path | str) -> os.stat_result | None:
 
 def build(source: Source, mode: str, target: Target, profile: Profile, *,
           base: tuple[Store, Files] | None = None, skip_sudoers: bool = False,
-          verbose: bool = False, force: bool = False, own_values: bool = True) -> Plan:
+          verbose: bool = False, force: bool = False,
+          select: Selection | None = None, own_values: bool = True) -> Plan:
     """Compute the plan. `base` is the last snapshot of the installation (store
-    and files), the common ancestor for JSON three-way merges. Without
-    `own_values` (a source nobody vouches for) the source's credential values
-    are placeholders (restore/credentials.py)."""
+    and files), the common ancestor for JSON three-way merges. With `select`
+    the plan is that of the part alone: nothing outside it is read, written,
+    deleted or preserved, as if the source and the disk held only the part.
+    Without `own_values` (a source nobody vouches for) the source's credential
+    values are placeholders (restore/credentials.py)."""
     if mode not in MODES:
         raise UsageError(f"Invalid mode: {mode} (use fresh, merge or migrate)")
     plan = Plan(mode, source.label, target)
@@ -259,7 +269,7 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
     cred_rules = None if own_values else credentials.credential_rules(profile.rules)
     # In a merge, a file whose stat says it is what the last snapshot saw, and
     # whose sanitized form is exactly the source's, stays: nothing to read.
-    cache = StatCache(base[0].path, profile.digest + profile.rules.digest) \
+    cache = StatCache(base[0].path, cache_key(profile, sweep)) \
         if base is not None and mode == "merge" and old_home == target.home_in_content \
         else None
     # Only what the profile manages is ever written: a backup file naming
@@ -268,10 +278,14 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
         if man.sensitive or source.has_user_data else profile
     # What the profile manages on disk now: the files the source lacks, and
     # the stat results the stat cache compares (one stat per file, not two).
-    live = [item for item in scan.walk(profile, target.home, target.root, man.backup_type)
-            if isinstance(item, scan.Found)]
+    part = select if select is not None and not select.whole else None
+    live = [item for item in scan.walk(profile, target.home, target.root, man.holds)
+            if isinstance(item, scan.Found)
+            and (part is None or part.wants(item.path, is_dir=item.kind == "dir"))]
     stats = {item.path: item.st for item in live}
     for path in sorted(source.files):
+        if part is not None and not part.wants(path):
+            continue
         entry = source.files[path]
         why = _unmanaged(manage, path)
         if why:
@@ -319,7 +333,8 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
             action.data, action.blob = None, entry.sha
         plan.actions.append(action)
     for path, meta in sorted(man.empty_dirs.items()):
-        if _unmanaged(manage, path + "/.keep"):
+        if _unmanaged(manage, path + "/.keep") or (part is not None and
+                                                   not part.wants(path, is_dir=True)):
             continue
         base_dir, rel = target.abspath(path)
         st = _lstat(base_dir / rel)
@@ -330,7 +345,15 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
     if mode in ("fresh", "migrate"):
         _fresh_extras(plan, source, target, profile)
     _local_only(plan, source, target, live)
+    if part is not None:
+        _keep_part(plan, part)
     return plan
+
+
+def _keep_part(plan: Plan, part: Selection) -> None:
+    """What the fresh extras and the user data walk added outside the part goes."""
+    plan.actions = [a for a in plan.actions if part.wants(a.path, is_dir=a.kind == "dir")]
+    plan.generated = [g for g in plan.generated if part.wants(g.path)]
 
 
 def _unmanaged(profile: Profile, path: str) -> str | None:

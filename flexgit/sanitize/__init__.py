@@ -39,6 +39,10 @@ Rule names (``Rules.disabled`` takes them; counts and findings report them):
   (fullname=, queue member names) ``asterisk.email`` ``asterisk.phone``
 * ``text.php_literal`` ``text.js_literal`` ``text.shell_assign``
   ``text.config_value``
+* ``php.binding`` ``js.binding`` (:mod:`.php`, :mod:`.js`) ``code.argument``
+  (credentials passed to calls by place and shape: :mod:`.callargs`)
+  ``code.base64`` (base64-wrapped literals, unwrapped and sanitized: :mod:`.b64literals`)
+  ``http.cookie`` (session and token cookies: :mod:`.cookies`)
 * ``pattern.private_key`` ``pattern.jwt`` ``pattern.api_token`` ``pattern.bcrypt``
   ``pattern.argon2`` ``pattern.sha_crypt`` ``pattern.md5_crypt`` ``pattern.phpass``
   ``pattern.yescrypt`` ``pattern.url_credentials`` ``pattern.password_param``
@@ -46,9 +50,10 @@ Rule names (``Rules.disabled`` takes them; counts and findings report them):
 * ``personal.name`` (a person under a person-name key in any syntax, after an
   ``Owner:``/``Maintainer:``/``maintained by`` label, before ``<email>``, in
   ``CALLERID(name)=``) ``personal.phone`` (libphonenumber, leniency VALID,
-  region US: a valid number written with ``+`` or separators or on a line that
-  names a phone; extensions, short codes, dialplan patterns, DIDs, trunk
-  accounts and ``number@`` URIs kept; :mod:`.personal`, :mod:`.phones`)
+  in the installation's countries (``Sweep.regions``) then US: a valid number
+  written with ``+`` or separators or on a line that names a phone;
+  extensions, short codes, dialplan patterns, DIDs, trunk accounts and
+  ``number@`` URIs kept; :mod:`.personal`, :mod:`.phones`)
 * a profile's extra patterns under their own names; its extra secret keys count
   under the secret rule of the file kind (``json.password``, ``asterisk.secret``,
   ``text.*``).
@@ -63,7 +68,11 @@ from dataclasses import dataclass
 from flexgit import content
 from flexgit.content import is_binary
 from flexgit.sanitize import (
+    b64literals,
+    callargs,
     commands,
+    cookies,
+    dialplan,
     hashes,
     http,
     js,
@@ -87,8 +96,9 @@ from flexgit.sanitize.sweep import Sweep
 from flexgit.sanitize.text import sanitize_text
 
 # Each layer is one module with one ``apply(editor, rules, path)``.
-LAYERS = (php.apply, js.apply, commands.apply, http.apply, vendor.apply, hashes.apply,
-          provisioning.apply, sections.apply, personal.apply)
+LAYERS = (php.apply, js.apply, callargs.apply, b64literals.apply, commands.apply, http.apply,
+          cookies.apply, dialplan.apply, vendor.apply, hashes.apply, provisioning.apply,
+          sections.apply, personal.apply)
 # After the value patterns: a label takes whatever follows it, so every rule
 # that knows a value's shape (a DSN, a query string, a hash) goes first.
 CATCH_ALL = (markup.apply, sql.apply, labels.apply)
@@ -155,8 +165,8 @@ def _looks_like_json(path: str, text: str) -> bool:
     return path.lower().endswith(".json") or text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
 
 
-def _run(path: str, text: str, rules: Rules) -> Editor:
-    editor = Editor(text, rules.disabled)
+def _run(path: str, text: str, rules: Rules, regions: tuple[str, ...] = ()) -> Editor:
+    editor = Editor(text, rules.disabled, regions=regions)
     if _looks_like_json(path, text) and sanitize_json(editor, rules, path):
         return editor  # every JSON value was seen by key or by pattern
     # Text rules decide by context another rule may change in the same pass
@@ -186,7 +196,7 @@ def _run(path: str, text: str, rules: Rules) -> Editor:
 
 
 def _fixed_point(path: str, text: str, rules: Rules, counts: Counter[str],
-                 removed: set[str]) -> str:
+                 removed: set[str], regions: tuple[str, ...] = ()) -> str:
     """Run the rules until they change nothing; count and collect what they
     removed.
 
@@ -199,7 +209,7 @@ def _fixed_point(path: str, text: str, rules: Rules, counts: Counter[str],
     end there already, which spares most JSON files the confirming pass.
     """
     for _ in range(_MAX_PASSES):
-        editor = _run(path, text, rules)
+        editor = _run(path, text, rules, regions)
         if not editor.changes:
             break
         counts.update(editor.counts())
@@ -224,7 +234,8 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES,
     text = decoded.text
     counts: Counter[str] = Counter()
     removed: set[str] = set()
-    text = _fixed_point(path, text, rules, counts, removed)
+    regions = known.regions if known is not None else ()
+    text = _fixed_point(path, text, rules, counts, removed, regions)
     # Last, the sweep: the known values and what this file's own rules removed
     # (a password labelled once and repeated bare further down).
     local = Sweep(removed)
@@ -238,13 +249,14 @@ def sanitize(path: str, data: bytes, rules: Rules = DEFAULT_RULES,
             # A swept value may have been part of something a rule reads
             # ("secret=$2y$10$..." minus "$2y$10$" is a new value): the rules
             # run again on what the sweep left, to their fixed point.
-            text = _fixed_point(path, editor.result(), rules, counts, set())
+            text = _fixed_point(path, editor.result(), rules, counts, set(), regions)
     if not counts:
         return Result(data, {}, local.values | local.pins)
     return Result(decoded.encode(text), dict(sorted(counts.items())), local.values | local.pins)
 
 
-def find_secrets(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> list[Finding]:
+def find_secrets(path: str, data: bytes, rules: Rules = DEFAULT_RULES,
+                 regions: tuple[str, ...] = ()) -> list[Finding]:
     """What in *data* still looks like a secret or personal data, by rule and line.
 
     The detectors are sanitize()'s own, so ``find_secrets(p, sanitize(p, d).data)``
@@ -253,6 +265,6 @@ def find_secrets(path: str, data: bytes, rules: Rules = DEFAULT_RULES) -> list[F
     decoded = content.decode(data)
     if decoded is None:
         return []
-    editor = _run(path, decoded.text, rules)
+    editor = _run(path, decoded.text, rules, regions)
     found = {Finding(rule, line) for rule, line in editor.findings()}
     return sorted(found, key=lambda f: (f.line, f.rule))

@@ -7,6 +7,11 @@ code, so a commented-out ``;secret=abc`` or ``;4200 => 1234,Name,a@b.c`` is
 redacted like a live one. Only value tokens are replaced, never whitespace,
 keys or the comment text around them. ``key: value`` lines (written by tools)
 are read by their key. PINs given to dialplan applications: :mod:`.dialplan`.
+The comment after a secret's value is read for what people leave there
+(``secret = X ; old one was Y``, ``; set 123456 for reset``): its password-
+and key-shaped words and PINs go too. A key whose made-up name holds a key
+word (``sessionkey``, ``CRMAPITOKEN``) is a secret when its value has a random
+key's shape (:mod:`.shape`); ``tlsprivatekey=/path`` and ``inkeys=name`` stay.
 
 Decisions: ``fromstring``/``pagerfromstring`` and minivm's ``fromaddress``
 (the sender label of voicemail mail) are replaced only when they are shaped
@@ -29,6 +34,7 @@ from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import Kind, classify, is_admin_context, looks_like_label, normalize
 from flexgit.sanitize.person_names import person
 from flexgit.sanitize.rules import Rules
+from flexgit.sanitize.shape import key_shaped, password_shaped
 
 # The sender's display name of voicemail mail (voicemail.conf, minivm.conf).
 _SENDER_LABELS = frozenset({"fromstring", "pagerfromstring", "fromaddress"})
@@ -46,6 +52,18 @@ _CALLERID_WORDS = frozenset(
 _FLAGS = frozenset({"yes", "no", "true", "false", "on", "off"})
 _NOT_MAILBOXES = frozenset({"general", "zonemessages"})
 _PHONE = re.compile(r"\+?[\d\s().\-/]{7,}")
+# Words of a made-up key name that say its value is a key (sessionkey,
+# CRMAPITOKEN, authcookie): with a value of a random key's shape, a secret.
+_KEY_WORDS = re.compile(r"key|token|secret|session|cookie|auth|nonce|salt|hmac|signature|cred")
+_COMMENT_WORD = re.compile(r"[^\s\"'`;,()<>\[\]{}]+")
+_PIN = re.compile(r"\d{4,12}")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _comment_secret(token: str) -> bool:
+    if _PIN.fullmatch(token):
+        return _YEAR.fullmatch(token) is None
+    return password_shaped(token) or key_shaped(token)
 
 
 def _find_semicolon(line: str, pos: int) -> int:
@@ -78,6 +96,7 @@ class AsteriskSanitizer:
         self.meetme = "meetme" in base
         self.section = ""
         self.depth = 0  # nesting of ;-- block comments --;
+        self.secret_line = False  # this line's value was a secret
 
     def run(self) -> None:
         pos = 0
@@ -100,7 +119,9 @@ class AsteriskSanitizer:
                 continue
             i = _find_semicolon(line, pos)
             end = len(line) if i < 0 else i
+            self.secret_line = False
             self.statement(base + pos, line[pos:end], commented=False)
+            live_secret = self.secret_line  # a commented-out line's own value is no reason
             if i < 0:
                 return
             if line.startswith(";--", i) and not line.startswith(";---", i):
@@ -108,7 +129,22 @@ class AsteriskSanitizer:
                 pos = i + 3
                 continue
             self.comment(base + i, line[i:])
+            if live_secret:
+                self.trailing(base + i, line[i:])
             return
+
+    def trailing(self, base: int, comment: str) -> None:
+        """The comment after a secret (``secret = X ; old one was Y``, ``; set
+        123456 for reset``): a word of it that is password- or key-shaped, or a
+        PIN (4-12 digits, not a year), is a secret too."""
+        for m in _COMMENT_WORD.finditer(comment):
+            word = m.group()
+            cut = max(word.rfind("="), word.rfind(":")) + 1  # old=Y, was:Y
+            for at, token in ((cut, word[cut:]), (0, word), (0, word.rstrip(".,:;!?)"))):
+                if token and _comment_secret(token):
+                    self.claim(base + m.start() + at, token, ph.SECRET_PLACEHOLDER,
+                               "asterisk.secret")
+                    break
 
     def comment(self, base: int, text: str) -> None:
         """Parse commented-out configuration: each ``;``-separated piece as a statement."""
@@ -166,6 +202,8 @@ class AsteriskSanitizer:
 
     def keyed(self, norm: str, start: int, value: str, commented: bool) -> None:
         kind = classify(norm, self.extra)
+        if kind is None and _KEY_WORDS.search(norm) and key_shaped(value.strip(' \t"')):
+            kind = Kind.TOKEN  # sessionkey=<40 hex>: a made-up name, a key's value
         if kind in (Kind.SECRET, Kind.TOKEN) and not keys.value_fits(norm, value):
             return  # SMTP_AUTH=login: a method, not a credential
         if kind in (Kind.SECRET, Kind.TOKEN, Kind.HASH):
@@ -196,6 +234,7 @@ class AsteriskSanitizer:
         self.editor.claim(start, start + len(value), replacement, rule)
 
     def secret(self, start: int, value: str, rule: str) -> None:
+        self.secret_line = True
         lead = len(value) - len(value.lstrip(" \t"))
         start, value = start + lead, value.strip(" \t")
         if len(value) >= 2 and value[0] == value[-1] == '"':

@@ -51,6 +51,9 @@ _NOT_SECRETS = words(
 )
 
 
+# A route or a relative path of lower-case words ('auth/login', 'api/v1/calls').
+_ROUTE = re.compile(r"[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+/?")
+
 _PHP_EXTENSIONS = (".php", ".phtml", ".php3", ".php4", ".php5", ".php7", ".php8", ".inc")
 
 
@@ -76,7 +79,8 @@ def secret_kind(name: str, extra: tuple[str, ...] = (), *, broad: bool = False) 
 def plausible(value: str) -> bool:
     """Whether a literal found by its place (not its key) can be a secret at all."""
     low = value.strip().lower()
-    return not (low in _NOT_SECRETS or low.startswith(("/", "./", "../")))
+    return not (low in _NOT_SECRETS or low.startswith(("/", "./", "../"))
+                or _ROUTE.fullmatch(value.strip()) is not None)
 
 
 class Finder:
@@ -98,6 +102,16 @@ class Finder:
         arg = LIT_ONLY.fullmatch(self.text, *span)
         if arg is not None:
             self.claim(arg, name)
+
+    def secret_operand(self, span: tuple[int, int]) -> None:
+        """The literal an operand is or falls back to: ``'x'``, ``getenv('K') ??
+        'x'``, ``$a ?: 'x'``, ``Buffer.from('x')``, ``hex2bin('x')``."""
+        arg = LIT_ONLY.fullmatch(self.text, *span)
+        if arg is not None:
+            self.claim(arg, "secret")
+            return
+        for m in _OPERAND_LITERAL.finditer(self.text, *span):
+            self.claim(m, "secret")
 
     # -- comparisons -------------------------------------------------------------
 
@@ -151,6 +165,10 @@ class Finder:
                     self.call(index, split_args(self.text, m.end()))
 
     def call(self, index: int, args: list[tuple[int, int]]) -> None:
+        if index == SECRETS:
+            for span in args:
+                self.secret_operand(span)
+            return
         if index == COMPARED:
             if len(args) == 2:
                 for mine, other in ((args[0], args[1]), (args[1], args[0])):
@@ -171,6 +189,9 @@ class Finder:
 
 AUTH = -2  # .auth(pass) / .auth(user, pass) / .auth(token, {type: 'bearer'})
 COMPARED = -3  # strcmp(a, b): a literal compared with an operand named for a secret
+# hash_equals(a, b), timingSafeEqual(a, b): made to compare secrets, so every
+# literal operand is one, whatever the other is named.
+SECRETS = -4
 
 
 @dataclass(frozen=True)
@@ -226,6 +247,8 @@ _OPERAND = rf"(?:(?P<fn>[A-Za-z_]\w*)\s*\(\s*(?P<inner>{_EXPR})\s*\)|(?P<expr>{_
 _LEFT = re.compile(rf"{_OPERAND}\s*\Z")
 _RIGHT = re.compile(rf"\s*{_OPERAND}(?!\s*\()")
 _LIT_AFTER = re.compile(rf"\s*{LIT}")
+_OPERAND_LITERAL = re.compile(
+    rf"(?:\?\?|\?:|\|\||(?:Buffer\.from|hex2bin|strval|trim|String)\s*\()\s*{LIT}")
 _LIT_BEFORE = re.compile(rf"(?<![\w'\"\\]){LIT}\s*\Z")
 _TYPEOF = re.compile(r"typeof\s*\(?\s*\Z")
 _NOT_VALUE_FUNCTIONS = words("gettype get_debug_type get_class strlen mb_strlen count sizeof")

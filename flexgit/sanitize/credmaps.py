@@ -9,6 +9,10 @@ A container named as a map of secrets (a plural: ``$passwords``, ``'pins' =>``,
 which the keyed forms already handle, except that its ``users``/``accounts``
 sub-map is a map of secrets, a list's second element is a password (Guzzle's
 ``'auth' => ['user', '...']``) and a value under an extension number is a PIN.
+A map of accounts (``$users``, ``logins:``, ``*_users``) holds user name =>
+password: a value is replaced unless it reads as data (an extension, a name,
+an address, a word). A flat map under any other name is a map of passwords when
+every one of its two or more values is password-shaped (:mod:`.shape`).
 The scan lexes from the opening bracket (strings, comments, brackets), so a
 container may span any number of lines.
 """
@@ -20,7 +24,8 @@ from dataclasses import dataclass
 
 from flexgit.sanitize.bindings import BINDING_KINDS, SETTING_WORDS, Finder
 from flexgit.sanitize.keys import classify, normalize, words
-from flexgit.sanitize.text import LIT_ONLY
+from flexgit.sanitize.shape import password_shaped
+from flexgit.sanitize.text import LIT, LIT_ONLY
 
 
 class CredentialMaps:
@@ -43,10 +48,14 @@ class CredentialMaps:
                 key = _CONTAINER_KEY.search(text, max(0, m.start() - 80), m.start())
                 if key is None:
                     continue
+                if self.finder.php != self.php_form(sep, key.group("sig")):
+                    continue
                 name = key.group("qk") or key.group("ik")
                 mode = container_mode(name)
-                if mode is not None and self.finder.php == self.php_form(sep, key.group("sig")):
+                if mode is not None:
                     self.walk(m.end() - 1, mode, name)
+                else:
+                    self.shaped_map(m.end())
 
     def php_form(self, sep: str, sig: str | None) -> bool:
         """Whether a binding is PHP's: ``=>``, ``$x =``, ``->x =``; a bare
@@ -83,11 +92,31 @@ class CredentialMaps:
                 frame.index += 1
                 key = None
 
+    def shaped_map(self, pos: int) -> None:
+        """A flat map under a neutral name (``$allowed = ['root' => '...',
+        'backup' => '...']``): a map of passwords when it has two entries or
+        more and every value is password-shaped."""
+        entries: list[re.Match[str]] = []
+        while (m := _ENTRY.match(self.text, pos)) is not None:
+            entries.append(m)
+            pos = m.end()
+            if not m.group("comma"):
+                break
+        if len(entries) >= 2 and all(password_shaped(e.group("v")) for e in entries):
+            for e in entries:
+                self.finder.claim(e, e.group("k") or e.group("k2"))
+
     def entry(self, frame: _Frame, key: str | None, tok: re.Match[str]) -> None:
         lit = LIT_ONLY.fullmatch(self.text, tok.start(), tok.end())
         if lit is None:
             return  # a multi-line string: too rare to be worth a line-keeping replacement
-        if frame.mode == "map" and (key is None or _map_value(key)):
+        if frame.mode == "users":
+            # ['admin' => '...']: a password, unless the value reads as data
+            # (an extension, a name, an address, a word) or the key names a
+            # setting (Laravel's 'users' => ['provider' => ..., 'table' => ...]).
+            if key is not None and _map_value(key) and _user_secret(lit.group("v")):
+                self.finder.claim(lit, "password")
+        elif frame.mode == "map" and (key is None or _map_value(key)):
             self.finder.claim(lit, frame.name)
         elif frame.mode == "record" and (
             (key is None and frame.index == 1) or (key is not None and key.isdigit())
@@ -105,6 +134,10 @@ class _Frame:
 
 _RECORDS = words("credentials credential creds cred auth basic_auth http_auth")
 _USER_MAPS = words("users accounts logins admins")
+# A top-level map named for accounts: user name => password.
+_ACCOUNT_MAPS = words("users accounts logins admins operators agents allowed_users api_users")
+_IDENTIFIER = re.compile(r"[A-Za-z_.-]+")  # a word or a name: password_reset_tokens
+_NOT_SECRET_VALUE = re.compile(r"\d+|[^@\s]+@[^@\s]+|.*\s.*|[a-z0-9_.-]+(?:/[a-z0-9_.-]+)+")
 
 
 def _singular(name: str) -> str:
@@ -114,14 +147,26 @@ def _singular(name: str) -> str:
 
 def container_mode(name: str) -> str | None:
     """Mode "map" for a map of secrets (``passwords``, ``api_keys``), "record" for a
-    credentials record, None for anything else."""
+    credentials record, "users" for a map of accounts, None for anything else."""
     norm = normalize(name)
     if norm in _RECORDS or norm.endswith(("_credentials", "_creds", "_auth")):
         return "record"
+    if norm in _ACCOUNT_MAPS or norm.endswith(("_users", "_accounts", "_logins")):
+        return "users"
     single = _singular(name)
     if single != norm and single not in _RECORDS and classify(single) in BINDING_KINDS:
         return "map"
     return None
+
+
+def _user_secret(value: str) -> bool:
+    """Whether a value of a map of accounts is a password: password-shaped, or
+    at least no number, address, sentence, route or plain word."""
+    if password_shaped(value):
+        return True
+    v = value.strip()
+    return (len(v) >= 6 and _NOT_SECRET_VALUE.fullmatch(v) is None
+            and _IDENTIFIER.fullmatch(v) is None and any(c.isalpha() for c in v))
 
 
 def _child_mode(parent: str, key: str | None) -> str:
@@ -150,6 +195,11 @@ _OPERATOR_CHARS = frozenset("=!<>+-*/.%&|^?:")
 _CONTAINER_KEY = re.compile(
     r"(?:(?<![\w$])(?P<q>['\"])(?P<qk>[\w.\- ]{1,64})(?P=q)\s*\]?"
     r"|(?P<sig>\$|->|::\$?|\.)?(?<![\w])(?P<ik>[A-Za-z_]\w{0,63}))\s*\Z"
+)
+# One entry of a flat map: 'key' => 'value', key: "value", then "," or the end.
+_ENTRY = re.compile(
+    r"\s*(?:(?P<kq>['\"])(?P<k>[\w.@-]{1,32})(?P=kq)|(?P<k2>[A-Za-z_]\w{0,31}))\s*(?:=>|:)\s*"
+    rf"{LIT}\s*(?P<comma>,)?"
 )
 _TOKENS = re.compile(
     r"(?P<s>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`(?:[^`\\]|\\.)*`)"

@@ -8,6 +8,9 @@ line still holds the PIN it was written with). Rule ``asterisk.app_pin``:
   one PIN per line, or an astdb family with option ``d``) is kept;
 * ``DISA(1234,context)``: the passcode; a path and ``no-password`` are kept;
 * ``MeetMe(room,opts,PIN)``: the third argument;
+* ``ConfBridge(room,bridge,user,menu)``: the fourth argument when it is
+  digits (a PIN written where the menu goes; a menu is a named section);
+* ``Set(CURLOPT(userpwd)=user:X)``, ``proxyuserpwd``: the password;
 * ``Set()``/``MSet()`` of a secret: a variable named for one (``Set(PIN=1234)``,
   ``Set(__AMI_SECRET=x)``, ``Set(GLOBAL(TRUNK_PASS)=x)``), a ConfBridge PIN
   (``Set(CONFBRIDGE(user,pin)=1234)``, ``admin_pin``), an astdb key under a
@@ -15,6 +18,9 @@ line still holds the PIN it was written with). Rule ``asterisk.app_pin``:
   ``Set(DB(AMPUSER/2001/password)=x)``);
 * expressions comparing a secret variable with a literal:
   ``GotoIf($["${PIN}" = "1234"]?ok)``.
+
+``database put FAMILY KEY X`` (the CLI, from any file: :func:`apply`) when the
+family or the key names a secret (``SECRETS``, ``AMPUSER/2001 password``).
 
 Kept: ``VMAuthenticate`` and ``VoiceMailMain`` (``mailbox@context`` names a
 box, and their options hold no password), variables (``Authenticate(${PIN})``),
@@ -26,16 +32,19 @@ from __future__ import annotations
 
 import re
 
-from flexgit.sanitize import patterns
+from flexgit.sanitize import patterns, prefilter
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.keys import Kind, classify, normalize
+from flexgit.sanitize.rules import Rules
 
 RULE = "asterisk.app_pin"
 # application (lower case) -> index of its secret argument
-_APPS = {"authenticate": 0, "disa": 0, "meetme": 2}
-_APP = re.compile(r"(?<![\w$])(?P<app>authenticate|disa|meetme|m?set)[ \t]*\(", re.I)
-_NEEDLES = ("authenticate", "disa", "meetme", "set", "$[")
+_APPS = {"authenticate": 0, "disa": 0, "meetme": 2, "confbridge": 3}
+_APP = re.compile(r"(?<![\w$])(?P<app>authenticate|disa|meetme|confbridge|m?set)[ \t]*\(", re.I)
+_NEEDLES = ("authenticate", "disa", "meetme", "confbridge", "set", "$[")
+# CURLOPT() options whose value is user:password.
+_CURL_CREDENTIALS = frozenset({"userpwd", "proxyuserpwd"})
 _FUNCTION = re.compile(r"(?P<fn>[A-Za-z_]+)\((?P<args>[^()]*)\)\Z")
 _COMPARED = re.compile(
     r"\$\{(?P<key>\w+)\}\"?[ \t]*!?=[ \t]*\"?(?P<v>[^\"\s\]?:&|()]+)"
@@ -114,6 +123,12 @@ class Dialplan:
         else:
             fn, args = f.group("fn").upper(), f.group("args")
             parts = re.split(r"[,|/]", args)
+            if fn == "CURLOPT":
+                if parts[0].strip().lower() in _CURL_CREDENTIALS:
+                    # user:password: the part after the first colon
+                    colon = self.text.find(":", eq + 1, end)
+                    self.secret(eq + 1 if colon < 0 else colon + 1, end)
+                return
             if fn == "CONFBRIDGE":
                 secret = len(parts) > 1 and _secret_name(parts[1], self.extra)
             elif fn == "DB":
@@ -127,8 +142,8 @@ class Dialplan:
         value = self.text[start:end]
         lead = len(value) - len(value.lstrip(' \t"'))
         start, value = start + lead, value.strip(' \t"')
-        if not value:
-            return
+        if not value or (app == "confbridge" and not value.isdigit()):
+            return  # ConfBridge's fourth argument is a menu, unless it is a PIN
         if (
             "${" in value or "$[" in value
             or patterns.keep_value(value)
@@ -144,6 +159,30 @@ class Dialplan:
 # chan_sip's auth=user:secret@realm (pjsip's auth= names a section: no colon).
 _MYSQL_CONNECT = re.compile(r"(?i)\bMYSQL\(\s*Connect\s+\S+\s+\S+\s+\S+\s+(?P<v>[^\s)]+)")
 _SIP_AUTH = re.compile(r"(?im)^[ \t]*auth[ \t]*=>?[ \t]*[^:@\s;#]+[:#](?P<v>[^@\s;]+)@")
+
+
+# AstDB from the CLI (asterisk -rx "database put FAMILY KEY VALUE"), in
+# shell, System(), PHP exec() and docs alike: the value, when the family or
+# the key names a secret. The family may be a path (AMPUSER/2001).
+_DATABASE_PUT = prefilter.compile(
+    r"database[ \t]+put[ \t]+(?P<fq>\\?\")?(?P<family>[\w./-]+)(?:\\?\")?[ \t]+"
+    r"(?:\\?\")?(?P<key>[\w./-]+)(?:\\?\")?[ \t]+(?P<v>\\?\"[^\"\n]*\"|[^\s\"'`;)]+)")
+
+
+def apply(editor: Editor, rules: Rules, path: str) -> None:
+    """Claim the values of ``database put`` of secrets in any text file."""
+    text = editor.text
+    for m in prefilter.finditer(_DATABASE_PUT, text):
+        names = [*m.group("family").split("/"), *m.group("key").split("/")]
+        if any(_secret_name(n, rules.secret_keys) for n in names if n):
+            start, end = m.span("v")
+            if text[start] in '\\"':  # "value" or \"value\" inside a string
+                start = text.index('"', start) + 1
+                end = end - 1 - (text[end - 2] == "\\")
+            value = text[start:end]
+            if value and "${" not in value and "$" not in value[:1] \
+                    and not patterns.keep_value(value):
+                editor.claim(start, end, ph.SECRET_PLACEHOLDER, RULE)
 
 
 def sanitize_dialplan(editor: Editor, extra: tuple[str, ...]) -> None:

@@ -38,6 +38,9 @@ class Editor:
     # on where a value ends), a rule changed what decides other rules (a JSON
     # key, a value judged by its content), or text rules ran at all.
     unsettled: bool = False
+    # The installation's countries (ISO 3166 codes, most likely first): where a
+    # phone number written without + is read as a national number.
+    regions: tuple[str, ...] = ()
 
     def is_free(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self._starts, end)

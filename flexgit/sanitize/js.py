@@ -6,7 +6,9 @@ place-bound forms must be JavaScript's (no ``$``: those are PHP's, :mod:`.php`).
 
 ``text.js_literal``, a literal under a secret-named key (:mod:`.keys`):
 ``password: '...'``, ``"password": "..."``, ``const API_KEY = "..."``,
-``this.token = '...'``, ``pass='...'`` keyword arguments; so also the options
+``this.token = '...'``, ``pass='...'`` keyword arguments, template literals
+without interpolation (```'auth-token': `...` ```), TypeScript's typed
+declarations (``private readonly clientSecret: string = '...'``); so also the options
 objects of ``new Pool({ password })``, ``mysql.createConnection({...})``,
 nodemailer's ``auth: { user, pass }`` and ``new AMI({ secret })``.
 
@@ -23,7 +25,8 @@ nodemailer's ``auth: { user, pass }`` and ``new AMI({ secret })``.
 * the secret argument of ``.login(u, p)``, ``.auth(u, p)`` / ``.auth(token,
   {type: 'bearer'})``, ``.authenticate(u, p)``, ``.set*`` methods named for a
   secret, ``crypto.createHmac(alg, key)``, ``jwt.sign``/``jwt.verify``,
-  ``bcrypt.compare(p, hash)``, and the Asterisk AMI libraries:
+  ``bcrypt.compare(p, hash)``, every literal of ``crypto.timingSafeEqual``,
+  and the Asterisk AMI libraries:
   ``ami.login(u, p)``, ``client.connect(u, p, {...})`` (asterisk-ami-client),
   ``new AsteriskManager(port, host, u, p)`` and
   ``require('asterisk-manager')(port, host, u, p)``.
@@ -38,7 +41,7 @@ from __future__ import annotations
 import re
 
 from flexgit.sanitize.anchored import anchored
-from flexgit.sanitize.bindings import AUTH, Call, Finder, secret_kind
+from flexgit.sanitize.bindings import AUTH, SECRETS, Call, Finder, secret_kind
 from flexgit.sanitize.credmaps import containers
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.rules import Rules
@@ -46,12 +49,36 @@ from flexgit.sanitize.text import IDENT, KEY, LIT, Form, Literals
 
 _QUOTED_KEY = re.compile(rf"(?P<kq>['\"]){KEY}(?P=kq)\s*:\s*{LIT}")
 _BARE_KEY = re.compile(rf"(?<![\w$>\-]){IDENT}\s*(?::|=(?![=>]))\s*{LIT}")
+# A template literal without interpolation is a plain string (`${x}` is code).
+_TEMPLATE = r"(?P<v_q>`)(?P<v>(?:[^`\\$\n]|\\.|\$(?!\{))*)`"
+# TypeScript: a type annotation between the name and "=" (readonly x: string = '...').
+_ONE_TYPE = r"[\w.$]+(?:<[^<>=\n]*>)?(?:\[\])*"
+_TYPE_TEXT = rf"{_ONE_TYPE}(?:[ \t]*[|&][ \t]*{_ONE_TYPE})*"  # string | null
+_TYPE = rf"(?P<type>{_TYPE_TEXT})"
+# Any of the three quotes; no "${" inside (a template's interpolation).
+_ANY_LIT = r"(?P<v_q>['\"`])(?P<v>(?:(?!(?P=v_q))(?!\$\{)[^\\\n]|\\.)*)(?P=v_q)"
+_TYPED = re.compile(rf"(?<![\w$>\-.]){IDENT}[ \t]*[?!]?:[ \t]*{_TYPE}[ \t]*=(?![=>])[ \t]*"
+                    rf"{_ANY_LIT}")
 _FORMS: tuple[Form, ...] = (
     ("text.js_literal", ":",
      anchored(_QUOTED_KEY, r":\s*['\"]", "dotted", spaces=True, quoted=True)),
     ("text.js_literal", "",
      anchored(_BARE_KEY, r"(?::|=(?![=>]))\s*['\"]", "word", spaces=True)),
+    ("text.js_literal", ":", anchored(
+        _TYPED, rf"[?!]?:[ \t]*{_TYPE_TEXT}[ \t]*=(?![=>])[ \t]*['\"`]", "word", spaces=True)),
 )  # fmt: skip
+# In prose a backtick opens a code span (`Password: `x``), not a template:
+# these run on files that hold scripts.
+_TEMPLATE_FORMS: tuple[Form, ...] = (
+    ("text.js_literal", "`", anchored(re.compile(
+        rf"(?P<kq>['\"]){KEY}(?P=kq)\s*:\s*{_TEMPLATE}"), r":\s*`", "dotted", spaces=True,
+        quoted=True)),
+    ("text.js_literal", "`", anchored(re.compile(
+        rf"(?<![\w$>\-]){IDENT}\s*(?::|=(?![=>]))\s*{_TEMPLATE}"), r"(?::|=(?![=>]))\s*`",
+        "word", spaces=True)),
+)  # fmt: skip
+_SCRIPTS = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx", ".vue", ".svelte", ".html", ".htm",
+            ".php", ".phtml", ".inc", ".tpl", ".twig")
 _DECLARED = re.compile(rf"(?<![\w$>\-.]){IDENT}\s*=(?![=>])\s*{LIT}")
 _DECLARED_ANCHORED = anchored(_DECLARED, r"=(?![=>])\s*['\"]", "word", spaces=True)
 # const/let/var before the name, or a comma of the same declaration.
@@ -74,6 +101,7 @@ _CALLS = (
     Call("auth", _method("authenticate"), 1),
     Call("", _method("set", r"(?P<rest>[A-Z_]\w*)"), -1, by_name=True),
     Call("", _method("createHmac"), 1),
+    Call("", _method("timingSafeEqual"), SECRETS),
     Call("", re.compile(r"jwt(?<![\w$]jwt)\.(?:sign|verify)\s*\("), 1),
     Call("", re.compile(r"bcrypt(?<![\w$]bcrypt)\.compare(?:Sync)?\s*\("), 0),
     # asterisk-ami-client: client.connect(user, secret, {host, port}).
@@ -88,8 +116,16 @@ _MARKUP = (".html", ".htm", ".xhtml", ".tpl", ".twig")
 
 
 class JsSanitizer(Literals):
+    def literal(self, m: re.Match[str], group: str, rule: str) -> None:
+        if m.re is _TYPED and self.wanted(m.group("key")):
+            # the type stays a type: a label rule would read "apiToken: string"
+            self.editor.protect(m.start("type"), m.end("type"))
+        super().literal(m, group, rule)
+
     def run(self) -> None:
         self.forms(_FORMS)
+        if self.path.lower().endswith(_SCRIPTS):
+            self.forms(_TEMPLATE_FORMS)
         if self.path.lower().endswith(_NOT_JS):
             return
         finder = Finder(self, "js.binding", php=False)

@@ -457,7 +457,7 @@ class JsonSanitizer:
         shaped = len(value) >= 16 or "://" in value
         if not people and not shaped and not patterns.could_match(value, self.rules):
             return  # most strings: no pattern has its anchor in them
-        inner = Editor(value, self.editor.disabled)
+        inner = Editor(value, self.editor.disabled, regions=self.editor.regions)
         if people:
             personal.apply(inner, self.rules, "")
         if shaped:

@@ -92,7 +92,11 @@ _EXACT: dict[Kind, frozenset[str]] = {
         # The person a site, a package or mail is from ("contact" is kept out:
         # pjsip contact= and JSON "contact" hold SIP URIs).
         "admin_name administrator_name owner author maintainer manager manager_name "
-        "author_name maintainer_name sender_name from_name mail_from_name contact_person"
+        "author_name maintainer_name sender_name from_name mail_from_name contact_person "
+        # The name of a person in a role (not client_name/customer_name: companies).
+        "support_name agent_name staff_name tech_name technician_name employee_name "
+        "person_name member_name caller_name recipient_name operator_name supervisor_name "
+        "engineer_name installer_name signer_name reviewer_name approver_name on_call_name"
     ),
     Kind.FIRST_NAME: words("first_name firstname given_name givenname forename"),
     Kind.LAST_NAME: words("last_name lastname surname family_name familyname"),

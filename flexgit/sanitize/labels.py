@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from collections.abc import Iterator
 
 import ahocorasick_rs
 
@@ -49,7 +50,8 @@ _FOREIGN = (
 )
 _CJK = "密码|密碼|口令|パスワード|暗証番号|비밀번호|암호"
 LABEL = (
-    r"(?:(?:api|access|secret|license|licence|private|app|auth|master|encryption)[ _-]?key"
+    r"(?:(?:api|access|secret|license|licence|private|app|auth|master|encryption|wi-?fi|wlan"
+    r"|wpa2?|wireless|network)[ _-]?key|psk|pre[ _-]?shared[ _-]?key"
     r"|(?:auth|access|api|bearer|bot|refresh)[ _-]?token"
     r"|pass(?:word|wd|phrase|code)?|pwd|pw|secret|pin(?:[ _-]?code)?|token|credentials?"
     + _FOREIGN + ")"
@@ -62,7 +64,8 @@ _LABEL_VALUE = prefilter.compile(
     # ...but "\r\nSecret:" in a string written to a socket is.
     rf"(?:(?<![\w$@>.:/-])|(?<=\\[nrt])){_EMPHASIS}(?P<label>{LABEL})s?{_EMPHASIS}"
     r"(?:[ \t]*\([^)\n]{0,40}\))?"  # "Password (admin):"
-    r"[ \t]*(?P<sep>:|\uff1a|=>|=(?!=)|->|(?<=\s)[-\u2013\u2014](?=\s)|\bis\b|\bwas\b|\bto\b"
+    r"[ \t]*(?P<sep>:|\uff1a|=>|=(?!=)|->|[\u2192\u21d2\u27f6\u279c]|(?<=\s)[-\u2013\u2014](?=\s)"
+    r"|\bis\b|\bwas\b|\bto\b"
     rf"|\bist\b|\best\b|\bes\b|\b[\u00e9e]\b)[ \t]*{_EMPHASIS}[ \t]*"
     r"(?P<value>`[^`\n]+`|\"[^\"\n]+\"|'[^'\n]+'|[^\s`'\"\\|<>]+)",
     re.I,
@@ -115,6 +118,28 @@ _LABEL_WORD = guard(re.compile(rf"(?i)(?<![\w$@>.:/-])(?:{LABEL})s?\b"))
 # A heading that names a credential, and the value alone on a line below it.
 _HEADING = prefilter.compile(rf"(?im)^[ \t]*#{{1,6}}[ \t]+[^\n]*\b(?:{LABEL})s?\b[^\n]*\n"
                       r"(?:[ \t]*\r?\n){0,2}[ \t]*`?(?P<value>[^\s`]+)`?[ \t]*\r?$")
+# A user and a password written as a pair of emphasised words, with or without
+# a label ("AMI: `monitor` / `X`", "**admin** / **X**"): the second half goes
+# when it has a credential's shape (`GET` / `POST`, **on** / **off** stay).
+# (No back-references: the whole pattern is the prefilter's gate, not just the
+# " / **" after them, which every "/**" doc comment holds.)
+_EMPHASIS_MARK = r"(?:\*\*|__|`)"
+_EMPHASISED_PAIR = prefilter.compile(
+    rf"(?P<e1>{_EMPHASIS_MARK})(?P<user>[\w.@+-]{{1,64}})(?P<e2>{_EMPHASIS_MARK})[ \t]*/[ \t]*"
+    rf"(?P<e3>{_EMPHASIS_MARK})(?P<value>[^\s`]{{1,128}}?)(?P<e4>{_EMPHASIS_MARK})(?![\w*`])")
+_VERSION = re.compile(r"v?\d+(?:\.\d+)+[\w.-]*")
+# A definition list (Markdown extra, pandoc): the term names a credential, the
+# definition line below it opens with ":".
+_DEFINITION = prefilter.compile(
+    rf"(?im)^(?P<term>[^\n:|]{{0,40}}\b(?:{LABEL})s?\b[^\n:|]{{0,30}})\r?\n(?:[ \t]*\r?\n)?"
+    r"[ \t]{0,3}:[ \t]+[*_]{0,2}`?(?P<value>[^\s`*]+)`?[*_]{0,2}[ \t]*\r?$")
+# A configuration line quoted in prose or docs: a dotted key that ends with a
+# label (undotted keys are the shell and config rules' business):
+# "    account.1.password = X", "sip.auth_pw: X".
+_CONFIG_LINE = prefilter.compile(
+    rf"(?im)^[ \t>*-]*(?:[\w-]+\.)+(?:[\w-]*[_-])?(?P<label>{LABEL})s?[ \t]*(?P<sep>[:=])"
+    r"[ \t]*"
+    r"(?P<value>\"[^\"\n]+\"|'[^'\n]+'|[^\s\"'`]+)[ \t]*\r?$")
 # A pass phrase runs to the end of the line.
 _PHRASE = prefilter.compile(r"(?im)\bpass[ _-]?phrase\**[ \t]*[:=][ \t]*\**[ \t]*"
                      r"(?P<value>[^\s`'\"][^\n`'\"]*?)[ \t.]*\r?$")
@@ -136,7 +161,7 @@ _POLICY_STEMS = tuple(words(
 def is_policy_name(name: str) -> bool:
     """Whether a name that holds a credential word is about a credential."""
     return any(w.startswith(_POLICY_STEMS) for w in normalize(name).split("_"))
-_HINTS = ("pass", "pwd", "pw", "secret", "pin", "token", "key", "cred", "login", "account",
+_HINTS = ("pass", "pwd", "pw", "psk", "secret", "pin", "token", "key", "cred", "login", "account",
           "licen", "kennw", "zugang", "contrase", "clave", "senha", "parola", "wachtw", "lösen",
           "losen", "adgangs", "salasana", "hasło", "haslo", "heslo", "jelsz", "şifre", "sifre",
           "κωδικ", "парол", "ident", *_CJK.split("|"))
@@ -166,7 +191,7 @@ _REFERENCE = re.compile(r"^(?:[$%@&{<]|!\w)|\$\{|\{\{|^[A-Za-z_][\w.]*\(")
 _CODE_REFERENCE = re.compile(r"^[$%@!&{\[(<#]|[(\[]|::|->|\$\{|\{\{")
 _TABLE_ROW = re.compile(r"^[ \t]*\|(?P<cells>.*)\|[ \t]*\r?$", re.M)
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
-_HEADER_LABEL = re.compile(rf"(?i)^\W*(?:\w+[ _-])?{LABEL}s?\W*$")
+_HEADER_LABEL = re.compile(rf"(?i)^\W*(?:\w+[ _-]){{0,3}}{LABEL}s?(?:[ \t]*\([^()|]*\))?\W*$")
 
 
 _SHEBANG_CODE = re.compile(r"#![^\n]*\b(?:python[\d.]*|php|node|perl|ruby|lua)\b")
@@ -179,11 +204,16 @@ def _is_code(path: str, text: str) -> bool:
         _SHEBANG_CODE.match(text) is not None
 
 
+# The code between two strings read as a quoted value: 'pw=' . urlencode($x).
+_CONCATENATED = re.compile(r"\s*[.+]\s+[$\w(\[]|\s*[.+]\s*[$\w]+\($")
+
+
 def _keep(value: str, sep: str, label: str, code: bool = False) -> bool:
     """Whether a value after a label is not a credential (see module doc)."""
     reference = _CODE_REFERENCE if code else _REFERENCE
     if (not value or patterns.keep_value(value) or ph.is_placeholder(value)
-            or ph.is_redacted(value) or reference.search(value)):
+            or ph.is_redacted(value) or reference.search(value)
+            or _CONCATENATED.match(value)):
         return True
     low = value.lower()
     if low in _ABOUT or low == label.lower() or set(value) <= set("*x•.-#?"):
@@ -227,9 +257,18 @@ def claim_value(editor: Editor, start: int, end: int, value: str, rule: str) -> 
 _NOT_A_VALUE = re.compile(r"^[(\[{]|[:)\]}]$")
 
 
+def _names_a_label(value: str) -> bool:
+    """Prose about a label: words with a label among them ("key holds the SIP
+    password;") or (mostly) a label word ("pin-code", "passwords"); not a
+    random value that happens to open with one ("pw^bAdP2N-ejTj2")."""
+    m = _LABEL_WORD.search(value)
+    return m is not None and (len(value) - (m.end() - m.start()) < 6
+                              or any(c.isspace() for c in value))
+
+
 def _claim_if(editor: Editor, start: int, end: int, value: str, *, prose: bool,
               code: bool, label: str = "password") -> None:
-    if prose and (_NOT_A_VALUE.search(value) or _LABEL_WORD.search(value)):
+    if prose and (_NOT_A_VALUE.search(value) or _names_a_label(value)):
         return
     if editor.is_free(start, end) and not _keep(value, "is" if prose else ":", label, code):
         claim_value(editor, start, end, value, "label.value")
@@ -331,10 +370,10 @@ def _next_line(text: str, end: int) -> str:
     return text[end + 1 : nl if nl != -1 else len(text)].strip()
 
 
-def _markdown_tables(editor: Editor) -> None:
-    """Columns under a credential header; in a two-column "setting | value"
-    table, the cell right of a credential label."""
-    text = editor.text
+def _table_rows(text: str) -> Iterator[tuple[list[tuple[int, int]], list[int], list[int]]]:
+    """Each data row of the Markdown tables in text: its cells' spans, the
+    columns under a credential header, and the cells that are credential
+    labels themselves (a two-column "setting | value" table)."""
     columns: list[int] = []
     header = False  # the last row was a header with credential columns
     prev_end = -1
@@ -352,6 +391,13 @@ def _markdown_tables(editor: Editor) -> None:
         if not columns and labelled and _TABLE_RULE.match(_next_line(text, m.end())):
             columns, header = labelled, True
             continue
+        yield spans, columns, labelled
+
+
+def _markdown_tables(editor: Editor) -> None:
+    """Columns under a credential header; in a two-column "setting | value"
+    table, the cell right of a credential label."""
+    for spans, columns, labelled in _table_rows(editor.text):
         for i in columns:
             if i < len(spans):
                 _claim_cell(editor, spans[i])
@@ -359,6 +405,27 @@ def _markdown_tables(editor: Editor) -> None:
             for i in labelled:
                 if i + 1 < len(spans):
                     _claim_cell(editor, spans[i + 1])
+
+
+_CELL_EMAIL = re.compile(r"[`*_]*(?P<v>[^\s@|`*]+@[^\s@|`*]+\.[A-Za-z]{2,})[`*_]*")
+
+
+def table_emails(editor: Editor) -> None:
+    """A login in a credential table is an account: an email in it goes even
+    at a documentation domain (the local part is the person's). Called by the
+    personal layer, before the email pattern keeps documentation domains."""
+    text = editor.text
+    if "|" not in text or "@" not in text:
+        return
+    cells = (span for spans, columns, _ in _table_rows(text) if columns for span in spans)
+    for s, e in cells:
+        m = _CELL_EMAIL.fullmatch(editor.text, s, e)
+        if m is None or ph.is_placeholder(m.group("v")):
+            continue
+        admin = "admin" in m.group("v").lower()
+        marker = ph.ADMIN_EMAIL_PLACEHOLDER if admin else ph.EMAIL_PLACEHOLDER
+        if m.group("v") != marker and editor.is_free(*m.span("v")):
+            editor.claim(*m.span("v"), marker, "label.table")
 
 
 def _csv_table(editor: Editor) -> None:
@@ -436,6 +503,50 @@ def hint_spans(text: str, *, after: int = 0) -> list[tuple[int, int]]:
     return spans
 
 
+def _emphasised_pairs(editor: Editor, file_is_code: bool) -> None:
+    """``**user** / **X**`` and `` `user` / `X` `` anywhere (see _EMPHASISED_PAIR)."""
+    text = editor.text
+    for m in prefilter.finditer(_EMPHASISED_PAIR, text):
+        if len({m.group("e1"), m.group("e2"), m.group("e3"), m.group("e4")}) != 1:
+            continue  # "**a** / `b`": not one pair
+        if _in_code(text, m.start(), file_is_code):
+            continue  # template strings divided in code
+        value = m.group("value")
+        start = text.rfind("\n", 0, m.start()) + 1
+        labelled = _LABEL_WORD.search(text, start, m.start()) is not None or \
+            _PAIR_WORD.search(text, start, m.start()) is not None
+        if _VERSION.fullmatch(value) or (m.group("user").lower() in ("http", "https")):
+            continue
+        _claim_if(editor, m.start("value"), m.end("value"), value, prose=not labelled,
+                  code=False)
+
+
+_PAIR_WORD = re.compile(r"(?i)\b(?:log[ _-]?in|credentials?|creds|account|user(?:name)?)\b")
+
+
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".rst", ".adoc", ".html", ".htm", ".wiki")
+
+
+def is_document(path: str) -> bool:
+    """Prose: Markdown, text, HTML and the like, and README/NOTES-style names."""
+    name = posixpath.basename(path).lower()
+    return name.endswith(DOCUMENT_SUFFIXES) or name.startswith(("readme", "notes", "install"))
+
+
+def _documents(editor: Editor, spans: list[tuple[int, int]]) -> None:
+    """Forms of documents, not code: definition lists, quoted config lines."""
+    text = editor.text
+    for start, stop in spans:
+        for m in prefilter.finditer(_DEFINITION, text, start, stop):
+            if not is_policy_name(m.group("term")):
+                _claim_if(editor, m.start("value"), m.end("value"), m.group("value"),
+                          prose=False, code=False)
+        for m in prefilter.finditer(_CONFIG_LINE, text, start, stop):
+            vstart, vend, value = _value_span(m)
+            _claim_if(editor, vstart, vend, value, prose=False, code=False,
+                      label=m.group("label"))
+
+
 def _structured(editor: Editor, path: str, spans: list[tuple[int, int]]) -> None:
     """Forms that span lines or have a file of their own."""
     text = editor.text
@@ -495,12 +606,16 @@ def _pgpass(editor: Editor) -> None:
 def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim credentials written after a label, and table columns of them."""
     text = editor.text
+    code = _is_code(path, text)
+    if "/" in text:
+        _emphasised_pairs(editor, code)
     # The regexes run only on the lines that hold a label word.
     spans = hint_spans(text)
     if not spans:
         return
     _structured(editor, path, hint_spans(text, after=2))
-    code = _is_code(path, text)
+    if is_document(path):  # code and config files have rules of their own for these
+        _documents(editor, hint_spans(text, after=2))
     for start, stop in spans:
         _label_values(editor, code, start, stop)
     if "#" in text:

@@ -17,7 +17,12 @@ first/last-name key) are replaced where something says they are a person's:
 * ``Name <email>``, ``Name (email, phone)``, ``Name mobile: <phone>`` and
   ``call Name on/at <phone>``, unless
   the address is one the patterns keep (``example.com``); the text of a
-  ``mailto:`` link; ``<meta name="author" content="…">``.
+  ``mailto:`` link; ``<meta name="author" content="…">``; the display name
+  beside an address literal in a call (``$mail->setFrom('a@b.io', 'Name')``,
+  ``new Address('a@b.io', 'Name')``, ``formataddr(('Name', 'a@b.io'))``).
+* in prose (Markdown, text, HTML): ``Surname, Firstname`` (the second word a
+  known first name, :mod:`.first_names`), and a lower-case ``firstname
+  surname`` after a person cue (``thanks to``, ``maintained by``, ``contact``).
 * records of people by their structure: vCards, CSV phone books
   (:mod:`.contacts`); SQL rows are :mod:`.sql`'s.
 * callerid display names Asterisk's own parser does not see: ``Set(CALLERID(name)=…)``
@@ -33,9 +38,10 @@ import re
 
 import ahocorasick
 
-from flexgit.sanitize import contacts, patterns, phones
+from flexgit.sanitize import contacts, labels, patterns, phones, prefilter
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
+from flexgit.sanitize.first_names import is_first_name
 from flexgit.sanitize.keys import Kind, classify, normalize, words
 from flexgit.sanitize.person_names import leading_person, line_rest, person, trailing_person
 from flexgit.sanitize.rules import Rules
@@ -48,6 +54,8 @@ PHONE_RULE = "personal.phone"
 # Where a name may follow: key words, "<verb> by ", "thanks".
 _KEY_WORDS = ("name", "owner", "author", "maintainer", "manager", "contact", "sender")
 _BY = (" by ", "thanks ", "thanks to ")
+# Cues before a person in prose files only, where two words are needed.
+_PROSE_CUES = ("ask ", " with ", "cc ", "ping ", "call ", "signed ", "regards ")
 _FEATURES = ("callerid", "<meta", "mailto:", "insert", "begin:vcard")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _BY_VERBS = words(
@@ -80,6 +88,19 @@ _META = re.compile(
     r"""(?i)<meta[ \t]+name=["'](?:author|owner|publisher|copyright)["'][ \t]+"""
     r"""content=(?P<q>["'])(?P<v>(?:(?!(?P=q))[^\n])*)(?P=q)"""
 )
+# Lower-case "first last" at the start of a cue's rest, up to punctuation.
+_LOWER_PAIR = re.compile(r"[ \t]*(?P<name>(?P<first>[^\W\d_]+)[ \t]+[^\W\d_]+(?:-[^\W\d_]+)?)"
+                         r"(?![\w@-])(?!\.\w)")
+# An address literal and a name literal as the two arguments of a call, in
+# either order. (No back-references: the prefilter gates on the whole shape.)
+_Q = "['\"]"
+_ADDRESS_LITERAL = rf"{_Q}[\w.%+-]+@[\w-]+(?:\.[\w-]+)+{_Q}"
+_ADDRESS_ARGS = prefilter.compile(
+    rf"\(\s*(?:{_ADDRESS_LITERAL}\s*,\s*{_Q}(?P<after>[^'\"\n\\$]{{1,80}}){_Q}"
+    rf"|\(?\s*{_Q}(?P<before>[^'\"\n\\$]{{1,80}}){_Q}\s*,\s*{_ADDRESS_LITERAL})\s*\)")
+_SURNAME_FIRST = prefilter.compile(
+    r"(?<![\w,])(?P<last>[^\W\d_]+(?:['\u2019-][^\W\d_]+)?),[ \t]"
+    r"(?P<first>[^\W\d_]+)(?=[ \t]*(?:[.;:)(<|\]]|\r?$))", re.M)
 _CALLERID_SET = re.compile(r"(?i)CALLERID\((?P<f>name|all)\)[ \t]*=[ \t]*(?P<v>[^)\n]*)")
 _CALLERID_KEY = re.compile(r"""(?i)(?<![\w(])callerid['"]?[ \t]*[=:][ \t]*(?P<v>[^\n;]*)""")
 _CALLERID_VALUE = re.compile(
@@ -93,6 +114,9 @@ class _Names:
         self.text = editor.text
         self.path = path
         self.conf = path.lower().endswith(".conf") or path.startswith("system/etc/asterisk/")
+        # Prose: a document, or a JSON string value (json_rules passes no path),
+        # which is a note when it reaches this layer.
+        self.prose_file = path == "" or labels.is_document(path)
 
     def claim(self, start: int, end: int, replacement: str) -> None:
         if self.editor.is_free(start, end):
@@ -107,6 +131,15 @@ class _Names:
         text = self.text
         low = _lower(text)
         hits = _hits(low)
+        if self.prose_file:
+            # Before the labels: "Contact: Jankowski, Ulrika" is one name.
+            if ", " in text:
+                self.surname_first()
+            # A JSON string is short: a cue there is followed by a capitalised name.
+            lower = self.path != ""
+            for needle in _PROSE_CUES:
+                for start in _find_all(low, needle):
+                    self.prose(start + len(needle), 2, lower=lower)
         keys = sorted((i, i + len(k)) for k in _KEY_WORDS for i in hits.get(k, ()))
         for start, end in keys:
             self.key(start, end)
@@ -114,9 +147,12 @@ class _Names:
             for start in hits.get(needle, ()):
                 verb = _LAST_WORD.search(text, max(0, start - 20), start)
                 if needle != " by " or (verb and verb.group().lower() in _BY_VERBS):
-                    self.prose(start + len(needle), 1)  # maintained by / (thanks Alice Jones)
+                    # maintained by / (thanks Alice Jones)
+                    self.prose(start + len(needle), 1, lower=self.prose_file)
         if "@" in text:
             self.name_before_address()
+            self.name_beside_address()
+
         if "callerid" in low:
             self.callerid()
         if "<meta" in low or "mailto:" in low:
@@ -173,11 +209,40 @@ class _Names:
             if found is not None and not rest[:1].isalpha():  # not "Acme Telecom PBX"
                 self.claim(m.start(group) + found[0], m.start(group) + found[1], placeholder)
 
-    def prose(self, start: int, least: int) -> None:
-        """The capitalised words that open the rest of the line, if *least* or more."""
-        found = leading_person(line_rest(self.text, start))
+    def prose(self, start: int, least: int, *, lower: bool = False) -> None:
+        """The capitalised words that open the rest of the line, if *least* or more;
+        with `lower` (after a person cue in a prose file), also a lower-case
+        first name and surname ("thanks to ulrika jankowski")."""
+        rest = line_rest(self.text, start)
+        head = rest.lstrip(" \t*_-\u2013\u2014:")[:1]
+        if not head.isupper() and not (lower and head.isalpha()):
+            return  # neither a capitalised name nor a lower-case one to look for
+        found = leading_person(rest) if head.isupper() else None
         if found is not None and found[2] >= least:
             self.claim(start + found[0], start + found[1], ph.NAME_PLACEHOLDER)
+        elif lower and (m := _LOWER_PAIR.match(rest)) is not None and \
+                is_first_name(m.group("first")) and \
+                person(m.group("name"), strict=False) is not None:
+            self.claim(start + m.start("name"), start + m.end("name"), ph.NAME_PLACEHOLDER)
+
+    def name_beside_address(self) -> None:
+        """The display name passed with an address literal (see the module doc)."""
+        text = self.text
+        for m in prefilter.finditer(_ADDRESS_ARGS, text):
+            group = "after" if m.group("after") is not None else "before"
+            self.name(m.start(group), m.group(group), strict=False,
+                      placeholder=ph.NAME_PLACEHOLDER)
+
+    def surname_first(self) -> None:
+        """``Jankowski, Ulrika`` in prose: a capitalised word that is no first name,
+        a comma, a first name, then the end of the clause ("Paris, France",
+        "London, Victoria was there" stay)."""
+        text = self.text
+        for m in prefilter.finditer(_SURNAME_FIRST, text):
+            first, last = m.group("first"), m.group("last")
+            if first[0].isupper() and last[0].isupper() and is_first_name(first) and \
+                    not is_first_name(last) and person(f"{first} {last}") is not None:
+                self.claim(m.start(), m.end(), ph.NAME_PLACEHOLDER)
 
     def meta(self) -> None:
         """``<meta name="author" content="…">`` and ``<a href="mailto:…">Alice Jones</a>``."""
@@ -266,15 +331,22 @@ def _lower(text: str) -> str:
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
 
+def _find_all(low: str, needle: str) -> list[int]:
+    found = []
+    i = low.find(needle)
+    while i >= 0:
+        found.append(i)
+        i = low.find(needle, i + 1)
+    return found
+
+
 def _hits(low: str) -> dict[str, list[int]]:
     """Where each key word and prose needle starts (str.find: faster than one
     Aho-Corasick pass or a case-insensitive regex over a whole file)."""
     found: dict[str, list[int]] = {}
     for needle in (*_KEY_WORDS, *_BY):
-        i = low.find(needle)
-        while i >= 0:
-            found.setdefault(needle, []).append(i)
-            i = low.find(needle, i + 1)
+        if at := _find_all(low, needle):
+            found[needle] = at
     return found
 
 
@@ -282,9 +354,10 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
     """Claim the names and phone numbers in editor.text (see the module docstring)."""
     # Phones are found first (a name before a phone's label needs them) and
     # claimed last: a name rule knows better where a record's fields end.
-    spans = list(phones.spans(editor.text))
+    spans = list(phones.spans(editor.text, regions=editor.regions))
     if NAME_RULE not in editor.disabled:
         _Names(editor, path).run(spans)
+    labels.table_emails(editor)
     if PHONE_RULE not in editor.disabled:
         for start, end in spans:
             if editor.is_free(start, end):

@@ -7,10 +7,14 @@ Found by Google's libphonenumber (``phonenumbers.PhoneNumberMatcher``):
   versions, most timestamps and the placeholder ``+15555550100`` itself (555
   is no NANP area code), which POSSIBLE does not; STRICT_GROUPING would miss
   numbers written in a grouping their country does not use.
-* Default region US: FlexPBX installations dial NANP numbers (the sample and
-  the benchmark are New York). A number written with ``+`` is found whatever
-  its country. On a line that names a phone, a number opening with the trunk
-  prefix 0 is also tried as a GB, DE, FR and AU national number.
+* Regions: the installation's own countries first (``known.regions``: its
+  Asterisk ``indications.conf`` country, its timezone, the country codes of
+  the numbers its records hold), then US (FlexPBX installations mostly dial
+  NANP numbers; the sample and the benchmark are New York). A number written
+  with ``+`` is found whatever its country. On a line that names a phone, a
+  number opening with the trunk prefix 0 is also tried as a national number
+  of the countries that dial one (GB, DE, FR, AU, NL, BE, IT, CH, AT, SE, IE,
+  NZ, ZA, JP, IN).
 
 A valid match is replaced when it is written with ``+``, or with separators
 (``415-555-0142``, ``(415) 555 0142``), or its line names a phone (phone, tel,
@@ -59,7 +63,9 @@ _KEEP_KEYS = words(
 )
 _EXTEN_KEYS = frozenset({"exten", "same"})
 _REGIONS = ("US",)
-_LABELLED_REGIONS = ("US", "GB", "DE", "FR", "AU")
+# Countries whose national numbers open with the trunk prefix 0.
+_LABELLED_REGIONS = ("US", "GB", "DE", "FR", "AU", "NL", "BE", "IT", "CH", "AT", "SE", "IE",
+                     "NZ", "ZA", "JP", "IN")
 _PLACEHOLDER_DIGITS = frozenset({ph.PHONE_NUMBER_PLACEHOLDER})
 _NOT_BEFORE = frozenset("._-$%#&\\")
 _NOT_AFTER = frozenset("_")
@@ -108,9 +114,13 @@ def has_digits(text: str) -> bool:
     return next(_runs(text, 0, len(text)), None) is not None
 
 
-def spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
-    """(start, end) of every phone number in text[start:end] the module's rule accepts."""
+def spans(text: str, start: int = 0, end: int | None = None, *,
+          regions: tuple[str, ...] = ()) -> Iterator[tuple[int, int]]:
+    """(start, end) of every phone number in text[start:end] the module's rule
+    accepts; `regions`: the installation's countries, tried first."""
     end = len(text) if end is None else end
+    plain = tuple(dict.fromkeys((*regions, *_REGIONS)))
+    labelled_regions = tuple(dict.fromkeys((*regions, *_LABELLED_REGIONS)))
     labelled: dict[int, bool] = {}
     for pos, run in _runs(text, start, end):
         line_start = text.rfind("\n", 0, pos) + 1
@@ -123,11 +133,13 @@ def spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[i
         # Local/<number>@context dials the number: a Local channel names no account.
         label = labelled[line_start] or _local_channel(text, pos)
         seen: set[tuple[int, int]] = set()
-        # GB, DE, FR and AU national numbers open with their trunk prefix 0;
+        # National numbers of many countries open with their trunk prefix 0;
         # tried on a phone line, or when written in groups (01 23 45 67 89).
         national = run.lstrip("(")[:1] == "0" and (label or not run.isdigit())
-        for region in _LABELLED_REGIONS if national else _REGIONS:
+        for region in labelled_regions if national else plain:
             for offset, raw in _matches(run, region):
+                if region not in plain and raw.lstrip("(")[:1] != "0":
+                    continue  # "00 (1760436902)": not the national number the 0 opened
                 span = (pos + offset, pos + offset + len(raw))
                 if span in seen or not (raw[0] == "+" or not raw.isdigit() or label):
                     continue

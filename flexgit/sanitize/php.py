@@ -21,8 +21,9 @@ PDO(...)``, ``new mysqli(...)``, ``mysqli_connect(...)``.
 * fallbacks: ``getenv('DB_PASS') ?: '...'``, ``$_ENV['DB_PASS'] ?? '...'``,
   ``$_SERVER[...] ?? '...'``, ``env('APP_KEY', '...')``, ``config('x.secret', '...')``;
 * comparisons: ``$password === '...'``, ``'...' == $pin``, ``strcmp($secret, '...')``,
-  ``hash_equals('...', $token)``, ``password_verify('...', $hash)`` (a hash
-  literal in the second argument is the hash patterns' job);
+  ``password_verify('...', $hash)`` (a hash literal in the second argument is
+  the hash patterns' job), and every literal operand of ``hash_equals``, whatever
+  the other is named (``hash_equals($sig, getenv('K') ?? '...')``);
 * maps of credentials, over any number of lines: ``$passwords = ['2001' =>
   '...']``, ``'api_keys' => [...]``, ``'credentials' => ['users' => ['admin' =>
   '...']]``, Guzzle's ``'auth' => ['user', '...']``;
@@ -41,7 +42,7 @@ from __future__ import annotations
 import re
 
 from flexgit.sanitize.anchored import anchored
-from flexgit.sanitize.bindings import AUTH, COMPARED, Call, Finder, secret_kind
+from flexgit.sanitize.bindings import AUTH, COMPARED, SECRETS, Call, Finder, secret_kind
 from flexgit.sanitize.credmaps import containers
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.rules import Rules
@@ -105,7 +106,7 @@ _CALLS: tuple[Call, ...] = (
     Call("openssl_", _function("openssl_encrypt"), 2),  # ($data, $cipher, $key, ...)
     Call("openssl_", _function("openssl_decrypt"), 2),
     Call("hash_", _function("hash_hmac"), 2),
-    Call("hash_", _function("hash_equals"), COMPARED),
+    Call("hash_", _function("hash_equals"), SECRETS),
     Call("cmp", _function("strcmp"), COMPARED),
     Call("cmp", _function("strcasecmp"), COMPARED),
     # The plain password, whatever it is named; a hash literal second is the patterns'.

@@ -29,10 +29,10 @@ RULE_NAMES: frozenset[str] = frozenset(
         # The layers over every text file (one module each, see sanitize/__init__).
         "label.value", "label.table",
         "command.credential",
-        "http.authorization", "http.query_token", "http.webhook",
+        "http.authorization", "http.query_token", "http.webhook", "http.cookie",
         "vendor.token",
         "hash.ldap", "hash.des_crypt", "hash.pbkdf2", "hash.mysql", "hash.md5_hex",
-        "php.binding", "js.binding",
+        "php.binding", "js.binding", "code.argument", "code.base64",
         "asterisk.app_pin",
         "personal.name", "personal.phone",
         "sweep.secret", "sweep.personal",

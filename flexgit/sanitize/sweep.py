@@ -129,16 +129,20 @@ class Sweep:
     """A set of values to sweep, compiled once (pickled to worker processes
     as the values alone)."""
 
-    def __init__(self, values: Iterable[str] = ()) -> None:
+    def __init__(self, values: Iterable[str] = (), regions: tuple[str, ...] = ()) -> None:
         values = [bare(v) for v in values]
         self.values = frozenset(v for v in values if sweepable(v))
         self.pins = frozenset(v for v in values if _PIN.fullmatch(v))
+        # Not values: the installation's countries (known.regions), which the
+        # phone rule reads national numbers in. They travel with what the
+        # installation is known to hold.
+        self.regions = regions
 
-    def __reduce__(self) -> tuple[type[Sweep], tuple[tuple[str, ...]]]:
-        return Sweep, (tuple(sorted(self.values | self.pins)),)
+    def __reduce__(self) -> tuple[type[Sweep], tuple[tuple[str, ...], tuple[str, ...]]]:
+        return Sweep, (tuple(sorted(self.values | self.pins)), self.regions)
 
     def __or__(self, other: Iterable[str]) -> Sweep:
-        return Sweep(self.values | self.pins | frozenset(other))
+        return Sweep(self.values | self.pins | frozenset(other), self.regions)
 
     def __bool__(self) -> bool:
         return bool(self.values or self.pins)
@@ -146,6 +150,8 @@ class Sweep:
     @property
     def digest(self) -> str:
         h = hashlib.sha256()
+        for region in self.regions:
+            h.update(b"region:" + region.encode() + b"\0")
         for v in sorted(self.values | self.pins):
             h.update(v.encode("utf-8", "surrogateescape") + b"\0")
         return h.hexdigest()
@@ -274,6 +280,7 @@ class _Union(Sweep):
         self.parts = [p for p in parts if p]
         self.values = frozenset().union(*(p.values for p in self.parts))
         self.pins = frozenset().union(*(p.pins for p in self.parts))
+        self.regions = next((p.regions for p in parts if p.regions), ())
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
         found = [m for p in self.parts for m in p.matches(text)]

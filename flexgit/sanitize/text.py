@@ -113,6 +113,9 @@ SECRET_KINDS = (Kind.SECRET, Kind.TOKEN)
 # A quoted SQL value in a PHP string (password = '" . $hash . "'): the "literal"
 # is the code between two strings, kept.
 _CONCATENATION = re.compile(r"[\"'`]\s*[.+]\s*[$\w(]")
+# The same seen from inside: "session=" + sid + "; path=/" read as a literal
+# whose content is the code between two strings.
+_BETWEEN_STRINGS = re.compile(r"\s*[.+]\s*[$\w(][^'\"`]*[\w)\]]\s*[.+]\s*")
 # WordPress's wp-config-sample.php stand-in for every key and salt.
 STAND_INS = frozenset({"put your unique phrase here"})
 
@@ -197,6 +200,11 @@ class Literals:
         if classify(norm, self.extra) is None:
             return  # most keys in code: nothing to do (value() would return too)
         quote = m.group("v_q") if group == "v" else None
+        k, text = m.start("key"), m.string
+        if quote and k > 0 and text[k - 1] == quote and text[m.end("key")] != quote:
+            # 'pw=' . urlencode($x): the name opens a string literal, and the
+            # "value" quote closes it; what follows is code, not a value.
+            return
         self.value(m.start(group), m.group(group), norm, rule, quote=quote)
 
     def quoted(self, m: re.Match[str], norm: str, rule: str, kind: Kind | None = None) -> None:
@@ -220,6 +228,7 @@ class Literals:
             patterns.keep_value(value)
             or value.lower() in STAND_INS
             or _CONCATENATION.search(value)
+            or _BETWEEN_STRINGS.fullmatch(value)
             or (interpolates and self.interpolation.search(value))
             or (replacement is None and kind in SECRET_KINDS)
         ):

@@ -18,6 +18,13 @@ MAC go, the public lines stay); base64 ``user:password`` blobs next to an
 auth/basic/credentials hint. Tokens that pattern.api_token or pattern.jwt take
 whole are left to them, so their rule names keep reporting them.
 detect-secrets' entropy and keyword plugins are for the audit, not for here.
+
+Shapes detect-secrets has no plugin for (Mailgun, Telnyx, DigitalOcean, FCM
+legacy server keys, healthchecks.io ping URLs, Brevo, Sentry, Grafana, ...)
+are data: ``flexgit/vendor_rules.toml`` (the audit reads it too), each rule
+named after the rule of Kingfisher's maintained catalogue it takes its shape
+from, compiled into the shared
+Hyperscan prefilter so a file without the rule's literal never runs it.
 """
 
 from __future__ import annotations
@@ -27,12 +34,14 @@ import binascii
 import functools
 import importlib
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 
 import ahocorasick_rs
 
-from flexgit.sanitize import patterns
+from flexgit.sanitize import patterns, prefilter
 from flexgit.sanitize import placeholders as ph
 from flexgit.sanitize.engine import Editor
 from flexgit.sanitize.rules import Rules
@@ -93,6 +102,32 @@ _B64_TAIL = re.compile(r"[A-Za-z0-9+/=]*")
 _GROUP_IS_TOKEN = frozenset({"NpmDetector", "AWSKeyDetector"})
 _NEAR_LINES = 3  # a secret access key / auth token is this close to its key id
 _TWILIO_TOKEN = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
+# A secret access key's shape (40 characters of base64), beside its key id
+# without a label detect-secrets knows: "AWS Secret Access Key [None]: X" in an
+# `aws configure` transcript, `rclone config create ... secret_access_key X`.
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+
+
+def _aws_secret_shaped(value: str) -> bool:
+    """Mixed case and a digit: the random key, not a 40-letter word or hex digest."""
+    return any(c.isupper() for c in value) and any(c.islower() for c in value) and \
+        any(c.isdigit() for c in value)
+
+
+@dataclass(frozen=True)
+class _DataRule:
+    keywords: tuple[str, ...]
+    regex: re.Pattern[str]
+
+
+def _data_rules() -> tuple[_DataRule, ...]:
+    """The rules of vendor_rules.toml (the regexes registered with the prefilter)."""
+    text = resources.files("flexgit").joinpath("vendor_rules.toml").read_text("utf-8")
+    return tuple(_DataRule(tuple(rule["keywords"]), prefilter.compile(rule["regex"]))
+                 for rule in tomllib.loads(text)["rule"])
+
+
+_DATA_RULES = _data_rules()
 
 
 @dataclass(frozen=True)
@@ -187,6 +222,8 @@ def _token(editor: Editor, detector: str, m: re.Match[str]) -> None:
     if detector == "AWSKeyDetector" and text.startswith(("AKIA", "ASIA"), start):
         near = _near(text, start)
         _claim_all(editor, _secret_access_keys(text[near[0] : near[1]].splitlines()), *near)
+        _claim_all(editor, (t.group() for t in _AWS_SECRET.finditer(text, *near)
+                            if _aws_secret_shaped(t.group())), *near)
     elif detector == "TwilioKeyDetector" and text.startswith("AC", start):
         near = _near(text, start)
         _claim_all(editor, (t.group() for t in _TWILIO_TOKEN.finditer(text, *near)), *near)
@@ -198,7 +235,7 @@ _B64_HINTS = ("basic", "Basic", "BASIC", "auth", "Auth", "AUTH", "cred", "Cred",
 # Every gate of every plugin and of this module, found in one pass over the text.
 _LITERALS = tuple(dict.fromkeys(
     (*(g for gates in _GATES.values() for g in gates), *(g for gs, _ in _EXTRA for g in gs),
-     *_AWS_HINTS, *_KEY_HINTS, *_B64_HINTS)
+     *_AWS_HINTS, *_KEY_HINTS, *_B64_HINTS, *(k for r in _DATA_RULES for k in r.keywords))
 ))  # fmt: skip
 _HINTS = ahocorasick_rs.AhoCorasick(_LITERALS)
 
@@ -297,6 +334,11 @@ def apply(editor: Editor, rules: Rules, path: str) -> None:
     if not hits:
         return
     found = {_LITERALS[i] for i, _, _ in hits}
+    for rule in _DATA_RULES:
+        if not found.isdisjoint(rule.keywords):
+            for m in prefilter.finditer(rule.regex, editor.text):
+                group = "token" if m.re.groupindex.get("token") else 0
+                _claim(editor, m.start(group), m.end(group))
     _private_keys(editor, found)
     _tokens(editor, found)
     b64 = [start for i, start, _ in hits if _LITERALS[i] in _B64_HINTS]

@@ -112,7 +112,8 @@ def test_snapshot_of_a_home_without_flexpbx_is_an_error(env: Env, tmp_path: Path
     r = CliRunner().invoke(cli, [*args, "snapshot"], catch_exceptions=False)
     assert r.exit_code == ERROR
     assert r.stderr == (f"Error: no FlexPBX installation at {other}: none of public_html, *.md, "
-                        f"flexpbx-config.json, templates is there (or all were excluded); pass "
+                        f"flexpbx-config.json, templates, schema, examples is there (or all "
+                        f"were excluded); pass "
                         f"the account's home with --home, or --allow-empty to snapshot it "
                         f"anyway\n")
     assert not list((env.repo / "objects" / "pack").glob("*")), "no objects for a refusal"

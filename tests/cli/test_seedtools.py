@@ -170,7 +170,7 @@ def test_terminal_prompt_answered_yes_shows_progress(env: Env, tmp_path: Path) -
                  r".*system/usr/local/bin/flexpbx-backup-helper")
     child.expect(r"Continue\? \[y/N\]")
     child.sendline("y")
-    child.expect(r"restore \[#+-*\] +\d+% \d+/\d+")
+    child.expect(r"restore \[#+-*\] +\d+%  \d+/\d+ files")
     child.expect("Next steps:")
     child.expect(_pexpect().EOF)
     child.close()

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from flexgit.formats import flx
-from flexgit.manifest import MANIFEST_PATH
+from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest
 from flexgit.profile import Profile
+from flexgit.snapshot import commit_files
 from tests.conftest import Env, which_or_skip
 from tests.formats.helpers import commit_by_hand
 
@@ -76,7 +77,12 @@ def test_flx_fields_and_types_exactly_as_format_md(env: Env) -> None:
         tree_path = f"{e['root']}/{e['path']}"
         assert store.read_blob(tree[tree_path].sha) == data
         paths.add(tree_path)
-    assert paths == {p for p in tree if not p.startswith(".flexgit/")}
+    # The snapshot holds every category; its flx leaves out the flxx-only ones.
+    flxx_only = {c.name for c in Profile().categories if c.flxx_only}
+    man = Manifest.from_bytes(store.read_blob(tree[MANIFEST_PATH].sha), "manifest")
+    assert man.captured == "flxx" and "home/templates/user_template.json" in tree
+    assert paths == {p for p in tree if not p.startswith(".flexgit/")
+                     and man.files[p].category not in flxx_only}
     by_path = {e["path"]: e for e in doc["files"]}
     # home files relative to the home, system files absolute without the slash
     assert by_path["public_html/service-worker.js"]["root"] == "home"
@@ -118,17 +124,80 @@ def test_compressed_flxx_with_templates_and_gzip_t(env: Env) -> None:
     assert not (out / "latest.flxx").exists()
 
 
-def test_flx_of_flxx_snapshot_drops_flxx_categories_and_flxx_of_flx_is_refused(env: Env) -> None:
+def test_flx_of_flxx_snapshot_drops_flxx_categories(env: Env) -> None:
     env.run("snapshot", "-t", "flxx")
     doc = load(export(env, "-t", "flx")["path"])
     assert doc["backup_type"] == "system_config"
     assert "user_template" not in doc and doc["flexgit"]["tree"] is None
     assert all(not p["path"].startswith("templates/user_template") for p in doc["files"])
     assert all(p["category"] != "database_schema" for p in doc["files"])
-    env.run("snapshot", "-t", "flx")
-    r = env.run("export", "-t", "flxx")
-    assert r.exit_code == 2
-    assert "is a flx snapshot" in r.stderr and r.stderr.startswith("Error: ")
+
+
+def test_any_snapshot_exports_as_either_type(env: Env) -> None:
+    # issue 14: `snapshot -t flx` then `export latest~1 -t flxx` was refused.
+    assert env.run("snapshot", "-t", "flx").exit_code == 0
+    (env.home / "public_html" / "index.php").write_text("<?php echo 'v2';\n")
+    assert env.run("snapshot", "-t", "flx").exit_code == 0
+    r = env.run("--json", "export", "latest~1", "-t", "flxx")
+    assert r.exit_code == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert res["warnings"] == [] and res["path"].endswith(".flxx")
+    doc = load(Path(res["path"]))
+    assert doc["backup_type"] == "extended" and isinstance(doc["user_template"], dict)
+    assert doc["includes"]["user_templates"] is True
+    # The manifest is the snapshot's own, so its import is the identical tree.
+    assert doc["flexgit"]["manifest"]["captured"] == "flxx"
+    assert doc["flexgit"]["manifest"]["backup_type"] == "flx"
+    assert doc["flexgit"]["tree"] == env.store().commit_info(env.store().resolve("latest~1")).tree
+    # Without -t the snapshot's own type, flx, as before.
+    plain = json.loads(env.run("--json", "export", "latest").stdout)
+    assert plain["path"].endswith(".flx") and plain["type"] == "flx"
+
+
+def old_flx_snapshot(env: Env) -> str:
+    """A snapshot as flexgit wrote `snapshot -t flx` before snapshots held
+    every category: no flxx-only files, a manifest without `captured`."""
+    store = env.store()
+    head = store.resolve("latest")
+    tree = store.read_tree(head)
+    man = Manifest.from_bytes(store.read_blob(tree[MANIFEST_PATH].sha), "manifest")
+    flxx_only = {c.name for c in Profile().categories if c.flxx_only}
+    keep = {p: e for p, e in tree.items() if not p.startswith(".flexgit/")
+            and man.files[p].category not in flxx_only}
+    man.files = {p: m for p, m in man.files.items() if p in keep}
+    man.empty_dirs = {p: m for p, m in man.empty_dirs.items() if m.category not in flxx_only}
+    man.backup_type, man.captured, man.templates = "flx", None, {}
+    report = json.loads(store.read_blob(tree[REPORT_PATH].sha))
+    counts = {p: c for p, c in report["files"].items() if p in keep}
+    with store.locked("test"):
+        res = commit_files(store, store.writer(), keep, man, counts, report["rules_digest"],
+                           parent=head, message="old flx snapshot", allow_empty=True,
+                           summary="old")
+    assert res.id is not None and b'"captured"' not in man.to_bytes()
+    return res.id
+
+
+def test_old_flx_snapshot_exports_as_flxx_with_one_warning(env: Env) -> None:
+    assert env.run("snapshot").exit_code == 0
+    old = old_flx_snapshot(env)
+    r = env.run("export", old[:12], "-t", "flxx")
+    assert r.exit_code == 3, r.stderr
+    lines = [line for line in r.stderr.splitlines() if line.startswith("warning")]
+    assert lines == [f"warning: snapshot {old[:12]} was taken as flx and holds none of the "
+                     f"flxx-only categories: the .flxx lacks user_templates, admin_templates, "
+                     f"extended_templates, database_schema, config_examples (a new `flexgit "
+                     f"snapshot` holds them)"]
+    made = sorted((env.home / "backup").glob("flexpbx-2*.flxx"))
+    doc = load(made[-1])
+    assert doc["backup_type"] == "extended" and doc["includes"]["user_templates"] is False
+    assert doc["file_count"] == len(env.store().read_tree(old)) - 2  # all but .flexgit/
+    # Its manifest is the old snapshot's: an import of it is that snapshot again.
+    assert doc["flexgit"]["manifest"]["backup_type"] == "flx"
+    assert "captured" not in doc["flexgit"]["manifest"]
+    other = env.tmp / "other.git"
+    r = env.run("--repo", str(other), "--json", "import", str(made[-1]))
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["tree"] == env.store().commit_info(old).tree
 
 
 def test_same_second_gets_suffix_and_latest_points_at_newest(env: Env) -> None:

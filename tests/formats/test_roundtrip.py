@@ -98,7 +98,9 @@ def test_snapshot_export_import_same_tree(home_tree: dict[str, object],
                 res = take(a, Installation(home, root), PROFILE, backup_type=backup_type,
                            allow_empty=True)
             assert res.id is not None
-            out = flx.export(a, "latest", profile=PROFILE, out_dir=t / "out", compress=compress)
+            # Whatever its -t, a snapshot holds every category: its flxx is all of it.
+            out = flx.export(a, "latest", profile=PROFILE, out_dir=t / "out", compress=compress,
+                             backup_type="flxx")
             with b.locked("test"):
                 imp = importer.import_file(b, out.path, profile=PROFILE)
             assert imp.resanitized == [] and imp.warnings == []

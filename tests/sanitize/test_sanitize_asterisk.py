@@ -191,6 +191,16 @@ APP_PINS = [
      f" same => n,ExecIf($[${{X}}=1]?Authenticate({R}))"),
     (";exten => 8008,1,Authenticate(2222) ; old door code",
      f";exten => 8008,1,Authenticate({R}) ; old door code"),
+    ("exten => 8800,1,ConfBridge(8800,default_bridge,default_user,6172)",
+     f"exten => 8800,1,ConfBridge(8800,default_bridge,default_user,{R})"),
+    ("exten => _88XX,1,ConfBridge(${EXTEN},,,597424)",
+     f"exten => _88XX,1,ConfBridge(${{EXTEN}},,,{R})"),
+    ("exten => 7002,1,Set(CURLOPT(userpwd)=api:mQXBeD1azOyq!0)",
+     f"exten => 7002,1,Set(CURLOPT(userpwd)=api:{R})"),
+    ("exten => 7004,1,Set( CURLOPT(proxyuserpwd) = crm:fXY92G )",
+     f"exten => 7004,1,Set( CURLOPT(proxyuserpwd) = crm:{R} )"),
+    ('exten => 7011,1,System(asterisk -rx "database put SECRETS trunk ke6Dcc-Y7")',
+     f'exten => 7011,1,System(asterisk -rx "database put SECRETS trunk {R}")'),
 ]  # fmt: skip
 
 APP_KEPT = [
@@ -202,6 +212,11 @@ APP_KEPT = [
     "exten => 8005,1,DISA(/etc/asterisk/disa.pins)",
     "exten => 8006,1,DISA(no-password,from-internal)",
     " same => n,ConfBridge(8200,default_bridge,default_user,sample_menu)",
+    " same => n,ConfBridge(${EXTEN})",
+    " same => n,Set(CURLOPT(httptimeout)=10)",
+    " same => n,Set(CURLOPT(userpwd)=${CRM_USER}:${CRM_PASS})",
+    ' same => n,System(asterisk -rx "database put DND 2001 YES")',
+    " same => n,Set(DB(CF/${EXTEN})=${ARG1})",
     " same => n,Set(DB(AMPUSER/2001/cidname)=Front Desk)",
     " same => n,Set(CONFBRIDGE(user,pin)=${CONF_PIN})",
     " same => n,Set(_PIN_LENGTH=4)",
@@ -314,3 +329,51 @@ def test_channel_numbers_and_sender_names(conf: str, before: str, after: str) ->
 ])
 def test_extensions_accounts_and_system_senders_stay(conf: str, text: str) -> None:
     assert run(conf, text)[0] == text
+
+
+@pytest.mark.parametrize(("conf", "before", "after"), [
+    ("sip.conf", "[2110]\nsecret    =    nh!*wKga2l   ; old one was Ch3kd9sKq!2\n",
+     f"[2110]\nsecret    =    {R}   ; old one was {R}\n"),
+    ("pjsip.conf", "[1-auth]\npassword = Bh3kd9sKq!2 ; set 158636 for reset\n",
+     f"[1-auth]\npassword = {R} ; set {R} for reset\n"),
+    ("manager.conf", f"[crm]\nsecret={R} ; real one: e9JuOHSORoB-\n",
+     f"[crm]\nsecret={R} ; real one: {R}\n"),
+    ("sip.conf", "[2001]\nsecret=Dh3kd9sKq!2 ;old=Ch3kd9sKq!2\n", f"[2001]\nsecret={R} ;old={R}\n"),
+    ("voicemail.conf", "[default]\n2112 => 4321,,,,attach=yes ; was 32778865 until May\n",
+     f"[default]\n2112 => {R},,,,attach=yes ; was {R} until May\n"),
+    ("http.conf", "[general]\nsessionkey=0a1b2c3d4e5f60718293a4b5c6d7e8f901234567\n",
+     f"[general]\nsessionkey={R}\n"),
+    ("extensions.conf", "[globals]\nCRMAPITOKEN=OYS4GG22tzAe1Wd3fAqeqJ6jmuKrfSrw\n",
+     f"[globals]\nCRMAPITOKEN={R}\n"),
+])  # fmt: skip
+def test_trailing_comments_and_key_shaped_values(conf: str, before: str, after: str) -> None:
+    assert run(conf, before)[0] == after
+    assert run(conf, after)[0] == after
+
+
+@pytest.mark.parametrize(("conf", "text"), [
+    ("sip.conf", "[2110]\nsecret=FLEXGIT-REDACTED ; changed 2023 by the installer, ext 2001\n"),
+    ("http.conf", "[general]\nbindport=8088 ; default 8088\n"
+     "tlsprivatekey=/etc/asterisk/keys/asterisk.key\n"),
+    ("iax.conf", "[branch-rsa]\ninkeys=freeworlddialup:branchkey\noutkey=pbx1\n"),
+    ("asterisk.conf", "[options]\nentityid=00:11:22:33:44:55\n"),
+    ("voicemail.conf", "[default]\n;4200 => FLEXGIT-REDACTED,FlexPBX User,user@example.com\n"),
+])  # fmt: skip
+def test_comments_and_keys_that_stay(conf: str, text: str) -> None:
+    assert run(conf, text)[0] == text
+
+
+def test_database_put_in_shell() -> None:
+    text = ('asterisk -rx "database put SECRETS trunk p8cff3_0w4"\n'
+            "/usr/sbin/asterisk -rx 'database put AMPUSER/2001 password 17904178'\n"
+            'asterisk -rx "database put DND 2001 YES"\n')
+    out = sanitize("system/usr/local/bin/flexpbx-provision", text.encode()).data.decode()
+    assert out == (f'asterisk -rx "database put SECRETS trunk {R}"\n'
+                   f"/usr/sbin/asterisk -rx 'database put AMPUSER/2001 password {R}'\n"
+                   'asterisk -rx "database put DND 2001 YES"\n')
+
+
+def test_database_put_with_quoted_words() -> None:
+    text = 'exec("asterisk -rx \'database put \\"SECRETS\\" \\"trunk\\" \\"Bh3kd9 sKq2\\"\'");\n'
+    out = sanitize("home/public_html/admin/astdb.php", text.encode()).data.decode()
+    assert out == text.replace("Bh3kd9 sKq2", R)

@@ -175,3 +175,29 @@ def test_js_file_keeps_lines_and_parses(tmp_path: Path) -> None:
         check = subprocess.run([node, "--check", str(tmp_path / name)], capture_output=True,
                                check=False)  # fmt: skip
         assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ('  private readonly clientSecret: string = "ZAxfTPkL";',
+     f'  private readonly clientSecret: string = "{R}";'),
+    ("let apiToken: string = 'LhNVUbtq';", f"let apiToken: string = '{R}';"),
+    ("  protected static authToken: string | null = '5Knco7Yh';",
+     f"  protected static authToken: string | null = '{R}';"),
+    ("const sipPassword: string = `KmLuf4_A`;", f"const sipPassword: string = `{R}`;"),
+    ("const h = {\n  'auth-token': `r1HG8x9a`,\n};", f"const h = {{\n  'auth-token': `{R}`,\n}};"),
+    ("const smtp = { host: 'mail', pass: `gvJbx9Zm` };",
+     f"const smtp = {{ host: 'mail', pass: `{R}` }};"),
+])  # fmt: skip
+def test_typescript_types_and_template_literals(before: str, after: str) -> None:
+    assert run(before, "home/public_html/src/api.ts")[0] == after
+
+
+@pytest.mark.parametrize("text", [
+    "  private readonly apiUrl: string = 'https://api.flexpbx.net/v1';",
+    "let passwordField: string = 'password';",
+    "const route = { token: `/users/${id}` };",
+    "$headers = ['Authorization: Basic ZmxleHBieDpodzAxU1JudS5KVkx2Vy0=', 'Accept: text/html'];",
+])  # fmt: skip
+def test_typescript_and_templates_kept(text: str) -> None:
+    out = run(text, "home/public_html/src/api.ts")[0]
+    assert out == text or ("Basic" in text and "', 'Accept" in out)

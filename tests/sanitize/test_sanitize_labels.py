@@ -181,3 +181,62 @@ def test_labels_in_other_languages_and_layouts(line: str, expected: str) -> None
 )
 def test_forms_over_lines_and_files_of_their_own(path: str, text: str, expected: str) -> None:
     assert sanitize(path, text.encode()).data.decode() == expected
+
+
+@pytest.mark.parametrize("line", [
+    "<?php\n$q = 'pw=' . urlencode($pw);\n",
+    "<?php\n$q = 'password=' . rawurlencode($x) . '&user=' . $u;\n",
+    "<?php\n$q = 'pw='.urlencode($pw);\n",
+    "const q = 'token=' + encodeURIComponent(t);\n",
+])  # fmt: skip
+def test_code_between_two_strings_is_no_value(line: str) -> None:
+    assert sanitize(PHP, line.encode()).data.decode() == line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Web portal: **admin** / **Xk9fPq2LmZ**", f"Web portal: **admin** / **{R}**"),
+        ("Web portal: **admin** / **oyi6b.T+tLz%*f~WV**", f"Web portal: **admin** / **{R}**"),
+        ("Sign in with **backup** / **Nq7-zzLp0a** and open Shares.",
+         f"Sign in with **backup** / **{R}** and open Shares."),
+        ("AMI: `monitor` / `mQ8.pp1Lzx`", f"AMI: `monitor` / `{R}`"),
+        ("Default: __ops__ / __Tz81_kQ0pw__", f"Default: __ops__ / __{R}__"),
+        ("new AMI secret pw^bAdP2N-ejTj2tDW9, agreed", f"new AMI secret {R}, agreed"),
+        ("user: ops / pass: Rr71kq.Lm0", f"user: ops / pass: {R}"),
+        ("Server root password → Hx93-zzLq7", f"Server root password → {R}"),
+        ("NAS admin password ⇒ Hx93-zzLq7", f"NAS admin password ⇒ {R}"),
+        ("Wifi key in the office: Kp0-aa81Lq", f"Wifi key in the office: {R}"),
+        ("WPA2 key for the phones VLAN: `Kp0-aa81Lq`", f"WPA2 key for the phones VLAN: `{R}`"),
+        ("Portal password\n:   Kp0-aa81Lq\n", f"Portal password\n:   {R}\n"),
+        ("Alarm PIN\n: 482913\n", f"Alarm PIN\n: {R}\n"),
+        ("    account.1.password = Kp0-aa81Lq", f"    account.1.password = {R}"),
+        ("    sip.line.2.auth_password: Kp0-aa81Lq", f"    sip.line.2.auth_password: {R}"),
+        ("| Service | Initial admin password (web) | URL |\n|---|---|---|\n"
+         "| Router | Kp0-aa81Lq | http://192.168.1.1 |",
+         f"| Service | Initial admin password (web) | URL |\n|---|---|---|\n"
+         f"| Router | {R} | http://192.168.1.1 |"),
+        ("| Service | Login | Pass |\n|---|---|---|\n| Webmail | ops.k7@example.net | Kp0-aa81Lq |",
+         f"| Service | Login | Pass |\n|---|---|---|\n| Webmail | user@example.com | {R} |"),
+    ],
+)
+def test_markdown_pairs_arrows_definitions_and_config_lines(text: str, expected: str) -> None:
+    assert sanitize(MD, text.encode()).data.decode() == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Methods: `GET` / `POST`",
+        "Toggle **on** / **off** in Settings.",
+        "Codecs `ulaw` / `alaw` only.",
+        "Upgrade `v1.2.3` / `v1.3.0` first.",
+        "Keys: **Enter** / **Esc**",
+        "account.1.password_format = crypt",
+        "Password\n: required, 8 characters at least",
+        "| Name | Email |\n|---|---|\n| Support | help@example.net |",
+        "Primary key: id",
+    ],
+)
+def test_markdown_lookalikes_stay(text: str) -> None:
+    assert sanitize(MD, text.encode()).data.decode() == text

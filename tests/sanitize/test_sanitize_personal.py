@@ -252,3 +252,56 @@ def test_name_before_on_at_a_phone(text: str, expected: str) -> None:
 def test_no_name_before_on_at(text: str) -> None:
     out = sanitize("home/notes.txt", (text + "\n").encode()).data.decode()
     assert N not in out
+
+
+_USER = "FlexPBX User"
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "expected"),
+    [
+        ("home/public_html/about.txt", "Thanks to ulrika papadopoulos for testing.",
+         f"Thanks to {_USER} for testing."),
+        ("home/public_html/admin/notes.txt", "ask søren wójcik for the rack keys",
+         f"ask {_USER} for the rack keys"),
+        ("home/public_html/docs/SUPPORT.md", "Escalations: cc mark kowalski.",
+         f"Escalations: cc {_USER}."),
+        ("home/public_html/about.txt", "Signed, Uchenna, Annelise", f"Signed, {_USER}"),
+        ("home/public_html/docs/SUPPORT.md", "Night shift: Petrović, Zoë", f"Night shift: {_USER}"),
+        ("home/public_html/docs/SUPPORT.md", "Contact: Jankowski, Ulrika", f"Contact: {_USER}"),
+        ("home/public_html/includes/mailer.php",
+         "$mail->setFrom('noreply@example.org', 'Annelise Eriksdottir');",
+         f"$mail->setFrom('noreply@example.org', '{_USER}');"),
+        ("home/public_html/includes/mailer.php",
+         '$email->from(new Address("ops@acme-pbx.io", "Kasimir Lindqvist"));',
+         f'$email->from(new Address("user@example.com", "{_USER}"));'),
+        ("home/tools/notify.py", "msg['From'] = formataddr(('Niamh Oyelaran', 'n@acme-pbx.io'))",
+         f"msg['From'] = formataddr(('{_USER}', 'user@example.com'))"),
+        ("home/public_html/js/app.js", 'const supportName = "Perpetua Abernathy";',
+         f'const supportName = "{_USER}";'),
+        ("home/public_html/config.php", "$technician_name = 'Horatio Blackwood';",
+         f"$technician_name = '{_USER}';"),
+        ("home/public_html/config/trunks.json",
+         '{"notes": {"text": "Call Renée Rasmussen on (02) 1238 3764 before changing it"}}',
+         f'{{"notes": {{"text": "Call {_USER} on +15555550100 before changing it"}}}}'),
+    ],
+)
+def test_names_in_prose_calls_and_role_keys(path: str, text: str, expected: str) -> None:
+    assert sanitize(path, text.encode()).data.decode() == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paris, France is lovely.",
+        "We met in London, Victoria was there.",
+        "Office hours: Monday, Tuesday",
+        "Hello, Mark",
+        "Go with the flow, Anna is here.",
+        "call the provider NOC with the ticket number",
+        "$mail->setFrom('noreply@example.org', 'FlexPBX Support');",
+        "const queueName = 'Sales Queue';",
+    ],
+)
+def test_names_lookalikes_stay(text: str) -> None:
+    assert sanitize("home/public_html/docs/SUPPORT.md", text.encode()).data.decode() == text

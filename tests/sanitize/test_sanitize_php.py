@@ -277,3 +277,17 @@ def program(line: str) -> str:
 def test_each_line_lints(tmp_path: Path, before: str, after: str) -> None:
     lint(tmp_path, program(before))
     lint(tmp_path, program(after))
+
+
+@pytest.mark.parametrize("key", ["pw", "password", "token", "api_key"])
+@pytest.mark.parametrize("ext", [".php", ".js"])
+def test_a_name_that_opens_a_string_is_no_binding(key: str, ext: str) -> None:
+    """`'pw=' . urlencode('X')`: the quote after `=` closes the string the name
+    is in; taking the code up to the next quote as a value broke the file."""
+    glue = " . " if ext == ".php" else " + "
+    fn = "urlencode" if ext == ".php" else "encodeURIComponent"
+    text = f"<?php\n$q = '{key}='{glue}{fn}('LS!Z_nrTrz1Qa');\n" if ext == ".php" else \
+        f"const q = '{key}='{glue}{fn}('LS!Z_nrTrz1Qa');\n"
+    out = sanitize(f"home/public_html/x{ext}", text.encode()).data.decode()
+    assert out.replace("FLEXGIT-REDACTED", "LS!Z_nrTrz1Qa") == text
+    assert f"'{key}='{glue}{fn}(" in out and "LS!Z_nrTrz1Qa" not in out

@@ -158,3 +158,49 @@ def test_base64_blob_only_when_it_decodes_to_a_pair() -> None:
     word = base64.b64encode(b"just some words").decode()
     out, _ = run(INI, f"basic_auth = {pair}\nbasic_note = {word}\n")
     assert out == f"basic_auth = {R}\nbasic_note = {word}\n"
+
+
+# Shapes from vendor_rules.toml (detect-secrets has no plugin for them), under
+# neutral names, in the file kinds people paste them into.
+_HEX64 = "3f5a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a"
+
+
+@pytest.mark.parametrize(
+    ("path", "before", "after"),
+    [
+        (PHP, "$mg = 'key-0123456789abcdef0123456789abcdef';", f"$mg = '{R}';"),
+        (SH, "curl --user 'api:key-0123456789abcdef0123456789abcdef' https://api.x/v3",
+         f"curl --user 'api:{R}' https://api.x/v3"),
+        (PHP, "Telnyx::setApiKey('KEY0185A4B2C3D4E5F6A7B8C9D0E1F2A3B4_Ab1Cd2Ef3Gh4Ij5Kl6Mn7');",
+         f"Telnyx::setApiKey('{R}');"),
+        (SH, f"doctl auth init -t dop_v1_{_HEX64}", f"doctl auth init -t {R}"),
+        (YAML, f"refresh: dor_v1_{_HEX64}", f"refresh: {R}"),
+        (JS, "const FCM = 'AAAAx1y2z3w:APA91b" + "Ab-_9" * 28 + "';", f"const FCM = '{R}';"),
+        (SH, "# 0 3 * * * job && curl -fsS https://hc-ping.com/5f0c1e3a-7b2d-4c8e-9a1f-2d3e4f5a6b7c",
+         f"# 0 3 * * * job && curl -fsS https://hc-ping.com/{R}"),
+        (ENV, f"MAILER=xkeysib-{_HEX64}-AbCdEfGhIjKlMnOp", f"MAILER={R}"),
+        (MD, "```\n$ aws configure\nAWS Access Key ID [None]: AKIAIOSFODNN7EXAMPLF\n"
+             "AWS Secret Access Key [None]: wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKQ\n```",
+         f"```\n$ aws configure\nAWS Access Key ID [None]: {R}\n"
+         f"AWS Secret Access Key [None]: {R}\n```"),
+        (SH, "rclone config create s3 s3 provider AWS access_key_id AKIAIOSFODNN7EXAMPLF "
+             "secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKQ",
+         f"rclone config create s3 s3 provider AWS access_key_id {R} secret_access_key {R}"),
+    ],
+)
+def test_vendor_rule_file_shapes(path: str, before: str, after: str) -> None:
+    assert run(path, before)[0] == after
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cache key-value store: key-value pairs",  # not 32 hex
+        "KEY01 is the first key of the board",
+        "commit 0123456789abcdef0123456789abcdef01234567 fixed it",  # a 40-hex id, no AKIA
+        "see https://hc-ping.com/docs for the API",
+        "AAAA record for pbx.example.org",
+    ],
+)
+def test_vendor_rule_file_keeps_lookalikes(text: str) -> None:
+    assert run(MD, text)[0] == text

@@ -74,7 +74,7 @@ class Doc:
             "utf-8" if self.codec == "utf-8-sig" else self.codec, "surrogateescape")
 
 
-KINDS = {".php": "php", ".js": "js", ".json": "json", ".html": "html", ".md": "md",
+KINDS = {".php": "php", ".js": "js", ".ts": "js", ".json": "json", ".html": "html", ".md": "md",
          ".sh": "sh", ".sql": "sql", ".xml": "xml", ".conf": "conf", ".inc": "conf",
          ".ini": "ini", ".env": "env", ".ael": "conf", ".lua": "lua"}
 SPACED = {"conf", "ini", "md"}

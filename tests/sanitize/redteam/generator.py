@@ -25,6 +25,7 @@ from tests.sanitize.redteam import (
     idioms_asterisk,
     idioms_cmd,
     idioms_code,
+    idioms_dialplan,
     idioms_files,
     idioms_keep,
     idioms_label,
@@ -42,8 +43,8 @@ __all__ = ["CLASSES", "Corpus", "build"]
 CLASSES = ("encoding", "userdata", "label", "cmdline", "http", "vendor", "hash", "asterisk",
            "phpjs", "personal", "sweep", "names")
 
-MODULES = (idioms_keep, idioms_label, idioms_cmd, idioms_vendor, idioms_asterisk, idioms_code,
-           idioms_personal, idioms_struct, idioms_files)
+MODULES = (idioms_keep, idioms_label, idioms_cmd, idioms_vendor, idioms_asterisk, idioms_dialplan,
+           idioms_code, idioms_personal, idioms_struct, idioms_files)
 
 
 def build(home: Path, root: Path, seed: int, *, skip: tuple[str, ...] = ()) -> Corpus:

@@ -128,6 +128,27 @@ ROWS: list[tuple[str, str, str]] = [
     ("php-array", H + "config.php",
      "$config = [\n    'db_host' => 'localhost',\n    'db_password' => '«pw»',\n];"),
     ("php-array-assign", H + "config.php", '$config[\'smtp_password\'] = "«pw»";'),
+    # Markdown credential pairs and labels without a colon-after-label shape.
+    ("md-bold-pair", GUIDE, "Web portal: **admin** / **«pw»**"),
+    ("md-bold-pair-nolabel", H + "docs/NAS.md", "Then sign in with **backup** / **«pws»** "
+     "and open Shares."),
+    ("md-underscore-pair", H + "docs/NAS.md", "Default: __ops__ / __«pws»__"),
+    ("md-code-pair-service", "home/README.md", "AMI: `monitor` / `«pws»`"),
+    ("md-user-pass-one-line", SERVERS, "user: ops / pass: «pws»"),
+    ("md-arrow", "home/README.md", "Server root password → «pws»"),
+    ("md-double-arrow", SERVERS, "NAS admin password ⇒ «pws»"),
+    ("md-wifi-key", "home/README.md", "Wifi key in the office: «pws»"),
+    ("md-wpa-key", H + "docs/NAS.md", "WPA2 key for the phones VLAN: `«pws»`"),
+    ("md-definition-list", H + "docs/ACCOUNTS.md", "Provider portal\n: https://my.voip.example\n"
+     "\nPortal password\n:   «pws»\n"),
+    ("md-definition-pin", H + "docs/ACCOUNTS.md", "\nAlarm PIN\n: «pin»\n"),
+    ("md-indented-config", H + "docs/PROVISIONING.md",
+     "Yealink template:\n\n    account.1.user_name = 2001\n    account.1.password = «pws»\n"),
+    ("md-dotted-config", H + "docs/PROVISIONING.md", "    sip.line.2.auth_password: «pws»"),
+    ("md-table-any-column", H + "docs/ACCOUNTS.md", "\n| Service | Initial admin password (web) "
+     "| URL |\n|---|---|---|\n| Router | «pws» | http://192.168.1.1 |\n"),
+    ("md-table-doc-email", H + "docs/ACCOUNTS.md", "\n| Service | Login | Pass |\n|---|---|---|\n"
+     "| Webmail | «docmail» | «pws» |\n"),
 ]
 
 JSON: list[tuple[str, str, tuple[str, ...], object]] = [

@@ -33,6 +33,21 @@ ROWS: list[tuple[str, str, str]] = [
      "If the trunk is down, call the provider NOC or my cell «phone»."),
     ("md-email-prose", H + "docs/SUPPORT.md", "Send the invoices to «email» every month."),
     ("md-changelog-thanks", H + "CHANGELOG.md", "- Fixed the queue timeout (thanks «name»)"),
+    ("md-lowercase-thanks", H + "CHANGELOG.md",
+     "- new IVR prompts, thanks to «lowername» for testing"),
+    ("txt-lowercase-ask", H + "admin/notes.txt", "ask «lowername» for the rack keys"),
+    ("md-lowercase-cc", H + "docs/SUPPORT.md", "Escalations: cc «lowername»."),
+    ("md-surname-first", H + "docs/SUPPORT.md", "Night shift: «surname_first»"),
+    ("txt-surname-first-signed", H + "admin/notes.txt", "Signed, «surname_first»"),
+    ("html-surname-first", H + "docs/setup-guide.html", "<p>Contact: «surname_first».</p>"),
+    ("php-setfrom-name", H + "includes/mailer.php",
+     "$mail->setFrom('«=docmail»', '«name»');"),
+    ("php-addaddress-name", H + "includes/mailer.php", '$mail->addAddress("«email»", "«name»");'),
+    ("php-symfony-address", H + "includes/mailer.php",
+     "$email->from(new Address('«email»', '«name»'));"),
+    ("js-support-name", H + "js/app.js", 'const supportName = "«name»";'),
+    ("js-agent-name", H + "js/app.js", "let agentName = '«name»';"),
+    ("php-technician-name", H + "config.php", "$technician_name = '«name»';"),
     ("md-signed-off", H + "CHANGELOG.md", "Signed-off-by: «name» <«email»>"),
     ("html-mailto", H + "docs/setup-guide.html", '<p><a href="mailto:«email»">«name»</a></p>'),
     ("html-meta-author", H + "index.html", '<meta name="author" content="«name»">'),
@@ -162,7 +177,19 @@ def _sources(b: Builder) -> None:
     b.put("label", "label.env-sweep-source", H + ".env", "BACKUP_DB_PASSWORD=«$env1»")
 
 
+# National numbers of the installation's own country (its timezone says which),
+# written without + and without a word that says "phone".
+HOME: list[tuple[str, str, str]] = [
+    ("md-home-national", H + "docs/SUPPORT.md", "If nobody answers, try «home_phone» after six."),
+    ("txt-home-national", H + "admin/notes.txt", "night porter «home_phone»"),
+    ("php-home-national", H + "includes/mailer.php", "// escalations go to «home_phone»"),
+]
+
+
 def plant(b: Builder) -> None:
+    b.jkeep("keep.json-timezone", CFG, ("system",), "timezone", b.v.home()[1])
+    for idiom, path, template in HOME:
+        b.put("personal", "personal." + idiom, path, template)
     for idiom, path, template in ROWS:
         b.put("personal", "personal." + idiom, path, template)
     for idiom, path, keys, obj in JSON:

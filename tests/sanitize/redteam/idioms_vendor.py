@@ -58,6 +58,25 @@ VENDOR: list[tuple[str, str, str]] = [
     ("firebase-server-key-php", H + "api/push.php",
      "$headers = ['Authorization: key=«firebase»', 'Content-Type: application/json'];"),
     ("shopify-md", H + "docs/INTEGRATIONS.md", "Shop admin token: «shopify»"),
+    # Shapes detect-secrets has no plugin for (sanitize/vendor_rules.toml).
+    ("mailgun-js", H + "js/notify.js", "const mg = mailgun.client({ username: 'api', "
+     "key: '«mailgun»' });"),
+    ("mailgun-curl", B + "flexpbx-notify", "curl -s --user 'api:«mailgun»' "
+     "https://api.mailgun.net/v3/mg.example.org/messages"),
+    ("telnyx-php", H + "api/sms.php", "\\Telnyx\\Telnyx::setApiKey('«telnyx»');"),
+    ("telnyx-env", H + ".env", "TELNYX=«telnyx»"),
+    ("digitalocean-json-md", H + "docs/INTEGRATIONS.md",
+     "```json\n{\"do\": \"«digitalocean»\"}\n```"),
+    ("fcm-legacy-php", H + "api/push.php", "$server = '«firebase»';"),
+    ("fcm-legacy-js", H + "node/push.js", "const FCM = \"«firebase»\";"),
+    ("hc-ping-crontab", B + "flexpbx-backup",
+     "# 15 3 * * * /usr/local/bin/flexpbx-backup && curl -fsS -m 10 https://hc-ping.com/«uuid»"),
+    ("hc-ping-php", H + "cron/heartbeat.php", "file_get_contents('https://hc-ping.com/«uuid»');"),
+    ("brevo-env", H + ".env", "MAILER=«brevo»"),
+    ("aws-configure-transcript-md", H + "docs/BACKUPS.md", "```\n$ aws configure\n"
+     "AWS Access Key ID [None]: «aws_id»\nAWS Secret Access Key [None]: «aws_secret»\n```"),
+    ("rclone-positional-sh", B + "flexpbx-offsite", "rclone config create s3 s3 provider AWS "
+     "access_key_id «aws_id» secret_access_key «aws_secret»"),
 ]
 
 VENDOR_JSON: list[tuple[str, str, tuple[str, ...], object]] = [

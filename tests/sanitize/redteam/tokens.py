@@ -114,6 +114,15 @@ class Tokens:
     def k_digitalocean(self) -> Val:
         return self._prefixed("dop_v1_", HEX, 64)
 
+    def k_telnyx(self) -> Val:
+        core = self.chars(string.ascii_uppercase + string.digits, 30)
+        tail = self.chars(ALNUM, 22)
+        return Val(f"KEY01{core}_{tail}", core + tail)
+
+    def k_brevo(self) -> Val:
+        core = self.chars(HEX, 64)
+        return Val(f"xkeysib-{core}-{self.chars(ALNUM, 16)}", core)
+
     def k_shopify(self) -> Val:
         return self._prefixed("shpat_", HEX, 32)
 

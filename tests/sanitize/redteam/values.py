@@ -8,6 +8,7 @@ enough to grep for, and unique: no value is part of another.
 from __future__ import annotations
 
 import base64
+import json
 import random
 import string
 from dataclasses import dataclass
@@ -52,6 +53,10 @@ FAMILY = ("Featherstonehaugh", "Vanderhoeven", "Szymanowska", "Aldersgate", "Kil
           "Tremayne", "Oyedepo", "Castelnuovo", "Haverkamp", "Ellingboe", "Quarshie", "Rybakova")
 # NANP area codes in real use, so phonenumbers calls the numbers valid.
 AREA = ("212", "305", "312", "415", "503", "512", "617", "702", "713", "808", "919", "206")
+# Installations outside NANP, and a timezone each says it by.
+HOME_REGIONS = (("ES", "Europe/Madrid"), ("NL", "Europe/Amsterdam"), ("DE", "Europe/Berlin"),
+                ("IT", "Europe/Rome"), ("PL", "Europe/Warsaw"), ("SE", "Europe/Stockholm"),
+                ("BE", "Europe/Brussels"), ("AU", "Australia/Sydney"))
 REGIONS = ("US", "US", "US", "CA", "GB", "DE", "FR", "AU", "NL", "ES")
 
 ASCII_FOLD = str.maketrans("íéëüöøåóñćšžÖØ", "ieeuooaoncszOO")
@@ -146,6 +151,21 @@ class Values(Tokens):
         blob = base64.b64encode(f"{user}:{self._password('-_.!')}".encode()).decode()
         return Val(blob, blob)
 
+    # People share first and last names: a name is searched whole, never by halves.
+    def k_lowername(self) -> Val:  # "ulrika jankowski", written in a hurry
+        name = self.person().name.lower()
+        return Val(name, "")
+
+    def k_surname_first(self) -> Val:  # "Jankowski, Ulrika", as a directory lists it
+        first, last = self.person().name.split(" ", 1)
+        return Val(f"{last}, {first}", "")
+
+    def k_docmail(self) -> Val:  # a person's login at a documentation domain
+        local = self.chars(string.ascii_lowercase, 1) + self.chars(
+            string.ascii_lowercase + string.digits, self.rng.randint(5, 9))
+        domain = self.rng.choice(("example.net", "example.org", "example.com"))
+        return Val(f"{local}@{domain}", local)
+
     def k_basic_user(self) -> Val:  # user:password, as CURLOPT_USERPWD takes it
         user = self.rng.choice(("admin", "flexpbx", "api", "provision"))
         pw = self._password("-_.!")
@@ -176,6 +196,20 @@ class Values(Tokens):
                 return Val(digits, "")
         raise RuntimeError("no valid national number after 200 draws")
 
+    def k_b64json(self) -> Val:  # a JSON document with a secret in it, base64-wrapped
+        token = self.chars(ALNUM, self.rng.randint(28, 40))
+        doc = self.rng.choice((
+            {"password": token}, {"user": "api", "secret": token},
+            {"db": {"host": "localhost", "pass": token}}, {"api_key": token, "region": "eu"}))
+        blob = base64.b64encode(json.dumps(doc).encode()).decode()
+        return Val(blob, token)
+
+    def k_b64dsn(self) -> Val:  # a DSN or user:password line, base64-wrapped
+        token = self.chars(ALNUM, self.rng.randint(28, 40))
+        text = self.rng.choice((f"mysql://flexpbx:{token}@db1/flexpbx", f"api:{token}",
+                                f"password={token}"))
+        return Val(base64.b64encode(text.encode()).decode(), token)
+
     # --- people ------------------------------------------------------------------------
 
     def person(self) -> Person:
@@ -196,6 +230,26 @@ class Values(Tokens):
             self.used += [name, email, phone, e164]
             return Person(name, email, phone, e164)
         raise RuntimeError("no unique person after 500 draws")
+
+    def home(self) -> tuple[str, str]:
+        """The installation's country and a timezone of it (one per seed)."""
+        if not hasattr(self, "_home"):
+            self._home = self.rng.choice(HOME_REGIONS)
+        return self._home
+
+    def k_home_phone(self) -> str:  # national format of the installation's country
+        region = self.home()[0]
+        fmt = phonenumbers.PhoneNumberFormat
+        for _ in range(200):
+            ex = phonenumbers.example_number_for_type(
+                region, self.rng.choice((phonenumbers.PhoneNumberType.MOBILE,
+                                         phonenumbers.PhoneNumberType.FIXED_LINE)))
+            assert ex is not None
+            nat = str(ex.national_number)
+            num = phonenumbers.parse(nat[:-5] + self.chars(string.digits, 5), region)
+            if phonenumbers.is_valid_number(num):
+                return phonenumbers.format_number(num, fmt.NATIONAL)
+        raise RuntimeError("no valid national number after 200 draws")
 
     def phone(self) -> tuple[str, str]:
         fmt = phonenumbers.PhoneNumberFormat
