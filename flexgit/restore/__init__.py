@@ -255,12 +255,16 @@ def _plan(ctx: Context, source: Source, target: Target, mode: str,
           base: tuple[Store, Files] | None, *, force: bool, skip_sudoers: bool,
           trust_privileged: bool, select: Selection | None = None) -> Plan:
     """The plan, reviewed for what a source may write without being trusted."""
+    trusted = trust.own_snapshot(source, ctx.home)
+    # Credential values are the source's only when it is this installation's
+    # own, or the admin vouches for it (--trust-privileged, flexpbx-migrate).
     plan = build(source, mode, target, ctx.profile, base=base, skip_sudoers=skip_sudoers,
-                 verbose=ctx.out.verbose > 0, force=force, select=select)
+                 verbose=ctx.out.verbose > 0, force=force, select=select,
+                 own_values=trusted or trust_privileged)
     if select is not None and not select.whole:
         # The plan, the prompt and the undo record name the part.
         plan.source = f"{plan.source} {select.describe()}"
-    trust.review(plan, source, ctx.profile, trusted=trust.own_snapshot(source, ctx.home),
+    trust.review(plan, source, ctx.profile, trusted=trusted,
                  trust_privileged=trust_privileged)
     return plan
 

@@ -162,6 +162,11 @@ def keep_other_accounts(live: bytes, source: bytes) -> bytes:
                 kept.append(line)
         elif users and not users & named:
             kept.append(line)
+        elif users - named:
+            # One line for this account and others: the others keep their part.
+            rest = _without_users(line, named)
+            if rest is not None:
+                kept.append(rest)
     if not kept:
         return source
     text = source.decode("utf-8", "surrogateescape")
@@ -169,6 +174,45 @@ def keep_other_accounts(live: bytes, source: bytes) -> bytes:
         text += "\n"
     return (text + "".join(x if x.endswith("\n") else x + "\n" for x in kept)).encode(
         "utf-8", "surrogateescape")
+
+
+def _without_users(line: str, drop: set[str]) -> str | None:
+    """The rule or Defaults line `line` with the users of `drop` taken out of
+    its user list (groups and aliases stay: they are not this account's
+    name); the line as it is when the list negates anyone (taking `bob` out
+    of `ALL, !bob` would grant bob)."""
+    d = _DEFAULTS.match(line)
+    m = d if d is not None else _SPEC.match(line)
+    if m is None:
+        return line
+    members = [u.strip() for u in m.group(2).split(",")]
+    if any(u.startswith("!") for u in members):
+        return line
+    rest = [u for u in members if u not in drop]
+    joined = ("," if d is not None else ", ").join(rest)
+    return line[:m.start(2)] + joined + line[m.end(2):]
+
+
+def _split_users(line: str) -> tuple[str, list[str], str] | None:
+    """A rule or Defaults line as (what comes before its user list, the
+    users, what comes after, spaces normalized), or None."""
+    m = _DEFAULTS.match(line) or _SPEC.match(line)
+    if m is None or line.lstrip().startswith("#") or _ALIAS.match(line):
+        return None
+    users = [u.strip() for u in m.group(2).split(",")]
+    return " ".join(line[:m.start(2)].split()), users, " ".join(line[m.end(2):].split())
+
+
+def narrows(line: str, wider: str) -> bool:
+    """Whether `line` is the rule or Defaults line `wider` for fewer users
+    (what keep_other_accounts leaves of a line it shares): it grants less.
+    Never with a negation, where fewer names can mean more users."""
+    a, b = _split_users(line), _split_users(wider)
+    if a is None or b is None or a[0] != b[0] or a[2] != b[2]:
+        return False
+    if any(u.startswith("!") for u in a[1] + b[1]):
+        return False
+    return set(a[1]) <= set(b[1])
 
 
 def _users_of(line: str) -> set[str]:

@@ -23,7 +23,7 @@ from flexgit import paths, sanitize, scan
 from flexgit.errors import IntegrityError, UsageError
 from flexgit.manifest import Manifest
 from flexgit.profile import Profile
-from flexgit.restore import accounts, merge, perms
+from flexgit.restore import accounts, credentials, merge, perms
 from flexgit.restore.source import USER_DATA_DIRS, Source
 from flexgit.selection import Selection
 from flexgit.snapshot import (
@@ -259,11 +259,13 @@ def _lstat(p: Path | str) -> os.stat_result | None:
 def build(source: Source, mode: str, target: Target, profile: Profile, *,
           base: tuple[Store, Files] | None = None, skip_sudoers: bool = False,
           verbose: bool = False, force: bool = False,
-          select: Selection | None = None) -> Plan:
+          select: Selection | None = None, own_values: bool = True) -> Plan:
     """Compute the plan. `base` is the last snapshot of the installation (store
     and files), the common ancestor for JSON three-way merges. With `select`
     the plan is that of the part alone: nothing outside it is read, written,
-    deleted or preserved, as if the source and the disk held only the part."""
+    deleted or preserved, as if the source and the disk held only the part.
+    Without `own_values` (a source nobody vouches for) the source's credential
+    values are placeholders (restore/credentials.py)."""
     if mode not in MODES:
         raise UsageError(f"Invalid mode: {mode} (use fresh, merge or migrate)")
     plan = Plan(mode, source.label, target)
@@ -275,6 +277,7 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
     plan.beside = migrating and accounts.installed_here(man.home, target.home_in_content,
                                                         target.root)
     old_home = man.home
+    cred_rules = None if own_values else credentials.credential_rules(profile.rules)
     # In a merge, a file whose stat says it is what the last snapshot saw, and
     # whose sanitized form is exactly the source's, stays: nothing to read.
     cache = StatCache(base[0].path, cache_key(profile, sweep)) \
@@ -319,6 +322,8 @@ def build(source: Source, mode: str, target: Target, profile: Profile, *,
         if entry.mode != LINK and not diff_mod.is_binary(raw):
             if old_home and old_home != target.home_in_content:
                 data, _ = accounts.rewrite_home(data, old_home, target.home_in_content)
+            if cred_rules is not None and not path.startswith("system/etc/sudoers.d/"):
+                data = credentials.as_placeholders(path, data, cred_rules)
             if path.startswith("system/etc/sudoers.d/"):
                 if skip_sudoers:
                     plan.actions.append(Action(path, "skip", "--skip-sudoers"))
@@ -512,8 +517,10 @@ def _local_only(plan: Plan, source: Source, t: Target, live: list[scan.Found]) -
             continue
         if not fresh:
             plan.actions.append(Action(item.path, "preserve", "not in the source"))
-        elif plan.mode == "migrate" and item.path.startswith("system/"):
-            # Shared with the accounts already on this host: never reset.
+        elif item.path.startswith("system/"):
+            # Shared with the other accounts and the host (another account's
+            # sudoers snippet, its pjsip_*.conf, the shared sudoers file's other
+            # rules): a fresh restore of this installation never deletes them.
             plan.actions.append(Action(item.path, "preserve", "a shared system file"))
         elif shareable and _never_shared(item):
             plan.actions.append(Action(item.path, "preserve",

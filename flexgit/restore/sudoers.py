@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 
 from flexgit.profile import Profile
+from flexgit.restore import accounts
 
 ASTERISK = "/usr/sbin/asterisk"
 # The profile's allowed commands: Asterisk's remote console with -rx, and the
@@ -128,7 +129,7 @@ def beyond(data: bytes, user: str, profile: Profile, installed: bytes | None = N
             continue
         if not line:
             continue
-        if line in live:
+        if line in live or any(accounts.narrows(line, wider) for wider in live):
             if (m := _ALIAS.fullmatch(line)) is not None:
                 aliases.add(m.group(1))
             continue

@@ -9,6 +9,8 @@ a built plan, after `plan.build`:
   same (sudoers: by meaning, see restore/sudoers.py) or with
   --trust-privileged; otherwise they are skipped with a warning and shown as
   a diff;
+* Asterisk configuration that runs commands (restore/commands.py) the
+  installed file does not, from such a source, likewise;
 * symlinks from any source that would point outside the installation, or
   into its backup directory, are skipped with the reason.
 """
@@ -27,7 +29,7 @@ from pathlib import Path
 from flexgit import diff as diff_mod
 from flexgit.errors import BadInput
 from flexgit.profile import Profile
-from flexgit.restore import accounts, sudoers
+from flexgit.restore import accounts, commands, sudoers
 from flexgit.restore.apply import read_current
 from flexgit.restore.plan import Action, Plan, Privileged, Target
 from flexgit.restore.source import Source
@@ -109,9 +111,10 @@ def review(plan: Plan, source: Source, profile: Profile, *, trusted: bool,
         if a.path.startswith("system/") and a.mode is not None:
             # A backup file's word on modes: no set-id bits, nothing anyone may write.
             a.mode &= 0o775
-        if not _is_privileged(a.path, privileged):
+        runs = _runs_commands(plan, a)
+        if runs is None and not _is_privileged(a.path, privileged):
             continue
-        plan.actions[i] = _decide(plan, a, user, profile, trust_privileged, own_rules)
+        plan.actions[i] = _decide(plan, a, user, profile, trust_privileged, own_rules, runs)
         own_rules = own_rules and plan.actions[i].action == "skip"
         _root_owned(plan.actions[i], plan.target)
 
@@ -127,8 +130,20 @@ def _root_owned(a: Action, t: Target) -> None:
         a.mode &= 0o755
 
 
+def _runs_commands(plan: Plan, a: Action) -> str | None:
+    """Why an Asterisk configuration file the action writes runs commands
+    the installed one does not (restore/commands.py), or None."""
+    if a.kind != "file" or a.action not in ("create", "update", "merge") or \
+            not commands.is_asterisk_config(a.path):
+        return None
+    kinds = commands.added(a.path, plan.data_of(a), _live(plan.target, a.path))
+    if not kinds:
+        return None
+    return "Asterisk would run commands the installed file does not: " + ", ".join(kinds)
+
+
 def _decide(plan: Plan, a: Action, user: str, profile: Profile, trust: bool,
-            own_rules: bool) -> Action:
+            own_rules: bool, runs: str | None = None) -> Action:
     is_sudoers = a.path.startswith(SUDOERS_DIR)
     data = plan.data_of(a) if a.action in ("create", "update", "merge") else None
     live = _live(plan.target, a.path)
@@ -136,6 +151,8 @@ def _decide(plan: Plan, a: Action, user: str, profile: Profile, trust: bool,
         why = sudoers.beyond(data, user, profile, installed=live)
         if why is None:
             return a  # nothing flexgit would not write itself
+    elif runs is not None:
+        why = runs
     elif data is not None:
         why = "a file root runs that flexgit did not write"
     else:
@@ -201,6 +218,13 @@ def _privileged_globs(plan: Plan, source: Source, profile: Profile) -> list[re.P
         for f in sorted(installed.iterdir()):
             if f.is_file() and not f.is_symlink():
                 named += sudoers.commands_in(f.read_bytes())
+    # The programs Asterisk configuration starts (System(), AGI(), mailcmd=...),
+    # the source's and the installed: replacing one runs the backup's code.
+    for path, entry in source.files.items():
+        if commands.is_asterisk_config(path) and entry.mode != LINK:
+            named += commands.named_paths(path, source.read(entry))
+    for item in _asterisk_files(t):
+        named += commands.named_paths(item[0], item[1])
     pats = [re.compile(re.escape(SUDOERS_DIR) + r".*", re.IGNORECASE)]
     home = t.home_in_content.rstrip("/")
     for cmd in named:
@@ -211,6 +235,22 @@ def _privileged_globs(plan: Plan, source: Source, profile: Profile) -> list[re.P
             tree = "system/" + cmd.lstrip("/")
         pats.append(re.compile(_glob_regex(tree), re.IGNORECASE))
     return pats
+
+
+def _asterisk_files(t: Target) -> list[tuple[str, bytes]]:
+    """The installed configuration files under /etc/asterisk (not through links)."""
+    top = t.root / "etc/asterisk"
+    out: list[tuple[str, bytes]] = []
+    if not top.is_dir() or top.is_symlink():
+        return out
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
+        for name in filenames:
+            f = Path(dirpath, name)
+            if f.is_file() and not f.is_symlink() and f.stat().st_size < (1 << 20):
+                rel = f.relative_to(t.root).as_posix()
+                out.append(("system/" + rel, f.read_bytes()))
+    return out
 
 
 def _glob_regex(glob: str) -> str:

