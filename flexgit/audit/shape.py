@@ -18,6 +18,7 @@ made of words.
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 from collections.abc import Iterator
@@ -69,6 +70,8 @@ def password_shaped(token: str) -> bool:
             return False
     if _HEXISH.fullmatch(token):
         return False  # a digest or an id: entropy.py and hashes.py judge those
+    if _encodes_words(token):
+        return False  # base64 of plain words ('aGVsbG8gd29ybGQ='): encoded.py reads inside
     upper, lower = any(c.isupper() for c in token), any(c.islower() for c in token)
     if not (upper and lower) or classes(token) < 3:
         return False  # one case only: host names, file names, MAC-named files
@@ -86,6 +89,19 @@ def password_shaped(token: str) -> bool:
     # Clean runs: still a password when punctuation no name uses joins letters
     # and digits (`Pass+2024!`, `b6+cV%I^*20a`).
     return bool(punct & _ODD_PUNCT) and any(c.isdigit() for c in token)
+
+
+def _encodes_words(token: str) -> bool:
+    """A base64 token whose bytes are printable text of words: what it
+    says is judged by encoded.py (which decodes and scans it), not its shape."""
+    body = token.rstrip("=")  # the cut at separators may have taken the padding
+    if len(body) < 12 or not set(body) <= _BASE64 or len(body) % 4 == 1:
+        return False
+    try:
+        text = base64.b64decode(body + "=" * (-len(body) % 4), validate=True).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return text.isprintable() and word_share(text.replace(" ", ""), acronyms=False) >= 0.8
 
 
 def _in_blob(line: str, start: int, end: int) -> bool:

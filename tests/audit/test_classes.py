@@ -266,3 +266,12 @@ def test_a_value_found_once_is_found_wherever_it_is_repeated() -> None:
     assert any(w == "home/public_html/docs/TRUNKS.md" and n == 4 for w, n, _ in found)
     assert not any(w == "home/public_html/docs/TRUNKS.md" and n == 5 for w, n, _ in found)
     assert any(w == "home/public_html/js/x.js" and n == 1 for w, n, _ in found)
+
+
+def test_base64_of_plain_words_is_not_a_password() -> None:
+    """`atob('aGVsbG8gd29ybGQ=')` is "hello world": its shape says nothing;
+    the decoded text is what the encoded-literal detector reads."""
+    from flexgit.audit.shape import password_shaped
+
+    assert not password_shaped("aGVsbG8gd29ybGQ=")
+    assert password_shaped("Xk9fPq2L!mZ7+w")
