@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,16 @@ class Env:
     def run(self, *args: str, input: str | None = None) -> Result:
         return CliRunner().invoke(cli, [*self.args(), *args], input=input,
                                   catch_exceptions=False)
+
+    def console(self, *args: str, at: bool = True) -> subprocess.CompletedProcess[str]:
+        """The installed `flexgit` console script, in a subprocess (pointed at
+        this installation unless `at` is False: the caller places the options)."""
+        exe = Path(sys.executable).parent / "flexgit"
+        if not exe.exists():
+            pytest.skip("flexgit is not installed in this environment (pip install -e .)")
+        return subprocess.run([str(exe), *(self.args() if at else []), *args],
+                              capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "NO_COLOR": "1"})
 
     def git(self, *args: str, input: bytes | None = None) -> bytes:
         return subprocess.run(["git", "--git-dir", str(self.repo), *args], input=input,

@@ -6,11 +6,7 @@ run through the installed console script."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import warnings
-from pathlib import Path
 
 import click
 import pytest
@@ -70,28 +66,19 @@ def test_short_flags_cluster_after_the_subcommand() -> None:
     assert rest == ["status"]
 
 
-def _flexgit(env: Env, *args: str) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).parent / "flexgit"
-    if not exe.exists():
-        pytest.skip("flexgit is not installed in this environment (pip install -e .)")
-    e = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=e,
-                          timeout=120)
-
-
 def test_the_issues_examples_through_the_console_script(env: Env) -> None:
     where = env.args()
-    assert _flexgit(env, "snapshot", *where, "-q", "-m", "first").returncode == 0
+    assert env.console("snapshot", *where, "-q", "-m", "first", at=False).returncode == 0
     (env.home / "flexpbx-config.json").write_text('{"changed": true}\n')
-    r = _flexgit(env, "snapshot", "-m", "second", *where, "-q")
+    r = env.console("snapshot", "-m", "second", *where, "-q", at=False)
     assert r.returncode == 0 and r.stdout == ""
-    r = _flexgit(env, "log", *where, "--json")
+    r = env.console("log", *where, "--json", at=False)
     assert r.returncode == 0, r.stderr
     assert [s["message"] for s in json.loads(r.stdout)] == ["second", "first"]
-    r = _flexgit(env, "status", *where, "-v")
+    r = env.console("status", *where, "-v", at=False)
     assert r.returncode == 0, r.stderr
-    assert r.stdout == _flexgit(env, *where, "-v", "status").stdout
-    r = _flexgit(env, "restore", "latest~1", *where, "-y", "--dry-run")
+    assert r.stdout == env.console(*where, "-v", "status", at=False).stdout
+    r = env.console("restore", "latest~1", *where, "-y", "--dry-run", at=False)
     assert r.returncode == 0, r.stderr
-    r = _flexgit(env, "audit", "latest", *where, "--verbose")
+    r = env.console("audit", "latest", *where, "--verbose", at=False)
     assert r.returncode == 0, r.stderr

@@ -5,44 +5,30 @@ script: typo suggestions, diff --json with key-level changes, an aligned
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 
 from tests.conftest import Env
 
 
-def _flexgit(env: Env, *args: str) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).parent / "flexgit"
-    if not exe.exists():
-        pytest.skip("flexgit is not installed in this environment (pip install -e .)")
-    return subprocess.run([str(exe), *env.args(), *args], capture_output=True, text=True,
-                          env={**os.environ, "NO_COLOR": "1"}, timeout=120)
-
-
 def test_typos_json_diff_and_stat_through_the_console_script(env: Env) -> None:
-    r = _flexgit(env, "snapshto")
+    r = env.console("snapshto")
     assert r.returncode == 2 and "Did you mean 'snapshot'?" in r.stderr
-    assert _flexgit(env, "snapshot", "-m", "first").returncode == 0
+    assert env.console("snapshot", "-m", "first").returncode == 0
     cfg = env.home / "flexpbx-config.json"
     doc = json.loads(cfg.read_text())
     doc["flexgit_words"] = {"port": 5060}
     cfg.write_text(json.dumps(doc, indent=2))
     conf = env.root / "etc/asterisk/extensions.conf"
     conf.write_text(conf.read_text() + "exten => 9999,1,Hangup()\n")
-    assert _flexgit(env, "snapshot", "-m", "second").returncode == 0
-    r = _flexgit(env, "diff", "latest~1", "latest", "--json")
+    assert env.console("snapshot", "-m", "second").returncode == 0
+    r = env.console("diff", "latest~1", "latest", "--json")
     changes = {c["path"]: c for c in json.loads(r.stdout)["changes"]}
     assert {"op": "added", "key": "root['flexgit_words']", "old": None,
             "new": {"port": 5060}} in changes["home/flexpbx-config.json"]["keys"]
     dial = changes["system/etc/asterisk/extensions.conf"]
     assert (dial["added"], dial["removed"]) == (1, 0)
     assert "+exten => 9999,1,Hangup()" in dial["unified"]
-    lines = _flexgit(env, "diff", "latest~1", "latest", "--stat").stdout.splitlines()
+    lines = env.console("diff", "latest~1", "latest", "--stat").stdout.splitlines()
     assert len({line.index("|") for line in lines[:-1]}) == 1
     assert re.fullmatch(r" 2 files changed, \d+ insertions?\(\+\), \d+ deletions?\(-\)",
                         lines[-1]), lines[-1]
