@@ -36,7 +36,7 @@ SYNTAX = {  # (file, template) : label-value syntaxes
     "html": ("home/public_html/admin.html", "<input type=\"hidden\" name=\"{L}\" value=\"{V}\">"),
 }
 CMDS = [
-    ("shell", "home/bin/backup.sh", "mysqldump -u flexpbx -p{V} flexpbx > /tmp/x.sql"),
+    ("shell", "home/bin/backup.sh", "mysqldump -u flexpbx -p{V} flexpbx > dump.sql"),
     ("shell", "home/bin/backup.sh", "mysql --user=root --password={V} -e 'show databases'"),
     ("shell", "home/bin/backup.sh", "curl -u admin:{V} https://pbx.example.net/api"),
     ("shell", "home/bin/backup.sh", "curl -H 'Authorization: Bearer {V}' https://api.example.net/"),
