@@ -164,7 +164,7 @@ def verdict(name: str, broken: bool, evidence: str) -> bool:
 def changed(env: Env, before: dict) -> list[str]:
     after = env.snap()
     return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)
-                  and "/backup" not in k)
+                  and "/backup" not in k and not k.endswith("logs/flexgit.log"))
 
 
 def clean_fail(name: str, r: subprocess.CompletedProcess[str], env: Env | None = None,
