@@ -81,7 +81,8 @@ def b06_empty_dirs_count_bomb():
     e = Env("b06_tmp")
     d = _doc(e)
     d["flexgit"]["manifest"]["empty_dirs"] = {
-        f"home/public_html/d{i}/e/f": {"mode": "0755"} for i in range(300_000)}
+        f"home/public_html/d{i}/e/f": {"mode": "0755", "owner": "rr3a", "group": "rr3a",
+                                        "category": "system_files"} for i in range(300_000)}
     e2 = Env("b06_empty_dirs_count_bomb")
     before = e2.snap()
     t = time.monotonic()

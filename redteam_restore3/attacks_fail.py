@@ -95,9 +95,9 @@ def f07_store_missing_object():
                    stdin=open(next((e.repo / "objects/pack").glob("*.pack")), "rb"))
     for p in (e.repo / "objects/pack").glob("*"):
         p.unlink()
-    blob = subprocess.run(["git", "-C", str(e.repo), "rev-parse",
-                           "HEAD~1:home/public_html/portal/css/portal.css"],
-                          capture_output=True, text=True).stdout.strip()
+    objs = subprocess.run(["git", "-C", str(e.repo), "rev-list", "--objects", "--all"],
+                          capture_output=True, text=True).stdout.splitlines()
+    blob = next((o.split()[0] for o in objs if o.endswith("portal/css/portal.css")), "")
     if blob:
         (e.repo / "objects" / blob[:2] / blob[2:]).unlink()
     return _restore_rev("f07_store_missing_object", e)
@@ -139,7 +139,15 @@ def f10_store_garbage_loose_object():
     else:  # packed: write a loose garbage copy the reader may prefer
         p.parent.mkdir(exist_ok=True)
         p.write_bytes(b"\x78\x9cgarbage")
-    return _restore_rev("f10_store_garbage_loose_object", e)
+    # rc 0 is right when the reader took the intact packed copy: then the
+    # restored file must be the snapshot's
+    before = e.snap()
+    r = e.flexgit("-y", "restore", "latest~1")
+    if r.returncode == 0:
+        css = (e.home / "public_html/portal/css/portal.css").read_text()
+        return verdict("f10_store_garbage_loose_object", "changed" in css,
+                       f"restored from the intact copy: {'changed' not in css}; {short(r)}")
+    return clean_fail("f10_store_garbage_loose_object", r, e, before, (1, 4, 10))
 
 
 def _leftovers(e: Env) -> list[str]:

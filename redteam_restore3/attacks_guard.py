@@ -222,7 +222,7 @@ def g20_gitlink_to_blob_in_pack():
     blob rides in the pack unreferenced by the walk."""
     g = G("g20_gitlink_to_blob_in_pack")
     blob = g.hash("blob", SECRET.encode())
-    tree = g.git("mktree", input=f"160000 commit {blob}\tsub\n".encode()).stdout.decode().strip()
+    tree = g.hash("tree", b"160000 sub\0" + bytes.fromhex(blob), literally=True)
     c = g.git("commit-tree", tree, "-m", "sub").stdout.decode().strip()
     return _raw_push("g20_gitlink_to_blob_in_pack", g, c, [c, tree, blob], blob)
 
@@ -363,3 +363,40 @@ def g33_tag_to_tag_to_commit_secret_in_history():
     g.git("tag", "-a", "t1", "HEAD", "-m", "one")
     g.git("tag", "-a", "t2", "t1", "-m", "two")
     return _refuse("g33_tag_to_tag_to_commit_secret_in_history", g, g.push("refs/tags/t2"))
+
+
+@attack
+def g34_git_daemon_push():
+    """Through a real git daemon on loopback (receive-pack enabled)."""
+    import socket
+    import time as _t
+    g = G("g34_git_daemon_push")
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    d = subprocess.Popen(["git", "daemon", "--listen=127.0.0.1", f"--port={port}",
+                          "--export-all", "--enable=receive-pack", f"--base-path={g.dir}",
+                          str(g.dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _t.sleep(1)
+        g.commit_files({"x.ini": SECRET.encode()})
+        r = g.git("push", "-q", f"git://127.0.0.1:{port}/central.git", "HEAD:refs/heads/main",
+                  check=False)
+    finally:
+        d.terminate()
+        d.wait()
+    return _refuse("g34_git_daemon_push", g, r)
+
+
+@attack
+def g35_unreferenced_blob_via_daemon_thin():
+    """g21 through git daemon: objects the pushed refs do not reach stay."""
+    g = G("g35_unreferenced_blob_via_daemon_thin")
+    c = g.commit_files({"a": b"clean\n"})
+    tree = g.git("rev-parse", "HEAD^{tree}").stdout.decode().strip()
+    blob_a = g.git("rev-parse", "HEAD:a").stdout.decode().strip()
+    secret = g.hash("blob", ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9rT3kLmn\n"
+                             + SECRET).encode())
+    return _raw_push("g35_unreferenced_blob_via_daemon_thin", g, c, [c, tree, blob_a, secret],
+                     secret)

@@ -641,3 +641,35 @@ def l14_migrate_home_lies():
     tgt = os.readlink(e.home / "templates/s") if made else None
     return verdict("l14_migrate_home_lies", made and not str(tgt).startswith(str(e.home)),
                    f"link made: {made} -> {tgt}; {short(r)}")
+
+
+@attack
+def l15_hardlink_chown():
+    """The account hard-links a root-run helper into its home (possible where
+    fs.protected_hardlinks=0); the backup holds the same bytes at that home
+    path with the account's owner and mode 0777: a chown/chmod-only action
+    would hand the helper to the account."""
+    e = Env("l15_hardlink_chown")
+    helper = e.root / TOGGLE
+    f = e.home / "public_html/portal/x.sh"
+    os.link(helper, f)
+    e.put("public_html/portal/x.sh", helper.read_bytes(), mode="0777", owner=USER, group=USER)
+    r = e.restore()
+    st = helper.stat()
+    bad = st.st_uid != 0 or bool(st.st_mode & 0o022)
+    return verdict("l15_hardlink_chown", bad, f"helper uid={st.st_uid} mode={oct(st.st_mode)}; "
+                   f"{short(r)}")
+
+
+@attack
+def l16_hardlink_chown_fresh():
+    e = Env("l16_hardlink_chown_fresh")
+    helper = e.root / TOGGLE
+    f = e.home / "public_html/portal/x.sh"
+    os.link(helper, f)
+    e.put("public_html/portal/x.sh", helper.read_bytes(), mode="0777", owner=USER, group=USER)
+    r = e.restore(mode="fresh")
+    st = helper.stat()
+    bad = st.st_uid != 0 or bool(st.st_mode & 0o022)
+    return verdict("l16_hardlink_chown_fresh", bad, f"helper uid={st.st_uid} "
+                   f"mode={oct(st.st_mode)}; {short(r)}")
