@@ -1,0 +1,8 @@
+"""One attack: a26_include_trailing_block_comment (see ../attacks_priv.py for what it does)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import run  # noqa: E402
+
+sys.exit(run.main(["attacks_priv:a26_include_trailing_block_comment"]))

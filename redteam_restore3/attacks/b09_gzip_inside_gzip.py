@@ -1,0 +1,8 @@
+"""One attack: b09_gzip_inside_gzip (see ../attacks_bounds.py for what it does)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import run  # noqa: E402
+
+sys.exit(run.main(["attacks_bounds:b09_gzip_inside_gzip"]))

@@ -1,0 +1,8 @@
+"""One attack: b10_deep_nesting_content_json (see ../attacks_bounds.py for what it does)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import run  # noqa: E402
+
+sys.exit(run.main(["attacks_bounds:b10_deep_nesting_content_json"]))

@@ -1,0 +1,8 @@
+"""One attack: c10_json_dup_key_content (see ../attacks_creds.py for what it does)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import run  # noqa: E402
+
+sys.exit(run.main(["attacks_creds:c10_json_dup_key_content"]))

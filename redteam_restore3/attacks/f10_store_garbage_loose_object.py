@@ -1,0 +1,8 @@
+"""One attack: f10_store_garbage_loose_object (see ../attacks_fail.py for what it does)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import run  # noqa: E402
+
+sys.exit(run.main(["attacks_fail:f10_store_garbage_loose_object"]))

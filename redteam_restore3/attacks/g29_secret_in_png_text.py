@@ -1,0 +1,8 @@
+"""One attack: g29_secret_in_png_text (see ../attacks_guard.py for what it does)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import run  # noqa: E402
+
+sys.exit(run.main(["attacks_guard:g29_secret_in_png_text"]))

@@ -1,0 +1,8 @@
+"""One attack: h03_dotfiles (see ../attacks_priv.py for what it does)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import run  # noqa: E402
+
+sys.exit(run.main(["attacks_priv:h03_dotfiles"]))

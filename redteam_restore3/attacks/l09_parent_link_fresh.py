@@ -1,0 +1,8 @@
+"""One attack: l09_parent_link_fresh (see ../attacks_priv.py for what it does)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import run  # noqa: E402
+
+sys.exit(run.main(["attacks_priv:l09_parent_link_fresh"]))

@@ -1,0 +1,8 @@
+"""One attack: s05_sudo_continuation_comment (see ../attacks_priv.py for what it does)."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import run  # noqa: E402
+
+sys.exit(run.main(["attacks_priv:s05_sudo_continuation_comment"]))
