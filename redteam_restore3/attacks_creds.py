@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import base64
-import os
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from lib import OTHER, USER, Env, short, verdict
 

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 from lib import FLEXGIT, Env, clean_fail, short, verdict
 

@@ -6,7 +6,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from lib import OTHER, USER, Env, changed, short, verdict
+from lib import OTHER, USER, Env, short, verdict
 
 ATTACKS = {}
 
@@ -73,7 +73,7 @@ def s05_sudo_continuation_comment():
 
 @attack
 def s06_sudo_includedir():
-    return _sudoers("s06_sudo_includedir", RULES + "@includedir /tmp\n#includedir /tmp\n")
+    return _sudoers("s06_sudo_includedir", RULES + "@includedir /run\n#includedir /run\n")
 
 
 @attack
@@ -90,13 +90,13 @@ def s08_sudo_script_glob_traversal():
 @attack
 def s09_sudo_asterisk_args():
     # Lands, but grants nothing new: sudo's `*` matches spaces, so flexgit's own
-    # `/usr/sbin/asterisk -rx *` already allows `-rx x -C /tmp/x`. Judged SAFE;
+    # `/usr/sbin/asterisk -rx *` already allows `-rx x -C /run/x`. Judged SAFE;
     # the width of that own rule is noted in REPORT.md.
     e = Env("s09_sudo_asterisk_args")
-    e.put(SUDO, RULES + "rr3a ALL=(root) NOPASSWD: /usr/sbin/asterisk -rx * -C /tmp/x\n",
+    e.put(SUDO, RULES + "rr3a ALL=(root) NOPASSWD: /usr/sbin/asterisk -rx * -C /run/x\n",
           root="system", mode="0440", owner="root", group="root")
     r = e.restore()
-    landed = _landed(e, SUDO, b"-C /tmp/x")
+    landed = _landed(e, SUDO, b"-C /run/x")
     return verdict("s09_sudo_asterisk_args", False, f"landed={landed}, but within flexgit's "
                    f"own `asterisk -rx *`; {short(r)}")
 
@@ -130,7 +130,7 @@ def s13_sudo_runas_alias_line_from_live():
 def _script(name: str, rel: str, mode: str = "merge", *, file_mode: str = "0755",
             owner: str | None = None) -> bool:
     e = Env(name)
-    body = "#!/bin/sh\nid > /tmp/rr3-pwned\n"
+    body = "#!/bin/sh\nid > /run/rr3-pwned\n"
     e.put(rel, body, root="system", mode=file_mode, owner=owner)
     r = e.restore(mode=mode)
     p = e.root / rel
@@ -178,7 +178,7 @@ def p07_systemd():
 def p08_callfile():
     e = Env("p08_callfile")
     rel = "var/spool/asterisk/outgoing/x.call"
-    e.put(rel, "Channel: Local/s@x\nApplication: System\nData: id>/tmp/rr3\n", root="system")
+    e.put(rel, "Channel: Local/s@x\nApplication: System\nData: id>/run/rr3\n", root="system")
     r = e.restore()
     ok = (e.root / rel).exists()
     return verdict("p08_callfile", ok, f"call file written: {ok}; {short(r)}")
@@ -251,7 +251,7 @@ def a03_block_comment_split():
     # Asterisk's config reader joins text around an inline ;-- --; block comment:
     # "Sys;--x--;tem(...)" is read as "System(...)".
     return _ast("a03_block_comment_split", EXT,
-                "[evil]\nexten => 1,1,Sys;--x--;tem(touch /tmp/rr3-pwned)\n", "Sys;--x--;tem")
+                "[evil]\nexten => 1,1,Sys;--x--;tem(touch /run/rr3-pwned)\n", "Sys;--x--;tem")
 
 
 @attack
@@ -271,13 +271,13 @@ def a05_include_trailing_comment():
 def a06_originate_dynamic_app():
     return _ast("a06_originate_dynamic_app", EXT,
                 "[evil]\nexten => 1,1,Set(A=Sys)\n same => n,Originate(Local/2@evil,app,${A}tem,"
-                "touch /tmp/rr3-pwned)\n", "${A}tem")
+                "touch /run/rr3-pwned)\n", "${A}tem")
 
 
 @attack
 def a07_mixmonitor_var_args():
     return _ast("a07_mixmonitor_var_args", EXT,
-                "[evil]\nexten => 1,1,Set(M=x.wav,,touch /tmp/rr3-pwned)\n"
+                "[evil]\nexten => 1,1,Set(M=x.wav,,touch /run/rr3-pwned)\n"
                 " same => n,MixMonitor(${M})\n", "MixMonitor(${M})")
 
 

@@ -8,7 +8,7 @@ import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import lib  # noqa: E402
+import lib
 
 MODULES = ["attacks_priv", "attacks_creds", "attacks_bounds", "attacks_fail", "attacks_guard"]
 

@@ -3,6 +3,6 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import run  # noqa: E402
+import run
 
 sys.exit(run.main(["attacks_guard:g05_secret_in_name"]))
