@@ -77,6 +77,25 @@ class Collected:
 
 
 
+# Bumped whenever scan's decisions are made differently for the same inputs.
+_DECISIONS_VERSION = "1"
+
+
+def decisions_key(store: Store, inst: Installation, profile: Profile) -> str:
+    """What the walk's recorded decisions depend on besides each directory's
+    listing: the profile and its rules (excludes, categories, what a personal
+    name or a secret link target is), the captured types, where the
+    installation is and which directory is the store (never entered)."""
+    try:
+        st = os.stat(store.path)
+        ident = f"{st.st_dev}:{st.st_ino}"
+    except OSError:
+        ident = ""
+    return "\0".join((_DECISIONS_VERSION, profile.digest, profile.rules.digest,
+                      str(profile.private), CAPTURE, str(inst.home), str(inst.root),
+                      ident))
+
+
 def collect(store: Store, inst: Installation, profile: Profile,
             cache: StatCache, writer: PackWriter | None,
             progress: Progress | None = None, *,
@@ -90,7 +109,9 @@ def collect(store: Store, inst: Installation, profile: Profile,
     out = Collected()
     found: list[scan.Found] = []
     # Every category, whatever type the export will be: flx leaves some out.
-    for item in scan.walk(profile, inst.home, inst.root, CAPTURE, avoid=(store.path,)):
+    decisions = cache.decisions_for(decisions_key(store, inst, profile))
+    for item in scan.walk(profile, inst.home, inst.root, CAPTURE, avoid=(store.path,),
+                          decisions=decisions):
         if isinstance(item, scan.Skipped):
             out.warnings.append(f"skipped {item.path}: {item.reason}")
         else:

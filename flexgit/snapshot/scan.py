@@ -11,6 +11,7 @@ target does, is a `Skipped` with its reason, outside the private store.
 from __future__ import annotations
 
 import grp
+import hashlib
 import os
 import pwd
 import stat
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from flexgit import names
 from flexgit.profile import Profile
+from flexgit.snapshot.statcache import Decisions
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,11 @@ def bases(home: Path, root: Path) -> dict[str, Path]:
 
 
 def walk(profile: Profile, home: Path, root: Path, backup_type: str, *,
-         avoid: tuple[Path, ...] = ()) -> Iterator[Found | Skipped]:
+         avoid: tuple[Path, ...] = (),
+         decisions: Decisions | None = None) -> Iterator[Found | Skipped]:
     """Everything of `backup_type` in the installation, sorted by tree path per
-    walk root. `avoid` are directories never to enter (the repository itself)."""
+    walk root. `avoid` are directories never to enter (the repository itself).
+    `decisions`: what earlier walks decided, consulted and updated."""
     avoid_ids = set()
     for p in avoid:
         try:
@@ -75,12 +79,31 @@ def walk(profile: Profile, home: Path, root: Path, backup_type: str, *,
         for prefix in sorted(plan):
             start = base / prefix if prefix else base
             yield from _walk_dir(profile, side, str(base), start, prefix, plan[prefix],
-                                 backup_type, avoid_ids, seen)
+                                 backup_type, avoid_ids, seen, decisions)
+
+
+# A directory's decisions: [digest of its listing, the category of the
+# directory itself when it is empty and kept, one decision per entry]. The
+# listing names each entry with its file type (and the inode of a directory,
+# which the avoided store is known by; the inode and ctime of a link, which
+# a new target changes); a decision is "" (left out), "d" (entered), "f"/"l"
+# + category (a file or link of that category) or "s" + reason (Skipped).
+def _listing(entries: list[os.DirEntry[str]], stats: list[os.stat_result | OSError]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for ent, est in zip(entries, stats, strict=True):
+        if isinstance(est, OSError):
+            h.update(b"?")
+            continue
+        extra = f"{est.st_ino}\0{est.st_ctime_ns}" if stat.S_ISLNK(est.st_mode) else \
+            str(est.st_ino) if stat.S_ISDIR(est.st_mode) else ""
+        h.update(f"{ent.name}\0{stat.S_IFMT(est.st_mode)}\0{extra}\n".encode(
+            "utf-8", "surrogateescape"))
+    return h.hexdigest()
 
 
 def _walk_dir(profile: Profile, side: str, base: str, start: Path, prefix: str,
               depth: int | None, backup_type: str, avoid: set[tuple[int, int]],
-              seen: set[str]) -> Iterator[Found | Skipped]:
+              seen: set[str], decisions: Decisions | None) -> Iterator[Found | Skipped]:
     try:
         st = os.lstat(start)
     except FileNotFoundError:
@@ -96,55 +119,103 @@ def _walk_dir(profile: Profile, side: str, base: str, start: Path, prefix: str,
         d = f"{base}/{rel_dir}" if rel_dir else base
         try:
             with os.scandir(d) as it:
-                entries = sorted(it, key=lambda e: e.name, reverse=True)
+                entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
             yield Skipped(Path(d), e.strerror or str(e))
             continue
-        if not entries and rel_dir and f"{side}/{rel_dir}" not in seen:
-            cat = profile.category_of(side, rel_dir + "/.keep", backup_type)
-            if cat is not None and not profile.excluded(side, rel_dir, is_dir=True):
-                seen.add(f"{side}/{rel_dir}")
-                yield Found(f"{side}/{rel_dir}", d, "dir", os.lstat(d), cat.name)
-        subdirs = []
-        for ent in reversed(entries):
-            rel = f"{rel_dir}/{ent.name}" if rel_dir else ent.name
-            if not _utf8(ent.name):
-                # git and the JSON manifest and backup format all name files in UTF-8.
-                yield Skipped(Path(ent.path), "file name is not valid UTF-8; rename it")
-                continue
+        stats: list[os.stat_result | OSError] = []
+        for ent in entries:
             try:
-                est = ent.stat(follow_symlinks=False)
+                stats.append(ent.stat(follow_symlinks=False))
             except OSError as err:
-                yield Skipped(Path(ent.path), err.strerror or str(err))
+                stats.append(err)
+        # The same directory can be walked from two prefixes of the plan, at
+        # different levels: the level is part of what decides (the depth).
+        key = f"{side}\0{prefix}\0{level}\0{rel_dir}"
+        listing = _listing(entries, stats)
+        old = decisions.old.get(key) if decisions is not None else None
+        if isinstance(old, list) and len(old) == 3 and old[0] == listing:
+            empty, decided = old[1], old[2]
+        else:
+            empty, decided = _decide(profile, side, rel_dir, level, depth, backup_type, avoid,
+                                     entries, stats)
+            if decisions is not None:
+                decisions.rematched.append(f"{side}/{rel_dir}")
+        if decisions is not None and all(not isinstance(est, OSError) for est in stats):
+            decisions.new[key] = [listing, empty, decided]
+        if empty is not None and f"{side}/{rel_dir}" not in seen:
+            seen.add(f"{side}/{rel_dir}")
+            yield Found(f"{side}/{rel_dir}", d, "dir", os.lstat(d), empty)
+        subdirs = []
+        for ent, est, what in zip(entries, stats, decided, strict=True):
+            rel = f"{rel_dir}/{ent.name}" if rel_dir else ent.name
+            if isinstance(est, OSError):
+                yield Skipped(Path(ent.path), "file name is not valid UTF-8; rename it"
+                              if not _utf8(ent.name) else est.strerror or str(est))
                 continue
-            if stat.S_ISDIR(est.st_mode):
-                if (depth is None or level + 1 < depth) and \
-                        not profile.excluded(side, rel, is_dir=True) and \
-                        (est.st_dev, est.st_ino) not in avoid:
-                    if (why := _personal_name(profile, ent.name)) is not None:
-                        yield Skipped(Path(ent.path), why)
-                        continue
-                    subdirs.append((rel, level + 1))
+            if what == "d":
+                subdirs.append((rel, level + 1))
                 continue
-            if f"{side}/{rel}" in seen or profile.excluded(side, rel):
+            if not what or (not stat.S_ISDIR(est.st_mode) and f"{side}/{rel}" in seen):
                 continue
-            found = profile.category_of(side, rel, backup_type)
-            if found is None:
-                continue
-            if (why := _personal_name(profile, ent.name)) is not None:
-                yield Skipped(Path(ent.path), why)
+            if what[0] == "s":
+                yield Skipped(Path(ent.path), what[1:])
                 continue
             seen.add(f"{side}/{rel}")
-            if stat.S_ISREG(est.st_mode):
-                yield Found(f"{side}/{rel}", ent.path, "file", est, found.name)
-            elif stat.S_ISLNK(est.st_mode):
-                if (why := _link_problem(profile, ent.path)) is not None:
-                    yield Skipped(Path(ent.path), why)
-                    continue
-                yield Found(f"{side}/{rel}", ent.path, "link", est, found.name)
-            else:
-                yield Skipped(Path(ent.path), "not a regular file or symlink")
+            yield Found(f"{side}/{rel}", ent.path, "file" if what[0] == "f" else "link", est,
+                        what[1:])
         stack.extend(reversed(subdirs))
+
+
+def _decide(profile: Profile, side: str, rel_dir: str, level: int, depth: int | None,
+            backup_type: str, avoid: set[tuple[int, int]], entries: list[os.DirEntry[str]],
+            stats: list[os.stat_result | OSError]) -> tuple[str | None, list[str]]:
+    """The profile's decisions for one directory's entries (see _listing):
+    (the category of the directory itself when it is empty and kept, the
+    decision for each entry). Nothing here depends on what other directories
+    hold: `seen` is applied by the caller."""
+    empty = None
+    if not entries and rel_dir:
+        cat = profile.category_of(side, rel_dir + "/.keep", backup_type)
+        if cat is not None and not profile.excluded(side, rel_dir, is_dir=True):
+            empty = cat.name
+    decided = []
+    for ent, est in zip(entries, stats, strict=True):
+        decided.append("" if isinstance(est, OSError) else
+                       _decide_one(profile, side, rel_dir, level, depth, backup_type, avoid,
+                                   ent, est))
+    return empty, decided
+
+
+def _decide_one(profile: Profile, side: str, rel_dir: str, level: int, depth: int | None,
+                backup_type: str, avoid: set[tuple[int, int]], ent: os.DirEntry[str],
+                est: os.stat_result) -> str:
+    rel = f"{rel_dir}/{ent.name}" if rel_dir else ent.name
+    if not _utf8(ent.name):
+        # git and the JSON manifest and backup format all name files in UTF-8.
+        return "sfile name is not valid UTF-8; rename it"
+    if stat.S_ISDIR(est.st_mode):
+        if (depth is None or level + 1 < depth) and \
+                not profile.excluded(side, rel, is_dir=True) and \
+                (est.st_dev, est.st_ino) not in avoid:
+            if (why := _personal_name(profile, ent.name)) is not None:
+                return "s" + why
+            return "d"
+        return ""
+    if profile.excluded(side, rel):
+        return ""
+    found = profile.category_of(side, rel, backup_type)
+    if found is None:
+        return ""
+    if (why := _personal_name(profile, ent.name)) is not None:
+        return "s" + why
+    if stat.S_ISREG(est.st_mode):
+        return "f" + found.name
+    if stat.S_ISLNK(est.st_mode):
+        if (why := _link_problem(profile, ent.path)) is not None:
+            return "s" + why
+        return "l" + found.name
+    return "snot a regular file or symlink"
 
 
 def _personal_name(profile: Profile, name: str) -> str | None:
