@@ -135,3 +135,48 @@ def test_snapshots_see_a_new_file_in_a_put_back_directory_and_a_chmod(env: Env) 
     third = _take(env)
     assert third.id is not None
     assert _take(env).id is None  # and then nothing changed
+
+
+def _age(env: Env) -> None:
+    """Every file old enough to be cached ("racy" files never are)."""
+    for p in list(env.home.rglob("*")) + list(env.root.rglob("*")):
+        if not p.is_symlink():
+            os.utime(p, (1_600_000_000, 1_600_000_000))
+
+
+def test_a_changed_sweep_source_reaches_a_file_the_caches_answered_for(env: Env) -> None:
+    # users/ records are never walked (user data), but what they hold is swept
+    # from every file: a value learnt there must reach an unchanged file.
+    value = "TangerineVaultHarbor2031"
+    notes = env.home / "FUTURE_ENHANCEMENTS.md"
+    notes.write_text(notes.read_text() + f"\n- Codename of the next portal theme: {value}.\n")
+    _age(env)
+    first = _take(env)
+    assert value.encode() in env.store().read_blob(
+        env.store().read_tree(first.id or "")["home/FUTURE_ENHANCEMENTS.md"].sha)
+    rec = env.home / "users" / "2001.json"
+    doc = json.loads(rec.read_text())
+    doc["session_token"] = value
+    rec.write_text(json.dumps(doc))
+    _age(env)
+    second = _take(env)
+    assert second.id is not None
+    blob = env.store().read_blob(
+        env.store().read_tree(second.id)["home/FUTURE_ENHANCEMENTS.md"].sha)
+    assert value.encode() not in blob
+
+
+def test_a_file_changed_just_after_its_snapshot_is_read_again(env: Env) -> None:
+    # Racy git: a file written within the cache's timestamp tick may change
+    # again without its stat changing, so it is never answered from the cache.
+    _age(env)
+    _take(env)
+    target = env.home / "public_html" / "api" / "login.php"
+    target.write_text(target.read_text().replace("installer", "installor"))
+    second = _take(env)
+    assert second.id is not None
+    st = os.stat(target)
+    target.write_text(target.read_text().replace("installor", "installer"))
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime
+    third = _take(env)
+    assert third.id is not None and third.changed == 1
