@@ -4,8 +4,9 @@
         runs the flexgit CLI in this process under pyinstrument (a sampling
         profiler: its numbers are not inflated for many small calls the way
         cProfile's are) when it is installed, else under cProfile, with the
-        snapshot's thread pool replaced by a synchronous one (both profilers see
-        only the main thread); writes the call tree or the top functions.
+        snapshot's and the import's worker processes replaced by a synchronous
+        pool (both profilers see only this process); writes the call tree or
+        the top functions.
     python bench/prof.py regex OUT.txt DIR...
         times every compiled regular expression of flexgit.sanitize over the text
         files under DIR, one regex at a time.
@@ -21,16 +22,26 @@ import pstats
 import re
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 
 class SyncPool:
-    """ThreadPoolExecutor stand-in that runs each job at submit time."""
+    """flexgit.snapshot.pool.WorkerPool stand-in that runs each job in this
+    process at submit (or map) time. Its initializer is not run: the callers
+    run init_worker in this process before they make a pool, and the worker's
+    one (ignore SIGINT, die with the parent) is not for the main process."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
+
+    def map(self, fn: Any, *iterables: Any) -> Iterator[Any]:
+        return map(fn, *iterables)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        return None
 
     def __enter__(self) -> SyncPool:
         return self
@@ -48,9 +59,9 @@ class SyncPool:
 
 
 def profile_cli(out: Path, args: list[str]) -> None:
-    import flexgit.snapshot
+    import flexgit.snapshot.pool
 
-    flexgit.snapshot.ThreadPoolExecutor = SyncPool  # type: ignore[attr-defined,assignment]
+    flexgit.snapshot.pool.WorkerPool = SyncPool  # type: ignore[misc,assignment]
     import importlib.util
 
     from flexgit.cli import cli

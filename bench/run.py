@@ -148,8 +148,8 @@ def compare(runs: int, fg: list[str], ref: list[str], setup_fg: Callable[[], Non
 
 def included(home: Path, root: Path) -> list[Any]:
     """What a flx snapshot takes: the same list the C git work tree gets."""
-    from flexgit import scan
     from flexgit.profile import Profile
+    from flexgit.snapshot import scan
 
     return [f for f in scan.walk(Profile(), home, root, "flx") if isinstance(f, scan.Found)]
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flexgit.errors import UsageError
-from flexgit.manifest import MANIFEST_PATH, Manifest, Meta
 from flexgit.selection import Selection, Tree
+from flexgit.snapshot.manifest import MANIFEST_PATH, Manifest, Meta
 from flexgit.store import EXEC, LINK, Files, Store
 
 if TYPE_CHECKING:  # history loads the whole capture side; ls and dump need none of it

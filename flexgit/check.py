@@ -11,7 +11,7 @@ from typing import Any
 
 from flexgit import fsutil
 from flexgit.errors import FlexgitError
-from flexgit.manifest import MANIFEST_PATH, Manifest
+from flexgit.snapshot.manifest import MANIFEST_PATH, Manifest
 from flexgit.store import Store
 from flexgit.verify import Problem, verify_snapshot
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from flexgit import history, retention
 from flexgit.errors import UsageError
-from flexgit.statcache import CACHE_NAME
+from flexgit.snapshot.statcache import CACHE_NAME
 from flexgit.store import Store
 
 

@@ -12,7 +12,7 @@ from flexgit import diff as diff_mod
 from flexgit import sanitize
 from flexgit.profile import Profile
 from flexgit.snapshot import Installation, cache_key, collect, known_for, read_nofollow
-from flexgit.statcache import StatCache
+from flexgit.snapshot.statcache import StatCache
 from flexgit.store import CommitInfo, Entry, Files, Store
 
 

@@ -80,7 +80,7 @@ class Identity:
 
 def account_of(home: Path) -> str:
     """The account an installation belongs to: the owner of its home."""
-    from flexgit.scan import user_name
+    from flexgit.snapshot.scan import user_name
 
     try:
         return user_name(home.stat().st_uid)

@@ -12,7 +12,7 @@ from flexgit.errors import CryptoError, FlexgitError
 from flexgit.formats import legacy
 from flexgit.formats.limits import Limits
 from flexgit.formats.reader import FileEntry, Invalid, Reader, Unreadable
-from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, parse_report
+from flexgit.snapshot.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, parse_report
 from flexgit.store import EXEC, LINK, Store, blob_id
 
 

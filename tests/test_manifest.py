@@ -9,7 +9,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flexgit.manifest import Manifest, Meta, report_bytes
+from flexgit.snapshot.manifest import Manifest, Meta, report_bytes
 
 # Names with what JSON escapes: quotes, backslashes, control characters,
 # non-ASCII, the separators of the format itself.

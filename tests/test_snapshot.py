@@ -9,7 +9,7 @@ import pytest
 
 from flexgit import profile, snapshot
 from flexgit.errors import BadInput
-from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest
+from flexgit.snapshot.manifest import MANIFEST_PATH, REPORT_PATH, Manifest
 from flexgit.store import Store
 from tests.conftest import Env, all_objects, fsck
 

@@ -26,9 +26,9 @@ from flexgit.errors import FlexgitError, UsageError
 from flexgit.formats import latest
 from flexgit.formats.limits import clash_problem, folded_pairs
 from flexgit.formats.pgzip import ParallelGzip
-from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta
 from flexgit.profile import Profile
 from flexgit.progress import Progress
+from flexgit.snapshot.manifest import MANIFEST_PATH, REPORT_PATH, Manifest, Meta
 from flexgit.store import LINK, Entry, Store
 
 FORMAT_VERSION = "1.0"
@@ -129,7 +129,7 @@ def _load(store: Store, sha: str, profile: Profile, backup_type: str | None) -> 
                                    f"{where}:{MANIFEST_PATH}")
     rules_digest, counts = "", {}
     if REPORT_PATH in tree:
-        from flexgit.manifest import parse_report
+        from flexgit.snapshot.manifest import parse_report
 
         raw = store.read_blob(tree[REPORT_PATH].sha)
         counts = parse_report(raw, f"{where}:{REPORT_PATH}")

@@ -32,7 +32,6 @@ from flexgit.formats import legacy
 from flexgit.formats.flx import TEMPLATE_FIELDS
 from flexgit.formats.limits import Limits
 from flexgit.formats.reader import FileEntry, Header, Reader
-from flexgit.manifest import Manifest, Meta
 from flexgit.profile import Profile
 from flexgit.sanitize import sweep
 from flexgit.snapshot import (
@@ -42,6 +41,7 @@ from flexgit.snapshot import (
     resanitize_chunk,
     worker_pool,
 )
+from flexgit.snapshot.manifest import Manifest, Meta
 from flexgit.store import BRANCH, EXEC, FILE, LINK, Entry, Files, PackWriter, Store, incompressible
 
 SETTINGS_PATH = "home/templates/settings_template.json"

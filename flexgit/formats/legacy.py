@@ -9,8 +9,8 @@ from typing import Any
 from flexgit.errors import BadInput
 from flexgit.formats.entries import parse_mode
 from flexgit.formats.reader import FileEntry, Header
-from flexgit.manifest import Manifest, Meta, shared_meta
 from flexgit.profile import Profile
+from flexgit.snapshot.manifest import Manifest, Meta, shared_meta
 
 UNKNOWN_VERSION = "unknown"
 IMPORTED_HOST = "imported"

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from flexgit import diff as diff_mod
-from flexgit import paths, sanitize, scan
+from flexgit import paths, sanitize
 from flexgit.errors import IntegrityError, UsageError
-from flexgit.manifest import Manifest
 from flexgit.profile import Profile
 from flexgit.restore import accounts, credentials, merge, perms
 from flexgit.restore.source import USER_DATA_DIRS, Source
@@ -32,8 +31,10 @@ from flexgit.snapshot import (
     cache_key,
     known_for,
     read_nofollow,
+    scan,
 )
-from flexgit.statcache import StatCache
+from flexgit.snapshot.manifest import Manifest
+from flexgit.snapshot.statcache import StatCache
 from flexgit.store import LINK, Entry, Files, Store, blob_id
 
 MODES = ("fresh", "merge", "migrate")

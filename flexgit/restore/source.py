@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flexgit.errors import UsageError
-from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest
+from flexgit.snapshot.manifest import MANIFEST_PATH, REPORT_PATH, Manifest
 from flexgit.store import Entry, Files, Store
 
 

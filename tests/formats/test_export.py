@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from flexgit.formats import flx
-from flexgit.manifest import MANIFEST_PATH, REPORT_PATH, Manifest
 from flexgit.profile import Profile
 from flexgit.snapshot import commit_files
+from flexgit.snapshot.manifest import MANIFEST_PATH, REPORT_PATH, Manifest
 from tests.conftest import Env, which_or_skip
 from tests.formats.helpers import commit_by_hand
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from flexgit.manifest import MANIFEST_PATH, Manifest
+from flexgit.snapshot.manifest import MANIFEST_PATH, Manifest
 from flexgit.store import EXEC, LINK, Store
 from tests.conftest import Env, all_objects, fsck
 from tests.formats.helpers import legacy_file

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from flexgit import scan
+from flexgit.snapshot import scan
 
 
 @pytest.fixture

@@ -1,11 +1,6 @@
-"""The only door to git: bare repositories of snapshots, read and written
-through dulwich.
-
-Everything else speaks in snapshots: a flat mapping of tree paths to
-`Entry(mode, blob id)`. New objects go into one pack per snapshot, written
-by `PackWriter` (objects first, then the index, then the ref), so a crash at
-any point leaves the previous snapshot reachable and the repository clean.
-"""
+"""The repository: opening, creating and reading a bare flexgit store
+through dulwich (objects, trees, commits); refs live in refs.py, new packs
+are written by packs.py."""
 
 from __future__ import annotations
 
@@ -19,9 +14,8 @@ import struct
 import time
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from dulwich.errors import (
     ApplyDeltaError,
@@ -30,47 +24,20 @@ from dulwich.errors import (
     ObjectFormatException,
 )
 from dulwich.objects import Commit, ObjectID, Tree, parse_tree
-from dulwich.pack import write_pack_index
 from dulwich.refs import Ref
 from dulwich.repo import Repo
 
-from flexgit import faults, fsutil
-from flexgit.errors import FlexgitError, IntegrityError, NoRepository, UsageError
+from flexgit import fsutil
+from flexgit.errors import IntegrityError, NoRepository, UsageError
+from flexgit.store.objects import _TYPE_BLOB, _TYPE_TREE, CommitInfo, Entry, Files, parse_trailers
+from flexgit.store.packs import PackWriter
+from flexgit.store.refs import BRANCH, Refs
 
 if TYPE_CHECKING:
     from flexgit.sanitize import Rules
 
-BRANCH = b"refs/heads/main"
-FILE = 0o100644
-EXEC = 0o100755
-LINK = 0o120000
-_TYPE_BLOB, _TYPE_TREE, _TYPE_COMMIT = 3, 2, 1
-_TYPE_NAMES = {_TYPE_BLOB: b"blob", _TYPE_TREE: b"tree", _TYPE_COMMIT: b"commit"}
 MARKER = "flexgit"  # a file in the repository that says: this is ours
 
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    mode: int  # FILE, EXEC or LINK
-    sha: str  # hex blob id
-
-
-Files = dict[str, Entry]
-
-
-@dataclass(frozen=True)
-class CommitInfo:
-    id: str
-    parent: str | None
-    tree: str
-    message: str
-    time: int
-    tz: int
-    trailers: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def summary(self) -> str:
-        return self.message.split("\n", 1)[0]
 
 
 # What dulwich, zlib and struct raise for a damaged pack, index or loose
@@ -89,146 +56,6 @@ def _oid(sha: str) -> ObjectID:
     return ObjectID(sha.encode())
 
 
-def blob_id(data: bytes) -> str:
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-
-
-def _object_id(type_num: int, data: bytes) -> bytes:
-    h = hashlib.sha1(_TYPE_NAMES[type_num] + b" %d\0" % len(data))
-    h.update(data)
-    return h.digest()
-
-
-def _pack_header(type_num: int, size: int) -> bytes:
-    out = bytearray()
-    c = (type_num << 4) | (size & 0x0F)
-    size >>= 4
-    while size:
-        out.append(c | 0x80)
-        c = size & 0x7F
-        size >>= 7
-    out.append(c)
-    return bytes(out)
-
-
-_PROBE = 1 << 14
-
-
-def incompressible(data: bytes) -> bool:
-    """Whether a probe of the start shows the data does not shrink: images,
-    fonts and audio are compressed already, and deflating them again costs
-    most of a snapshot's zlib time for nothing."""
-    return len(data) > 2 * _PROBE and len(zlib.compress(data[:_PROBE], 1)) > _PROBE * 0.97
-
-
-def _deflate(data: bytes, stored: bool = False) -> bytes:
-    """zlib at level 1, or stored (level 0) for incompressible data."""
-    return zlib.compress(data, 0 if stored or incompressible(data) else 1)
-
-
-class PackWriter:
-    """Writes new objects of one snapshot into a single pack.
-
-    Objects are appended as they come; `finish` fixes the object count,
-    appends the checksum, fsyncs, moves the pack in and writes its index last:
-    git ignores a pack without an index, so a crash before the index leaves a
-    harmless orphan that `flexgit check --repair` removes.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._dir = store.path / "objects" / "pack"
-        self._dir.mkdir(parents=True, exist_ok=True)
-        self._file: tuple[Path, BinaryIO] | None = None  # opened on the first new object
-        self._entries: list[tuple[bytes, int, int]] = []
-        self._seen: set[bytes] = set()
-        self.bytes_written = 0
-
-    def _add(self, type_num: int, data: bytes, binsha: bytes,
-             compressed: bytes | None = None) -> str:
-        if binsha in self._seen or self._store.has_object(binsha.hex()):
-            return binsha.hex()
-        return self._add_sized(type_num, len(data), binsha,
-                               _deflate(data) if compressed is None else compressed)
-
-    def _add_sized(self, type_num: int, size: int, binsha: bytes, compressed: bytes) -> str:
-        if binsha in self._seen or self._store.has_object(binsha.hex()):
-            return binsha.hex()
-        self._seen.add(binsha)
-        header = _pack_header(type_num, size)
-        if self._file is None:
-            self._file = fsutil.open_temp(self._dir)
-            self._file[1].write(b"PACK" + struct.pack(">LL", 2, 0))
-        f = self._file[1]
-        offset = f.tell()
-        try:
-            faults.point("write")
-            f.write(header)
-            f.write(compressed)  # not header + compressed: no copy of a large blob
-        except OSError as e:
-            raise OSError(e.errno, e.strerror, str(self._store.path)) from None
-        self.bytes_written += len(header) + len(compressed)
-        self._entries.append((binsha, offset, zlib.crc32(compressed, zlib.crc32(header))))
-        return binsha.hex()
-
-    @staticmethod
-    def prepare_blob(data: bytes, stored: bool = False) -> tuple[bytes, bytes]:
-        """(binary id, compressed data) for a blob; C code that releases the GIL,
-        so callers may run it in worker threads. `stored`: the caller knows
-        the data to be incompressible()."""
-        return _object_id(_TYPE_BLOB, data), _deflate(data, stored)
-
-    def add_prepared(self, size: int, binsha: bytes, compressed: bytes) -> str:
-        """A blob whose id and zlib stream were computed elsewhere (a worker)."""
-        return self._add_sized(_TYPE_BLOB, size, binsha, compressed)
-
-    def add_blob(self, data: bytes, prepared: tuple[bytes, bytes] | None = None) -> str:
-        binsha, comp = prepared if prepared else (_object_id(_TYPE_BLOB, data), None)
-        return self._add(_TYPE_BLOB, data, binsha, comp)
-
-    def add_tree(self, tree: Tree) -> str:
-        raw = tree.as_raw_string()
-        return self._add(_TYPE_TREE, raw, _object_id(_TYPE_TREE, raw))
-
-    def add_commit(self, commit: Commit) -> str:
-        raw = commit.as_raw_string()
-        return self._add(_TYPE_COMMIT, raw, _object_id(_TYPE_COMMIT, raw))
-
-    def abort(self) -> None:
-        if self._file is not None:
-            with contextlib.suppress(OSError):  # closing flushes: the disk may be full
-                self._file[1].close()
-            fsutil.remove_quietly(self._file[0])
-            self._file = None
-
-    def finish(self) -> None:
-        if self._file is None:
-            return
-        tmp, f = self._file
-        self._file = None
-        f.seek(8)
-        f.write(struct.pack(">L", len(self._entries)))
-        f.flush()
-        h = hashlib.sha1()
-        with open(tmp, "rb") as r:
-            while chunk := r.read(1 << 20):
-                h.update(chunk)
-        checksum = h.digest()
-        f.seek(0, os.SEEK_END)
-        f.write(checksum)
-        name = self._dir / f"pack-{checksum.hex()}"
-        fsutil.commit_temp(tmp, f, name.with_suffix(".pack"), mode=0o444)
-        itmp, idx = fsutil.open_temp(self._dir)
-        try:
-            write_pack_index(idx, sorted(self._entries), checksum, version=2)
-        except BaseException:
-            idx.close()
-            fsutil.remove_quietly(itmp)
-            raise
-        fsutil.commit_temp(itmp, idx, name.with_suffix(".idx"), mode=0o444)
-        self._store._refresh()
-
-
 class Store:
     """A bare flexgit repository."""
 
@@ -239,6 +66,7 @@ class Store:
     def __init__(self, path: Path, repo: Repo) -> None:
         self.path = path
         self._repo = repo
+        self.refs = Refs(path, lambda: self._repo.refs)
         self._read_bytes = 0
         # has_object() runs once per new object: dulwich's own lookup lists
         # the pack directory and stats a loose path every time, so keep the
@@ -299,7 +127,7 @@ class Store:
         try:
             yield store
         except BaseException:
-            unused = not store._repo.refs.as_dict(Ref(b"refs"))
+            unused = not store.refs.any()
             store.close()
             if unused:
                 shutil.rmtree(path, ignore_errors=True)
@@ -448,8 +276,7 @@ class Store:
     # --- checking ---------------------------------------------------------
 
     def all_refs(self) -> dict[str, str]:
-        return {k.decode(): v.decode() for k, v in self._repo.refs.as_dict().items()
-                if k != b"HEAD"}
+        return self.refs.all()
 
     def check_packs(self) -> list[tuple[str, str]]:
         """(pack file, problem) for every pack whose checksums or index do not
@@ -560,33 +387,32 @@ class Store:
         c.message = message.encode()
         return w.add_commit(c)
 
+    # --- refs: Refs does the work; these keep the callers' names ---------
+
     def head(self, branch: bytes = BRANCH) -> str | None:
-        try:
-            return self._repo.refs[Ref(branch)].decode()
-        except KeyError:
-            return None
+        return self.refs.head(branch)
 
     def move_head(self, old: str | None, new: str, *, message: str = "snapshot",
                   branch: bytes = BRANCH) -> None:
-        """Compare-and-swap the branch: refuses if someone moved it meanwhile."""
-        faults.point("ref")
-        refs = self._repo.refs
-        ok = (refs.set_if_equals(Ref(branch), _oid(old), _oid(new), message=message.encode())
-              if old else refs.add_if_new(Ref(branch), _oid(new), message=message.encode()))
-        if not ok:
-            raise FlexgitError(f"{branch.decode()} of {self.path} moved while this command "
-                               f"was writing; run the command again")
-        fsutil.fsync_dir((self.path / branch.decode()).parent)
+        self.refs.move_head(old, new, message=message, branch=branch)
 
     def get_ref(self, ref: bytes) -> str | None:
-        return self.head(ref)
+        return self.refs.head(ref)
 
     def set_ref(self, ref: bytes, sha: str | None) -> None:
-        """Point a bookkeeping ref (not a snapshot branch) at sha, or remove it."""
-        if sha is None:
-            self._repo.refs.remove_if_equals(Ref(ref), None)
-        else:
-            self._repo.refs.set_if_equals(Ref(ref), None, _oid(sha))
+        self.refs.set(ref, sha)
+
+    def tags(self) -> dict[str, str]:
+        return self.refs.tags()
+
+    def set_tag(self, name: str, sha: str, *, rules: Rules | None = None) -> None:
+        self.refs.add_tag(name, sha, rules=rules)
+
+    def delete_tag(self, name: str) -> str:
+        return self.refs.delete_tag(name)
+
+    def move_tag(self, name: str, old: str, new: str) -> None:
+        self.refs.move_tag(name, old, new)
 
     def commit_info(self, sha: str) -> CommitInfo:
         c = self._object(sha)
@@ -605,43 +431,6 @@ class Store:
             yield info
             sha = info.parent
             n += 1
-
-    def tags(self) -> dict[str, str]:
-        out = {}
-        for ref, sha in self._repo.refs.as_dict(Ref(b"refs/tags")).items():
-            out[ref.decode()] = sha.decode()
-        return out
-
-    def set_tag(self, name: str, sha: str, *, rules: Rules | None = None) -> None:
-        """Tag `sha` as `name`; a name that is not a valid ref, or that holds
-        what the sanitizer (with `rules`) would replace, is refused."""
-        from dulwich.refs import check_ref_format
-
-        from flexgit import names  # here: it brings the sanitizer, which opening a store needs not
-
-        names.check_tag_name(name, rules)
-        ref = b"refs/tags/" + name.encode()
-        if not check_ref_format(Ref(ref)) or name in ("latest",) or "~" in name:
-            raise UsageError(f"invalid tag name {name!r}")
-        if not self._repo.refs.add_if_new(Ref(ref), _oid(sha)):
-            raise UsageError(f"tag {name!r} exists already")
-
-    def delete_tag(self, name: str) -> str:
-        """Remove tag `name`; returns the commit it named. Its snapshot stays
-        in the history (forget removes snapshots)."""
-        old = self._repo.refs.as_dict(Ref(b"refs/tags")).get(Ref(name.encode()))
-        if old is None:
-            raise UsageError(f"no tag {name!r}; `flexgit tag` lists the tags")
-        if not self._repo.refs.remove_if_equals(Ref(b"refs/tags/" + name.encode()), old):
-            raise UsageError(f"tag {name!r} changed while it was being deleted; try again")
-        return old.decode()
-
-    def move_tag(self, name: str, old: str, new: str) -> None:
-        """Point tag `name` from `old` to `new` (a rewritten history's copy)."""
-        if not self._repo.refs.set_if_equals(Ref(b"refs/tags/" + name.encode()), _oid(old),
-                                             _oid(new)):
-            raise FlexgitError(f"tag {name!r} moved while this command was writing; run the "
-                               f"command again")
 
     def recommit(self, w: PackWriter, sha: str, parent: str | None) -> str:
         """A copy of commit `sha` on another parent: the same tree, author,
@@ -697,18 +486,17 @@ class Store:
             if head is None:
                 raise UsageError(f"{self.path} has no snapshots yet; run `flexgit snapshot`")
             return head
-        tag = self._repo.refs.as_dict(Ref(b"refs/tags")).get(Ref(name.encode()))
+        tag = self.refs.tag(name)
         if tag is not None:
-            return str(tag.decode())
+            return tag
         # A fetched host branch: `central/flexgit/pbx1/flexpbx` or its full ref
         # name, as `flexgit log --remote` shows them (restoring another host's
         # snapshots is what offsite copies are for).
         for ref in (name, f"refs/remotes/{name}"):
             if ref.startswith("refs/") and "\0" not in ref:
-                try:
-                    return str(self._repo.refs[Ref(ref.encode())].decode())
-                except KeyError:
-                    continue
+                sha = self.refs.named(ref)
+                if sha is not None:
+                    return sha
         low = name.lower()
         if 4 <= len(low) <= 40 and all(ch in "0123456789abcdef" for ch in low):
             matches = {s for s in self._commit_ids() if s.startswith(low)}
@@ -744,250 +532,6 @@ def _login_name() -> str:
         return pwd.getpwuid(os.geteuid()).pw_name
     except KeyError:
         return str(os.geteuid())
-
-
-def parse_trailers(message: str) -> dict[str, str]:
-    last = message.rstrip("\n").split("\n\n")[-1]
-    out = {}
-    for line in last.splitlines():
-        key, sep, value = line.partition(": ")
-        if sep and key.startswith("Flexgit-"):
-            out[key] = value
-    return out
-
-
-# ===========================================================================
-# Remotes and plain repositories (hooks/offsite issue).
-#
-# Everything below talks to *other* git repositories: remote names in the
-# store's git config (so C git sees them too), push and fetch through dulwich's
-# clients to any git URL, and read access to plain bare repositories that are
-# not flexgit stores (a central server's, inside its pre-receive hook).
-# ===========================================================================
-
-# Imported here, not at the top, to keep this section self-contained.
-from collections.abc import Callable, Mapping  # noqa: E402
-from collections.abc import Set as AbstractSet  # noqa: E402
-
-from dulwich.client import GitClient  # noqa: E402
-from dulwich.pack import UnpackedObject  # noqa: E402
-
-from flexgit.errors import RemoteError  # noqa: E402
-
-ZERO_ID = "0" * 40
-
-
-@dataclass(frozen=True)
-class PushResult:
-    sent: dict[str, str]  # ref -> new id, as asked of the remote
-    refused: dict[str, str]  # ref -> why the remote refused it
-    messages: list[str]  # what the remote said (its hooks' output), line by line
-
-
-def _remote_error(url: str, e: BaseException) -> FlexgitError:
-    text = (e.args[0] if e.args else "") or type(e).__name__
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    first = str(text).strip().splitlines()[0] if str(text).strip() else type(e).__name__
-    from flexgit import redact
-
-    return RemoteError(redact.url(f"{url}: {first}; check the URL and that the server is "
-                                  f"reachable (`flexgit remote list`)"))
-
-
-def remote_urls(store: Store) -> dict[str, str]:
-    """Remote name -> URL, from the store's git config."""
-    cfg = store._repo.get_config()
-    out: dict[str, str] = {}
-    for section in cfg.sections():
-        if len(section) == 2 and section[0] == b"remote":
-            try:
-                url = cfg.get(section, b"url")
-            except KeyError:
-                continue
-            out[section[1].decode("utf-8", "replace")] = url.decode("utf-8", "replace")
-    return out
-
-
-def set_remote(store: Store, name: str, url: str, *, fetch: str | None = None) -> None:
-    cfg = store._repo.get_config()
-    section = (b"remote", name.encode())
-    cfg.set(section, b"url", url.encode())
-    if fetch is not None:
-        cfg.set(section, b"fetch", fetch.encode())
-    write_config(store.path, cfg)
-
-
-def delete_remote(store: Store, name: str) -> bool:
-    cfg = store._repo.get_config()
-    try:
-        del cfg[(b"remote", name.encode())]
-    except KeyError:
-        return False
-    write_config(store.path, cfg)
-    return True
-
-
-def _transport(url: str) -> tuple[GitClient, str]:
-    """A dulwich client and path for `url`. A local repository is reached
-    through `git receive-pack`/`upload-pack` when C git is installed, so its
-    own hooks (a central pre-receive) run as they would for a network push."""
-    from dulwich.client import LocalGitClient, SubprocessGitClient, get_transport_and_path
-
-    try:
-        client, path = get_transport_and_path(url)
-    except ValueError as e:
-        raise _remote_error(url, e) from None
-    if isinstance(client, LocalGitClient):
-        local = Path(path)
-        if not (local / "HEAD").is_file() and not (local / ".git").exists():
-            raise RemoteError(f"no git repository at {local}; create one with "
-                                        f"`git init --bare {local}`")
-        if shutil.which("git"):
-            return SubprocessGitClient(), str(local)
-        if (local / "hooks" / "pre-receive").exists():
-            raise RemoteError(f"{local} has a pre-receive hook, which only C git "
-                                        f"runs; install git to push there")
-    return client, path
-
-
-def _to_str_refs(refs: Mapping[Ref, ObjectID | None] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for k, v in (refs or {}).items():
-        if v is not None and not k.endswith(b"^{}"):
-            out[k.decode("utf-8", "replace")] = v.decode()
-    return out
-
-
-class _Lines:
-    """Collects a remote's side-band messages as whole lines."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self._buf = b""
-
-    def __call__(self, data: bytes) -> None:
-        self._buf += data
-        while True:
-            cut = min((i for i in (self._buf.find(b"\n"), self._buf.find(b"\r")) if i >= 0),
-                      default=-1)
-            if cut < 0:
-                break
-            line, self._buf = self._buf[:cut], self._buf[cut + 1:]
-            self._add(line)
-
-    def _add(self, line: bytes) -> None:
-        text = line.decode("utf-8", "replace").rstrip()
-        if text:
-            self.lines.append(text)
-
-    def done(self) -> list[str]:
-        if self._buf:
-            self._add(self._buf)
-            self._buf = b""
-        return self.lines
-
-
-def push_refs(store: Store, url: str,
-              decide: Callable[[dict[str, str]], dict[str, str]]) -> PushResult:
-    """Push to `url`: `decide(remote refs)` returns ref -> local commit id for
-    every ref to set (ZERO_ID deletes). The objects they need are sent."""
-    client, path = _transport(url)
-    repo = store._repo
-    lines = _Lines()
-    sent: dict[str, str] = {}
-
-    def update_refs(refs: dict[Ref, ObjectID]) -> dict[Ref, ObjectID]:
-        sent.update(decide(_to_str_refs(refs)))
-        new = {Ref(k.encode()): ObjectID(v.encode()) for k, v in sent.items()}
-        # dulwich sends only what is returned: keep the refs we leave alone.
-        return {**{k: v for k, v in refs.items() if k not in new}, **new}
-
-    def pack_data(have: AbstractSet[ObjectID], want: AbstractSet[ObjectID], *,
-                  ofs_delta: bool = False, progress: Callable[[bytes], None] | None = None
-                  ) -> tuple[int, Iterator[UnpackedObject]]:
-        # No local progress: the user is shown what the remote says.
-        return repo.generate_pack_data(set(have), set(want), ofs_delta=ofs_delta)
-
-    try:
-        result = client.send_pack(path.encode(), update_refs, pack_data, progress=lines)
-    except Exception as e:  # dulwich and the network raise many kinds
-        raise _remote_error(url, e) from None
-    refused = {k.decode("utf-8", "replace"): str(v)
-               for k, v in (result.ref_status or {}).items() if v is not None}
-    return PushResult(sent, refused, lines.done())
-
-
-def fetch_refs(store: Store, url: str, select: Callable[[str], bool]) -> dict[str, str]:
-    """Fetch the objects of every remote ref `select` accepts into the store;
-    return those refs (name -> id). The caller holds the store lock and sets
-    its own refs."""
-    client, path = _transport(url)
-    repo = store._repo
-    chosen: dict[str, str] = {}
-
-    def wants(refs: Mapping[Ref, ObjectID], depth: int | None = None) -> list[ObjectID]:
-        chosen.update({k: v for k, v in _to_str_refs(refs).items() if select(k)})
-        return sorted({ObjectID(v.encode()) for v in chosen.values()
-                       if not store.has_object(v)})
-
-    try:
-        client.fetch(path.encode(), repo, determine_wants=wants)
-    except Exception as e:  # dulwich and the network raise many kinds
-        raise _remote_error(url, e) from None
-    store._refresh()
-    missing = [r for r, sha in chosen.items() if not store.has_object(sha)]
-    if missing:
-        raise RemoteError(f"{url}: {missing[0]} was announced but its objects did "
-                                    f"not arrive; run `flexgit fetch` again")
-    return chosen
-
-
-def refs_under(store: Store, prefix: str) -> dict[str, str]:
-    """Full ref name -> id of every ref below `prefix` (e.g. "refs/remotes/")."""
-    base = prefix.rstrip("/").encode()
-    return {(base + b"/" + k).decode("utf-8", "replace"): v.decode()
-            for k, v in store._repo.refs.as_dict(Ref(base)).items()}
-
-
-def put_ref(store: Store, ref: str, sha: str | None) -> None:
-    """Point `ref` at `sha` (or remove it), whatever it held: for refs that
-    mirror another repository's, which that repository decides."""
-    refs = store._repo.refs
-    if sha is None:
-        refs.remove_if_equals(Ref(ref.encode()), None)
-    else:
-        refs.set_if_equals(Ref(ref.encode()), None, ObjectID(sha.encode()))
-
-
-def valid_ref(ref: str) -> bool:
-    from dulwich.refs import check_ref_format
-
-    return bool(check_ref_format(Ref(ref.encode())))
-
-
-def commit_parents(store: Store, sha: str) -> list[str]:
-    c = store._object(sha)
-    if not isinstance(c, Commit):
-        raise UsageError(f"{sha} is not a commit")
-    return [p.decode() for p in c.parents]
-
-
-def is_ancestor(store: Store, ancestor: str, descendant: str) -> bool:
-    """True when `ancestor` is `descendant` or one of its ancestors (both
-    known to the store; an unknown id is no ancestor)."""
-    if not store.has_object(ancestor) or not store.has_object(descendant):
-        return False
-    todo, seen = [descendant], set()
-    while todo:
-        sha = todo.pop()
-        if sha == ancestor:
-            return True
-        if sha in seen:
-            continue
-        seen.add(sha)
-        todo.extend(commit_parents(store, sha))
-    return False
 
 
 def object_kind(store: Store, sha: str) -> str | None:
